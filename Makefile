@@ -1,0 +1,138 @@
+# ordersync — build, run, test. GNU make.
+#
+#   make deps     install the missing Debian packages (apt-get; sudo when not root)
+#   make          build cgi/ordersync.fcgi and cgi/ordersyncctl
+#   make run      serve shop + admin on 127.0.0.1:$(PORT) behind lighttpd
+#   make check    unit tests (Check, ASan+UBSan), then integration tests
+#   make fuzz     build the libFuzzer harnesses (clang)
+#   make install  PREFIX=/usr/local DESTDIR=
+
+PORT		?= 8080
+PREFIX		?= /usr/local
+DESTDIR		?=
+CC		?= cc
+SHARED		?= $(abspath ../shared)
+
+ORDERSYNC_DB		?= var/ordersync.db
+ORDERSYNC_ADMIN_EMAIL	?= admin@example.com
+export ORDERSYNC_DB ORDERSYNC_ADMIN_EMAIL
+
+PKGS		:= fcgi sqlite3 json-c libsodium
+DEPS_DEBIAN	:= libfcgi-dev libfcgi-bin spawn-fcgi libsqlite3-dev sqlite3 \
+		   libjson-c-dev libsodium-dev check pkg-config lighttpd curl \
+		   clang libclang-rt-14-dev
+WARN		:= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Werror
+OPT		?= -O2 -g
+PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CHECK_CFLAGS	 = $(shell pkg-config --cflags check 2>/dev/null)
+CHECK_LIBS	 = $(shell pkg-config --libs check 2>/dev/null)
+ALL_CFLAGS	 = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
+SAN		:= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+# Every cgi/*.c except the two entry points (main.c, ctl*.c) is library code
+# shared by the app, the CLI, the unit tests and the fuzzers.
+APP_MAIN	:= cgi/main.c
+CTL_SRC		:= $(wildcard cgi/ctl*.c)
+CORE_SRC	:= $(filter-out $(APP_MAIN) $(CTL_SRC),$(wildcard cgi/*.c))
+HDRS		:= $(wildcard cgi/*.h)
+
+# schema.sql is compiled into the programs (build/schema_sql.c), so an
+# installed binary never depends on finding it at run time.
+CORE_OBJ	:= $(CORE_SRC:cgi/%.c=build/%.o) build/schema_sql.o
+SAN_CORE_OBJ	:= $(CORE_SRC:cgi/%.c=build/san/%.o) build/san/schema_sql.o
+UNIT_SRC	:= $(wildcard tests/unit/check_*.c)
+UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=build/san/%)
+FUZZ_SRC	:= $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN	:= $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+
+.PHONY: all deps run check unit integration fuzz install clean
+.DELETE_ON_ERROR:
+
+all: cgi/ordersync.fcgi cgi/ordersyncctl
+
+deps:
+	@missing=""; for p in $(DEPS_DEBIAN) $(EXTRA_DEPS); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+build build/san build/fuzz:
+	@mkdir -p $@
+
+build/%.o: cgi/%.c $(HDRS) | build
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/san/%.o: cgi/%.c $(HDRS) | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -c -o $@ $<
+
+build/schema_sql.c: schema.sql | build
+	@{ echo '/* generated from schema.sql by the Makefile; do not edit */'; \
+	   echo 'extern const char db_schema_sql[];'; \
+	   echo 'const char db_schema_sql[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' schema.sql; \
+	   echo ';'; } > $@
+
+build/schema_sql.o: build/schema_sql.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/san/schema_sql.o: build/schema_sql.c | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
+cgi/ordersync.fcgi: $(APP_MAIN) $(CORE_OBJ) $(HDRS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(APP_MAIN) $(CORE_OBJ) $(PKG_LIBS) $(LDFLAGS)
+
+cgi/ordersyncctl: $(CTL_SRC) $(CORE_OBJ) $(HDRS)
+	$(CC) $(ALL_CFLAGS) -o $@ $(CTL_SRC) $(CORE_OBJ) $(PKG_LIBS) $(LDFLAGS)
+
+# Sanitizer builds of both programs, used by the integration tests.
+build/san/ordersync.fcgi: $(APP_MAIN) $(SAN_CORE_OBJ) $(HDRS) | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -o $@ $(APP_MAIN) $(SAN_CORE_OBJ) $(PKG_LIBS) $(LDFLAGS)
+
+build/san/ordersyncctl: $(CTL_SRC) $(SAN_CORE_OBJ) $(HDRS) | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -o $@ $(CTL_SRC) $(SAN_CORE_OBJ) $(PKG_LIBS) $(LDFLAGS)
+
+build/san/check_%: tests/unit/check_%.c tests/unit/unit.h $(SAN_CORE_OBJ) $(HDRS) | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(CHECK_CFLAGS) -Icgi -o $@ $< $(SAN_CORE_OBJ) $(PKG_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) build/schema_sql.c $(HDRS) | build/fuzz
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+		$(PKG_CFLAGS) -Icgi -o $@ $< $(CORE_SRC) build/schema_sql.c $(PKG_LIBS)
+
+run: deps
+	@$(MAKE) --no-print-directory all
+	@sh tests/run-lighttpd.sh --foreground --port "$(PORT)" --db "$(ORDERSYNC_DB)"
+
+# ASAN_OPTIONS: leak detection on; abort so a failure is loud in the test log.
+check: deps
+	@$(MAKE) --no-print-directory unit integration
+
+unit: $(UNIT_BIN)
+	@rc=0; for t in $(UNIT_BIN); do \
+		MUSTACHE_SPEC_DIR="$(SHARED)/mustache-spec" \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 CK_FORK=yes \
+		$$t || rc=1; done; exit $$rc
+
+integration: all build/san/ordersync.fcgi build/san/ordersyncctl
+	@rc=0; for t in tests/integration/test_*.sh; do \
+		echo "== $$t"; sh $$t || rc=1; done; exit $$rc
+
+fuzz: deps $(FUZZ_BIN)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/ordersync \
+		$(DESTDIR)$(PREFIX)/share/ordersync/templates/locales \
+		$(DESTDIR)$(PREFIX)/share/ordersync/static
+	install -m 0755 cgi/ordersync.fcgi $(DESTDIR)$(PREFIX)/lib/ordersync/ordersync.fcgi
+	install -m 0755 cgi/ordersyncctl $(DESTDIR)$(PREFIX)/bin/ordersyncctl
+	install -m 0644 schema.sql $(DESTDIR)$(PREFIX)/share/ordersync/schema.sql
+	install -m 0644 templates/*.mustache $(DESTDIR)$(PREFIX)/share/ordersync/templates/
+	install -m 0644 templates/locales/*.json $(DESTDIR)$(PREFIX)/share/ordersync/templates/locales/
+	cp -R static/. $(DESTDIR)$(PREFIX)/share/ordersync/static/
+
+clean:
+	rm -rf build cgi/ordersync.fcgi cgi/ordersyncctl

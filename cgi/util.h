@@ -1,0 +1,53 @@
+/* util.h — allocation that never fails, and a growable byte buffer. */
+#ifndef ORDERSYNC_UTIL_H
+#define ORDERSYNC_UTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * Out-of-memory policy (one for the whole program, as Redis does): the x*
+ * allocators print a line to stderr and abort(). No caller checks for NULL.
+ */
+void *xmalloc(size_t n);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) PRINTF_LIKE(1, 2);
+
+/*
+ * A growable byte buffer. data is always NUL-terminated (data[len] == 0) once
+ * anything was appended; a zeroed struct is a valid empty buffer.
+ */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+};
+
+void	 buf_init(struct buf *b);
+void	 buf_append(struct buf *b, const void *p, size_t n);
+void	 buf_puts(struct buf *b, const char *s);
+void	 buf_putc(struct buf *b, int c);
+void	 buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void	 buf_vprintf(struct buf *b, const char *fmt, va_list ap) PRINTF_LIKE(2, 0);
+/* Empties the buffer but keeps its memory. */
+void	 buf_reset(struct buf *b);
+/* Frees the memory; the buffer is empty and reusable afterwards. */
+void	 buf_free(struct buf *b);
+/* Returns the NUL-terminated contents (caller frees) and empties the buffer. */
+char	*buf_detach(struct buf *b);
+/* Returns data, or "" for a buffer that never held anything. */
+const char *buf_str(const struct buf *b);
+
+/* Reads a whole file; NULL with errno set on failure. Caller frees. */
+char	*util_read_file(const char *path, size_t *len);
+
+/* Constant-time string equality for secrets (tokens); 1 when equal. */
+int	 util_secret_eq(const char *a, const char *b);
+
+#endif
