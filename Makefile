@@ -105,7 +105,7 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) build/schema_sql.c $(HDRS) | 
 
 run: deps
 	@$(MAKE) --no-print-directory all
-	@sh tests/run-lighttpd.sh --foreground --port "$(PORT)" --db "$(ORDERSYNC_DB)"
+	@sh deploy/lighttpd/serve.sh --foreground --port "$(PORT)" --db "$(ORDERSYNC_DB)"
 
 # ASAN_OPTIONS: leak detection on; abort so a failure is loud in the test log.
 check: deps
@@ -119,7 +119,7 @@ unit: $(UNIT_BIN)
 
 integration: all build/san/ordersync.fcgi build/san/ordersyncctl
 	@rc=0; for t in tests/integration/test_*.sh; do \
-		echo "== $$t"; sh $$t || rc=1; done; exit $$rc
+		echo "== $$t"; bash $$t || rc=1; done; exit $$rc
 
 fuzz: deps $(FUZZ_BIN)
 

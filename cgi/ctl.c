@@ -1,0 +1,230 @@
+/* ctl.c — ordersyncctl, the admin CLI: init, demo, user add/show, store add, render. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sodium.h>
+
+#include "ctl.h"
+#include "db.h"
+#include "db_setup.h"
+#include "log.h"
+
+#define EXIT_USAGE 2
+
+static const char usage[] =
+"usage: ordersyncctl [--db PATH] COMMAND ...\n"
+"\n"
+"  init                         create or migrate the database\n"
+"  demo                         insert the demo catalog (8 products)\n"
+"  user add EMAIL [--role admin|staff] [--store SLUG]\n"
+"                               add a user; the password is read from stdin\n"
+"  user show EMAIL              print a user's role and store\n"
+"  store add SLUG NAME          add a store\n"
+"  render TEMPLATE [DATA.json] [--partials DIR]\n"
+"                               render a mustache template to stdout\n"
+"\n"
+"The database is --db PATH, else $ORDERSYNC_DB, else var/ordersync.db.\n";
+
+static struct db *
+open_db(const char *path, struct logger *lg)
+{
+	struct buf err;
+	struct db *db;
+
+	buf_init(&err);
+	if ((db = db_open(path, 1, lg, &err)) == NULL)
+		fprintf(stderr, "ordersyncctl: %s\n", buf_str(&err));
+	buf_free(&err);
+	return db;
+}
+
+/* A plausible address: local@domain.tld, printable, no spaces, <= 254 bytes. */
+static int
+plausible_email(const char *s)
+{
+	const char *at = strchr(s, '@'), *p;
+
+	if (at == NULL || at == s || strchr(at + 1, '@') || strlen(s) > 254 ||
+	    strchr(at, '.') == NULL || at[1] == '.' || s[strlen(s) - 1] == '.')
+		return 0;
+	for (p = s; *p; p++)
+		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Reads the password: the first line of stdin, without its newline. */
+static char *
+read_password(void)
+{
+	char line[1024];
+	size_t n;
+
+	if (fgets(line, sizeof line, stdin) == NULL)
+		return NULL;
+	n = strcspn(line, "\r\n");
+	line[n] = '\0';
+	return xstrdup(line);
+}
+
+static int
+cmd_user_add(const char *dbpath, struct logger *lg, int argc, char **argv)
+{
+	const char *email, *role = "admin", *store = NULL;
+	char hash[crypto_pwhash_STRBYTES], *pw;
+	struct db *db;
+	enum db_status st;
+	int i;
+
+	if (argc < 1)
+		return fprintf(stderr, "%s", usage), EXIT_USAGE;
+	email = argv[0];
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
+			role = argv[++i];
+		else if (strcmp(argv[i], "--store") == 0 && i + 1 < argc)
+			store = argv[++i];
+		else
+			return fprintf(stderr, "ordersyncctl: unknown option %s\n", argv[i]),
+			    EXIT_USAGE;
+	}
+	if (!plausible_email(email)) {
+		fprintf(stderr, "ordersyncctl: %s is not an email address\n", email);
+		return EXIT_USAGE;
+	}
+	if (strcmp(role, "admin") != 0 && strcmp(role, "staff") != 0) {
+		fprintf(stderr, "ordersyncctl: --role must be admin or staff\n");
+		return EXIT_USAGE;
+	}
+	if ((pw = read_password()) == NULL || strlen(pw) < 8) {
+		fprintf(stderr, "ordersyncctl: give a password of at least 8 characters on stdin\n");
+		free(pw);
+		return EXIT_FAILURE;
+	}
+	if (crypto_pwhash_str(hash, pw, strlen(pw), crypto_pwhash_OPSLIMIT_INTERACTIVE,
+	    crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0) {
+		sodium_memzero(pw, strlen(pw));
+		free(pw);
+		fprintf(stderr, "ordersyncctl: out of memory while hashing\n");
+		return EXIT_FAILURE;
+	}
+	sodium_memzero(pw, strlen(pw));
+	free(pw);
+	if ((db = open_db(dbpath, lg)) == NULL)
+		return EXIT_FAILURE;
+	st = db_user_add(db, email, hash, role, store);
+	db_close(db);
+	switch (st) {
+	case DB_OK:
+		printf("added %s (%s, %s)\n", email, role, store ? store : "all stores");
+		return EXIT_SUCCESS;
+	case DB_NOTFOUND:
+		fprintf(stderr, "ordersyncctl: no store with slug %s\n", store);
+		return EXIT_FAILURE;
+	case DB_CONFLICT:
+		fprintf(stderr, "ordersyncctl: a user with email %s already exists\n", email);
+		return EXIT_FAILURE;
+	default:
+		fprintf(stderr, "ordersyncctl: database error\n");
+		return EXIT_FAILURE;
+	}
+}
+
+static int
+cmd_user_show(const char *dbpath, struct logger *lg, const char *email)
+{
+	char role[16], store[80];
+	struct db *db;
+	enum db_status st;
+
+	if ((db = open_db(dbpath, lg)) == NULL)
+		return EXIT_FAILURE;
+	st = db_user_find(db, email, role, sizeof role, store, sizeof store);
+	db_close(db);
+	if (st == DB_NOTFOUND) {
+		fprintf(stderr, "ordersyncctl: no user %s\n", email);
+		return EXIT_FAILURE;
+	}
+	if (st != DB_OK)
+		return EXIT_FAILURE;
+	printf("%s role=%s store=%s\n", email, role, *store ? store : "*");
+	return EXIT_SUCCESS;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *dbpath = getenv("ORDERSYNC_DB");
+	struct logger lg;
+	struct db *db;
+	int n, i = 1;
+
+	if (sodium_init() < 0)
+		return EXIT_FAILURE;
+	log_init(&lg, LOG_WARN);
+	if (dbpath == NULL || *dbpath == '\0')
+		dbpath = "var/ordersync.db";
+	if (i + 1 < argc && strcmp(argv[i], "--db") == 0) {
+		dbpath = argv[i + 1];
+		i += 2;
+	}
+	if (i >= argc || strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+		fputs(usage, i >= argc ? stderr : stdout);
+		return i >= argc ? EXIT_USAGE : EXIT_SUCCESS;
+	}
+	if (strcmp(argv[i], "render") == 0)
+		return ctl_render(argc - i, argv + i);
+	if (strcmp(argv[i], "init") == 0 && argc == i + 1) {
+		if ((db = open_db(dbpath, &lg)) == NULL)
+			return EXIT_FAILURE;
+		printf("%s: schema version %d\n", dbpath, db_user_version(db));
+		db_close(db);
+		return EXIT_SUCCESS;
+	}
+	if (strcmp(argv[i], "demo") == 0 && argc == i + 1) {
+		if ((db = open_db(dbpath, &lg)) == NULL)
+			return EXIT_FAILURE;
+		if (db_seed_demo(db, &n) != DB_OK) {
+			db_close(db);
+			fprintf(stderr, "ordersyncctl: could not insert the demo catalog\n");
+			return EXIT_FAILURE;
+		}
+		db_close(db);
+		printf("demo catalog: %d products added\n", n);
+		return EXIT_SUCCESS;
+	}
+	if (strcmp(argv[i], "user") == 0 && i + 1 < argc) {
+		if (strcmp(argv[i + 1], "add") == 0)
+			return cmd_user_add(dbpath, &lg, argc - i - 2, argv + i + 2);
+		if (strcmp(argv[i + 1], "show") == 0 && argc == i + 3)
+			return cmd_user_show(dbpath, &lg, argv[i + 2]);
+	}
+	if (strcmp(argv[i], "store") == 0 && argc == i + 4 && strcmp(argv[i + 1], "add") == 0) {
+		const char *slug = argv[i + 2];
+		enum db_status st;
+
+		for (n = 0; slug[n]; n++)
+			if (!islower((unsigned char)slug[n]) && !isdigit((unsigned char)slug[n]) &&
+			    slug[n] != '-')
+				break;
+		if (slug[n] != '\0' || n == 0 || n > 64) {
+			fprintf(stderr, "ordersyncctl: a store slug is 1-64 of [a-z0-9-]\n");
+			return EXIT_USAGE;
+		}
+		if ((db = open_db(dbpath, &lg)) == NULL)
+			return EXIT_FAILURE;
+		st = db_store_add(db, slug, argv[i + 3]);
+		db_close(db);
+		if (st != DB_OK) {
+			fprintf(stderr, "ordersyncctl: could not add store %s%s\n", slug,
+			    st == DB_CONFLICT ? " (slug taken or name invalid)" : "");
+			return EXIT_FAILURE;
+		}
+		printf("added store %s\n", slug);
+		return EXIT_SUCCESS;
+	}
+	fprintf(stderr, "ordersyncctl: unknown command\n%s", usage);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,296 @@
+/* db.c — the SQLite store: opening, schema migrations, transactions, the statement cache. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_impl.h"
+
+/* schema.sql, compiled in by the Makefile (build/schema_sql.c). */
+extern const char db_schema_sql[];
+
+#define MIGRATION_MARK "-- @migration "
+#define BUSY_TIMEOUT_MS 5000
+
+enum db_status
+db_status_of(struct db *db, int rc, const char *what)
+{
+	switch (rc) {
+	case SQLITE_OK:
+	case SQLITE_DONE:
+	case SQLITE_ROW:
+		return DB_OK;
+	case SQLITE_BUSY:
+	case SQLITE_LOCKED:
+		if (db->log)
+			log_msg(db->log, LOG_WARN, "db: %s: database is locked", what);
+		return DB_BUSY;
+	case SQLITE_CONSTRAINT:
+		if (db->log)
+			log_msg(db->log, LOG_INFO, "db: %s: %s", what, sqlite3_errmsg(db->conn));
+		return DB_CONFLICT;
+	default:
+		if (db->log)
+			log_msg(db->log, LOG_ERROR, "db: %s: %s (%d)", what,
+			    sqlite3_errmsg(db->conn), rc);
+		return DB_ERROR;
+	}
+}
+
+sqlite3_stmt *
+db_stmt(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < db->ncache; i++)
+		if (db->cache[i].sql == sql) {
+			st = db->cache[i].stmt;
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return st;
+		}
+	rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		db_status_of(db, rc, "prepare");
+		if (db->log)
+			log_msg(db->log, LOG_ERROR, "db: could not prepare: %.120s", sql);
+		return NULL;
+	}
+	if (db->ncache == DB_STMT_CACHE) {
+		/* Full: an uncached statement would leak, so recycle the oldest. */
+		sqlite3_finalize(db->cache[0].stmt);
+		memmove(&db->cache[0], &db->cache[1], (DB_STMT_CACHE - 1) * sizeof db->cache[0]);
+		db->ncache--;
+	}
+	db->cache[db->ncache].sql = sql;
+	db->cache[db->ncache].stmt = st;
+	db->ncache++;
+	return st;
+}
+
+int
+db_bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s == NULL)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
+}
+
+char *
+db_col_strdup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return xstrdup(t ? (const char *)t : "");
+}
+
+enum db_status
+db_step_done(struct db *db, sqlite3_stmt *st, const char *what)
+{
+	int rc;
+
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		;
+	sqlite3_reset(st);
+	return db_status_of(db, rc, what);
+}
+
+/* Runs a batch of SQL without results. */
+static enum db_status
+exec(struct db *db, const char *sql, const char *what)
+{
+	return db_status_of(db, sqlite3_exec(db->conn, sql, NULL, NULL, NULL), what);
+}
+
+int
+db_schema_version(void)
+{
+	const char *p = db_schema_sql;
+	int v = 0;
+
+	while ((p = strstr(p, MIGRATION_MARK)) != NULL) {
+		p += strlen(MIGRATION_MARK);
+		v = atoi(p);
+	}
+	return v;
+}
+
+int
+db_user_version(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
+	int v = -1;
+
+	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int(st, 0);
+	if (st != NULL)
+		sqlite3_reset(st);
+	return v;
+}
+
+/*
+ * Applies every "-- @migration N" block of schema.sql with N above the
+ * database's user_version, each in its own BEGIN IMMEDIATE transaction that
+ * also sets user_version, so a crash leaves a database at a clean version.
+ */
+static enum db_status
+migrate(struct db *db, struct buf *err)
+{
+	const char *p = db_schema_sql, *next, *body;
+	char *sql, setv[64];
+	int have, n;
+	enum db_status rc;
+
+	if ((have = db_user_version(db)) < 0) {
+		buf_printf(err, "cannot read the schema version: %s", sqlite3_errmsg(db->conn));
+		return DB_ERROR;
+	}
+	if (have > db_schema_version()) {
+		buf_printf(err, "the database has schema version %d, newer than this "
+		    "program's %d", have, db_schema_version());
+		return DB_ERROR;
+	}
+	while ((p = strstr(p, MIGRATION_MARK)) != NULL) {
+		n = atoi(p + strlen(MIGRATION_MARK));
+		body = p + strcspn(p, "\n");
+		next = strstr(body, MIGRATION_MARK);
+		p = next ? next : body + strlen(body);
+		if (n <= have)
+			continue;
+		if ((rc = db_begin(db)) != DB_OK) {
+			buf_printf(err, "cannot begin migration %d: %s", n, sqlite3_errmsg(db->conn));
+			return rc;
+		}
+		sql = xstrndup(body, (size_t)(p - body));
+		snprintf(setv, sizeof setv, "PRAGMA user_version = %d;", n);
+		if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK ||
+		    sqlite3_exec(db->conn, setv, NULL, NULL, NULL) != SQLITE_OK) {
+			buf_printf(err, "migration %d failed: %s", n, sqlite3_errmsg(db->conn));
+			free(sql);
+			db_rollback(db);
+			return DB_ERROR;
+		}
+		free(sql);
+		if ((rc = db_commit(db)) != DB_OK) {
+			buf_printf(err, "cannot commit migration %d", n);
+			db_rollback(db);
+			return rc;
+		}
+	}
+	return DB_OK;
+}
+
+static enum db_status
+load_epoch(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT value FROM meta WHERE key = 'epoch'");
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		snprintf(db->epoch, sizeof db->epoch, "%s",
+		    (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return rc == SQLITE_ROW ? DB_OK : DB_ERROR;
+}
+
+struct db *
+db_open(const char *path, int sync_full, struct logger *lg, struct buf *err)
+{
+	struct db *db = xcalloc(1, sizeof *db);
+	int rc;
+
+	db->log = lg;
+	rc = sqlite3_open_v2(path, &db->conn,
+	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		buf_printf(err, "cannot open %s: %s", path,
+		    db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));
+		goto fail;
+	}
+	sqlite3_extended_result_codes(db->conn, 0);
+	sqlite3_busy_timeout(db->conn, BUSY_TIMEOUT_MS);
+	if (exec(db, "PRAGMA journal_mode = WAL", "wal") != DB_OK ||
+	    exec(db, sync_full ? "PRAGMA synchronous = FULL" :
+	    "PRAGMA synchronous = NORMAL", "synchronous") != DB_OK ||
+	    exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") != DB_OK) {
+		buf_printf(err, "cannot set up %s: %s", path, sqlite3_errmsg(db->conn));
+		goto fail;
+	}
+	if (migrate(db, err) != DB_OK)
+		goto fail;
+	if (load_epoch(db) != DB_OK) {
+		buf_printf(err, "%s has no epoch in its meta table", path);
+		goto fail;
+	}
+	return db;
+fail:
+	db_close(db);
+	return NULL;
+}
+
+void
+db_close(struct db *db)
+{
+	size_t i;
+
+	if (db == NULL)
+		return;
+	for (i = 0; i < db->ncache; i++)
+		sqlite3_finalize(db->cache[i].stmt);
+	sqlite3_close(db->conn);
+	free(db);
+}
+
+enum db_status
+db_begin(struct db *db)
+{
+	return exec(db, "BEGIN IMMEDIATE", "begin");
+}
+
+enum db_status
+db_commit(struct db *db)
+{
+	return exec(db, "COMMIT", "commit");
+}
+
+void
+db_rollback(struct db *db)
+{
+	if (!sqlite3_get_autocommit(db->conn))
+		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
+}
+
+enum db_status
+db_ping(struct db *db)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM stores");
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return db_status_of(db, rc, "ping");
+}
+
+enum db_status
+db_data_version(struct db *db, int64_t *out)
+{
+	sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");
+	int rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return db_status_of(db, rc, "data_version");
+}
+
+const char *
+db_epoch(struct db *db)
+{
+	return db->epoch;
+}

@@ -1,0 +1,56 @@
+/* db.h — the SQLite store: opening, migrations, transactions; domain queries live in db_*.c. */
+#ifndef ORDERSYNC_DB_H
+#define ORDERSYNC_DB_H
+
+#include <stdint.h>
+
+#include "util.h"
+
+struct db;
+struct logger;
+
+/*
+ * Every fallible db_* function returns one of these. The route layer maps
+ * DB_BUSY and DB_ERROR to 503 + Retry-After; the others are the callers'.
+ */
+enum db_status {
+	DB_OK = 0,
+	DB_NOTFOUND,	/* no such row */
+	DB_CONFLICT,	/* a rule refused the change (stock, transition, duplicate) */
+	DB_BUSY,	/* lock timeout: try again later */
+	DB_ERROR	/* I/O or other SQLite failure, logged */
+};
+
+/*
+ * Opens (creating if needed) the database at path with WAL, foreign keys,
+ * a busy timeout and synchronous=FULL (NORMAL when !sync_full), then applies
+ * the schema migrations that are missing. Returns NULL on failure and writes
+ * why into err. lg (may be NULL) receives later error reports. Close with
+ * db_close(); db_close(NULL) is a no-op.
+ */
+struct db	*db_open(const char *path, int sync_full, struct logger *lg,
+		    struct buf *err);
+void		 db_close(struct db *db);
+
+/* The schema version this build knows (the last "-- @migration N" of schema.sql). */
+int		 db_schema_version(void);
+/* The database's PRAGMA user_version, or -1 on error. */
+int		 db_user_version(struct db *db);
+
+/* BEGIN IMMEDIATE / COMMIT / ROLLBACK. db_rollback is safe outside a transaction. */
+enum db_status	 db_begin(struct db *db);
+enum db_status	 db_commit(struct db *db);
+void		 db_rollback(struct db *db);
+
+/* One trivial query: DB_OK when the database answers (for /healthz). */
+enum db_status	 db_ping(struct db *db);
+/*
+ * PRAGMA data_version: changes whenever another connection commits. Cheap
+ * (no page read); the feed uses it to skip work when nothing changed.
+ */
+enum db_status	 db_data_version(struct db *db, int64_t *out);
+
+/* The random id made when this database was created (meta.epoch). Borrowed. */
+const char	*db_epoch(struct db *db);
+
+#endif

@@ -1,0 +1,38 @@
+/* db_impl.h — what the db_*.c files share; nothing outside the db layer includes it. */
+#ifndef ORDERSYNC_DB_IMPL_H
+#define ORDERSYNC_DB_IMPL_H
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "log.h"
+
+#define DB_STMT_CACHE 96
+
+struct db {
+	sqlite3		*conn;
+	struct logger	*log;
+	char		 epoch[33];
+	struct {
+		const char	*sql;	/* the static string the statement came from */
+		sqlite3_stmt	*stmt;
+	} cache[DB_STMT_CACHE];
+	size_t		 ncache;
+};
+
+/*
+ * Returns the cached prepared statement for sql (a string literal: it is
+ * looked up by address), reset and with its bindings cleared; prepares it on
+ * first use. NULL on error (logged). The statement stays owned by the cache.
+ */
+sqlite3_stmt	*db_stmt(struct db *db, const char *sql);
+/* Maps a SQLite result code to a db_status and logs what is not OK. */
+enum db_status	 db_status_of(struct db *db, int rc, const char *what);
+/* Binds text; NULL binds SQL NULL. */
+int		 db_bind_text(sqlite3_stmt *st, int i, const char *s);
+/* Copies column text (borrowed until the next step) into a new string; "" for NULL. */
+char		*db_col_strdup(sqlite3_stmt *st, int i);
+/* Runs a statement that returns no rows (or ignores them); resets it. */
+enum db_status	 db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
+
+#endif

@@ -1,0 +1,125 @@
+/* db_setup.c — the db layer's set-up operations for ordersyncctl: demo catalog, users. */
+#include <string.h>
+#include <time.h>
+
+#include "db_impl.h"
+#include "db_setup.h"
+
+static const struct {
+	const char	*sku, *name, *description;
+	int		 price_cents, stock;
+} demo[] = {
+	{ "COF-ESP-250", "Espresso beans, 250 g", "Dark roast, notes of cocoa and hazelnut.", 1290, 40 },
+	{ "COF-FIL-500", "Filter coffee, 500 g", "Washed Ethiopian, bright and floral.", 1890, 25 },
+	{ "TEA-EGR-100", "Earl Grey tea, 100 g", "Black tea with bergamot, loose leaf.", 850, 30 },
+	{ "MUG-STO-350", "Stoneware mug", "Hand-glazed, 350 ml, dishwasher safe.", 1600, 18 },
+	{ "GRN-HND-01", "Hand grinder", "Ceramic burrs, 30 g hopper.", 4500, 8 },
+	{ "PRS-FRN-08", "French press, 8 cups", "Borosilicate glass and steel.", 3290, 12 },
+	{ "KET-GOO-1L", "Gooseneck kettle, 1 l", "Precise pour for filter brewing.", 5490, 6 },
+	{ "GFT-BOX-01", "Gift box", "Beans, mug and a tasting card.", 8999, 10 },
+};
+
+enum db_status
+db_seed_demo(struct db *db, int *inserted)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+	size_t i;
+
+	*inserted = 0;
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	for (i = 0; i < NELEM(demo); i++) {
+		st = db_stmt(db, "INSERT OR IGNORE INTO products "
+		    "(store_id, sku, name, description, price_cents, stock, active) "
+		    "VALUES (1, ?, ?, ?, ?, ?, 1)");
+		if (st == NULL) {
+			rc = DB_ERROR;
+			goto fail;
+		}
+		db_bind_text(st, 1, demo[i].sku);
+		db_bind_text(st, 2, demo[i].name);
+		db_bind_text(st, 3, demo[i].description);
+		sqlite3_bind_int(st, 4, demo[i].price_cents);
+		sqlite3_bind_int(st, 5, demo[i].stock);
+		if ((rc = db_step_done(db, st, "seed demo")) != DB_OK)
+			goto fail;
+		*inserted += sqlite3_changes(db->conn);
+	}
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+enum db_status
+db_user_add(struct db *db, const char *email, const char *password_hash,
+    const char *role, const char *store_slug)
+{
+	sqlite3_stmt *st;
+	int64_t store_id = 0;
+	int rc;
+
+	if (store_slug != NULL) {
+		st = db_stmt(db, "SELECT id FROM stores WHERE slug = ?");
+		if (st == NULL)
+			return DB_ERROR;
+		db_bind_text(st, 1, store_slug);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			store_id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			return DB_NOTFOUND;
+		if (rc != SQLITE_ROW)
+			return db_status_of(db, rc, "find store");
+	}
+	st = db_stmt(db, "INSERT INTO users (email, password_hash, role, store_id, created_at) "
+	    "VALUES (?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, email);
+	db_bind_text(st, 2, password_hash);
+	db_bind_text(st, 3, role);
+	if (store_slug != NULL)
+		sqlite3_bind_int64(st, 4, store_id);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
+	return db_step_done(db, st, "add user");
+}
+
+enum db_status
+db_user_find(struct db *db, const char *email, char *role, size_t rolesz,
+    char *store, size_t storesz)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	st = db_stmt(db, "SELECT u.role, coalesce(s.slug, '') FROM users u "
+	    "LEFT JOIN stores s ON s.id = u.store_id WHERE u.email = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, email);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		snprintf(role, rolesz, "%s", (const char *)sqlite3_column_text(st, 0));
+		snprintf(store, storesz, "%s", (const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return DB_NOTFOUND;
+	return db_status_of(db, rc, "find user");
+}
+
+enum db_status
+db_store_add(struct db *db, const char *slug, const char *name)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO stores (slug, name) VALUES (?, ?)");
+
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, slug);
+	db_bind_text(st, 2, name);
+	return db_step_done(db, st, "add store");
+}

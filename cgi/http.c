@@ -1,0 +1,737 @@
+/* http.c — HTTP requests and responses over FastCGI or CGI; the only module that knows libfcgi. */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <fcgiapp.h>
+#include <sodium.h>
+
+#include "http.h"
+
+extern char **environ;
+
+/* ---- name/value lists ---- */
+
+const char *
+kv_get(const struct kvlist *l, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].key, key) == 0)
+			return l->v[i].val;
+	return NULL;
+}
+
+void
+kv_add(struct kvlist *l, const char *key, size_t klen, const char *val, size_t vlen)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 8;
+		l->v = xrealloc(l->v, l->cap * sizeof *l->v);
+	}
+	l->v[l->n].key = xstrndup(key, klen);
+	l->v[l->n].val = xstrndup(val, vlen);
+	l->n++;
+}
+
+void
+kv_free(struct kvlist *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].val);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+/* ---- parsers of untrusted bytes ---- */
+
+static int
+hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+enum http_parse
+http_pct_decode(const char *in, size_t n, int plus, char **out, size_t *outlen)
+{
+	char *p = xmalloc(n + 1);
+	size_t i, j = 0;
+	int hi, lo;
+
+	for (i = 0; i < n; i++) {
+		if (in[i] == '%') {
+			if (i + 2 >= n)
+				goto bad;
+			if ((hi = hexval((unsigned char)in[i + 1])) < 0 ||
+			    (lo = hexval((unsigned char)in[i + 2])) < 0)
+				goto bad;
+			if (hi == 0 && lo == 0)
+				goto bad;
+			p[j++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (in[i] == '+' && plus) {
+			p[j++] = ' ';
+		} else if (in[i] == '\0') {
+			goto bad;
+		} else {
+			p[j++] = in[i];
+		}
+	}
+	p[j] = '\0';
+	*out = p;
+	if (outlen)
+		*outlen = j;
+	return HTTP_PARSE_OK;
+bad:
+	free(p);
+	*out = NULL;
+	return HTTP_PARSE_ENCODING;
+}
+
+enum http_parse
+http_parse_urlencoded(const char *s, size_t n, struct kvlist *out)
+{
+	const char *end = s + n, *amp, *eq;
+	char *k, *v;
+	size_t nfields = out->n;
+
+	while (s < end) {
+		if ((amp = memchr(s, '&', (size_t)(end - s))) == NULL)
+			amp = end;
+		if (amp == s) {		/* "a=1&&b=2": empty pair */
+			s++;
+			continue;
+		}
+		if (++nfields > HTTP_MAX_FIELDS)
+			return HTTP_PARSE_TOO_MANY;
+		if ((eq = memchr(s, '=', (size_t)(amp - s))) == NULL)
+			eq = amp;
+		if (http_pct_decode(s, (size_t)(eq - s), 1, &k, NULL) != HTTP_PARSE_OK)
+			return HTTP_PARSE_ENCODING;
+		if (http_pct_decode(eq < amp ? eq + 1 : amp,
+		    eq < amp ? (size_t)(amp - eq - 1) : 0, 1, &v, NULL) != HTTP_PARSE_OK) {
+			free(k);
+			return HTTP_PARSE_ENCODING;
+		}
+		kv_add(out, k, strlen(k), v, strlen(v));
+		free(k);
+		free(v);
+		s = amp < end ? amp + 1 : end;
+	}
+	return HTTP_PARSE_OK;
+}
+
+/* RFC 6265 §4.1.1 cookie-octet, without the DQUOTE wrapping. */
+static int
+cookie_octet(int c)
+{
+	return c == 0x21 || (c >= 0x23 && c <= 0x2b) || (c >= 0x2d && c <= 0x3a) ||
+	    (c >= 0x3c && c <= 0x5b) || (c >= 0x5d && c <= 0x7e);
+}
+
+enum http_parse
+http_parse_cookies(const char *h, struct kvlist *out)
+{
+	const char *name, *nend, *val, *vend;
+	size_t n = 0;
+
+	while (*h) {
+		while (*h == ' ' || *h == '\t' || *h == ';')
+			h++;
+		if (*h == '\0')
+			break;
+		name = h;
+		while (*h && *h != '=' && *h != ';')
+			h++;
+		nend = h;
+		while (nend > name && (nend[-1] == ' ' || nend[-1] == '\t'))
+			nend--;
+		if (*h != '=') {	/* no '=': ignored (§5.2 step 2) */
+			continue;
+		}
+		val = ++h;
+		while (*h && *h != ';')
+			h++;
+		vend = h;
+		while (vend > val && (vend[-1] == ' ' || vend[-1] == '\t'))
+			vend--;
+		while (val < vend && (*val == ' ' || *val == '\t'))
+			val++;
+		if (vend - val >= 2 && *val == '"' && vend[-1] == '"') {
+			val++;
+			vend--;
+		}
+		if (nend == name)
+			continue;
+		{
+			const char *p;
+			int ok = 1;
+
+			for (p = val; p < vend; p++)
+				if (!cookie_octet((unsigned char)*p))
+					ok = 0;
+			if (!ok)
+				continue;
+		}
+		if (++n > HTTP_MAX_FIELDS)
+			return HTTP_PARSE_TOO_MANY;
+		kv_add(out, name, (size_t)(nend - name), val, (size_t)(vend - val));
+	}
+	return HTTP_PARSE_OK;
+}
+
+enum http_parse
+http_normalize_path(const char *raw, size_t n, char **out)
+{
+	struct buf b;
+	char *dec, *seg, *save = NULL;
+	size_t len;
+
+	*out = NULL;
+	if (n == 0 || raw[0] != '/')
+		return HTTP_PARSE_BAD_PATH;
+	if (http_pct_decode(raw, n, 0, &dec, &len) != HTTP_PARSE_OK)
+		return HTTP_PARSE_ENCODING;
+	buf_init(&b);
+	for (seg = strtok_r(dec, "/", &save); seg != NULL;
+	    seg = strtok_r(NULL, "/", &save)) {
+		if (strcmp(seg, "..") == 0 || strcmp(seg, ".") == 0) {
+			free(dec);
+			buf_free(&b);
+			return HTTP_PARSE_BAD_PATH;
+		}
+		buf_putc(&b, '/');
+		buf_puts(&b, seg);
+	}
+	/* Keep a trailing slash out: "/cart/" is "/cart"; "/" stays "/". */
+	if (b.len == 0)
+		buf_putc(&b, '/');
+	free(dec);
+	*out = buf_detach(&b);
+	return HTTP_PARSE_OK;
+}
+
+int
+http_accepts_json(const char *accept)
+{
+	const char *j, *h;
+
+	if (accept == NULL || (j = strstr(accept, "application/json")) == NULL)
+		return 0;
+	h = strstr(accept, "text/html");
+	return h == NULL || j < h;
+}
+
+struct json_object *
+http_parse_json(const char *s, size_t n, const char **why)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	enum json_tokener_error jerr;
+	size_t used, i;
+
+	*why = NULL;
+	if (n > (size_t)HTTP_MAX_BODY) {
+		*why = "body too large";
+		return NULL;
+	}
+	if (memchr(s, '\0', n) != NULL) {
+		*why = "NUL byte in JSON";
+		return NULL;
+	}
+	tok = json_tokener_new_ex(HTTP_MAX_JSON_DEPTH);
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+	obj = json_tokener_parse_ex(tok, s, (int)n);
+	jerr = json_tokener_get_error(tok);
+	used = json_tokener_get_parse_end(tok);
+	if (jerr == json_tokener_continue) {
+		/* Input ended inside a value; an end-of-input flush decides. */
+		obj = json_tokener_parse_ex(tok, "", 1);
+		jerr = json_tokener_get_error(tok);
+		used = n;
+	}
+	if (jerr != json_tokener_success) {
+		*why = jerr == json_tokener_error_depth ? "JSON nested too deeply" :
+		    json_tokener_error_desc(jerr);
+		json_object_put(obj);
+		json_tokener_free(tok);
+		return NULL;
+	}
+	for (i = used; i < n; i++)
+		if (!isspace((unsigned char)s[i])) {
+			*why = "trailing data after the JSON value";
+			json_object_put(obj);
+			json_tokener_free(tok);
+			return NULL;
+		}
+	json_tokener_free(tok);
+	if (obj == NULL)
+		*why = "empty JSON";
+	return obj;
+}
+
+int
+http_etag_matches(const char *inm, const char *etag)
+{
+	const char *p, *q, *tag = etag;
+	size_t tlen;
+
+	if (inm == NULL || etag == NULL)
+		return 0;
+	if (strncmp(tag, "W/", 2) == 0)
+		tag += 2;
+	tlen = strlen(tag);
+	for (p = inm; *p; ) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			break;
+		if (*p == '*')
+			return 1;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		q = p;
+		if (*q == '"') {
+			q = strchr(q + 1, '"');
+			if (q == NULL)
+				return 0;
+			q++;
+		} else {
+			while (*q && *q != ',')
+				q++;
+		}
+		if ((size_t)(q - p) == tlen && memcmp(p, tag, tlen) == 0)
+			return 1;
+		p = q;
+		while (*p && *p != ',')
+			p++;
+	}
+	return 0;
+}
+
+/* ---- the request ---- */
+
+static const char *
+env_get(char **envp, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (; envp && *envp; envp++)
+		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+			return *envp + n + 1;
+	return NULL;
+}
+
+const char *
+http_param(const struct http_request *rq, const char *name)
+{
+	return env_get(rq->envp, name);
+}
+
+const char *
+http_header(const struct http_request *rq, const char *name)
+{
+	char key[128];
+	size_t i;
+
+	if (strlen(name) + 6 > sizeof key)
+		return NULL;
+	strcpy(key, "HTTP_");
+	for (i = 0; name[i]; i++)
+		key[5 + i] = name[i] == '-' ? '_' : (char)toupper((unsigned char)name[i]);
+	key[5 + i] = '\0';
+	return env_get(rq->envp, key);
+}
+
+void
+http_request_free(struct http_request *rq)
+{
+	if (rq == NULL)
+		return;
+	free(rq->path);
+	kv_free(&rq->query);
+	kv_free(&rq->form);
+	kv_free(&rq->cookies);
+	kv_free(&rq->params);
+	json_object_put(rq->json);
+	free(rq->body);
+	free(rq->remote_addr);
+	free(rq->error_msg);
+	memset(rq, 0, sizeof *rq);
+}
+
+static const struct {
+	const char		*name;
+	enum http_method	 m;
+} methods[] = {
+	{ "GET", HTTP_GET }, { "HEAD", HTTP_HEAD }, { "POST", HTTP_POST },
+	{ "PUT", HTTP_PUT }, { "PATCH", HTTP_PATCH }, { "DELETE", HTTP_DELETE },
+	{ "OPTIONS", HTTP_OPTIONS },
+};
+
+/* Body reader: a FastCGI stream or the CGI process's stdin. */
+struct io {
+	FCGX_Request	*fcgi;		/* NULL in CGI mode */
+	char	       **envp;
+};
+
+static size_t
+io_read(struct io *io, char *p, size_t n)
+{
+	size_t got = 0, r;
+	int k;
+
+	if (io->fcgi != NULL) {
+		while (got < n) {
+			k = FCGX_GetStr(p + got, (int)(n - got), io->fcgi->in);
+			if (k <= 0)
+				break;
+			got += (size_t)k;
+		}
+		return got;
+	}
+	while (got < n && (r = fread(p + got, 1, n - got, stdin)) > 0)
+		got += r;
+	return got;
+}
+
+static void
+io_write(struct io *io, const char *p, size_t n)
+{
+	if (io->fcgi != NULL)
+		FCGX_PutStr(p, (int)n, io->fcgi->out);
+	else
+		fwrite(p, 1, n, stdout);
+}
+
+static void
+fail(struct http_request *rq, int status, const char *msg)
+{
+	if (rq->error)
+		return;
+	rq->error = status;
+	rq->error_msg = xstrdup(msg);
+}
+
+/* The path the client asked for, from REQUEST_URI or SCRIPT_NAME + PATH_INFO. */
+static void
+read_path(struct http_request *rq, const char *base_url)
+{
+	const char *uri = http_param(rq, "REQUEST_URI"), *q;
+	const char *sn, *pi;
+	char *raw = NULL, *path;
+	size_t blen = strlen(base_url);
+	enum http_parse rc;
+
+	if (uri != NULL && *uri == '/') {
+		q = strchr(uri, '?');
+		raw = xstrndup(uri, q ? (size_t)(q - uri) : strlen(uri));
+	} else {
+		sn = http_param(rq, "SCRIPT_NAME");
+		pi = http_param(rq, "PATH_INFO");
+		raw = xasprintf("%s%s", sn ? sn : "", pi ? pi : "");
+		if (*raw != '/') {
+			free(raw);
+			raw = xasprintf("/%s", pi ? pi : "");
+		}
+	}
+	rc = http_normalize_path(raw, strlen(raw), &path);
+	free(raw);
+	if (rc != HTTP_PARSE_OK) {
+		fail(rq, 400, rc == HTTP_PARSE_ENCODING ?
+		    "The URL has a malformed percent-encoding." :
+		    "The URL path is not allowed.");
+		rq->path = xstrdup("/");
+		return;
+	}
+	if (blen > 0 && strncmp(path, base_url, blen) == 0 &&
+	    (path[blen] == '/' || path[blen] == '\0')) {
+		rq->path = xstrdup(path[blen] ? path + blen : "/");
+		free(path);
+	} else
+		rq->path = path;
+}
+
+static void
+read_body(struct http_request *rq, struct io *io, int cgi)
+{
+	const char *cl = http_param(rq, "CONTENT_LENGTH");
+	const char *ct = http_param(rq, "CONTENT_TYPE");
+	const char *why;
+	char *end;
+	long want = -1;
+	size_t got;
+	enum http_parse rc;
+
+	if (cl != NULL && *cl != '\0') {
+		errno = 0;
+		want = strtol(cl, &end, 10);
+		if (errno || *end != '\0' || want < 0 || !isdigit((unsigned char)*cl)) {
+			fail(rq, 400, "The Content-Length header is malformed.");
+			return;
+		}
+	} else if (cgi)
+		want = 0;	/* CGI without CONTENT_LENGTH has no body (RFC 3875 §4.2) */
+	if (want > HTTP_MAX_BODY) {
+		fail(rq, 413, "The request body is larger than 64 KiB.");
+		return;
+	}
+	/* FastCGI without a length: read to the end of FCGI_STDIN, bounded. */
+	rq->body = xmalloc(HTTP_MAX_BODY + 2);
+	got = io_read(io, rq->body, want >= 0 ? (size_t)want : HTTP_MAX_BODY + 1);
+	rq->body[got] = '\0';
+	rq->body_len = got;
+	if (got > HTTP_MAX_BODY) {
+		fail(rq, 413, "The request body is larger than 64 KiB.");
+		return;
+	}
+	if (want >= 0 && got < (size_t)want) {
+		fail(rq, 400, "The request body is shorter than its Content-Length.");
+		return;
+	}
+	if (got == 0)
+		return;
+	if (ct == NULL)
+		ct = "";
+	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+		rc = http_parse_urlencoded(rq->body, got, &rq->form);
+		if (rc == HTTP_PARSE_TOO_MANY)
+			fail(rq, 400, "The form has more than 100 fields.");
+		else if (rc != HTTP_PARSE_OK)
+			fail(rq, 400, "The form body has a malformed percent-encoding.");
+	} else if (strncasecmp(ct, "application/json", 16) == 0) {
+		if ((rq->json = http_parse_json(rq->body, got, &why)) == NULL) {
+			char *msg = xasprintf("The JSON body is malformed: %s.", why);
+
+			fail(rq, 400, msg);
+			free(msg);
+		}
+	} else if (rq->method == HTTP_POST || rq->method == HTTP_PUT ||
+	    rq->method == HTTP_PATCH) {
+		fail(rq, 415, "Send the body as application/x-www-form-urlencoded "
+		    "or application/json.");
+	}
+}
+
+static void
+read_request(struct http_request *rq, struct io *io, const char *base_url, int cgi)
+{
+	const char *m, *qs, *v, *https, *scheme;
+	unsigned char rnd[8];
+	size_t i, hdr = 0;
+	char **e;
+
+	memset(rq, 0, sizeof *rq);
+	rq->envp = io->envp;
+	randombytes_buf(rnd, sizeof rnd);
+	sodium_bin2hex(rq->id, sizeof rq->id, rnd, sizeof rnd);
+
+	m = http_param(rq, "REQUEST_METHOD");
+	snprintf(rq->method_name, sizeof rq->method_name, "%s", m ? m : "GET");
+	rq->method = HTTP_OTHER;
+	for (i = 0; i < NELEM(methods); i++)
+		if (strcmp(rq->method_name, methods[i].name) == 0)
+			rq->method = methods[i].m;
+
+	v = http_param(rq, "REMOTE_ADDR");
+	rq->remote_addr = xstrdup(v ? v : "");
+	https = http_param(rq, "HTTPS");
+	scheme = http_param(rq, "REQUEST_SCHEME");
+	rq->https = (https && (strcasecmp(https, "on") == 0 || strcmp(https, "1") == 0)) ||
+	    (scheme && strcasecmp(scheme, "https") == 0);
+
+	read_path(rq, base_url);
+	rq->wants_json = http_accepts_json(http_header(rq, "Accept")) ||
+	    strncmp(rq->path, "/api/", 5) == 0 || strncmp(rq->path, "/admin/api/", 11) == 0;
+
+	for (e = rq->envp; e && *e; e++)
+		if (strncmp(*e, "HTTP_", 5) == 0)
+			hdr += strlen(*e);
+	if (hdr > HTTP_MAX_HEADERS)
+		fail(rq, 431, "The request headers are too large.");
+
+	if ((qs = http_param(rq, "QUERY_STRING")) != NULL) {
+		enum http_parse rc = http_parse_urlencoded(qs, strlen(qs), &rq->query);
+
+		if (rc == HTTP_PARSE_TOO_MANY)
+			fail(rq, 400, "The query string has more than 100 fields.");
+		else if (rc != HTTP_PARSE_OK)
+			fail(rq, 400, "The query string has a malformed percent-encoding.");
+	}
+	if ((v = http_header(rq, "Cookie")) != NULL &&
+	    http_parse_cookies(v, &rq->cookies) != HTTP_PARSE_OK)
+		fail(rq, 400, "The request has too many cookies.");
+	if (!rq->error)
+		read_body(rq, io, cgi);
+}
+
+/* ---- the response ---- */
+
+void
+http_response_init(struct http_response *rs)
+{
+	rs->status = 200;
+	rs->content_type = "text/html; charset=utf-8";
+	buf_init(&rs->headers);
+	buf_init(&rs->body);
+}
+
+void
+http_response_free(struct http_response *rs)
+{
+	if (rs == NULL)
+		return;
+	buf_free(&rs->headers);
+	buf_free(&rs->body);
+}
+
+void
+http_add_header(struct http_response *rs, const char *name, const char *fmt, ...)
+{
+	struct buf v;
+	va_list ap;
+
+	buf_init(&v);
+	va_start(ap, fmt);
+	buf_vprintf(&v, fmt, ap);
+	va_end(ap);
+	if (strpbrk(buf_str(&v), "\r\n") == NULL)
+		buf_printf(&rs->headers, "%s: %s\r\n", name, buf_str(&v));
+	buf_free(&v);
+}
+
+void
+http_set_cookie(struct http_response *rs, const char *name, const char *value,
+    const char *path, long max_age, int secure)
+{
+	struct buf c;
+
+	buf_init(&c);
+	buf_printf(&c, "%s=%s; Path=%s", name, value, path && *path ? path : "/");
+	if (max_age >= 0)
+		buf_printf(&c, "; Max-Age=%ld", max_age);
+	buf_puts(&c, "; HttpOnly; SameSite=Lax");
+	if (secure)
+		buf_puts(&c, "; Secure");
+	http_add_header(rs, "Set-Cookie", "%s", buf_str(&c));
+	buf_free(&c);
+}
+
+void
+http_redirect(struct http_response *rs, int status, const char *location)
+{
+	rs->status = status;
+	http_add_header(rs, "Location", "%s", location);
+	buf_reset(&rs->body);
+}
+
+const char *
+http_status_text(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 303: return "See Other";
+	case 304: return "Not Modified";
+	case 400: return "Bad Request";
+	case 401: return "Unauthorized";
+	case 403: return "Forbidden";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Content Too Large";
+	case 415: return "Unsupported Media Type";
+	case 422: return "Unprocessable Content";
+	case 429: return "Too Many Requests";
+	case 431: return "Request Header Fields Too Large";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default:  return "Unknown";
+	}
+}
+
+static void
+write_response(struct http_response *rs, struct io *io, int head)
+{
+	struct buf out;
+	int nobody = head || rs->status == 304 || rs->status == 204;
+
+	buf_init(&out);
+	buf_printf(&out, "Status: %d %s\r\n", rs->status, http_status_text(rs->status));
+	if (rs->status != 304)
+		buf_printf(&out, "Content-Type: %s\r\n", rs->content_type);
+	if (!nobody)
+		buf_printf(&out, "Content-Length: %zu\r\n", rs->body.len);
+	/* Security headers on every response. */
+	buf_puts(&out, "Content-Security-Policy: default-src 'self'; "
+	    "frame-ancestors 'none'; base-uri 'self'; form-action 'self'\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "Referrer-Policy: same-origin\r\n"
+	    "X-Frame-Options: DENY\r\n");
+	buf_append(&out, rs->headers.data ? rs->headers.data : "", rs->headers.len);
+	buf_puts(&out, "\r\n");
+	io_write(io, out.data, out.len);
+	if (!nobody && rs->body.len)
+		io_write(io, rs->body.data, rs->body.len);
+	buf_free(&out);
+}
+
+static void
+serve_one(struct io *io, const char *base_url, http_handler handle, void *arg, int cgi)
+{
+	struct http_request rq;
+	struct http_response rs;
+
+	read_request(&rq, io, base_url, cgi);
+	http_response_init(&rs);
+	handle(arg, &rq, &rs);
+	write_response(&rs, io, rq.method == HTTP_HEAD);
+	http_response_free(&rs);
+	http_request_free(&rq);
+}
+
+int
+http_serve(const char *base_url, http_handler handle, void *arg,
+    volatile sig_atomic_t *stop)
+{
+	FCGX_Request req;
+	struct io io;
+
+	if (FCGX_IsCGI()) {
+		io.fcgi = NULL;
+		io.envp = environ;
+		serve_one(&io, base_url, handle, arg, 1);
+		fflush(stdout);
+		return 0;
+	}
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+		return -1;
+	while (!*stop) {
+		if (FCGX_Accept_r(&req) < 0) {
+			if (*stop || errno == EINTR)
+				continue;
+			break;
+		}
+		io.fcgi = &req;
+		io.envp = req.envp;
+		serve_one(&io, base_url, handle, arg, 0);
+		FCGX_Finish_r(&req);
+	}
+	FCGX_Free(&req, 1);
+	return 0;
+}

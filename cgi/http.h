@@ -1,0 +1,144 @@
+/* http.h — HTTP requests and responses over FastCGI or CGI; the only module that knows libfcgi. */
+#ifndef ORDERSYNC_HTTP_H
+#define ORDERSYNC_HTTP_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include <json-c/json.h>
+
+#include "util.h"
+
+#define HTTP_MAX_BODY		(64 * 1024)	/* larger bodies: 413 */
+#define HTTP_MAX_FIELDS		100		/* more query/form fields: 400 */
+#define HTTP_MAX_HEADERS	(32 * 1024)	/* all HTTP_* params together: 431 */
+#define HTTP_MAX_JSON_DEPTH	16
+
+/* An ordered list of decoded name/value pairs; both strings owned. */
+struct kv {
+	char	*key;
+	char	*val;
+};
+struct kvlist {
+	struct kv	*v;
+	size_t		 n;
+	size_t		 cap;
+};
+
+/* First value for key, or NULL. */
+const char	*kv_get(const struct kvlist *l, const char *key);
+void		 kv_add(struct kvlist *l, const char *key, size_t klen,
+		    const char *val, size_t vlen);
+void		 kv_free(struct kvlist *l);
+
+enum http_method {
+	HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE,
+	HTTP_OPTIONS, HTTP_OTHER
+};
+
+/*
+ * One request. Everything here is owned by the request and released by
+ * http_request_free() when it ends. Handlers read validated values only.
+ */
+struct http_request {
+	enum http_method	 method;
+	char			 method_name[16];
+	char			*path;		/* decoded, app-relative, starts with "/" */
+	struct kvlist		 query;
+	struct kvlist		 form;		/* application/x-www-form-urlencoded body */
+	struct kvlist		 cookies;
+	struct kvlist		 params;	/* {name} parts of the route, set by the router */
+	struct json_object	*json;		/* application/json body, or NULL */
+	char			*body;		/* raw body, NUL-terminated, or NULL */
+	size_t			 body_len;
+	int			 wants_json;	/* Accept: application/json, or an /api/ path */
+	int			 https;		/* HTTPS=on or REQUEST_SCHEME=https */
+	char			 id[17];	/* random request id for the logs */
+	char			*remote_addr;
+	int			 error;		/* parse failure: 400, 405, 413, 415, 431; 0 if none */
+	char			*error_msg;	/* ... and why */
+	char		       **envp;		/* borrowed: the request's parameters */
+};
+
+/* The request's CGI/FastCGI parameter (e.g. "REMOTE_ADDR"), or NULL. */
+const char	*http_param(const struct http_request *rq, const char *name);
+/* An HTTP header by its name ("If-None-Match" reads HTTP_IF_NONE_MATCH), or NULL. */
+const char	*http_header(const struct http_request *rq, const char *name);
+void		 http_request_free(struct http_request *rq);
+
+/*
+ * A response under construction. status defaults to 200 and content_type to
+ * text/html; headers holds extra "Name: value\r\n" lines.
+ */
+struct http_response {
+	int		 status;
+	const char	*content_type;	/* static string */
+	struct buf	 headers;
+	struct buf	 body;
+};
+
+void	http_response_init(struct http_response *rs);
+void	http_response_free(struct http_response *rs);
+/* Adds a header; a value with CR or LF is dropped (and would be a bug). */
+void	http_add_header(struct http_response *rs, const char *name,
+	    const char *fmt, ...) PRINTF_LIKE(3, 4);
+/*
+ * Sets a cookie (RFC 6265): always Path, HttpOnly and SameSite=Lax; Secure
+ * when secure; max_age < 0 means a session cookie, 0 deletes it.
+ */
+void	http_set_cookie(struct http_response *rs, const char *name,
+	    const char *value, const char *path, long max_age, int secure);
+/* 3xx to location (already a full path, base URL included). */
+void	http_redirect(struct http_response *rs, int status, const char *location);
+const char *http_status_text(int status);
+
+/*
+ * RFC 7232 §3.2: 1 when an If-None-Match header value names etag (weak
+ * comparison, lists and "*" understood). etag is the quoted form, "\"42\"".
+ */
+int	http_etag_matches(const char *if_none_match, const char *etag);
+
+/* -- Parsers of untrusted bytes, public for the unit tests and fuzzers. -- */
+
+enum http_parse {
+	HTTP_PARSE_OK = 0,
+	HTTP_PARSE_ENCODING,	/* bad %xx, NUL, or invalid UTF-8 where text is required */
+	HTTP_PARSE_TOO_MANY,	/* over HTTP_MAX_FIELDS */
+	HTTP_PARSE_BAD_PATH	/* "..", "." segment or NUL in a path */
+};
+
+/*
+ * Decodes n bytes of %xx (and '+' as space when plus) into a new NUL-free
+ * string (*out, caller frees). Returns HTTP_PARSE_ENCODING on a bad escape or
+ * an escaped NUL, and then *out is NULL.
+ */
+enum http_parse	http_pct_decode(const char *in, size_t n, int plus,
+		    char **out, size_t *outlen);
+/* name=value&... into out (appended). */
+enum http_parse	http_parse_urlencoded(const char *s, size_t n, struct kvlist *out);
+/* A Cookie header (RFC 6265 §5.4) into out; malformed pairs are skipped. */
+enum http_parse	http_parse_cookies(const char *header, struct kvlist *out);
+/* A raw URL path into a decoded one that has no "..", "." or empty NUL. */
+enum http_parse	http_normalize_path(const char *raw, size_t n, char **out);
+/* 1 when an Accept header asks for JSON before HTML. */
+int		http_accepts_json(const char *accept);
+/*
+ * Parses a JSON body with a depth limit; the whole input must be one value.
+ * Returns NULL (and a static reason in *why) when it is not.
+ */
+struct json_object *http_parse_json(const char *s, size_t n, const char **why);
+
+/*
+ * The request loop. Called once from main: under a FastCGI server it
+ * accepts requests until *stop is set (SIGTERM finishes the current request
+ * first); started as plain CGI it serves the one request in the environment.
+ * For each request, reads and parses it (base_url is stripped from the path;
+ * parse failures set rq->error), calls handle, writes the response and frees
+ * both. Returns 0, or -1 when the FastCGI socket could not be used.
+ */
+typedef void (*http_handler)(void *arg, struct http_request *rq,
+		    struct http_response *rs);
+int	http_serve(const char *base_url, http_handler handle, void *arg,
+	    volatile sig_atomic_t *stop);
+
+#endif

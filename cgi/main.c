@@ -1,0 +1,197 @@
+/* main.c — ordersync.fcgi: wires config, logger, database, templates and routes, then serves. */
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+#include "app.h"
+#include "http.h"
+#include "mustache.h"
+#include "router.h"
+#include "view.h"
+
+/* The only mutable global: set by SIGTERM, read by the accept loop. */
+static volatile sig_atomic_t stopping;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+}
+
+/* GET /healthz: 200 "ok" when the database answers a query, else 503. */
+static void
+healthz(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	(void)rq;
+	rs->content_type = "text/plain; charset=utf-8";
+	http_add_header(rs, "Cache-Control", "no-store");
+	if (db_ping(app->db) == DB_OK) {
+		buf_puts(&rs->body, "ok\n");
+		return;
+	}
+	rs->status = 503;
+	http_add_header(rs, "Retry-After", "2");
+	buf_puts(&rs->body, "database unavailable\n");
+}
+
+static const struct route core_routes[] = {
+	{ "GET", "/healthz", healthz },
+};
+
+/* Every route table of the app, in match order. */
+static const struct {
+	const struct route	*table;
+	size_t			 n;
+} route_tables[] = {
+	{ core_routes, NELEM(core_routes) },
+};
+
+static const char *
+error_code(int status)
+{
+	switch (status) {
+	case 400: return "bad_request";
+	case 404: return "not_found";
+	case 405: return "method_not_allowed";
+	case 413: return "too_large";
+	case 415: return "unsupported_media_type";
+	case 431: return "headers_too_large";
+	default:  return "error";
+	}
+}
+
+static void
+dispatch(void *arg, struct http_request *rq, struct http_response *rs)
+{
+	struct app *app = arg;
+	const struct route *r = NULL;
+	enum route_result res = ROUTE_NOT_FOUND;
+	struct buf allow;
+	size_t i;
+
+	snprintf(app->log.reqid, sizeof app->log.reqid, "%s", rq->id);
+	buf_init(&allow);
+	if (rq->error) {
+		view_error(app, rq, rs, rq->error, error_code(rq->error), rq->error_msg);
+		goto done;
+	}
+	for (i = 0; i < NELEM(route_tables) && res != ROUTE_OK; i++) {
+		enum route_result one = route_match(route_tables[i].table,
+		    route_tables[i].n, rq->method_name, rq->path, &rq->params, &r, &allow);
+
+		if (one == ROUTE_OK || res == ROUTE_NOT_FOUND)
+			res = one;
+	}
+	if (res == ROUTE_NOT_FOUND) {
+		view_error(app, rq, rs, 404, "not_found", view_text(app, rq, "error.not_found"));
+	} else if (res == ROUTE_BAD_METHOD) {
+		http_add_header(rs, "Allow", "%s", buf_str(&allow));
+		view_error(app, rq, rs, 405, "method_not_allowed",
+		    view_text(app, rq, "error.method_not_allowed"));
+	} else
+		r->handler(app, rq, rs);
+done:
+	log_msg(&app->log, LOG_DEBUG, "%s %s -> %d", rq->method_name, rq->path, rs->status);
+	buf_free(&allow);
+	snprintf(app->log.reqid, sizeof app->log.reqid, "-");
+}
+
+/* Parses every template of the directory once, so a broken template stops start-up. */
+static int
+check_templates(struct app *app)
+{
+	struct mus_error err;
+	struct dirent *de;
+	DIR *d;
+	char *name;
+	size_t n;
+	int rc = 0;
+
+	if ((d = opendir(app->cfg.templates_dir)) == NULL) {
+		fprintf(stderr, "ordersync: ORDERSYNC_TEMPLATES: cannot open %s\n",
+		    app->cfg.templates_dir);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		n = strlen(de->d_name);
+		if (n <= 9 || de->d_name[0] == '.' || strcmp(de->d_name + n - 9, ".mustache") != 0)
+			continue;
+		name = xstrndup(de->d_name, n - 9);
+		if (mus_check(app->tmpl, name, &err) != 0) {
+			fprintf(stderr, "ordersync: template %s is broken: %s:%d:%d: %s\n",
+			    name, err.name, err.line, err.col, err.msg);
+			rc = -1;
+		}
+		free(name);
+	}
+	closedir(d);
+	return rc;
+}
+
+static const char *
+env_getter(const char *name)
+{
+	return getenv(name);
+}
+
+int
+main(void)
+{
+	struct app app;
+	struct buf err;
+	struct sigaction sa;
+	int rc = EXIT_FAILURE;
+
+	memset(&app, 0, sizeof app);
+	buf_init(&err);
+	log_init(&app.log, LOG_INFO);
+	if (sodium_init() < 0) {
+		fprintf(stderr, "ordersync: libsodium failed to initialise\n");
+		return EXIT_FAILURE;
+	}
+	if (cfg_load(&app.cfg, env_getter, &err) != 0) {
+		fprintf(stderr, "ordersync: %s\n", buf_str(&err));
+		goto out;
+	}
+	app.log.level = app.cfg.log_level;
+	if (setenv("TZ", app.cfg.tz, 1) != 0)
+		goto out;
+	tzset();
+	if (i18n_load(&app.i18n, app.cfg.templates_dir, &err) != 0) {
+		fprintf(stderr, "ordersync: ORDERSYNC_TEMPLATES: %s\n", buf_str(&err));
+		goto out;
+	}
+	app.tmpl = mus_cache_new_dir(app.cfg.templates_dir);
+	if (check_templates(&app) != 0)
+		goto out;
+	if ((app.db = db_open(app.cfg.db_path, app.cfg.sync_full, &app.log, &err)) == NULL) {
+		fprintf(stderr, "ordersync: ORDERSYNC_DB: %s\n", buf_str(&err));
+		goto out;
+	}
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;	/* no SA_RESTART: accept() must return EINTR */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (http_serve(app.cfg.base_url, dispatch, &app, &stopping) != 0) {
+		fprintf(stderr, "ordersync: cannot serve on the FastCGI socket\n");
+		goto out;
+	}
+	rc = EXIT_SUCCESS;
+out:
+	db_close(app.db);
+	mus_cache_free(app.tmpl);
+	i18n_free(&app.i18n);
+	cfg_free(&app.cfg);
+	buf_free(&err);
+	return rc;
+}

@@ -1,0 +1,155 @@
+-- schema.sql — the whole ordersync schema, applied in order on first start.
+--
+-- Each "-- @migration N" block runs once, in its own transaction, when the
+-- database's PRAGMA user_version is below N; then user_version becomes N.
+-- Never edit a released block: add a new one below it.
+-- Money is integer cents; times are unix seconds (UTC).
+
+-- @migration 1
+CREATE TABLE meta (
+	key	TEXT PRIMARY KEY,
+	value	TEXT NOT NULL
+) WITHOUT ROWID;
+-- The epoch names this database: a restored or replaced file has another, and
+-- feed clients holding a cursor from the old one are told to reset.
+INSERT INTO meta (key, value) VALUES ('epoch', lower(hex(randomblob(16))));
+
+CREATE TABLE stores (
+	id	INTEGER PRIMARY KEY,
+	slug	TEXT NOT NULL UNIQUE CHECK (length(slug) BETWEEN 1 AND 64),
+	name	TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 100)
+);
+INSERT INTO stores (id, slug, name) VALUES (1, 'default', 'Default store');
+
+CREATE TABLE products (
+	id		INTEGER PRIMARY KEY,
+	store_id	INTEGER NOT NULL REFERENCES stores (id),
+	sku		TEXT NOT NULL CHECK (length(sku) BETWEEN 1 AND 64),
+	name		TEXT NOT NULL CHECK (length(name) BETWEEN 1 AND 200),
+	description	TEXT NOT NULL DEFAULT '' CHECK (length(description) <= 2000),
+	price_cents	INTEGER NOT NULL CHECK (price_cents >= 0),
+	stock		INTEGER NOT NULL CHECK (stock >= 0),
+	active		INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+	UNIQUE (store_id, sku)
+);
+CREATE INDEX products_store_active ON products (store_id, active, id);
+
+-- A cart is anonymous: its token is the customer's cookie. form_token is the
+-- checkout form's CSRF token and idempotency key; it changes after a checkout.
+CREATE TABLE carts (
+	id		INTEGER PRIMARY KEY,
+	token		TEXT NOT NULL UNIQUE,
+	store_id	INTEGER NOT NULL REFERENCES stores (id),
+	form_token	TEXT NOT NULL,
+	created_at	INTEGER NOT NULL,
+	updated_at	INTEGER NOT NULL
+);
+CREATE INDEX carts_updated ON carts (updated_at);
+
+CREATE TABLE cart_items (
+	cart_id		INTEGER NOT NULL REFERENCES carts (id) ON DELETE CASCADE,
+	product_id	INTEGER NOT NULL REFERENCES products (id),
+	qty		INTEGER NOT NULL CHECK (qty BETWEEN 1 AND 99),
+	added_at	INTEGER NOT NULL,
+	PRIMARY KEY (cart_id, product_id)
+) WITHOUT ROWID;
+
+CREATE TABLE orders (
+	id		INTEGER PRIMARY KEY,
+	store_id	INTEGER NOT NULL REFERENCES stores (id),
+	number		TEXT NOT NULL UNIQUE CHECK (number GLOB
+	    'CMD-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9]'),
+	status		TEXT NOT NULL DEFAULT 'pending'
+	    CHECK (status IN ('pending', 'processing', 'completed', 'cancelled')),
+	customer_name	TEXT NOT NULL CHECK (length(customer_name) BETWEEN 1 AND 100),
+	email		TEXT NOT NULL CHECK (length(email) BETWEEN 3 AND 254),
+	phone		TEXT NOT NULL DEFAULT '' CHECK (length(phone) <= 20),
+	notes		TEXT NOT NULL DEFAULT '' CHECK (length(notes) <= 1000),
+	total_cents	INTEGER NOT NULL CHECK (total_cents >= 0),
+	currency	TEXT NOT NULL CHECK (length(currency) = 3),
+	items_count	INTEGER NOT NULL DEFAULT 0 CHECK (items_count >= 0),
+	access_token	TEXT NOT NULL,
+	-- "form:<form_token>" for the web checkout, "api:<Idempotency-Key>" for
+	-- the JSON API; request_hash tells a replay from a different request.
+	idempotency_key	TEXT UNIQUE,
+	request_hash	TEXT,
+	created_at	INTEGER NOT NULL,
+	updated_at	INTEGER NOT NULL
+);
+CREATE INDEX orders_store ON orders (store_id, id);
+CREATE INDEX orders_status ON orders (status, id);
+CREATE INDEX orders_store_status ON orders (store_id, status, id);
+CREATE INDEX orders_created ON orders (created_at);
+
+CREATE TABLE order_items (
+	id			INTEGER PRIMARY KEY,
+	order_id		INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+	product_id		INTEGER REFERENCES products (id),
+	sku			TEXT NOT NULL,
+	name			TEXT NOT NULL,
+	unit_price_cents	INTEGER NOT NULL CHECK (unit_price_cents >= 0),
+	qty			INTEGER NOT NULL CHECK (qty BETWEEN 1 AND 99)
+);
+CREATE INDEX order_items_order ON order_items (order_id);
+
+CREATE TABLE payments (
+	id		INTEGER PRIMARY KEY,
+	order_id	INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,
+	amount_cents	INTEGER NOT NULL CHECK (amount_cents >= 0),
+	method		TEXT NOT NULL CHECK (length(method) BETWEEN 1 AND 32),
+	status		TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'completed')),
+	created_at	INTEGER NOT NULL,
+	updated_at	INTEGER NOT NULL
+);
+CREATE INDEX payments_order ON payments (order_id);
+
+-- The change feed. Written in the same transaction as the change it
+-- describes; SQLite serialises writers, so ids commit in increasing order
+-- and a cursor never skips one. AUTOINCREMENT: an id is never reused.
+-- payload holds a snapshot of the order as of the event, so reading the
+-- feed never touches the orders table.
+CREATE TABLE order_events (
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
+	store_id	INTEGER NOT NULL REFERENCES stores (id),
+	order_id	INTEGER NOT NULL REFERENCES orders (id),
+	type		TEXT NOT NULL CHECK (type IN ('order_created', 'order_updated',
+	    'order_cancelled', 'payment_created', 'payment_completed')),
+	payload		TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
+	created_at	INTEGER NOT NULL
+);
+CREATE INDEX order_events_store ON order_events (store_id, id);
+CREATE INDEX order_events_order ON order_events (order_id, id);
+
+CREATE TABLE users (
+	id		INTEGER PRIMARY KEY,
+	email		TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(email) BETWEEN 3 AND 254),
+	password_hash	TEXT NOT NULL,
+	role		TEXT NOT NULL DEFAULT 'admin' CHECK (role IN ('admin', 'staff')),
+	store_id	INTEGER REFERENCES stores (id),	-- NULL: every store
+	created_at	INTEGER NOT NULL
+);
+
+-- Only a hash of the session token is stored: a copy of the database does
+-- not log anyone in.
+CREATE TABLE sessions (
+	token_hash	TEXT PRIMARY KEY,
+	user_id		INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	csrf_token	TEXT NOT NULL,
+	created_at	INTEGER NOT NULL,
+	expires_at	INTEGER NOT NULL,
+	last_seen_at	INTEGER NOT NULL,
+	last_poll_at	INTEGER NOT NULL DEFAULT 0,
+	polls		INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX sessions_user ON sessions (user_id);
+CREATE INDEX sessions_poll ON sessions (last_poll_at);
+
+CREATE TABLE login_attempts (
+	id	INTEGER PRIMARY KEY,
+	email	TEXT NOT NULL,
+	addr	TEXT NOT NULL,
+	at	INTEGER NOT NULL,
+	ok	INTEGER NOT NULL CHECK (ok IN (0, 1))
+);
+CREATE INDEX login_attempts_email ON login_attempts (email, at);
+CREATE INDEX login_attempts_addr ON login_attempts (addr, at);

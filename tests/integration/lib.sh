@@ -1,0 +1,86 @@
+# lib.sh — shared helpers for the integration tests (bash): a real lighttpd,
+# a temporary database, curl, and a pass/fail tally.
+#
+# A test sources this file, calls start_app, runs checks, then `finish`.
+# Everything it started is stopped by PID on exit, even when a check fails.
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+APP_BIN=${APP_BIN:-$TOP/build/san/ordersync.fcgi}
+CTL_BIN=${CTL_BIN:-$TOP/build/san/ordersyncctl}
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=1}
+export ORDERSYNC_ADMIN_EMAIL=admin@example.com
+export ORDERSYNC_ADMIN_PASSWORD=correct-horse-battery
+PASS=0 FAIL=0
+WORK=$(mktemp -d /tmp/ordersync-test.XXXXXX)
+SERVER_PGID=
+
+cleanup() {
+	if [ -n "$SERVER_PGID" ]; then
+		kill -TERM -- "-$SERVER_PGID" 2>/dev/null
+		sleep 0.2
+		kill -KILL -- "-$SERVER_PGID" 2>/dev/null
+	fi
+	if [ "$FAIL" -gt 0 ] && [ -f "$WORK/srv/error.log" ]; then
+		echo "--- lighttpd/app error log (last 30 lines):"
+		tail -n 30 "$WORK/srv/error.log"
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# A loopback port nobody listens on.
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 40000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+}
+
+# start_app [serve.sh options]: lighttpd + the sanitizer build on a free port.
+start_app() {
+	PORT=$(free_port)
+	DB=$WORK/ordersync.db
+	SERVER_PGID=$("$TOP/deploy/lighttpd/serve.sh" --port "$PORT" --db "$DB" \
+	    --dir "$WORK/srv" --bin "$APP_BIN" --ctl "$CTL_BIN" "$@") || {
+		echo "could not start lighttpd"; FAIL=$((FAIL + 1)); exit 1; }
+	BASE_URL=http://127.0.0.1:$PORT${BASE_PATH:-}
+}
+
+ok()   { PASS=$((PASS + 1)); echo "ok   - $1"; }
+nok()  { FAIL=$((FAIL + 1)); echo "FAIL - $1"; [ -n "${2:-}" ] && echo "       $2"; return 0; }
+
+# req METHOD PATH [curl args...]: sets STATUS, BODY (file), HEADERS (file).
+req() {
+	local method=$1 path=$2
+	shift 2
+	BODY=$WORK/body HEADERS=$WORK/headers
+	STATUS=$(curl -sS -o "$BODY" -D "$HEADERS" -w '%{http_code}' -X "$method" \
+	    "$@" "$BASE_URL$path") || STATUS=000
+}
+
+# expect_status WANT DESCRIPTION
+expect_status() {
+	if [ "$STATUS" = "$1" ]; then ok "$2"; else nok "$2" "status $STATUS, want $1; body: $(head -c 300 "$BODY")"; fi
+}
+# expect_body_has TEXT DESCRIPTION
+expect_body_has() {
+	if grep -qF -- "$1" "$BODY"; then ok "$2"; else nok "$2" "body lacks '$1': $(head -c 300 "$BODY")"; fi
+}
+expect_body_lacks() {
+	if ! grep -qF -- "$1" "$BODY"; then ok "$2"; else nok "$2" "body has '$1'"; fi
+}
+# expect_header NAME-REGEX DESCRIPTION (case-insensitive, whole header line)
+expect_header() {
+	if tr -d '\r' < "$HEADERS" | grep -qiE -- "$1"; then ok "$2"; else nok "$2" "no header matching $1"; fi
+}
+# json_get EXPR: a value from BODY, through the json-c based ctl? no: python-free jq-free.
+json_field() {
+	# json_field KEY: the first "KEY": value (string or number) in BODY.
+	grep -o "\"$1\": *\"\{0,1\}[^\",}]*" "$BODY" | head -n 1 | sed -e "s/\"$1\": *\"\{0,1\}//"
+}
+
+finish() {
+	echo "$(basename "$0"): $PASS passed, $FAIL failed"
+	[ "$FAIL" -eq 0 ]
+}
