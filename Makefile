@@ -20,7 +20,7 @@ export ORDERSYNC_DB ORDERSYNC_ADMIN_EMAIL
 PKGS		:= fcgi sqlite3 json-c libsodium
 DEPS_DEBIAN	:= libfcgi-dev libfcgi-bin spawn-fcgi libsqlite3-dev sqlite3 \
 		   libjson-c-dev libsodium-dev check pkg-config lighttpd curl \
-		   clang libclang-rt-14-dev
+		   clang libclang-rt-14-dev nodejs
 WARN		:= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Werror
 OPT		?= -O2 -g
 PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -46,7 +46,7 @@ UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=build/san/%)
 FUZZ_SRC	:= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN	:= $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
-.PHONY: all deps run check unit integration fuzz install clean
+.PHONY: all deps run check unit jsunit integration fuzz install clean
 .DELETE_ON_ERROR:
 
 all: cgi/ordersync.fcgi cgi/ordersyncctl
@@ -109,13 +109,17 @@ run: deps
 
 # ASAN_OPTIONS: leak detection on; abort so a failure is loud in the test log.
 check: deps
-	@$(MAKE) --no-print-directory unit integration
+	@$(MAKE) --no-print-directory unit jsunit integration
 
 unit: $(UNIT_BIN)
 	@rc=0; for t in $(UNIT_BIN); do \
 		MUSTACHE_SPEC_DIR="$(SHARED)/mustache-spec" \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 CK_FORK=yes \
 		$$t || rc=1; done; exit $$rc
+
+# The browser code's pure logic, with Node's built-in test runner.
+jsunit:
+	@if ls tests/js/*.test.mjs >/dev/null 2>&1; then node --test tests/js/; fi
 
 integration: all build/san/ordersync.fcgi build/san/ordersyncctl
 	@rc=0; for t in tests/integration/test_*.sh; do \
