@@ -90,6 +90,12 @@ char	*mus_dir_loader(void *arg, const char *name, size_t *len);
  */
 struct mus_cache *mus_cache_new(mus_loader_fn loader, void *arg);
 
+/*
+ * As mus_cache_new(mus_dir_loader, dir), except that the cache keeps its own
+ * copy of dir. The caller frees the cache with mus_cache_free().
+ */
+struct mus_cache *mus_cache_new_dir(const char *dir);
+
 /* Frees the cache and every template in it. NULL is a no-op. */
 void	 mus_cache_free(struct mus_cache *cache);
 
