@@ -2,8 +2,10 @@
 #ifndef ORDERSYNC_APP_H
 #define ORDERSYNC_APP_H
 
+#include "auth.h"
 #include "config.h"
 #include "db.h"
+#include "feed.h"
 #include "i18n.h"
 #include "log.h"
 
@@ -20,6 +22,8 @@ struct app {
 	struct db		*db;
 	struct mus_cache	*tmpl;		/* parsed templates, by name */
 	struct i18n		 i18n;
+	struct auth_cache	 auth;		/* admin sessions seen lately (auth.h) */
+	struct feed_cache	 feed;		/* change-feed heads, poll-rate samples (feed.h) */
 };
 
 #endif

@@ -1,0 +1,135 @@
+/* auth.h — admin authentication: passwords, sessions, CSRF tokens, login throttling, the session cache. */
+#ifndef ORDERSYNC_AUTH_H
+#define ORDERSYNC_AUTH_H
+
+#include <stdint.h>
+
+#include "db_admin.h"
+#include "http.h"
+
+struct app;
+
+#define AUTH_COOKIE		"ordersync_admin"
+#define AUTH_TOKEN_HEX		64		/* 256-bit tokens, lowercase hex */
+#define AUTH_IDLE_SECS		(12 * 3600)	/* sliding idle expiry */
+#define AUTH_TOUCH_SECS		60		/* last_seen_at written at most this often */
+#define AUTH_CACHE_SECS		30		/* a cached session is re-read after this */
+#define AUTH_POLL_WRITE_SECS	30		/* sessions.last_poll_at written at most this often */
+#define AUTH_THROTTLE_MAX	5		/* failed logins ... */
+#define AUTH_THROTTLE_WINDOW	(15 * 60)	/* ... in this window: 429 */
+#define AUTH_PASSWORD_MAX	1024		/* bytes */
+#define AUTH_NEXT_MAX		512		/* bytes of a ?next= path */
+#define AUTH_CACHE_SLOTS	32
+
+/* The session of the current request, a copy the handler may keep. */
+struct auth_session {
+	char			token_hash[AUTH_TOKEN_HEX + 1];
+	struct db_admin_session	row;
+	struct db_version	version;	/* the database as this request saw it */
+};
+
+/*
+ * The per-process session cache (in struct app). A slot answers a request
+ * without SQL while the database version it was read at is still current
+ * and it is younger than AUTH_CACHE_SECS; any commit by another process, or
+ * any write by this one, makes every slot re-read its row (one primary-key
+ * look-up), so a logout or an expiry anywhere is seen at once. pending_polls
+ * counts feed polls not yet added to sessions.polls (they are written at
+ * most every AUTH_POLL_WRITE_SECS; a slot evicted before that loses them).
+ */
+struct auth_cache_slot {
+	int			used;
+	char			token_hash[AUTH_TOKEN_HEX + 1];
+	struct db_admin_session	row;
+	struct db_version	checked;
+	int64_t			checked_at;
+	int64_t			last_used;
+	int64_t			pending_polls;
+};
+struct auth_cache {
+	struct auth_cache_slot	slot[AUTH_CACHE_SLOTS];
+	uint64_t		hits, misses;
+};
+
+/* -- Pure helpers (unit-tested). -- */
+
+/* Writes a new random 256-bit token as 64 lowercase hex digits into out. */
+void	auth_token_new(char out[AUTH_TOKEN_HEX + 1]);
+/* out = hex(BLAKE2b-256(token)): what the sessions table stores. */
+void	auth_token_hash(const char *token, char out[AUTH_TOKEN_HEX + 1]);
+/* 1 when s is exactly 64 lowercase hex digits. */
+int	auth_token_wellformed(const char *s);
+/* 1 when given is the CSRF token expected (constant-time); 0 for NULL or a malformed one. */
+int	auth_csrf_ok(const char *expected, const char *given);
+/*
+ * 1 when next is a safe place to send someone after login: a local path
+ * starting with one "/" (not "//" nor "/\"), no backslash or control
+ * character, at most AUTH_NEXT_MAX bytes. Anything else would be an open
+ * redirect.
+ */
+int	auth_next_ok(const char *next);
+/* Percent-encodes s for a query value (unreserved characters and "/" kept). Caller frees. */
+char	*auth_query_escape(const char *s);
+/*
+ * Checks password against an encoded Argon2id hash. hash NULL (no such
+ * user) checks against a dummy hash instead, so an unknown account takes
+ * as long as a known one; it always fails. 1 when the password matches.
+ */
+int	auth_password_verify(const char *hash, const char *password);
+
+/* -- Sessions. -- */
+
+enum auth_status {
+	AUTH_OK = 0,
+	AUTH_NONE,		/* no cookie, or no live session behind it */
+	AUTH_UNAVAILABLE	/* the database is busy or failing */
+};
+
+/*
+ * Finds the request's session (cookie AUTH_COOKIE) through the cache and
+ * copies it to out. Slides the idle expiry when last_seen_at is over
+ * AUTH_TOUCH_SECS old (one UPDATE, and the cookie is sent again on rs).
+ * The cached path costs one PRAGMA data_version.
+ */
+enum auth_status auth_session_find(struct app *app, struct http_request *rq,
+		    struct http_response *rs, struct auth_session *out /* OUT */);
+/*
+ * For every admin handler: 1 when the request has a session (copied to
+ * out). Otherwise writes the answer and returns 0: pages 303 to the login
+ * page with ?next= the page asked for; /admin/api/ and JSON clients 401
+ * JSON; a database failure 503.
+ */
+int	auth_require(struct app *app, struct http_request *rq,
+	    struct http_response *rs, struct auth_session *out /* OUT */);
+/*
+ * For every admin POST: 1 when the form field "csrf" or the X-CSRF-Token
+ * header holds the session's CSRF token; otherwise writes 403 and returns 0.
+ */
+int	auth_require_csrf(struct app *app, struct http_request *rq,
+	    struct http_response *rs, const struct auth_session *s);
+/*
+ * Creates a session for user_id with a new token and CSRF token (never the
+ * one the client had: no fixation) and sets the cookie on rs.
+ */
+enum db_status auth_session_start(struct app *app, struct http_request *rq,
+		    struct http_response *rs, int64_t user_id);
+/* Deletes the session s (NULL: the request's cookie, if any) and clears the cookie. */
+enum db_status auth_session_end(struct app *app, struct http_request *rq,
+		    struct http_response *rs, const struct auth_session *s);
+/* Counts one feed poll of s; writes the count at most every AUTH_POLL_WRITE_SECS. */
+void	auth_note_poll(struct app *app, const struct auth_session *s);
+
+/* -- Login throttling. -- */
+
+/*
+ * *retry_after = seconds until email (lowercased) and addr both have fewer
+ * than AUTH_THROTTLE_MAX failures in AUTH_THROTTLE_WINDOW; 0 when login may
+ * be tried now.
+ */
+enum db_status auth_throttle(struct app *app, const char *email, const char *addr,
+		    int64_t *retry_after /* OUT */);
+/* Records a login attempt and, on success, prunes old attempts and sessions. */
+enum db_status auth_record_attempt(struct app *app, const char *email,
+		    const char *addr, int ok);
+
+#endif

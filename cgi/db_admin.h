@@ -1,0 +1,223 @@
+/* db_admin.h — the admin side's SQL: users, sessions, login attempts, order lists and detail, status changes, feed reads, stats. */
+#ifndef ORDERSYNC_DB_ADMIN_H
+#define ORDERSYNC_DB_ADMIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/*
+ * A store scope: 0 means every store (a user whose store_id is NULL), any
+ * other value one store's id. Every read below that takes a scope returns
+ * only that store's rows.
+ */
+#define DB_ADMIN_ALL_STORES 0
+
+/*
+ * What the per-process caches are keyed by. data_version moves when another
+ * connection commits; changes (sqlite3_total_changes64) moves when this
+ * connection writes, which data_version does not see. Both equal: nothing in
+ * the database changed since the snapshot was taken.
+ */
+struct db_version {
+	int64_t	data_version;
+	int64_t	changes;
+};
+
+/* Reads the version: one PRAGMA data_version, no page read. */
+enum db_status	db_admin_version(struct db *db, struct db_version *out /* OUT */);
+/* 1 when a and b are the same version. */
+int		db_admin_version_eq(const struct db_version *a, const struct db_version *b);
+/*
+ * Rows this connection has changed since it opened (the changes half of a
+ * version). A cache that just wrote something it knows does not matter to
+ * it moves its key forward with this, keeping data_version as it was.
+ */
+int64_t		db_admin_changes(struct db *db);
+
+/* ---- users and sessions ---- */
+
+/* A user found by email for the login check. Release with db_admin_user_clear(). */
+struct db_admin_user {
+	int64_t	 id;
+	char	*password_hash;
+};
+
+/* Looks a user up by email (case-insensitive). DB_NOTFOUND when there is none. */
+enum db_status	db_admin_user_by_email(struct db *db, const char *email,
+		    struct db_admin_user *out /* OUT */);
+void		db_admin_user_clear(struct db_admin_user *u);
+
+/* A live session row with its user; fixed-size, so it can sit in a cache. */
+struct db_admin_session {
+	int64_t	user_id;
+	int64_t	store_id;		/* 0: every store */
+	char	role[8];		/* admin | staff */
+	char	email[256];
+	char	store_name[104];	/* "" for every store */
+	char	csrf[72];
+	int64_t	expires_at;
+	int64_t	last_seen_at;
+	int64_t	last_poll_at;
+};
+
+/*
+ * Reads the session whose token hash is token_hash and that has not expired
+ * at now. DB_NOTFOUND when there is no such live session.
+ */
+enum db_status	db_admin_session_get(struct db *db, const char *token_hash, int64_t now,
+		    struct db_admin_session *out /* OUT */);
+/* Inserts a new session; DB_CONFLICT if the hash exists (a 2^-256 event). */
+enum db_status	db_admin_session_create(struct db *db, const char *token_hash,
+		    int64_t user_id, const char *csrf, int64_t now, int64_t expires_at);
+/* Slides the session's idle expiry: last_seen_at = now, expires_at = expires_at. */
+enum db_status	db_admin_session_touch(struct db *db, const char *token_hash,
+		    int64_t now, int64_t expires_at);
+/* Records npolls feed polls made up to now (last_poll_at = now, polls += npolls). */
+enum db_status	db_admin_session_polled(struct db *db, const char *token_hash,
+		    int64_t now, int64_t npolls);
+/* Deletes one session (logout); deleting a missing one is DB_OK. */
+enum db_status	db_admin_session_delete(struct db *db, const char *token_hash);
+/* Deletes sessions expired at now and login attempts older than attempts_before. */
+enum db_status	db_admin_prune(struct db *db, int64_t now, int64_t attempts_before);
+
+/* ---- login throttling ---- */
+
+/* Records a login attempt (email lowercased by the caller; addr may be ""). */
+enum db_status	db_admin_login_record(struct db *db, const char *email,
+		    const char *addr, int64_t now, int ok);
+/*
+ * Login throttling: *until is set to the time when the account email, or
+ * the address addr, will have fewer than max failed attempts in the window
+ * of window seconds ending at now (failures of the account before its last
+ * successful login do not count); 0 when neither is blocked now.
+ */
+enum db_status	db_admin_login_blocked_until(struct db *db, const char *email,
+		    const char *addr, int64_t now, int64_t window, int max,
+		    int64_t *until /* OUT */);
+
+/* ---- orders ---- */
+
+/* The four statuses, in their workflow order; index with db_admin_status_index(). */
+#define DB_ADMIN_NSTATUS 4
+extern const char *const db_admin_statuses[DB_ADMIN_NSTATUS];
+/* The index of status in db_admin_statuses, or -1 when it is not one. */
+int		db_admin_status_index(const char *status);
+/*
+ * The order workflow of DESIGN.md: pending → processing → completed;
+ * pending|processing → cancelled. 1 when from → to is allowed.
+ */
+int		db_admin_transition_ok(const char *from, const char *to);
+
+/* One order as the admin pages show it. Strings owned; clear with db_admin_order_clear(). */
+struct db_admin_order {
+	int64_t	 id;
+	int64_t	 store_id;
+	char	 number[24];
+	char	 status[12];
+	char	 currency[4];
+	char	*customer_name;
+	char	*email;
+	char	*phone;
+	char	*notes;
+	char	*store_name;
+	int64_t	 total_cents;
+	int64_t	 items_count;
+	int64_t	 created_at;
+	int64_t	 updated_at;
+};
+void		db_admin_order_clear(struct db_admin_order *o);
+void		db_admin_orders_free(struct db_admin_order *v, size_t n);
+
+/* Which orders a list shows: newest first. */
+struct db_admin_filter {
+	int64_t		 store_id;	/* scope */
+	const char	*status;	/* NULL: any */
+	int64_t		 before_id;	/* > 0: only ids below it (keyset paging) */
+	int64_t		 offset;	/* rows to skip (page paging) */
+	int		 limit;
+};
+
+/*
+ * Lists orders matching f into *out (*n of them; the caller frees with
+ * db_admin_orders_free). On error *out is NULL and *n 0.
+ */
+enum db_status	db_admin_orders_list(struct db *db, const struct db_admin_filter *f,
+		    struct db_admin_order **out /* OUT */, size_t *n /* OUT */);
+/* counts[i] = the scope's orders in status db_admin_statuses[i]. */
+enum db_status	db_admin_status_counts(struct db *db, int64_t store_id,
+		    int64_t counts[DB_ADMIN_NSTATUS] /* OUT */);
+/* The number of stores (the list names the store when there are several). */
+enum db_status	db_admin_store_count(struct db *db, int64_t *n /* OUT */);
+/* One order by number within the scope; DB_NOTFOUND when absent or another store's. */
+enum db_status	db_admin_order_get(struct db *db, int64_t store_id, const char *number,
+		    struct db_admin_order *out /* OUT */);
+
+/* One line of an order, as sold. */
+struct db_admin_item {
+	char	*sku;
+	char	*name;
+	int64_t	 unit_price_cents;
+	int64_t	 qty;
+};
+enum db_status	db_admin_order_items(struct db *db, int64_t order_id,
+		    struct db_admin_item **out /* OUT */, size_t *n /* OUT */);
+void		db_admin_items_free(struct db_admin_item *v, size_t n);
+
+/*
+ * Changes the status of order number (within the scope) to to, in one
+ * BEGIN IMMEDIATE transaction guarded by "WHERE status = <from>": restores
+ * stock when cancelling and writes the order_updated / order_cancelled event.
+ * from receives the status the order had (when found). DB_NOTFOUND: no such
+ * order in the scope; DB_CONFLICT: the workflow refuses from → to, or the
+ * order changed under us; nothing is written then.
+ */
+enum db_status	db_admin_order_set_status(struct db *db, int64_t store_id,
+		    const char *number, const char *to, int64_t now,
+		    char from[12] /* OUT */);
+
+/* ---- the change feed ---- */
+
+/* One order_events row. payload is the JSON snapshot text (owned). */
+struct db_admin_event {
+	int64_t	 id;
+	char	 type[24];
+	int64_t	 created_at;
+	char	*payload;
+};
+void		db_admin_events_free(struct db_admin_event *v, size_t n);
+
+/* The scope's newest event id, 0 when it has none (one indexed look-up). */
+enum db_status	db_admin_feed_head(struct db *db, int64_t store_id, int64_t *head /* OUT */);
+/* The oldest event id kept in the whole table, 0 when it is empty. */
+enum db_status	db_admin_feed_oldest(struct db *db, int64_t *oldest /* OUT */);
+/* The scope's events with id > after, oldest first, at most limit. */
+enum db_status	db_admin_feed_read(struct db *db, int64_t store_id, int64_t after,
+		    int limit, struct db_admin_event **out /* OUT */, size_t *n /* OUT */);
+/* One order's events, oldest first (its history on the detail page). */
+enum db_status	db_admin_order_events(struct db *db, int64_t order_id,
+		    struct db_admin_event **out /* OUT */, size_t *n /* OUT */);
+
+/* ---- stats ---- */
+
+struct db_admin_stats {
+	int64_t	orders_today;
+	int64_t	cancelled_today;
+	int64_t	revenue_today_cents;	/* not cancelled, in the shop's currency */
+	int64_t	per_hour[24];		/* [0] is the oldest hour, [23] the current one */
+	int64_t	polling_sessions;	/* sessions whose last poll is recent */
+	int64_t	polls_total;		/* sum of sessions.polls in the scope */
+};
+
+/*
+ * Fills st for the scope: orders and revenue since day_start, orders per
+ * hour in the 24 hours starting at hour0, sessions that polled since
+ * polling_since (users of the store or of every store), and the scope's
+ * recorded poll total.
+ */
+enum db_status	db_admin_stats(struct db *db, int64_t store_id, const char *currency,
+		    int64_t day_start, int64_t hour0, int64_t polling_since,
+		    struct db_admin_stats *st /* OUT */);
+
+#endif

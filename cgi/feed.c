@@ -1,0 +1,391 @@
+/* feed.c — the admin change feed (GET /admin/api/since) and stats (GET /admin/api/stats), with their per-process caches. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "app.h"
+#include "auth.h"
+#include "feed.h"
+#include "view.h"
+
+/* ---- parsing ---- */
+
+int
+feed_parse_cursor(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i == FEED_CURSOR_MAX_DIGITS || s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');	/* 18 digits cannot overflow int64_t */
+	}
+	if (i == 0)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+int
+feed_parse_epoch(const char *s)
+{
+	size_t i;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (i == FEED_EPOCH_MAX || !((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return i > 0;
+}
+
+void
+feed_rfc3339(char *out, size_t outsz, int64_t t)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	if (gmtime_r(&tt, &tm) == NULL || strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+		snprintf(out, outsz, "1970-01-01T00:00:00Z");
+}
+
+/* ---- the head cache ---- */
+
+enum db_status
+feed_head(struct app *app, int64_t store_id, const struct db_version *v, int64_t *head)
+{
+	struct feed_cache *c = &app->feed;
+	struct feed_head_slot *slot = NULL;
+	enum db_status rc;
+	size_t i;
+
+	if (!c->valid || !db_admin_version_eq(&c->version, v)) {
+		memset(c->head, 0, sizeof c->head);
+		c->version = *v;
+		c->valid = 1;
+	}
+	for (i = 0; i < FEED_HEAD_SLOTS; i++)
+		if (c->head[i].used && c->head[i].store_id == store_id) {
+			c->hits++;
+			*head = c->head[i].head;
+			return DB_OK;
+		}
+	c->misses++;
+	if ((rc = db_admin_feed_head(app->db, store_id, head)) != DB_OK)
+		return rc;
+	for (i = 0; i < FEED_HEAD_SLOTS && slot == NULL; i++)
+		if (!c->head[i].used)
+			slot = &c->head[i];
+	if (slot == NULL)	/* more scopes than slots: reuse one at random-ish */
+		slot = &c->head[(size_t)store_id % FEED_HEAD_SLOTS];
+	slot->used = 1;
+	slot->store_id = store_id;
+	slot->head = *head;
+	return DB_OK;
+}
+
+/* ---- the feed ---- */
+
+struct json_object *
+feed_event_json(const struct db_admin_event *ev)
+{
+	struct json_object *o = json_object_new_object(), *payload, *v;
+	char at[32];
+
+	json_object_object_add(o, "id", json_object_new_int64(ev->id));
+	json_object_object_add(o, "type", json_object_new_string(ev->type));
+	feed_rfc3339(at, sizeof at, ev->created_at);
+	json_object_object_add(o, "at", json_object_new_string(at));
+	payload = json_tokener_parse(ev->payload ? ev->payload : "");
+	if (payload != NULL && json_object_is_type(payload, json_type_object) &&
+	    json_object_object_get_ex(payload, "order", &v) &&
+	    json_object_is_type(v, json_type_object)) {
+		json_object_object_add(o, "order", json_object_get(v));
+		if (json_object_object_get_ex(payload, "from", &v) && v != NULL)
+			json_object_object_add(o, "from", json_object_get(v));
+		if (json_object_object_get_ex(payload, "to", &v) && v != NULL)
+			json_object_object_add(o, "to", json_object_get(v));
+	} else
+		json_object_object_add(o, "order", NULL);
+	json_object_put(payload);
+	return o;
+}
+
+static struct json_object *
+reset_body(struct app *app, int64_t head)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "reset", json_object_new_boolean(1));
+	json_object_object_add(o, "epoch", json_object_new_string(db_epoch(app->db)));
+	json_object_object_add(o, "cursor", json_object_new_int64(head));
+	json_object_object_add(o, "poll_ms", json_object_new_int(app->cfg.poll_ms));
+	return o;
+}
+
+static struct json_object *
+page_body(struct app *app, int64_t cursor, struct json_object *events, int more)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "epoch", json_object_new_string(db_epoch(app->db)));
+	json_object_object_add(o, "cursor", json_object_new_int64(cursor));
+	json_object_object_add(o, "events", events ? events : json_object_new_array());
+	json_object_object_add(o, "more", json_object_new_boolean(more));
+	json_object_object_add(o, "poll_ms", json_object_new_int(app->cfg.poll_ms));
+	return o;
+}
+
+enum db_status
+feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
+    const struct feed_query *q, struct feed_reply *out)
+{
+	struct db_admin_event *ev = NULL;
+	struct json_object *events;
+	const char *epoch = db_epoch(app->db);
+	int64_t head, oldest, cursor;
+	enum db_status rc;
+	size_t i, n = 0;
+	int more;
+
+	memset(out, 0, sizeof *out);
+	if ((rc = feed_head(app, store_id, v, &head)) != DB_OK)
+		return rc;
+	/* RFC 7232 §2.3: the tag names the database, the scope and its head. */
+	if (store_id == DB_ADMIN_ALL_STORES)
+		snprintf(out->etag, sizeof out->etag, "\"%s-all-%" PRId64 "\"", epoch, head);
+	else
+		snprintf(out->etag, sizeof out->etag, "\"%s-s%" PRId64 "-%" PRId64 "\"",
+		    epoch, store_id, head);
+	out->status = 200;
+
+	if (q->epoch != NULL && strcmp(q->epoch, epoch) != 0) {
+		out->body = reset_body(app, head);
+		return DB_OK;
+	}
+	cursor = q->has_cursor ? q->cursor : head;
+	if (cursor > head) {
+		out->body = reset_body(app, head);
+		return DB_OK;
+	}
+	if (cursor == head) {
+		/*
+		 * Nothing new: the cheap answer. 304 only when the client is at
+		 * the head it names, so a client behind it never mistakes a 304
+		 * for "no events" (RFC 7232 §3.2 lets us send the 200 instead).
+		 */
+		if (http_etag_matches(q->if_none_match, out->etag))
+			out->status = 304;
+		else
+			out->body = page_body(app, head, NULL, 0);
+		return DB_OK;
+	}
+	/*
+	 * Events are never deleted today; should old ones ever be pruned, a
+	 * cursor from before the oldest kept event has lost events: reset.
+	 */
+	if ((rc = db_admin_feed_oldest(app->db, &oldest)) != DB_OK)
+		return rc;
+	if (oldest > 0 && cursor < oldest - 1) {
+		out->body = reset_body(app, head);
+		return DB_OK;
+	}
+	rc = db_admin_feed_read(app->db, store_id, cursor, FEED_MAX_EVENTS + 1, &ev, &n);
+	if (rc != DB_OK)
+		return rc;
+	more = n > FEED_MAX_EVENTS;
+	if (more)
+		n = FEED_MAX_EVENTS;
+	events = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(events, feed_event_json(&ev[i]));
+	out->body = page_body(app, n > 0 ? ev[n - 1].id : head, events, more);
+	db_admin_events_free(ev, more ? n + 1 : n);
+	return DB_OK;
+}
+
+void
+feed_since(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	struct feed_query q;
+	struct feed_reply reply;
+	const char *cursor, *epoch;
+
+	if (!auth_require(app, rq, rs, &s))
+		return;
+	http_add_header(rs, "Cache-Control", "no-store");
+	memset(&q, 0, sizeof q);
+	if ((cursor = kv_get(&rq->query, "cursor")) != NULL) {
+		if (!feed_parse_cursor(cursor, &q.cursor)) {
+			view_error(app, rq, rs, 400, "bad_cursor",
+			    view_text(app, rq, "feed.bad_cursor"));
+			return;
+		}
+		q.has_cursor = 1;
+	}
+	if ((epoch = kv_get(&rq->query, "epoch")) != NULL) {
+		if (!feed_parse_epoch(epoch)) {
+			view_error(app, rq, rs, 400, "bad_epoch",
+			    view_text(app, rq, "feed.bad_epoch"));
+			return;
+		}
+		q.epoch = epoch;
+	}
+	q.if_none_match = http_header(rq, "If-None-Match");
+	if (feed_answer(app, s.row.store_id, &s.version, &q, &reply) != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	auth_note_poll(app, &s);
+	http_add_header(rs, "ETag", "%s", reply.etag);
+	if (reply.status == 304) {
+		rs->status = 304;
+		buf_reset(&rs->body);
+		return;
+	}
+	view_json(rs, reply.status, reply.body);
+}
+
+/* ---- stats ---- */
+
+/*
+ * Polls per minute for a scope from the samples of its sessions.polls total.
+ * Measured: growth since the oldest sample 60 s..10 min old. Until a process
+ * has such a sample (just started), nominal: sessions polling × 60000/poll_ms.
+ */
+static double
+poll_rate(struct feed_cache *c, int64_t store_id, int64_t now, int64_t total,
+    int64_t polling, int poll_ms, const char **source)
+{
+	struct feed_rate_scope *r = NULL;
+	double rate = -1;
+	int i, keep;
+
+	for (i = 0; i < FEED_RATE_SCOPES && r == NULL; i++)
+		if (c->rate[i].used && c->rate[i].store_id == store_id)
+			r = &c->rate[i];
+	for (i = 0; i < FEED_RATE_SCOPES && r == NULL; i++)
+		if (!c->rate[i].used)
+			r = &c->rate[i];
+	if (r == NULL)
+		r = &c->rate[(size_t)store_id % FEED_RATE_SCOPES];
+	if (!r->used || r->store_id != store_id) {
+		memset(r, 0, sizeof *r);
+		r->used = 1;
+		r->store_id = store_id;
+	}
+	/* Forget samples too old, from the future, or above today's total (logouts). */
+	for (i = 0, keep = 0; i < r->n; i++)
+		if (now - r->sample[i].at <= 600 && r->sample[i].at <= now &&
+		    r->sample[i].polls <= total)
+			r->sample[keep++] = r->sample[i];
+	r->n = keep;
+	for (i = 0; i < r->n; i++)
+		if (now - r->sample[i].at >= 60) {
+			rate = (double)(total - r->sample[i].polls) * 60.0 /
+			    (double)(now - r->sample[i].at);
+			break;
+		}
+	if (r->n == 0 || now - r->sample[r->n - 1].at >= 20) {
+		if (r->n == FEED_RATE_SAMPLES) {
+			memmove(&r->sample[0], &r->sample[1],
+			    (FEED_RATE_SAMPLES - 1) * sizeof r->sample[0]);
+			r->n--;
+		}
+		r->sample[r->n].at = now;
+		r->sample[r->n].polls = total;
+		r->n++;
+	}
+	if (rate >= 0) {
+		*source = "measured";
+		return rate;
+	}
+	*source = "nominal";
+	return (double)polling * 60000.0 / (double)(poll_ms > 0 ? poll_ms : 5000);
+}
+
+struct json_object *
+feed_stats_model(struct app *app, const struct auth_session *s, const char *lang,
+    time_t now)
+{
+	struct db_admin_stats st;
+	struct json_object *m, *today, *hours, *h;
+	int64_t counts[DB_ADMIN_NSTATUS], day_start, hour_start, hour0, window;
+	const char *source;
+	char buf[64];
+	struct tm tm;
+	double rate;
+	int i;
+
+	localtime_r(&now, &tm);
+	hour_start = (int64_t)now - (tm.tm_min * 60 + tm.tm_sec);
+	hour0 = hour_start - 23 * 3600;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	day_start = (int64_t)mktime(&tm);
+	/* Polls are recorded at most every 30 s per session: never look back less than 60 s. */
+	window = 2 * (int64_t)app->cfg.poll_ms / 1000;
+	if (window < 60)
+		window = 60;
+	if (db_admin_stats(app->db, s->row.store_id, app->cfg.currency, day_start, hour0,
+	    (int64_t)now - window, &st) != DB_OK ||
+	    db_admin_status_counts(app->db, s->row.store_id, counts) != DB_OK)
+		return NULL;
+	rate = poll_rate(&app->feed, s->row.store_id, (int64_t)now, st.polls_total,
+	    st.polling_sessions, app->cfg.poll_ms, &source);
+
+	m = json_object_new_object();
+	feed_rfc3339(buf, sizeof buf, (int64_t)now);
+	json_object_object_add(m, "generated_at", json_object_new_string(buf));
+	json_object_object_add(m, "currency", json_object_new_string(app->cfg.currency));
+	today = json_object_new_object();
+	json_object_object_add(today, "orders", json_object_new_int64(st.orders_today));
+	json_object_object_add(today, "cancelled", json_object_new_int64(st.cancelled_today));
+	json_object_object_add(today, "revenue_cents",
+	    json_object_new_int64(st.revenue_today_cents));
+	i18n_price(buf, sizeof buf, st.revenue_today_cents, app->cfg.currency, lang);
+	json_object_object_add(today, "revenue", json_object_new_string(buf));
+	json_object_object_add(m, "today", today);
+	json_object_object_add(m, "pending", json_object_new_int64(counts[0]));
+	json_object_object_add(m, "processing", json_object_new_int64(counts[1]));
+	hours = json_object_new_array();
+	for (i = 0; i < 24; i++) {
+		h = json_object_new_object();
+		feed_rfc3339(buf, sizeof buf, hour0 + (int64_t)i * 3600);
+		json_object_object_add(h, "hour", json_object_new_string(buf));
+		i18n_time(buf, sizeof buf, (time_t)(hour0 + (int64_t)i * 3600));
+		json_object_object_add(h, "label", json_object_new_string(buf));
+		json_object_object_add(h, "count", json_object_new_int64(st.per_hour[i]));
+		json_object_array_add(hours, h);
+	}
+	json_object_object_add(m, "orders_per_hour", hours);
+	json_object_object_add(m, "admins_polling", json_object_new_int64(st.polling_sessions));
+	json_object_object_add(m, "polls_per_minute",
+	    json_object_new_double((double)(int64_t)(rate * 10 + 0.5) / 10));
+	json_object_object_add(m, "polls_per_minute_source", json_object_new_string(source));
+	json_object_object_add(m, "poll_ms", json_object_new_int(app->cfg.poll_ms));
+	return m;
+}
+
+void
+feed_stats(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	struct json_object *m;
+
+	if (!auth_require(app, rq, rs, &s))
+		return;
+	http_add_header(rs, "Cache-Control", "no-store");
+	if ((m = feed_stats_model(app, &s, view_lang(app, rq), time(NULL))) == NULL) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	view_json(rs, 200, m);
+}

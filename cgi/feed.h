@@ -1,0 +1,126 @@
+/* feed.h — the admin change feed (GET /admin/api/since) and stats (GET /admin/api/stats), with their per-process caches. */
+#ifndef ORDERSYNC_FEED_H
+#define ORDERSYNC_FEED_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "db_admin.h"
+#include "http.h"
+
+struct app;
+struct auth_session;
+
+#define FEED_MAX_EVENTS		100	/* events per answer; "more" says there are others */
+#define FEED_CURSOR_MAX_DIGITS	18	/* below 2^63: no overflow to think about */
+#define FEED_EPOCH_MAX		64
+#define FEED_HEAD_SLOTS		16	/* store scopes whose head is cached */
+#define FEED_RATE_SCOPES	8
+#define FEED_RATE_SAMPLES	8
+
+/*
+ * The per-process head cache (in struct app): each scope's newest event id,
+ * valid while the database version is the one it was read at. A poll that
+ * finds its scope here answers 304 (or "nothing new") without reading the
+ * events or orders tables; the only SQL is the PRAGMA data_version the
+ * session check already made.
+ */
+struct feed_head_slot {
+	int	used;
+	int64_t	store_id;
+	int64_t	head;
+};
+
+/*
+ * Samples of the scope's sessions.polls total, for polls per minute: the
+ * rate is the growth of the total between now and the oldest sample taken
+ * 60 s to 10 min ago (sessions.polls is written at most every 30 s per
+ * session, so shorter windows are noise).
+ */
+struct feed_rate_scope {
+	int	used;
+	int64_t	store_id;
+	int	n;
+	struct {
+		int64_t	at;
+		int64_t	polls;
+	} sample[FEED_RATE_SAMPLES];
+};
+
+struct feed_cache {
+	int			valid;
+	struct db_version	version;
+	struct feed_head_slot	head[FEED_HEAD_SLOTS];
+	struct feed_rate_scope	rate[FEED_RATE_SCOPES];
+	uint64_t		hits, misses;
+};
+
+/* -- Parsing (unit-tested). -- */
+
+/*
+ * A cursor: 1..FEED_CURSOR_MAX_DIGITS decimal digits, nothing else (no
+ * sign, space or empty string). Returns 1 and sets *out when valid.
+ */
+int	feed_parse_cursor(const char *s, int64_t *out /* OUT */);
+/* An epoch as the client sends it back: 1..64 of [0-9a-f]. 1 when well-formed. */
+int	feed_parse_epoch(const char *s);
+/* Writes t as RFC 3339 UTC ("2026-11-21T17:03:04Z") into out (21 bytes or more). */
+void	feed_rfc3339(char *out, size_t outsz, int64_t t);
+
+/* -- The feed. -- */
+
+/* What a client asked: the query, already parsed, and If-None-Match. */
+struct feed_query {
+	int		 has_cursor;
+	int64_t		 cursor;
+	const char	*epoch;		/* NULL: not given (taken as ours) */
+	const char	*if_none_match;	/* NULL: none */
+};
+
+/* The answer: status 200 with body, or 304 without one. etag is quoted. */
+struct feed_reply {
+	int			 status;
+	struct json_object	*body;		/* owned by the caller; NULL for 304 */
+	char			 etag[128];
+};
+
+/*
+ * The scope's head event id through the cache; v is the database version
+ * the caller just read (db_admin_version). DB_* on failure.
+ */
+enum db_status	feed_head(struct app *app, int64_t store_id, const struct db_version *v,
+		    int64_t *head /* OUT */);
+/*
+ * Answers one feed request for the scope, as DESIGN.md "The change feed"
+ * says: 304 when If-None-Match names the current head and the client is at
+ * it; {"reset": true, ...} for a foreign epoch or a cursor the server does
+ * not know; else up to FEED_MAX_EVENTS events after the cursor, built from
+ * the events' payload snapshots only. On DB_OK, out->body (if any) is the
+ * caller's to free.
+ */
+enum db_status	feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
+		    const struct feed_query *q, struct feed_reply *out /* OUT */);
+/*
+ * One event row as feed JSON: {"id","type","at","order":{...}} plus "from"
+ * and "to" when the payload has them. NULL when the payload is not a JSON
+ * object with an "order" (never written by this program). Caller puts it.
+ */
+struct json_object *feed_event_json(const struct db_admin_event *ev);
+
+/*
+ * The stats model of GET /admin/api/stats for the session's scope, at now:
+ * today (local midnight), orders per hour for the last 24 hours, pending,
+ * admins polling, polls per minute. NULL on a database error (logged).
+ * Caller puts it.
+ */
+struct json_object *feed_stats_model(struct app *app, const struct auth_session *s,
+		    const char *lang, time_t now);
+
+/* -- Handlers (listed in admin_routes). -- */
+
+void	feed_since(struct app *app, struct http_request *rq, struct http_response *rs);
+void	feed_stats(struct app *app, struct http_request *rq, struct http_response *rs);
+
+#endif
