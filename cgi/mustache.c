@@ -1158,21 +1158,18 @@ interpolate(struct render *r, const struct scope *s, const struct node *n,
 /*
  * Spec name resolution: "." is the top of the stack; otherwise the first
  * dotted part is searched from the top of the stack down, the others only
- * inside the value found. Returns the value (NULL is JSON null) and sets
- * *found.
+ * inside the value found. Returns the value, or NULL for JSON null and for
+ * a name not found: the spec treats both alike.
  */
 static struct json_object *
-lookup(const struct render *r, const struct node *n, int *found)
+lookup(const struct render *r, const struct node *n)
 {
 	struct json_object *v = NULL;
 	const char *key = n->text;
 	size_t i, k;
 
-	*found = 0;
-	if (n->nkeys == 0) {
-		*found = 1;
+	if (n->nkeys == 0)
 		return r->stack[r->nstack - 1];
-	}
 	for (i = r->nstack; i-- > 0;)
 		if (json_object_is_type(r->stack[i], json_type_object) &&
 		    json_object_object_get_ex(r->stack[i], key, &v))
@@ -1185,7 +1182,6 @@ lookup(const struct render *r, const struct node *n, int *found)
 		    !json_object_object_get_ex(v, key, &v))
 			return NULL;
 	}
-	*found = 1;
 	return v;
 }
 
@@ -1227,23 +1223,20 @@ push(struct render *r, struct json_object *v)
 static int
 render_section(struct render *r, const struct scope *s, const struct node *n)
 {
-	struct json_object *v;
-	size_t i, len;
-	int found, rc = MUS_OK;
+	struct json_object *v = lookup(r, n);
+	int list = json_object_is_type(v, json_type_array), rc = MUS_OK;
+	size_t i, len = list ? json_object_array_length(v) : 1;
 
-	v = lookup(r, n, &found);
 	if (n->kind == K_INVERTED)
 		return truthy(v) ? MUS_OK : render_nodes(r, s, n->kids, n->nkids);
 	if (!truthy(v))
 		return MUS_OK;
-	len = json_object_is_type(v, json_type_array) ?
-	    json_object_array_length(v) : 1;
+	/* Spec: a list renders once per item, any other truthy value once. */
 	for (i = 0; i < len && rc == MUS_OK; i++) {
 		if (++r->steps > r->cache->max_steps)
 			return fail(r, s, n, MUS_ERR_STEPS, "rendering takes "
 			    "more than %zu steps", r->cache->max_steps);
-		push(r, len == 1 && !json_object_is_type(v, json_type_array) ?
-		    v : json_object_array_get_idx(v, i));
+		push(r, list ? json_object_array_get_idx(v, i) : v);
 		rc = render_nodes(r, s, n->kids, n->nkids);
 		r->nstack--;
 	}
@@ -1297,11 +1290,11 @@ resolve(struct render *r, const struct scope *s, const struct node *n,
 {
 	struct json_object *v;
 	const char *name = n->text;
-	int found, rc;
+	int rc;
 
 	*t = NULL;
 	if (n->dynamic) {
-		v = lookup(r, n, &found);
+		v = lookup(r, n);
 		if (!json_object_is_type(v, json_type_string))
 			return MUS_OK;
 		name = json_object_get_string(v);
@@ -1350,12 +1343,11 @@ find_override(const struct render *r, const struct node *n,
 static int
 render_node(struct render *r, const struct scope *s, const struct node *n)
 {
-	struct json_object *v;
 	struct frame frame;
 	const struct node *b;
 	const struct tmpl *bt;
 	struct tmpl *t;
-	int found, rc, indent;
+	int rc, indent;
 
 	if (++r->steps > r->cache->max_steps)
 		return fail(r, s, n, MUS_ERR_STEPS, "rendering takes more than "
@@ -1372,8 +1364,7 @@ render_node(struct render *r, const struct scope *s, const struct node *n)
 		return emit_text(r, s, n);
 	case K_VAR:
 	case K_RAW:
-		v = lookup(r, n, &found);
-		return interpolate(r, s, n, v);
+		return interpolate(r, s, n, lookup(r, n));
 	case K_SECTION:
 	case K_INVERTED:
 		return render_section(r, s, n);

@@ -119,7 +119,8 @@ void	 mus_cache_set_limits(struct mus_cache *cache, size_t max_output,
 /*
  * Renders the template called name (loading and parsing it and the partials
  * it uses as needed) against the data ctx (any json-c value; NULL is JSON
- * null; ctx is not modified or kept) and appends the text to out.
+ * null; ctx is read, not kept: only json-c's own cache of an array's or
+ * object's JSON text may be filled) and appends the text to out.
  * Returns MUS_OK, or an enum mus_status with *err filled (err may be NULL).
  * On error out is restored to what it held before the call: nothing of the
  * page is left in it.
