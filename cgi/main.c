@@ -8,10 +8,13 @@
 
 #include <sodium.h>
 
+#include "admin.h"
 #include "app.h"
+#include "checkout.h"
 #include "http.h"
 #include "mustache.h"
 #include "router.h"
+#include "shop.h"
 #include "view.h"
 
 /* The only mutable global: set by SIGTERM, read by the accept loop. */
@@ -44,12 +47,10 @@ static const struct route core_routes[] = {
 	{ "GET", "/healthz", healthz },
 };
 
-/* Every route table of the app, in match order. */
-static const struct {
+/* One module's route table: its routes and how many. */
+struct route_table {
 	const struct route	*table;
 	size_t			 n;
-} route_tables[] = {
-	{ core_routes, NELEM(core_routes) },
 };
 
 static const char *
@@ -69,6 +70,17 @@ error_code(int status)
 static void
 dispatch(void *arg, struct http_request *rq, struct http_response *rs)
 {
+	/*
+	 * Every route table of the app, in match order. Automatic, not static:
+	 * the modules' X_nroutes are extern consts, which C does not accept in
+	 * a static initialiser.
+	 */
+	const struct route_table route_tables[] = {
+		{ core_routes, NELEM(core_routes) },
+		{ shop_routes, shop_nroutes },
+		{ checkout_routes, checkout_nroutes },
+		{ admin_routes, admin_nroutes },
+	};
 	struct app *app = arg;
 	const struct route *r = NULL;
 	enum route_result res = ROUTE_NOT_FOUND;

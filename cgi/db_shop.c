@@ -1,0 +1,766 @@
+/* db_shop.c — the shop's SQL: catalog, carts, the checkout transaction, order look-ups. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db_impl.h"
+#include "db_shop.h"
+#include "orders.h"
+
+/* How many order numbers to draw before giving up (36^6 a day: never reached). */
+#define NUMBER_TRIES 16
+
+static void
+copy_col(sqlite3_stmt *st, int i, char *out, size_t outsz)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	snprintf(out, outsz, "%s", t ? (const char *)t : "");
+}
+
+/* ---- catalog ---- */
+
+enum db_status
+db_shop_products(struct db *db, int64_t store_id, struct shop_products *out)
+{
+	sqlite3_stmt *st;
+	struct shop_product *p;
+	size_t cap = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	st = db_stmt(db, "SELECT id, sku, name, description, price_cents, stock, active "
+	    "FROM products WHERE store_id = ? AND active = 1 ORDER BY id");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, store_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 16;
+			out->v = xrealloc(out->v, cap * sizeof *out->v);
+		}
+		p = &out->v[out->n++];
+		p->id = sqlite3_column_int64(st, 0);
+		p->sku = db_col_strdup(st, 1);
+		p->name = db_col_strdup(st, 2);
+		p->description = db_col_strdup(st, 3);
+		p->price_cents = sqlite3_column_int64(st, 4);
+		p->stock = sqlite3_column_int64(st, 5);
+		p->active = sqlite3_column_int(st, 6);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_shop_products_free(out);
+		return db_status_of(db, rc, "list products");
+	}
+	return DB_OK;
+}
+
+void
+db_shop_products_free(struct shop_products *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	for (i = 0; i < p->n; i++) {
+		free(p->v[i].sku);
+		free(p->v[i].name);
+		free(p->v[i].description);
+	}
+	free(p->v);
+	memset(p, 0, sizeof *p);
+}
+
+/* ---- carts ---- */
+
+enum db_status
+db_shop_cart_find(struct db *db, const char *token, struct shop_cart *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	st = db_stmt(db, "SELECT id, token, form_token FROM carts WHERE token = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, token);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		copy_col(st, 1, out->token, sizeof out->token);
+		copy_col(st, 2, out->form_token, sizeof out->form_token);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return DB_NOTFOUND;
+	return db_status_of(db, rc, "find cart");
+}
+
+enum db_status
+db_shop_cart_create(struct db *db, int64_t store_id, struct shop_cart *out)
+{
+	sqlite3_stmt *st;
+	time_t now = time(NULL);
+	enum db_status rc;
+
+	memset(out, 0, sizeof *out);
+	orders_random_hex(out->token, ORDERS_CART_BYTES);
+	orders_random_hex(out->form_token, ORDERS_CART_BYTES);
+	st = db_stmt(db, "INSERT INTO carts (token, store_id, form_token, created_at, "
+	    "updated_at) VALUES (?, ?, ?, ?, ?)");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, out->token);
+	sqlite3_bind_int64(st, 2, store_id);
+	db_bind_text(st, 3, out->form_token);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
+	if ((rc = db_step_done(db, st, "create cart")) != DB_OK) {
+		memset(out, 0, sizeof *out);
+		return rc;
+	}
+	out->id = sqlite3_last_insert_rowid(db->conn);
+	return DB_OK;
+}
+
+enum db_status
+db_shop_cart_lines(struct db *db, int64_t cart_id, struct shop_lines *out)
+{
+	sqlite3_stmt *st;
+	struct shop_line *l;
+	size_t cap = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	st = db_stmt(db, "SELECT ci.product_id, p.sku, p.name, p.price_cents, ci.qty, "
+	    "p.stock, p.active FROM cart_items ci JOIN products p ON p.id = ci.product_id "
+	    "WHERE ci.cart_id = ? ORDER BY ci.added_at, ci.product_id");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, cart_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->n == cap) {
+			cap = cap ? cap * 2 : 8;
+			out->v = xrealloc(out->v, cap * sizeof *out->v);
+		}
+		l = &out->v[out->n++];
+		l->product_id = sqlite3_column_int64(st, 0);
+		l->sku = db_col_strdup(st, 1);
+		l->name = db_col_strdup(st, 2);
+		l->unit_price_cents = sqlite3_column_int64(st, 3);
+		l->qty = sqlite3_column_int(st, 4);
+		l->stock = sqlite3_column_int64(st, 5);
+		l->active = sqlite3_column_int(st, 6);
+		out->count += l->qty;
+		out->total_cents += l->unit_price_cents * l->qty;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_shop_lines_free(out);
+		return db_status_of(db, rc, "cart lines");
+	}
+	return DB_OK;
+}
+
+void
+db_shop_lines_free(struct shop_lines *l)
+{
+	size_t i;
+
+	if (l == NULL)
+		return;
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].sku);
+		free(l->v[i].name);
+	}
+	free(l->v);
+	memset(l, 0, sizeof *l);
+}
+
+enum db_status
+db_shop_cart_count(struct db *db, int64_t cart_id, int *count)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*count = 0;
+	st = db_stmt(db, "SELECT coalesce(sum(qty), 0) FROM cart_items WHERE cart_id = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, cart_id);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*count = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return db_status_of(db, rc, "cart count");
+}
+
+enum db_status
+db_shop_cart_put(struct db *db, int64_t cart_id, int64_t store_id, int64_t product_id,
+    int qty, int add, struct shop_put_result *res)
+{
+	sqlite3_stmt *st;
+	time_t now = time(NULL);
+	enum db_status rc;
+	int found = 0, active = 0, cur = 0, want, step;
+
+	memset(res, 0, sizeof *res);
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	st = db_stmt(db, "SELECT name, stock, active FROM products WHERE id = ? AND store_id = ?");
+	if (st == NULL)
+		goto error;
+	sqlite3_bind_int64(st, 1, product_id);
+	sqlite3_bind_int64(st, 2, store_id);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		found = 1;
+		res->name = db_col_strdup(st, 0);
+		res->stock = sqlite3_column_int64(st, 1);
+		active = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = db_status_of(db, step, "cart product");
+		goto fail;
+	}
+	st = db_stmt(db, "SELECT qty FROM cart_items WHERE cart_id = ? AND product_id = ?");
+	if (st == NULL)
+		goto error;
+	sqlite3_bind_int64(st, 1, cart_id);
+	sqlite3_bind_int64(st, 2, product_id);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+		cur = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE) {
+		rc = db_status_of(db, step, "cart line");
+		goto fail;
+	}
+	res->qty = cur;
+	want = add ? cur + qty : qty;
+
+	if (want == 0) {
+		st = db_stmt(db, "DELETE FROM cart_items WHERE cart_id = ? AND product_id = ?");
+		if (st == NULL)
+			goto error;
+		sqlite3_bind_int64(st, 1, cart_id);
+		sqlite3_bind_int64(st, 2, product_id);
+		if ((rc = db_step_done(db, st, "remove cart line")) != DB_OK)
+			goto fail;
+	} else {
+		if (!found || !active) {
+			res->outcome = SHOP_PUT_NO_PRODUCT;
+			goto refused;
+		}
+		if (want > SHOP_QTY_MAX) {
+			res->outcome = SHOP_PUT_LIMIT;
+			goto refused;
+		}
+		if (want > res->stock) {
+			res->outcome = SHOP_PUT_STOCK;
+			goto refused;
+		}
+		st = db_stmt(db, "INSERT INTO cart_items (cart_id, product_id, qty, added_at) "
+		    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (cart_id, product_id) "
+		    "DO UPDATE SET qty = excluded.qty");
+		if (st == NULL)
+			goto error;
+		sqlite3_bind_int64(st, 1, cart_id);
+		sqlite3_bind_int64(st, 2, product_id);
+		sqlite3_bind_int(st, 3, want);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+		if ((rc = db_step_done(db, st, "put cart line")) != DB_OK)
+			goto fail;
+	}
+	st = db_stmt(db, "UPDATE carts SET updated_at = ? WHERE id = ?");
+	if (st == NULL)
+		goto error;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, cart_id);
+	if ((rc = db_step_done(db, st, "touch cart")) != DB_OK)
+		goto fail;
+	if ((rc = db_commit(db)) != DB_OK)
+		goto fail;
+	res->qty = want;
+	return DB_OK;
+refused:
+	db_rollback(db);
+	return DB_OK;
+error:
+	rc = DB_ERROR;
+fail:
+	db_rollback(db);
+	shop_put_result_free(res);
+	return rc;
+}
+
+void
+shop_put_result_free(struct shop_put_result *res)
+{
+	if (res == NULL)
+		return;
+	free(res->name);
+	memset(res, 0, sizeof *res);
+}
+
+/* ---- checkout ---- */
+
+/* A line of the order being made, priced from products inside the transaction. */
+struct co_line {
+	int64_t	 product_id;
+	char	*sku, *name;
+	int64_t	 price_cents;
+	int	 qty;
+};
+
+static void
+co_lines_free(struct co_line *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].sku);
+		free(v[i].name);
+	}
+	free(v);
+}
+
+/* Looks the key up; *found is 1 when an order holds it (number, token and hash copied). */
+static enum db_status
+find_by_key(struct db *db, const char *key, int *found, char *number,
+    char *token, char **hash)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*found = 0;
+	st = db_stmt(db, "SELECT number, access_token, coalesce(request_hash, '') "
+	    "FROM orders WHERE idempotency_key = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, key);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*found = 1;
+		copy_col(st, 0, number, 24);
+		copy_col(st, 1, token, 65);
+		if (hash)
+			*hash = db_col_strdup(st, 2);
+	}
+	sqlite3_reset(st);
+	return db_status_of(db, rc, "order by key");
+}
+
+enum db_status
+db_shop_order_by_key(struct db *db, const char *key, char *number, char *access_token,
+    char **hash)
+{
+	enum db_status rc;
+	int found;
+
+	if (hash)
+		*hash = NULL;
+	if ((rc = find_by_key(db, key, &found, number, access_token, hash)) != DB_OK)
+		return rc;
+	return found ? DB_OK : DB_NOTFOUND;
+}
+
+/* The cart's lines as they will be sold: the current name and price of each product. */
+static enum db_status
+cart_co_lines(struct db *db, int64_t cart_id, struct co_line **out, size_t *n)
+{
+	struct shop_lines l;
+	enum db_status rc;
+	size_t i;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_shop_cart_lines(db, cart_id, &l)) != DB_OK)
+		return rc;
+	if (l.n > 0)
+		*out = xcalloc(l.n, sizeof **out);
+	for (i = 0; i < l.n; i++) {
+		(*out)[i].product_id = l.v[i].product_id;
+		(*out)[i].sku = l.v[i].sku;
+		(*out)[i].name = l.v[i].name;
+		(*out)[i].price_cents = l.v[i].unit_price_cents;
+		(*out)[i].qty = l.v[i].qty;
+		l.v[i].sku = l.v[i].name = NULL;	/* moved */
+	}
+	*n = l.n;
+	db_shop_lines_free(&l);
+	return DB_OK;
+}
+
+/*
+ * The API's lines priced from products; *unknown (owned) names the first sku
+ * that is not an active product of the store.
+ */
+static enum db_status
+api_co_lines(struct db *db, const struct shop_checkout *co, struct co_line **out,
+    size_t *n, char **unknown)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc;
+
+	*out = co->nitems ? xcalloc(co->nitems, sizeof **out) : NULL;
+	*n = 0;
+	for (i = 0; i < co->nitems; i++) {
+		st = db_stmt(db, "SELECT id, sku, name, price_cents FROM products "
+		    "WHERE store_id = ? AND sku = ? AND active = 1");
+		if (st == NULL)
+			return DB_ERROR;
+		sqlite3_bind_int64(st, 1, co->store_id);
+		db_bind_text(st, 2, co->items[i].sku);
+		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+			(*out)[i].product_id = sqlite3_column_int64(st, 0);
+			(*out)[i].sku = db_col_strdup(st, 1);
+			(*out)[i].name = db_col_strdup(st, 2);
+			(*out)[i].price_cents = sqlite3_column_int64(st, 3);
+			(*out)[i].qty = co->items[i].qty;
+			*n = i + 1;
+		}
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE) {
+			*unknown = xstrdup(co->items[i].sku);
+			return DB_OK;
+		}
+		if (rc != SQLITE_ROW)
+			return db_status_of(db, rc, "price item");
+	}
+	return DB_OK;
+}
+
+/* Takes qty of the line's product; *short_of is 1 (and *left the stock) when it cannot. */
+static enum db_status
+take_stock(struct db *db, const struct co_line *l, int *short_of, int64_t *left)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+	int step;
+
+	*short_of = 0;
+	st = db_stmt(db, "UPDATE products SET stock = stock - ?1 "
+	    "WHERE id = ?2 AND stock >= ?1 AND active = 1");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int(st, 1, l->qty);
+	sqlite3_bind_int64(st, 2, l->product_id);
+	if ((rc = db_step_done(db, st, "take stock")) != DB_OK)
+		return rc;
+	if (sqlite3_changes(db->conn) == 1)
+		return DB_OK;
+	*short_of = 1;
+	*left = 0;
+	st = db_stmt(db, "SELECT CASE WHEN active = 1 THEN stock ELSE 0 END "
+	    "FROM products WHERE id = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, l->product_id);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+		*left = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? DB_OK :
+	    db_status_of(db, step, "stock left");
+}
+
+/* Draws order numbers until one is free (we hold the write lock: no race). */
+static enum db_status
+free_number(struct db *db, time_t now, char *number)
+{
+	sqlite3_stmt *st;
+	int i, step;
+
+	for (i = 0; i < NUMBER_TRIES; i++) {
+		orders_new_number(number, now);
+		st = db_stmt(db, "SELECT 1 FROM orders WHERE number = ?");
+		if (st == NULL)
+			return DB_ERROR;
+		db_bind_text(st, 1, number);
+		step = sqlite3_step(st);
+		sqlite3_reset(st);
+		if (step == SQLITE_DONE)
+			return DB_OK;
+		if (step != SQLITE_ROW)
+			return db_status_of(db, step, "order number");
+	}
+	if (db->log)
+		log_msg(db->log, LOG_ERROR, "db: no free order number after %d draws",
+		    NUMBER_TRIES);
+	return DB_ERROR;
+}
+
+enum db_status
+db_shop_checkout(struct db *db, const struct shop_checkout *co,
+    struct shop_checkout_result *res)
+{
+	sqlite3_stmt *st;
+	struct co_line *lines = NULL;
+	size_t n = 0, i;
+	time_t now = time(NULL);
+	int64_t total = 0;
+	int64_t left = 0;
+	char *hash = NULL;
+	char form_token[65], next_form[65];
+	enum db_status rc;
+	int found, count = 0, short_of, step;
+
+	memset(res, 0, sizeof *res);
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+
+	/* 1. The key already names an order: the same request again, or not. */
+	if ((rc = find_by_key(db, co->idempotency_key, &found, res->number,
+	    res->access_token, &hash)) != DB_OK)
+		goto fail;
+	if (found) {
+		res->outcome = co->request_hash && strcmp(hash, co->request_hash) != 0 ?
+		    SHOP_KEY_REUSED : SHOP_REPLAY;
+		goto decided;
+	}
+
+	/* 2. The form token must be the cart's current one. */
+	if (co->cart_id != 0) {
+		st = db_stmt(db, "SELECT form_token FROM carts WHERE id = ?");
+		if (st == NULL)
+			goto error;
+		sqlite3_bind_int64(st, 1, co->cart_id);
+		form_token[0] = '\0';
+		if ((step = sqlite3_step(st)) == SQLITE_ROW)
+			copy_col(st, 0, form_token, sizeof form_token);
+		sqlite3_reset(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			rc = db_status_of(db, step, "cart token");
+			goto fail;
+		}
+		if (step != SQLITE_ROW || co->form_token == NULL ||
+		    !util_secret_eq(form_token, co->form_token)) {
+			res->outcome = SHOP_BAD_TOKEN;
+			goto decided;
+		}
+		rc = cart_co_lines(db, co->cart_id, &lines, &n);
+	} else
+		rc = api_co_lines(db, co, &lines, &n, &res->product);
+	if (rc != DB_OK)
+		goto fail;
+	if (res->product != NULL) {
+		res->outcome = SHOP_UNKNOWN;
+		goto decided;
+	}
+	if (n == 0) {
+		res->outcome = SHOP_EMPTY;
+		goto decided;
+	}
+
+	/* 3. Take the stock, line by line; a short line undoes all of it. */
+	for (i = 0; i < n; i++) {
+		if ((rc = take_stock(db, &lines[i], &short_of, &left)) != DB_OK)
+			goto fail;
+		if (short_of) {
+			res->outcome = SHOP_SHORT;
+			res->product = xstrdup(lines[i].name);
+			res->available = left;
+			goto decided;
+		}
+		total += lines[i].price_cents * lines[i].qty;
+		count += lines[i].qty;
+	}
+
+	/* 4. The order, its items and its event. */
+	if ((rc = free_number(db, now, res->number)) != DB_OK)
+		goto fail;
+	orders_random_hex(res->access_token, ORDERS_TOKEN_BYTES);
+	st = db_stmt(db, "INSERT INTO orders (store_id, number, status, customer_name, "
+	    "email, phone, notes, total_cents, currency, items_count, access_token, "
+	    "idempotency_key, request_hash, created_at, updated_at) "
+	    "VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)");
+	if (st == NULL)
+		goto error;
+	sqlite3_bind_int64(st, 1, co->store_id);
+	db_bind_text(st, 2, res->number);
+	db_bind_text(st, 3, co->name);
+	db_bind_text(st, 4, co->email);
+	db_bind_text(st, 5, co->phone ? co->phone : "");
+	db_bind_text(st, 6, co->notes ? co->notes : "");
+	sqlite3_bind_int64(st, 7, total);
+	db_bind_text(st, 8, co->currency);
+	sqlite3_bind_int(st, 9, count);
+	db_bind_text(st, 10, res->access_token);
+	db_bind_text(st, 11, co->idempotency_key);
+	db_bind_text(st, 12, co->request_hash);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)now);
+	if ((rc = db_step_done(db, st, "insert order")) != DB_OK) {
+		if (rc != DB_CONFLICT)
+			goto fail;
+		/*
+		 * The UNIQUE idempotency_key is the last guard: another
+		 * request made the order first. Undo ours, answer with theirs.
+		 */
+		db_rollback(db);
+		free(hash);
+		hash = NULL;
+		if ((rc = find_by_key(db, co->idempotency_key, &found, res->number,
+		    res->access_token, &hash)) != DB_OK)
+			goto out;
+		if (!found) {
+			rc = DB_ERROR;
+			goto out;
+		}
+		res->outcome = co->request_hash && strcmp(hash, co->request_hash) != 0 ?
+		    SHOP_KEY_REUSED : SHOP_REPLAY;
+		goto out;
+	}
+	res->order_id = sqlite3_last_insert_rowid(db->conn);
+	for (i = 0; i < n; i++) {
+		st = db_stmt(db, "INSERT INTO order_items (order_id, product_id, sku, name, "
+		    "unit_price_cents, qty) VALUES (?, ?, ?, ?, ?, ?)");
+		if (st == NULL)
+			goto error;
+		sqlite3_bind_int64(st, 1, res->order_id);
+		sqlite3_bind_int64(st, 2, lines[i].product_id);
+		db_bind_text(st, 3, lines[i].sku);
+		db_bind_text(st, 4, lines[i].name);
+		sqlite3_bind_int64(st, 5, lines[i].price_cents);
+		sqlite3_bind_int(st, 6, lines[i].qty);
+		if ((rc = db_step_done(db, st, "insert order item")) != DB_OK)
+			goto fail;
+	}
+	if ((rc = db_event_add(db, res->order_id, "order_created", NULL, NULL)) != DB_OK) {
+		if (rc == DB_CONFLICT || rc == DB_NOTFOUND)
+			rc = DB_ERROR;
+		goto fail;
+	}
+
+	/* 5. Empty the cart; a new form token for its next checkout. */
+	if (co->cart_id != 0) {
+		st = db_stmt(db, "DELETE FROM cart_items WHERE cart_id = ?");
+		if (st == NULL)
+			goto error;
+		sqlite3_bind_int64(st, 1, co->cart_id);
+		if ((rc = db_step_done(db, st, "empty cart")) != DB_OK)
+			goto fail;
+		orders_random_hex(next_form, ORDERS_CART_BYTES);
+		st = db_stmt(db, "UPDATE carts SET form_token = ?, updated_at = ? WHERE id = ?");
+		if (st == NULL)
+			goto error;
+		db_bind_text(st, 1, next_form);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+		sqlite3_bind_int64(st, 3, co->cart_id);
+		if ((rc = db_step_done(db, st, "rotate form token")) != DB_OK)
+			goto fail;
+	}
+	if ((rc = db_commit(db)) != DB_OK)
+		goto fail;
+	res->outcome = SHOP_CREATED;
+	rc = DB_OK;
+	goto out;
+
+decided:
+	/* Nothing of this request is kept: a refusal writes nothing. */
+	db_rollback(db);
+	rc = DB_OK;
+	goto out;
+error:
+	rc = DB_ERROR;
+fail:
+	db_rollback(db);
+	free(res->product);
+	memset(res, 0, sizeof *res);
+	if (rc == DB_OK || rc == DB_NOTFOUND || rc == DB_CONFLICT)
+		rc = DB_ERROR;
+out:
+	free(hash);
+	co_lines_free(lines, n > 0 ? n : 0);
+	return rc;
+}
+
+void
+shop_checkout_result_free(struct shop_checkout_result *res)
+{
+	if (res == NULL)
+		return;
+	free(res->product);
+	memset(res, 0, sizeof *res);
+}
+
+/* ---- orders ---- */
+
+enum db_status
+db_shop_order_get(struct db *db, const char *number, int with_items, struct shop_order *out)
+{
+	sqlite3_stmt *st;
+	struct shop_order_item *it;
+	size_t cap = 0;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	st = db_stmt(db, "SELECT id, number, status, customer_name, email, phone, notes, "
+	    "total_cents, currency, items_count, access_token, created_at, updated_at "
+	    "FROM orders WHERE number = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, number);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->id = sqlite3_column_int64(st, 0);
+		copy_col(st, 1, out->number, sizeof out->number);
+		copy_col(st, 2, out->status, sizeof out->status);
+		out->customer_name = db_col_strdup(st, 3);
+		out->email = db_col_strdup(st, 4);
+		out->phone = db_col_strdup(st, 5);
+		out->notes = db_col_strdup(st, 6);
+		out->total_cents = sqlite3_column_int64(st, 7);
+		copy_col(st, 8, out->currency, sizeof out->currency);
+		out->items_count = sqlite3_column_int(st, 9);
+		copy_col(st, 10, out->access_token, sizeof out->access_token);
+		out->created_at = sqlite3_column_int64(st, 11);
+		out->updated_at = sqlite3_column_int64(st, 12);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return DB_NOTFOUND;
+	if (rc != SQLITE_ROW)
+		return db_status_of(db, rc, "order");
+	if (!with_items)
+		return DB_OK;
+	st = db_stmt(db, "SELECT sku, name, unit_price_cents, qty FROM order_items "
+	    "WHERE order_id = ? ORDER BY id");
+	if (st == NULL) {
+		db_shop_order_free(out);
+		return DB_ERROR;
+	}
+	sqlite3_bind_int64(st, 1, out->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (out->nitems == cap) {
+			cap = cap ? cap * 2 : 8;
+			out->items = xrealloc(out->items, cap * sizeof *out->items);
+		}
+		it = &out->items[out->nitems++];
+		it->sku = db_col_strdup(st, 0);
+		it->name = db_col_strdup(st, 1);
+		it->unit_price_cents = sqlite3_column_int64(st, 2);
+		it->qty = sqlite3_column_int(st, 3);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_shop_order_free(out);
+		return db_status_of(db, rc, "order items");
+	}
+	return DB_OK;
+}
+
+void
+db_shop_order_free(struct shop_order *o)
+{
+	size_t i;
+
+	if (o == NULL)
+		return;
+	free(o->customer_name);
+	free(o->email);
+	free(o->phone);
+	free(o->notes);
+	for (i = 0; i < o->nitems; i++) {
+		free(o->items[i].sku);
+		free(o->items[i].name);
+	}
+	free(o->items);
+	memset(o, 0, sizeof *o);
+}

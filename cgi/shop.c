@@ -1,0 +1,513 @@
+/* shop.c — the customer's catalog and cart: GET /, GET /cart, POST /cart/items[/{product_id}]. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "db_shop.h"
+#include "i18n.h"
+#include "orders.h"
+#include "shop.h"
+#include "valid.h"
+#include "view.h"
+
+/* Products with this stock or less say "Only N left". */
+#define LOW_STOCK 5
+
+/* ---- helpers shared with checkout.c ---- */
+
+struct json_object *
+shop_price(struct app *app, struct http_request *rq, int64_t cents)
+{
+	char s[64];
+
+	i18n_price(s, sizeof s, cents, app->cfg.currency, view_lang(app, rq));
+	return json_object_new_string(s);
+}
+
+char *
+shop_text(struct app *app, struct http_request *rq, const char *key, const char *name,
+    long n)
+{
+	const char *p = view_text(app, rq, key);
+	struct buf b;
+
+	buf_init(&b);
+	while (*p) {
+		if (name != NULL && strncmp(p, "{name}", 6) == 0) {
+			buf_puts(&b, name);
+			p += 6;
+		} else if (strncmp(p, "{n}", 3) == 0) {
+			buf_printf(&b, "%ld", n);
+			p += 3;
+		} else
+			buf_putc(&b, *p++);
+	}
+	if (b.data == NULL)
+		return xstrdup("");
+	return buf_detach(&b);
+}
+
+/* 1 when url ("scheme://host[:port]/...") names host (the Host header). */
+static int
+same_host(const char *url, const char *host)
+{
+	const char *p = strstr(url, "://");
+	size_t n;
+
+	if (p == NULL || host == NULL || *host == '\0')
+		return 0;
+	p += 3;
+	n = strcspn(p, "/?#");
+	return n == strlen(host) && strncasecmp(p, host, n) == 0;
+}
+
+int
+shop_origin_ok(const struct http_request *rq)
+{
+	const char *host = http_header(rq, "Host");
+	const char *origin = http_header(rq, "Origin");
+	const char *referer = http_header(rq, "Referer");
+
+	if (origin != NULL && *origin != '\0')
+		return same_host(origin, host);
+	if (referer != NULL && *referer != '\0')
+		return same_host(referer, host);
+	return 1;
+}
+
+/* ---- validation tables ---- */
+
+static const struct valid_field add_fields[] = {
+	{ "product_id", VALID_INT, 1, 1, LONG_MAX, "cart.errors.product" },
+	{ "qty", VALID_INT, 0, 1, SHOP_QTY_MAX, "cart.errors.qty" },
+};
+enum { ADD_PRODUCT, ADD_QTY, ADD__MAX };
+
+static const struct valid_field set_fields[] = {
+	{ "qty", VALID_INT, 1, 0, SHOP_QTY_MAX, "cart.errors.qty" },
+};
+enum { SET_QTY, SET__MAX };
+
+static int
+validate(const struct valid_field *tbl, size_t n, const struct kvlist *form,
+    struct json_object *json, struct valid_result *res)
+{
+	if (json != NULL)
+		return json_object_is_type(json, json_type_object) ?
+		    valid_json(tbl, n, json, res) : valid_json(tbl, n, NULL, res);
+	return valid_form(tbl, n, form, res);
+}
+
+int
+shop_validate_add(const struct kvlist *form, struct json_object *json,
+    int64_t *product_id, int *qty, const char **error_key)
+{
+	struct valid_result r;
+	int ok;
+
+	validate(add_fields, ADD__MAX, form, json, &r);
+	*error_key = r.error[ADD_PRODUCT] ? r.error[ADD_PRODUCT] : r.error[ADD_QTY];
+	ok = r.nerrors == 0;
+	if (ok) {
+		*product_id = r.num[ADD_PRODUCT];
+		*qty = r.present[ADD_QTY] ? (int)r.num[ADD_QTY] : 1;
+	}
+	valid_result_free(&r);
+	return ok;
+}
+
+int
+shop_validate_set(const char *product_param, const struct kvlist *form,
+    struct json_object *json, int64_t *product_id, int *qty, const char **error_key)
+{
+	struct valid_result r;
+	long id;
+	int ok;
+
+	if (product_param == NULL || !valid_int(product_param, 1, LONG_MAX, &id)) {
+		*error_key = "cart.errors.product";
+		return 0;
+	}
+	validate(set_fields, SET__MAX, form, json, &r);
+	*error_key = r.error[SET_QTY];
+	ok = r.nerrors == 0;
+	if (ok) {
+		*product_id = id;
+		*qty = (int)r.num[SET_QTY];
+	}
+	valid_result_free(&r);
+	return ok;
+}
+
+/* ---- the cart ---- */
+
+enum db_status
+shop_cart_load(struct app *app, struct http_request *rq, struct shop_cart *cart,
+    int *found)
+{
+	const char *token = kv_get(&rq->cookies, SHOP_CART_COOKIE);
+	enum db_status rc;
+
+	*found = 0;
+	memset(cart, 0, sizeof *cart);
+	if (token == NULL || !valid_hex_token(token, 2 * ORDERS_CART_BYTES,
+	    2 * ORDERS_CART_BYTES))
+		return DB_OK;
+	rc = db_shop_cart_find(app->db, token, cart);
+	if (rc == DB_NOTFOUND)
+		return DB_OK;
+	if (rc == DB_OK)
+		*found = 1;
+	return rc;
+}
+
+/* The cart of the request, created (and its cookie set) when it has none. */
+static enum db_status
+cart_get_or_create(struct app *app, struct http_request *rq, struct http_response *rs,
+    struct shop_cart *cart)
+{
+	enum db_status rc;
+	int found;
+
+	if ((rc = shop_cart_load(app, rq, cart, &found)) != DB_OK || found)
+		return rc;
+	if ((rc = db_shop_cart_create(app->db, SHOP_STORE_ID, cart)) != DB_OK)
+		return rc;
+	http_set_cookie(rs, SHOP_CART_COOKIE, cart->token,
+	    *app->cfg.base_url ? app->cfg.base_url : "/", SHOP_CART_MAX_AGE,
+	    app->cfg.secure_cookies);
+	return DB_OK;
+}
+
+static struct json_object *
+line_json(struct app *app, struct http_request *rq, const struct shop_line *l)
+{
+	struct json_object *j = json_object_new_object();
+	char *problem = NULL;
+	int64_t max = l->stock < SHOP_QTY_MAX ? l->stock : SHOP_QTY_MAX;
+
+	json_object_object_add(j, "product_id", json_object_new_int64(l->product_id));
+	json_object_object_add(j, "sku", json_object_new_string(l->sku));
+	json_object_object_add(j, "name", json_object_new_string(l->name));
+	json_object_object_add(j, "qty", json_object_new_int(l->qty));
+	json_object_object_add(j, "unit_price_cents", json_object_new_int64(l->unit_price_cents));
+	json_object_object_add(j, "line_total_cents",
+	    json_object_new_int64(l->unit_price_cents * l->qty));
+	json_object_object_add(j, "stock", json_object_new_int64(l->active ? l->stock : 0));
+	json_object_object_add(j, "price", shop_price(app, rq, l->unit_price_cents));
+	json_object_object_add(j, "line_total", shop_price(app, rq, l->unit_price_cents * l->qty));
+	json_object_object_add(j, "max_qty", json_object_new_int64(max < 0 ? 0 : max));
+	if (!l->active)
+		problem = shop_text(app, rq, "cart.unavailable", l->name, 0);
+	else if (l->qty > l->stock)
+		problem = shop_text(app, rq, "cart.only_left", l->name, (long)l->stock);
+	if (problem != NULL) {
+		json_object_object_add(j, "problem", json_object_new_string(problem));
+		free(problem);
+	}
+	return j;
+}
+
+enum db_status
+shop_cart_model(struct app *app, struct http_request *rq, const struct shop_cart *cart,
+    struct json_object **out)
+{
+	struct json_object *m, *c, *lines, *co;
+	struct shop_lines l;
+	enum db_status rc;
+	size_t i;
+
+	*out = NULL;
+	memset(&l, 0, sizeof l);
+	if (cart != NULL && (rc = db_shop_cart_lines(app->db, cart->id, &l)) != DB_OK)
+		return rc;
+	m = json_object_new_object();
+	c = json_object_new_object();
+	lines = json_object_new_array();
+	for (i = 0; i < l.n; i++)
+		json_object_array_add(lines, line_json(app, rq, &l.v[i]));
+	json_object_object_add(c, "count", json_object_new_int(l.count));
+	json_object_object_add(c, "lines", lines);
+	json_object_object_add(c, "total_cents", json_object_new_int64(l.total_cents));
+	json_object_object_add(c, "currency", json_object_new_string(app->cfg.currency));
+	json_object_object_add(c, "total", shop_price(app, rq, l.total_cents));
+	json_object_object_add(c, "empty", json_object_new_boolean(l.n == 0));
+	json_object_object_add(m, "cart", c);
+	json_object_object_add(m, "form_token",
+	    cart != NULL ? json_object_new_string(cart->form_token) : NULL);
+	co = json_object_new_object();
+	json_object_object_add(co, "open", json_object_new_boolean(0));
+	json_object_object_add(co, "values", json_object_new_object());
+	json_object_object_add(co, "errors", json_object_new_object());
+	json_object_object_add(m, "checkout", co);
+	if (!rq->wants_json)
+		json_object_object_add(m, "nav_cart", json_object_new_boolean(1));
+	db_shop_lines_free(&l);
+	*out = m;
+	return DB_OK;
+}
+
+/*
+ * A refused cart change: JSON clients get {"error", "message", "cart"};
+ * browsers the cart page with the message above it.
+ */
+static void
+cart_refused(struct app *app, struct http_request *rq, struct http_response *rs,
+    int status, const char *code, const char *message, const struct shop_cart *cart)
+{
+	struct json_object *m, *c = NULL, *notice;
+
+	if (shop_cart_model(app, rq, cart, &m) != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	if (rq->wants_json) {
+		json_object_object_get_ex(m, "cart", &c);
+		json_object_get(c);
+		json_object_put(m);
+		m = json_object_new_object();
+		json_object_object_add(m, "error", json_object_new_string(code));
+		json_object_object_add(m, "message", json_object_new_string(message));
+		json_object_object_add(m, "cart", c);
+		view_json(rs, status, m);
+		return;
+	}
+	notice = json_object_new_object();
+	json_object_object_add(notice, "error", json_object_new_string(message));
+	json_object_object_add(m, "notice", notice);
+	view_render(app, rq, rs, status, "cart", m);
+}
+
+/* After a cart change: 303 to the cart page, or 200 and the cart for fetch(). */
+static void
+cart_changed(struct app *app, struct http_request *rq, struct http_response *rs,
+    const struct shop_cart *cart)
+{
+	struct json_object *m;
+	char *url;
+
+	if (!rq->wants_json) {
+		url = view_url(app, "/cart");
+		http_redirect(rs, 303, url);
+		free(url);
+		return;
+	}
+	if (shop_cart_model(app, rq, cart, &m) != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	http_add_header(rs, "Cache-Control", "no-store");
+	view_json(rs, 200, m);
+}
+
+/* Applies one change (add or set) to the request's cart and answers. */
+static void
+cart_change(struct app *app, struct http_request *rq, struct http_response *rs,
+    int64_t product_id, int qty, int add)
+{
+	struct shop_cart cart;
+	struct shop_put_result res;
+	char *msg;
+
+	if (cart_get_or_create(app, rq, rs, &cart) != DB_OK ||
+	    db_shop_cart_put(app->db, cart.id, SHOP_STORE_ID, product_id, qty, add,
+	    &res) != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	switch (res.outcome) {
+	case SHOP_PUT_OK:
+		cart_changed(app, rq, rs, &cart);
+		break;
+	case SHOP_PUT_NO_PRODUCT:
+		cart_refused(app, rq, rs, 422, "unavailable",
+		    view_text(app, rq, "cart.errors.product"), &cart);
+		break;
+	case SHOP_PUT_LIMIT:
+		msg = shop_text(app, rq, "cart.errors.limit", res.name, SHOP_QTY_MAX);
+		cart_refused(app, rq, rs, 422, "limit", msg, &cart);
+		free(msg);
+		break;
+	case SHOP_PUT_STOCK:
+		msg = shop_text(app, rq, res.stock > 0 ? "cart.errors.stock" :
+		    "cart.errors.sold_out", res.name, (long)res.stock);
+		cart_refused(app, rq, rs, 409, "out_of_stock", msg, &cart);
+		free(msg);
+		break;
+	}
+	shop_put_result_free(&res);
+}
+
+/* ---- handlers ---- */
+
+/* POST /cart/items: product_id, qty → 303 /cart (JSON: 200 and the cart). */
+static void
+cart_add(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	const char *err;
+	int64_t product_id;
+	int qty;
+
+	if (!shop_origin_ok(rq)) {
+		view_error(app, rq, rs, 403, "forbidden", view_text(app, rq, "cart.errors.origin"));
+		return;
+	}
+	if (!shop_validate_add(&rq->form, rq->json, &product_id, &qty, &err)) {
+		struct shop_cart cart;
+		int found;
+
+		if (shop_cart_load(app, rq, &cart, &found) != DB_OK) {
+			view_unavailable(app, rq, rs);
+			return;
+		}
+		cart_refused(app, rq, rs, 422, "invalid", view_text(app, rq, err),
+		    found ? &cart : NULL);
+		return;
+	}
+	cart_change(app, rq, rs, product_id, qty, 1);
+}
+
+/* POST /cart/items/{product_id}: qty (0 removes) → 303 /cart. */
+static void
+cart_set(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	const char *err;
+	int64_t product_id;
+	int qty;
+
+	if (!shop_origin_ok(rq)) {
+		view_error(app, rq, rs, 403, "forbidden", view_text(app, rq, "cart.errors.origin"));
+		return;
+	}
+	if (!shop_validate_set(kv_get(&rq->params, "product_id"), &rq->form, rq->json,
+	    &product_id, &qty, &err)) {
+		struct shop_cart cart;
+		int found;
+
+		if (shop_cart_load(app, rq, &cart, &found) != DB_OK) {
+			view_unavailable(app, rq, rs);
+			return;
+		}
+		cart_refused(app, rq, rs, 422, "invalid", view_text(app, rq, err),
+		    found ? &cart : NULL);
+		return;
+	}
+	cart_change(app, rq, rs, product_id, qty, 0);
+}
+
+/* The byte length of the first UTF-8 character of s (0 for ""). */
+static size_t
+first_char_len(const char *s)
+{
+	size_t n = 0;
+
+	if (*s == '\0')
+		return 0;
+	n = 1;
+	while (s[n] != '\0' && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n++;
+	return n;
+}
+
+static struct json_object *
+product_json(struct app *app, struct http_request *rq, const struct shop_product *p)
+{
+	struct json_object *j = json_object_new_object();
+	int64_t max = p->stock < SHOP_QTY_MAX ? p->stock : SHOP_QTY_MAX;
+	char *s;
+
+	json_object_object_add(j, "id", json_object_new_int64(p->id));
+	json_object_object_add(j, "sku", json_object_new_string(p->sku));
+	json_object_object_add(j, "name", json_object_new_string(p->name));
+	json_object_object_add(j, "description", json_object_new_string(p->description));
+	json_object_object_add(j, "price_cents", json_object_new_int64(p->price_cents));
+	json_object_object_add(j, "currency", json_object_new_string(app->cfg.currency));
+	json_object_object_add(j, "stock", json_object_new_int64(p->stock));
+	json_object_object_add(j, "price", shop_price(app, rq, p->price_cents));
+	json_object_object_add(j, "in_stock", json_object_new_boolean(p->stock > 0));
+	json_object_object_add(j, "low_stock",
+	    json_object_new_boolean(p->stock > 0 && p->stock <= LOW_STOCK));
+	json_object_object_add(j, "max_qty", json_object_new_int64(max < 0 ? 0 : max));
+	if (p->stock <= 0)
+		s = shop_text(app, rq, "catalog.out_of_stock", NULL, 0);
+	else if (p->stock <= LOW_STOCK)
+		s = shop_text(app, rq, "catalog.only_left", NULL, (long)p->stock);
+	else
+		s = shop_text(app, rq, "catalog.in_stock", NULL, (long)p->stock);
+	json_object_object_add(j, "stock_text", json_object_new_string(s));
+	free(s);
+	if (!rq->wants_json) {
+		/* The product tile: its first letter on one of six tones. */
+		json_object_object_add(j, "initial", json_object_new_string_len(p->name,
+		    (int)first_char_len(p->name)));
+		json_object_object_add(j, "tone", json_object_new_int((int)(p->id % 6)));
+	}
+	return j;
+}
+
+/* GET /: the active products and the cart's count. */
+static void
+catalog(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct shop_products p;
+	struct shop_cart cart;
+	struct json_object *m, *list, *c;
+	int found, count = 0;
+	size_t i;
+
+	if (shop_cart_load(app, rq, &cart, &found) != DB_OK ||
+	    (found && db_shop_cart_count(app->db, cart.id, &count) != DB_OK)) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	if (db_shop_products(app->db, SHOP_STORE_ID, &p) != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	m = json_object_new_object();
+	list = json_object_new_array();
+	for (i = 0; i < p.n; i++)
+		json_object_array_add(list, product_json(app, rq, &p.v[i]));
+	json_object_object_add(m, "products", list);
+	c = json_object_new_object();
+	json_object_object_add(c, "count", json_object_new_int(count));
+	json_object_object_add(m, "cart", c);
+	if (!rq->wants_json)
+		json_object_object_add(m, "nav_catalog", json_object_new_boolean(1));
+	db_shop_products_free(&p);
+	http_add_header(rs, "Cache-Control", "private, no-cache");
+	view_render(app, rq, rs, 200, "catalog", m);
+}
+
+/* GET /cart (?checkout=1 opens the checkout form, for browsers without JavaScript). */
+static void
+cart_page(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct shop_cart cart;
+	struct json_object *m, *co, *c, *empty;
+	const char *open = kv_get(&rq->query, "checkout");
+	int found;
+
+	if (shop_cart_load(app, rq, &cart, &found) != DB_OK ||
+	    shop_cart_model(app, rq, found ? &cart : NULL, &m) != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	if (open != NULL && strcmp(open, "1") == 0 &&
+	    json_object_object_get_ex(m, "cart", &c) &&
+	    json_object_object_get_ex(c, "empty", &empty) && !json_object_get_boolean(empty) &&
+	    json_object_object_get_ex(m, "checkout", &co))
+		json_object_object_add(co, "open", json_object_new_boolean(1));
+	http_add_header(rs, "Cache-Control", "private, no-store");
+	view_render(app, rq, rs, 200, "cart", m);
+}
+
+const struct route shop_routes[] = {
+	{ "GET", "/", catalog },
+	{ "GET", "/cart", cart_page },
+	{ "POST", "/cart/items", cart_add },
+	{ "POST", "/cart/items/{product_id}", cart_set },
+};
+const size_t shop_nroutes = NELEM(shop_routes);
