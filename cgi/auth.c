@@ -298,9 +298,17 @@ auth_session_start(struct app *app, struct http_request *rq, struct http_respons
     int64_t user_id)
 {
 	char token[AUTH_TOKEN_HEX + 1], hash[AUTH_TOKEN_HEX + 1], csrf[AUTH_TOKEN_HEX + 1];
+	const char *old = kv_get(&rq->cookies, AUTH_COOKIE);
 	int64_t now = (int64_t)time(NULL);
 	enum db_status rc;
 
+	/* The session the client had (if any) ends here: no fixation. */
+	if (auth_token_wellformed(old)) {
+		auth_token_hash(old, hash);
+		cache_forget(&app->auth, hash);
+		if ((rc = db_admin_session_delete(app->db, hash)) != DB_OK)
+			return rc;
+	}
 	auth_token_new(token);
 	auth_token_new(csrf);
 	auth_token_hash(token, hash);

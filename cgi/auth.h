@@ -108,8 +108,10 @@ int	auth_require(struct app *app, struct http_request *rq,
 int	auth_require_csrf(struct app *app, struct http_request *rq,
 	    struct http_response *rs, const struct auth_session *s);
 /*
- * Creates a session for user_id with a new token and CSRF token (never the
- * one the client had: no fixation) and sets the cookie on rs.
+ * Creates a session for user_id with a new token and CSRF token and sets
+ * the cookie on rs. The session the request's cookie named, if any, is
+ * deleted first: a token chosen before login never becomes a session (no
+ * fixation).
  */
 enum db_status auth_session_start(struct app *app, struct http_request *rq,
 		    struct http_response *rs, int64_t user_id);
