@@ -63,7 +63,6 @@ server.document-root	= "$top/static"
 server.errorlog		= "$dir/error.log"
 server.pid-file		= "$dir/lighttpd.pid"
 server.max-request-size	= 128
-index-file.names	= ()
 mimetype.assign		= ( ".css" => "text/css; charset=utf-8",
 			    ".js" => "text/javascript; charset=utf-8",
 			    ".svg" => "image/svg+xml", ".png" => "image/png",

@@ -21,7 +21,7 @@ expect_header '^content-type: application/json' "JSON error has a JSON type"
 expect_body_has '"error":"not_found"' "JSON error names the error"
 expect_body_has '"message":' "JSON error has a message"
 
-req POST /healthz
+req POST /healthz --data ''
 expect_status 405 "wrong method is 405"
 expect_header '^allow: GET, HEAD' "405 lists the allowed methods"
 
@@ -31,8 +31,10 @@ expect_status 413 "100 KiB body is 413"
 
 req GET '/heal%zzthz'
 expect_status 400 "bad percent-encoding in the path is 400"
-req GET '/healthz?x=%zz'
-expect_status 400 "bad percent-encoding in the query is 400"
+# lighttpd re-encodes a stray % in the query (url-normalize), so the app's own
+# check is exercised through a form body here and through CGI below.
+req POST /healthz -H 'Content-Type: application/x-www-form-urlencoded' --data 'x=%zz'
+expect_status 400 "bad percent-encoding in a form body is 400"
 req GET '/a/%2e%2e/healthz'
 expect_status 400 "dot-dot path is refused"
 req GET '/healthz?x=%00'
@@ -54,6 +56,13 @@ out=$(cd "$TOP" && env -i PATH="$PATH" ORDERSYNC_DB="$DB" ORDERSYNC_TEMPLATES="$
 case $out in
 *"Status: 200 OK"*ok*) ok "plain CGI answers /healthz" ;;
 *) nok "plain CGI answers /healthz" "$out $(cat "$WORK/cgi.err")" ;;
+esac
+out=$(cd "$TOP" && env -i PATH="$PATH" ORDERSYNC_DB="$DB" ORDERSYNC_TEMPLATES="$TOP/templates" \
+    ASAN_OPTIONS="$ASAN_OPTIONS" GATEWAY_INTERFACE=CGI/1.1 REQUEST_METHOD=GET \
+    REQUEST_URI='/healthz?x=%zz' QUERY_STRING='x=%zz' "$APP_BIN" < /dev/null 2>>"$WORK/cgi.err")
+case $out in
+*"Status: 400"*) ok "bad percent-encoding in the query is 400" ;;
+*) nok "bad percent-encoding in the query is 400" "$out" ;;
 esac
 out=$(cd "$TOP" && printf 'a=%%zz' | env -i PATH="$PATH" ORDERSYNC_DB="$DB" \
     ORDERSYNC_TEMPLATES="$TOP/templates" ASAN_OPTIONS="$ASAN_OPTIONS" \
