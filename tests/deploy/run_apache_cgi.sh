@@ -1,0 +1,29 @@
+#!/bin/bash
+# run_apache_cgi.sh — Apache httpd (prefork MPM) + mod_cgi, shared-hosting style: deploy/apache/htaccess.example as .htaccess, then the smoke test.
+. "$(dirname "$0")/lib.sh"
+deploy_setup
+
+# The shared-hosting layout of htaccess.example: the binary as
+# ordersync.cgi and a copy of static/ in the shop's web directory, the
+# templates and the database outside the web root.
+conf=$W/httpd.conf
+apache_base "$conf" prefork alias cgi rewrite env expires headers dir
+shopdir=$W/htdocs$BASE
+mkdir -p "$shopdir"
+install -m 0755 "$PREFIX_DIR/lib/ordersync/ordersync.fcgi" "$shopdir/ordersync.cgi"
+cp -R "$PREFIX_DIR/share/ordersync/static" "$shopdir/static"
+render "$TOP/deploy/apache/htaccess.example" "$shopdir/.htaccess" \
+    "SetEnv ORDERSYNC_BASE_URL /shop|SetEnv ORDERSYNC_BASE_URL \"$BASE\"" \
+    "/home/USER/ordersync/data/ordersync.db|$DB" \
+    "/home/USER/ordersync/templates|$PREFIX_DIR/share/ordersync/templates"
+chmod -R go+rX "$W/htdocs"
+cat >> "$conf" <<EOC
+<Directory "$W/htdocs">
+	Require all granted
+	AllowOverride All
+	Options FollowSymLinks
+</Directory>
+EOC
+
+apache_start "$conf"
+run_smoke
