@@ -10,7 +10,7 @@
 # deploy/lighttpd/ordersync.conf, and starts lighttpd in its own process
 # group. --foreground waits and stops lighttpd and every app process on
 # SIGINT/SIGTERM; otherwise it prints the group's PID and returns once
-# /healthz answers: stop with `kill -TERM -- -PID`.
+# /healthz answers: stop with `kill -TERM -PID`.
 set -eu
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -89,11 +89,11 @@ lighttpd -tt -f "$dir/lighttpd.conf" >/dev/null
 setsid lighttpd -D -f "$dir/lighttpd.conf" 2>>"$dir/error.log" &
 pid=$!
 stop() {
-	kill -TERM -- "-$pid" 2>/dev/null || true
+	kill -TERM "-$pid" 2>/dev/null || true
 	wait "$pid" 2>/dev/null || true
 	# Anything that ignored the first signal (none should) goes now.
 	sleep 0.2
-	kill -KILL -- "-$pid" 2>/dev/null || true
+	kill -KILL "-$pid" 2>/dev/null || true
 }
 
 i=0
