@@ -1314,10 +1314,13 @@ resolve(struct render *r, const struct scope *s, const struct node *n,
 	return rc;
 }
 
-/* The override of block n: from the outermost parent tag that has one. */
+/*
+ * The override of block n: from the outermost parent tag that has one. The
+ * blocks compared count as steps, so that thousands of blocks against
+ * thousands of overrides stay within the work limit.
+ */
 static const struct node *
-find_override(const struct render *r, const struct node *n,
-    const struct tmpl **t)
+find_override(struct render *r, const struct node *n, const struct tmpl **t)
 {
 	const struct node *found = NULL, *k;
 	const struct frame *f;
@@ -1326,6 +1329,7 @@ find_override(const struct render *r, const struct node *n,
 	for (f = r->frames; f != NULL; f = f->outer)
 		for (i = 0; i < f->parent->nkids; i++) {
 			k = &f->parent->kids[i];
+			r->steps++;
 			if (strcmp(k->text, n->text) == 0) {
 				found = k;
 				*t = f->t;

@@ -505,6 +505,26 @@ START_TEST(test_blowup_bounded)
 	ck_assert_int_eq(mus_render_text(c, "test", t, strlen(t), d, &out, &err),
 	    MUS_ERR_STEPS);
 	free(t);
+
+	/* 20000 blocks in a layout, 20000 overrides: 4e8 name compares. */
+	{
+		struct buf child, layout;
+
+		buf_init(&child);
+		buf_init(&layout);
+		buf_puts(&child, "{{<big}}");
+		for (i = 0; i < 20000; i++) {
+			buf_printf(&child, "{{$b%d}}x{{/b%d}}", i, i);
+			buf_printf(&layout, "{{$z%d}}{{/z%d}}", i, i);
+		}
+		buf_puts(&child, "{{/big}}");
+		json_object_object_add(p, "big", json_object_new_string(layout.data));
+		mus_cache_set_limits(c, 0, 1000000);
+		ck_assert_int_eq(mus_render_text(c, "test", child.data, child.len, d,
+		    &out, &err), MUS_ERR_STEPS);
+		buf_free(&child);
+		buf_free(&layout);
+	}
 	buf_free(&out);
 	mus_cache_free(c);
 	json_object_put(p);
