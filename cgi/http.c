@@ -484,13 +484,23 @@ read_body(struct http_request *rq, struct io *io, int cgi)
 			fail(rq, 400, "The Content-Length header is malformed.");
 			return;
 		}
-	} else if (cgi)
-		want = 0;	/* CGI without CONTENT_LENGTH has no body (RFC 3875 §4.2) */
+	} else if (cgi) {
+		/*
+		 * CGI without CONTENT_LENGTH has no body (RFC 3875 §4.2), except
+		 * that Apache's mod_cgi/mod_cgid hand a chunked body over
+		 * de-chunked on stdin with no CONTENT_LENGTH at all: then read
+		 * stdin to its end (the server closes it), bounded below.
+		 */
+		const char *te = http_header(rq, "Transfer-Encoding");
+
+		if (te == NULL || *te == '\0')
+			want = 0;
+	}
 	if (want > HTTP_MAX_BODY) {
 		fail(rq, 413, "The request body is larger than 64 KiB.");
 		return;
 	}
-	/* FastCGI without a length: read to the end of FCGI_STDIN, bounded. */
+	/* No length (FastCGI, chunked CGI): read to the end of the input, bounded. */
 	rq->body = xmalloc(HTTP_MAX_BODY + 2);
 	got = io_read(io, rq->body, want >= 0 ? (size_t)want : HTTP_MAX_BODY + 1);
 	rq->body[got] = '\0';

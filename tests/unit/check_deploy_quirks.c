@@ -1,0 +1,187 @@
+/* check_deploy_quirks.c — the request as each web server hands it over (CGI environments seen on Apache, nginx, lighttpd), through http_serve(). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "unit.h"
+
+/*
+ * Each row is one request as a server really sends it, in CGI form (the
+ * environment plus stdin): the split between SCRIPT_NAME and PATH_INFO,
+ * CONTENT_LENGTH present, empty, absent or wrong, HTTPS and REQUEST_SCHEME.
+ * http_serve() runs in CGI mode (stdin is a file, not a socket) and the
+ * handler records what the app would see.
+ */
+static const struct quirk {
+	const char	*what;
+	const char	*base;		/* ORDERSYNC_BASE_URL */
+	const char	*env[8];	/* NAME=value; REQUEST_METHOD=POST is added */
+	const char	*body;		/* on stdin; NULL: nothing */
+	size_t		 body_len;	/* 0: strlen(body) */
+	const char	*path;		/* app-relative path the handler sees */
+	int		 error;		/* rq->error */
+	const char	*form;		/* "k=v|k=v" when error == 0 */
+	int		 https;
+} quirks[] = {
+	{ "Apache mod_cgi, .htaccess under /shop: chunked body, no CONTENT_LENGTH", "/shop",
+	  { "REQUEST_URI=/shop/cart/items", "SCRIPT_NAME=/shop/ordersync.cgi",
+	    "PATH_INFO=/cart/items", "HTTP_TRANSFER_ENCODING=chunked",
+	    "CONTENT_TYPE=application/x-www-form-urlencoded", NULL },
+	  "product_id=3&qty=2", 0, "/cart/items", 0, "product_id=3|qty=2", 0 },
+	{ "Apache mod_cgi: chunked body over 64 KiB", "",
+	  { "REQUEST_URI=/cart/items", "HTTP_TRANSFER_ENCODING=chunked",
+	    "CONTENT_TYPE=application/x-www-form-urlencoded", NULL },
+	  NULL, 70000, "/cart/items", 413, NULL, 0 },
+	{ "CGI without CONTENT_LENGTH nor Transfer-Encoding: no body, stdin not read", "",
+	  { "REQUEST_URI=/cart/items", "CONTENT_TYPE=application/x-www-form-urlencoded", NULL },
+	  "a=1", 0, "/cart/items", 0, "", 0 },
+	{ "CGI with an empty CONTENT_LENGTH: no body", "",
+	  { "REQUEST_URI=/cart/items", "CONTENT_LENGTH=",
+	    "CONTENT_TYPE=application/x-www-form-urlencoded", NULL },
+	  "a=1", 0, "/cart/items", 0, "", 0 },
+	{ "CGI with CONTENT_LENGTH", "",
+	  { "REQUEST_URI=/cart/items", "CONTENT_LENGTH=3",
+	    "CONTENT_TYPE=application/x-www-form-urlencoded", NULL },
+	  "a=1", 0, "/cart/items", 0, "a=1", 0 },
+	{ "CONTENT_LENGTH larger than the body: 400, not a hang", "",
+	  { "REQUEST_URI=/cart/items", "CONTENT_LENGTH=10",
+	    "CONTENT_TYPE=application/x-www-form-urlencoded", NULL },
+	  "a=1", 0, "/cart/items", 400, NULL, 0 },
+	{ "CONTENT_LENGTH with junk: 400", "",
+	  { "REQUEST_URI=/cart/items", "CONTENT_LENGTH=3x",
+	    "CONTENT_TYPE=application/x-www-form-urlencoded", NULL },
+	  "a=1", 0, "/cart/items", 400, NULL, 0 },
+	{ "CONTENT_LENGTH over 64 KiB: 413 before reading", "",
+	  { "REQUEST_URI=/cart/items", "CONTENT_LENGTH=70000",
+	    "CONTENT_TYPE=application/x-www-form-urlencoded", NULL },
+	  "a=1", 0, "/cart/items", 413, NULL, 0 },
+	{ "nginx: SCRIPT_NAME empty, PATH_INFO=$uri, REQUEST_URI with a query", "/shop",
+	  { "REQUEST_URI=/shop/orders/CMD-1?t=abc", "SCRIPT_NAME=",
+	    "PATH_INFO=/shop/orders/CMD-1", "QUERY_STRING=t=abc", "HTTPS=on",
+	    "REQUEST_SCHEME=https", NULL },
+	  NULL, 0, "/orders/CMD-1", 0, "", 1 },
+	{ "lighttpd under /shop/: SCRIPT_NAME=/shop, PATH_INFO=/", "/shop",
+	  { "REQUEST_URI=/shop/", "SCRIPT_NAME=/shop", "PATH_INFO=/", NULL },
+	  NULL, 0, "/", 0, "", 0 },
+	{ "the bare prefix, no slash", "/shop",
+	  { "REQUEST_URI=/shop", NULL }, NULL, 0, "/", 0, "", 0 },
+	{ "a path that only starts like the prefix is not under it", "/shop",
+	  { "REQUEST_URI=/shopping/x", NULL }, NULL, 0, "/shopping/x", 0, "", 0 },
+	{ "no REQUEST_URI: SCRIPT_NAME + PATH_INFO", "/shop",
+	  { "SCRIPT_NAME=/shop", "PATH_INFO=/cart", NULL }, NULL, 0, "/cart", 0, "", 0 },
+	{ "REQUEST_URI is decoded after the prefix is matched", "/shop",
+	  { "REQUEST_URI=/shop/caf%C3%A9", NULL }, NULL, 0, "/caf\xc3\xa9", 0, "", 0 },
+	{ "Apache mod_ssl: HTTPS=on", "",
+	  { "REQUEST_URI=/", "HTTPS=on", NULL }, NULL, 0, "/", 0, "", 1 },
+	{ "REQUEST_SCHEME=https alone", "",
+	  { "REQUEST_URI=/", "REQUEST_SCHEME=https", NULL }, NULL, 0, "/", 0, "", 1 },
+	{ "HTTPS=off (IIS style) is plain HTTP", "",
+	  { "REQUEST_URI=/", "HTTPS=off", "REQUEST_SCHEME=http", NULL },
+	  NULL, 0, "/", 0, "", 0 },
+};
+
+/* What the handler saw, copied out of the request before it is freed. */
+static struct {
+	int	 called;
+	char	*path;
+	int	 error;
+	char	*form;
+	int	 https;
+} seen;
+
+static void
+record(void *arg, struct http_request *rq, struct http_response *rs)
+{
+	struct buf b;
+	size_t i;
+
+	(void)arg;
+	seen.called = 1;
+	seen.path = xstrdup(rq->path);
+	seen.error = rq->error;
+	seen.https = rq->https;
+	buf_init(&b);
+	for (i = 0; i < rq->form.n; i++)
+		buf_printf(&b, "%s%s=%s", i ? "|" : "", rq->form.v[i].key, rq->form.v[i].val);
+	seen.form = b.data ? buf_detach(&b) : xstrdup("");
+	buf_free(&b);
+	rs->status = 204;
+}
+
+/* A temporary file holding n bytes of s (or of 'a' when s is NULL), at offset 0. */
+static int
+temp_input(const char *s, size_t n)
+{
+	char name[] = "/tmp/ordersync-quirk.XXXXXX";
+	char chunk[4096];
+	size_t k;
+	int fd = mkstemp(name);
+
+	ck_assert_int_ge(fd, 0);
+	unlink(name);
+	memset(chunk, 'a', sizeof chunk);
+	while (n > 0) {
+		k = s ? n : (n < sizeof chunk ? n : sizeof chunk);
+		ck_assert_int_eq(write(fd, s ? s : chunk, k), (ssize_t)k);
+		if (s)
+			s += k;
+		n -= k;
+	}
+	ck_assert_int_eq(lseek(fd, 0, SEEK_SET), 0);
+	return fd;
+}
+
+START_TEST(test_quirk)
+{
+	const struct quirk *q = &quirks[_i];
+	volatile sig_atomic_t stop = 0;
+	size_t n, i;
+	int in, out;
+
+	/* Check forks each test: the environment and fds are this test's own. */
+	ck_assert_int_eq(clearenv(), 0);
+	ck_assert_int_eq(putenv((char *)"REQUEST_METHOD=POST"), 0);
+	ck_assert_int_eq(putenv((char *)"GATEWAY_INTERFACE=CGI/1.1"), 0);
+	for (i = 0; q->env[i] != NULL; i++)
+		ck_assert_int_eq(putenv((char *)q->env[i]), 0);
+
+	n = q->body_len ? q->body_len : (q->body ? strlen(q->body) : 0);
+	in = temp_input(q->body, n);
+	ck_assert_int_eq(dup2(in, STDIN_FILENO), STDIN_FILENO);
+	close(in);
+	fflush(stdout);
+	out = temp_input("", 0);
+	ck_assert_int_eq(dup2(out, STDOUT_FILENO), STDOUT_FILENO);
+	close(out);
+
+	ck_assert_int_eq(http_serve(q->base, record, NULL, &stop), 0);
+	ck_assert_msg(seen.called, "%s: handler not called", q->what);
+	ck_assert_msg(strcmp(seen.path, q->path) == 0, "%s: path %s, want %s",
+	    q->what, seen.path, q->path);
+	ck_assert_msg(seen.error == q->error, "%s: error %d, want %d",
+	    q->what, seen.error, q->error);
+	if (q->error == 0)
+		ck_assert_msg(strcmp(seen.form, q->form) == 0, "%s: form '%s', want '%s'",
+		    q->what, seen.form, q->form);
+	ck_assert_msg(seen.https == q->https, "%s: https %d, want %d",
+	    q->what, seen.https, q->https);
+	free(seen.path);
+	free(seen.form);
+}
+END_TEST
+
+static Suite *
+quirks_suite(void)
+{
+	Suite *s = suite_create("deploy_quirks");
+	TCase *tc = tcase_create("cgi");
+
+	tcase_add_loop_test(tc, test_quirk, 0, (int)NELEM(quirks));
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(quirks_suite)
