@@ -151,6 +151,8 @@ js_texts(struct app *app, struct http_request *rq)
 		json_object_object_add(o, "feed", json_object_get(v));
 	if (json_object_object_get_ex(t, "status", &v))
 		json_object_object_add(o, "status", json_object_get(v));
+	if (json_object_object_get_ex(t, "dashboard", &v))
+		json_object_object_add(o, "dashboard", json_object_get(v));
 	for (i = 0; i < NELEM(admin_keys); i++) {
 		char key[64];
 
