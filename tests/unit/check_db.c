@@ -1,0 +1,480 @@
+/* check_db.c — tests of cgi/db.h and cgi/db_setup.h on fresh temporary databases: migrations, transactions, schema rules. */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "db.h"
+#include "db_setup.h"
+#include "unit.h"
+
+/* Each test (each loop iteration) gets its own directory, made by setup(). */
+static char dir[64];
+static char path[128];
+
+static void
+setup(void)
+{
+	snprintf(dir, sizeof dir, "/tmp/ordersync-check-db-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/test.db", dir);
+}
+
+/* Removes the database, its -wal and -shm files, and the directory. */
+static void
+teardown(void)
+{
+	char file[512];
+	struct dirent *de;
+	DIR *d;
+
+	if ((d = opendir(dir)) == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		snprintf(file, sizeof file, "%s/%s", dir, de->d_name);
+		unlink(file);
+	}
+	closedir(d);
+	rmdir(dir);
+}
+
+/* Opens the test database through the module; fails the test when it cannot. */
+static struct db *
+open_ok(void)
+{
+	struct buf err;
+	struct db *db;
+
+	buf_init(&err);
+	db = db_open(path, 1, NULL, &err);
+	ck_assert_msg(db != NULL, "db_open: %s", buf_str(&err));
+	ck_assert_str_eq(buf_str(&err), "");
+	buf_free(&err);
+	return db;
+}
+
+/* A second, independent connection, as another process would have. */
+static sqlite3 *
+other(void)
+{
+	sqlite3 *c = NULL;
+
+	ck_assert_int_eq(sqlite3_open(path, &c), SQLITE_OK);
+	sqlite3_busy_timeout(c, 5000);
+	return c;
+}
+
+/* Runs sql on its own connection; returns the SQLite result code. */
+static int
+exec_other(const char *sql)
+{
+	sqlite3 *c = other();
+	int rc = sqlite3_exec(c, sql, NULL, NULL, NULL);
+
+	sqlite3_close(c);
+	return rc;
+}
+
+/* The first column of the first row of sql as text, into out ("" if none). */
+static void
+query_text(const char *sql, char *out, size_t outsz)
+{
+	sqlite3 *c = other();
+	sqlite3_stmt *st;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK);
+	out[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+		snprintf(out, outsz, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(c);
+}
+
+static long
+query_long(const char *sql)
+{
+	char v[64];
+
+	query_text(sql, v, sizeof v);
+	return strtol(v, NULL, 10);
+}
+
+/* ---- opening and migrations ---- */
+
+START_TEST(test_fresh_database)
+{
+	struct db *db = open_ok();
+	const char *epoch = db_epoch(db);
+	char v[64];
+	size_t i;
+
+	ck_assert_int_ge(db_schema_version(), 1);
+	ck_assert_int_eq(db_user_version(db), db_schema_version());
+	ck_assert_int_eq(query_long("PRAGMA user_version"), db_schema_version());
+	ck_assert_uint_eq(strlen(epoch), 32);
+	for (i = 0; i < 32; i++)
+		ck_assert_msg(strchr("0123456789abcdef", epoch[i]) != NULL,
+		    "epoch %s is not lower-case hex", epoch);
+	query_text("SELECT value FROM meta WHERE key = 'epoch'", v, sizeof v);
+	ck_assert_str_eq(v, epoch);
+	query_text("PRAGMA journal_mode", v, sizeof v);
+	ck_assert_str_eq(v, "wal");
+	query_text("SELECT slug FROM stores WHERE id = 1", v, sizeof v);
+	ck_assert_str_eq(v, "default");
+	db_close(db);
+}
+END_TEST
+
+START_TEST(test_two_databases_two_epochs)
+{
+	char first[33], second[128];
+	struct buf err;
+	struct db *db = open_ok();
+
+	snprintf(first, sizeof first, "%s", db_epoch(db));
+	db_close(db);
+	snprintf(second, sizeof second, "%s/second.db", dir);
+	buf_init(&err);
+	db = db_open(second, 0, NULL, &err);
+	ck_assert_msg(db != NULL, "%s", buf_str(&err));
+	ck_assert_str_ne(db_epoch(db), first);
+	db_close(db);
+	buf_free(&err);
+}
+END_TEST
+
+START_TEST(test_reopen_keeps_epoch)
+{
+	char epoch[33];
+	struct db *db = open_ok();
+
+	snprintf(epoch, sizeof epoch, "%s", db_epoch(db));
+	db_close(db);
+	ck_assert_int_eq(exec_other("INSERT INTO stores (slug, name) VALUES ('kept', 'Kept')"),
+	    SQLITE_OK);
+	db = open_ok();
+	ck_assert_str_eq(db_epoch(db), epoch);
+	ck_assert_int_eq(db_user_version(db), db_schema_version());
+	db_close(db);
+	/* Nothing ran twice: one epoch row, the default store once, data kept. */
+	ck_assert_int_eq(query_long("SELECT count(*) FROM meta"), 1);
+	ck_assert_int_eq(query_long("SELECT count(*) FROM stores WHERE slug = 'default'"), 1);
+	ck_assert_int_eq(query_long("SELECT count(*) FROM stores WHERE slug = 'kept'"), 1);
+	ck_assert_int_eq(query_long("PRAGMA user_version"), db_schema_version());
+}
+END_TEST
+
+START_TEST(test_newer_schema_refused)
+{
+	char sql[64], want[160];
+	struct buf err;
+	struct db *db = open_ok();
+	int newer = db_schema_version() + 1;
+
+	db_close(db);
+	snprintf(sql, sizeof sql, "PRAGMA user_version = %d", newer);
+	ck_assert_int_eq(exec_other(sql), SQLITE_OK);
+	buf_init(&err);
+	ck_assert_ptr_null(db_open(path, 1, NULL, &err));
+	snprintf(want, sizeof want, "the database has schema version %d, newer than "
+	    "this program's %d", newer, db_schema_version());
+	ck_assert_str_eq(buf_str(&err), want);
+	/* Refused untouched. */
+	ck_assert_int_eq(query_long("PRAGMA user_version"), newer);
+	buf_free(&err);
+}
+END_TEST
+
+START_TEST(test_open_failures)
+{
+	struct buf err;
+	FILE *f;
+	char junk[128];
+
+	buf_init(&err);
+	ck_assert_ptr_null(db_open("/nonexistent-ordersync-dir/x.db", 1, NULL, &err));
+	ck_assert_msg(strstr(buf_str(&err), "cannot open /nonexistent-ordersync-dir/x.db")
+	    == buf_str(&err), "message: %s", buf_str(&err));
+	buf_reset(&err);
+
+	snprintf(junk, sizeof junk, "%s/junk.db", dir);
+	ck_assert_ptr_nonnull(f = fopen(junk, "w"));
+	fputs("this is not an SQLite database, just some text that is long enough "
+	    "to fill a header and more; this is not an SQLite database\n", f);
+	fclose(f);
+	ck_assert_ptr_null(db_open(junk, 1, NULL, &err));
+	ck_assert_uint_gt(err.len, 0);
+	buf_free(&err);
+	db_close(NULL);
+}
+END_TEST
+
+/* ---- health, change detection, transactions ---- */
+
+START_TEST(test_ping)
+{
+	struct db *db = open_ok();
+
+	ck_assert_int_eq(db_ping(db), DB_OK);
+	ck_assert_int_eq(db_ping(db), DB_OK);	/* the cached statement is reusable */
+	db_close(db);
+}
+END_TEST
+
+START_TEST(test_data_version)
+{
+	struct db *db = open_ok();
+	int64_t v1 = -1, v2 = -1, v3 = -1, v4 = -1;
+
+	ck_assert_int_eq(db_data_version(db, &v1), DB_OK);
+	ck_assert_int_eq(db_data_version(db, &v2), DB_OK);
+	ck_assert_int_eq(v1, v2);
+	ck_assert_int_eq(exec_other("INSERT INTO stores (slug, name) VALUES ('b', 'B')"),
+	    SQLITE_OK);
+	ck_assert_int_eq(db_data_version(db, &v3), DB_OK);
+	ck_assert_int_ne(v3, v2);
+	/*
+	 * SQLite semantics the feed must keep in mind: a commit on this same
+	 * connection does not change its own data_version.
+	 */
+	ck_assert_int_eq(db_begin(db), DB_OK);
+	ck_assert_int_eq(db_store_add(db, "c", "C"), DB_OK);
+	ck_assert_int_eq(db_commit(db), DB_OK);
+	ck_assert_int_eq(db_data_version(db, &v4), DB_OK);
+	ck_assert_int_eq(v4, v3);
+	db_close(db);
+}
+END_TEST
+
+START_TEST(test_transactions)
+{
+	struct db *db = open_ok();
+
+	ck_assert_int_eq(db_begin(db), DB_OK);
+	ck_assert_int_eq(db_store_add(db, "gone", "Gone"), DB_OK);
+	ck_assert_int_eq(query_long("SELECT count(*) FROM stores WHERE slug = 'gone'"), 0);
+	db_rollback(db);
+	ck_assert_int_eq(query_long("SELECT count(*) FROM stores WHERE slug = 'gone'"), 0);
+
+	ck_assert_int_eq(db_begin(db), DB_OK);
+	ck_assert_int_eq(db_begin(db), DB_ERROR);	/* no nesting */
+	ck_assert_int_eq(db_store_add(db, "kept", "Kept"), DB_OK);
+	ck_assert_int_eq(db_commit(db), DB_OK);
+	ck_assert_int_eq(query_long("SELECT count(*) FROM stores WHERE slug = 'kept'"), 1);
+
+	db_rollback(db);				/* outside a transaction: no-op */
+	ck_assert_int_eq(db_commit(db), DB_ERROR);	/* nothing to commit */
+	ck_assert_int_eq(db_ping(db), DB_OK);
+	db_close(db);
+}
+END_TEST
+
+/* Another connection holds the write lock: BEGIN IMMEDIATE times out as DB_BUSY. */
+START_TEST(test_busy)
+{
+	struct db *db = open_ok();
+	sqlite3 *c = other();
+
+	ck_assert_int_eq(sqlite3_exec(c, "BEGIN IMMEDIATE", NULL, NULL, NULL), SQLITE_OK);
+	ck_assert_int_eq(db_begin(db), DB_BUSY);
+	ck_assert_int_eq(db_ping(db), DB_OK);		/* readers go on in WAL mode */
+	ck_assert_int_eq(sqlite3_exec(c, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(c);
+	ck_assert_int_eq(db_begin(db), DB_OK);
+	db_rollback(db);
+	db_close(db);
+}
+END_TEST
+
+/* ---- the schema's own rules, by direct SQL ---- */
+
+#define ORDER_COLS "INSERT INTO orders (store_id, number, status, customer_name, " \
+	"email, total_cents, currency, access_token, created_at, updated_at) VALUES "
+
+static const char fixture_sql[] =
+	"INSERT INTO stores (id, slug, name) VALUES (2, 'second', 'Second');"
+	"INSERT INTO products (id, store_id, sku, name, price_cents, stock) "
+	"    VALUES (10, 1, 'SKU-1', 'One', 100, 5);"
+	ORDER_COLS "(1, 'CMD-20261121-AAAAAA', 'pending', 'Ann', 'a@x.fr', 100, "
+	"    'EUR', 't', 0, 0);"
+	"INSERT INTO carts (id, token, store_id, form_token, created_at, updated_at) "
+	"    VALUES (1, 'tok', 1, 'ft', 0, 0);"
+	"INSERT INTO users (email, password_hash, role, created_at) "
+	"    VALUES ('boss@example.com', 'h', 'admin', 0);";
+
+static const struct {
+	const char	*sql;
+	int		 rc;
+} rules[] = {
+	{ "INSERT INTO products (store_id, sku, name, price_cents, stock) VALUES (1, 'S0', 'n', 1, 0)", SQLITE_OK },
+	{ "INSERT INTO products (store_id, sku, name, price_cents, stock) VALUES (1, 'S0', 'n', 1, -1)", SQLITE_CONSTRAINT },
+	{ "UPDATE products SET stock = stock - 6 WHERE id = 10", SQLITE_CONSTRAINT },
+	{ "UPDATE products SET stock = stock - 5 WHERE id = 10", SQLITE_OK },
+	{ "INSERT INTO products (store_id, sku, name, price_cents, stock) VALUES (1, 'S0', 'n', -1, 0)", SQLITE_CONSTRAINT },
+	{ "INSERT INTO products (store_id, sku, name, price_cents, stock) VALUES (1, 'SKU-1', 'n', 1, 1)", SQLITE_CONSTRAINT },
+	{ "INSERT INTO products (store_id, sku, name, price_cents, stock) VALUES (2, 'SKU-1', 'n', 1, 1)", SQLITE_OK },
+	{ "INSERT INTO products (store_id, sku, name, price_cents, stock, active) VALUES (1, 'S0', 'n', 1, 1, 2)", SQLITE_CONSTRAINT },
+	{ ORDER_COLS "(1, 'CMD-20261121-BBBBBB', 'processing', 'B', 'b@x.fr', 0, 'EUR', 't', 0, 0)", SQLITE_OK },
+	{ ORDER_COLS "(1, 'CMD-20261121-BBBBBB', 'shipped', 'B', 'b@x.fr', 0, 'EUR', 't', 0, 0)", SQLITE_CONSTRAINT },
+	{ "UPDATE orders SET status = 'completed' WHERE id = 1", SQLITE_OK },
+	{ "UPDATE orders SET status = 'lost' WHERE id = 1", SQLITE_CONSTRAINT },
+	{ "UPDATE orders SET status = 'Pending' WHERE id = 1", SQLITE_CONSTRAINT },
+	{ ORDER_COLS "(1, 'CMD-20261121-AAAAAA', 'pending', 'B', 'b@x.fr', 0, 'EUR', 't', 0, 0)", SQLITE_CONSTRAINT },
+	{ ORDER_COLS "(1, 'CMD-2026-AAAAAA', 'pending', 'B', 'b@x.fr', 0, 'EUR', 't', 0, 0)", SQLITE_CONSTRAINT },
+	{ ORDER_COLS "(1, 'CMD-20261121-aaaaaa', 'pending', 'B', 'b@x.fr', 0, 'EUR', 't', 0, 0)", SQLITE_CONSTRAINT },
+	{ ORDER_COLS "(1, 'CMD-20261121-CCCCCC', 'pending', 'B', 'b@x.fr', -1, 'EUR', 't', 0, 0)", SQLITE_CONSTRAINT },
+	{ ORDER_COLS "(1, 'CMD-20261121-CCCCCC', 'pending', 'B', 'b@x.fr', 0, 'EURO', 't', 0, 0)", SQLITE_CONSTRAINT },
+	{ ORDER_COLS "(1, 'CMD-20261121-CCCCCC', 'pending', '', 'b@x.fr', 0, 'EUR', 't', 0, 0)", SQLITE_CONSTRAINT },
+	{ "INSERT INTO cart_items (cart_id, product_id, qty, added_at) VALUES (1, 10, 99, 0)", SQLITE_OK },
+	{ "INSERT INTO cart_items (cart_id, product_id, qty, added_at) VALUES (1, 10, 0, 0)", SQLITE_CONSTRAINT },
+	{ "INSERT INTO cart_items (cart_id, product_id, qty, added_at) VALUES (1, 10, 100, 0)", SQLITE_CONSTRAINT },
+	{ "INSERT INTO users (email, password_hash, role, created_at) VALUES ('BOSS@example.com', 'h', 'admin', 0)", SQLITE_CONSTRAINT },
+	{ "INSERT INTO users (email, password_hash, role, created_at) VALUES ('s@example.com', 'h', 'root', 0)", SQLITE_CONSTRAINT },
+	{ "INSERT INTO stores (slug, name) VALUES ('default', 'Again')", SQLITE_CONSTRAINT },
+	{ "INSERT INTO order_events (store_id, order_id, type, payload, created_at) VALUES (1, 1, 'order_created', '{}', 0)", SQLITE_OK },
+	{ "INSERT INTO order_events (store_id, order_id, type, payload, created_at) VALUES (1, 1, 'order_shipped', '{}', 0)", SQLITE_CONSTRAINT },
+	{ "INSERT INTO order_events (store_id, order_id, type, payload, created_at) VALUES (1, 1, 'order_created', '{nope', 0)", SQLITE_CONSTRAINT },
+	{ "INSERT INTO payments (order_id, amount_cents, method, status, created_at, updated_at) VALUES (1, 100, 'card', 'refunded', 0, 0)", SQLITE_CONSTRAINT },
+};
+
+START_TEST(test_schema_rule)
+{
+	struct db *db = open_ok();	/* creates the schema */
+	sqlite3 *c;
+	int rc;
+
+	db_close(db);
+	c = other();
+	ck_assert_int_eq(sqlite3_exec(c, fixture_sql, NULL, NULL, NULL), SQLITE_OK);
+	rc = sqlite3_exec(c, rules[_i].sql, NULL, NULL, NULL);
+	ck_assert_msg(rc == rules[_i].rc, "%s: %s (%d), want %d", rules[_i].sql,
+	    sqlite3_errmsg(c), rc, rules[_i].rc);
+	sqlite3_close(c);
+}
+END_TEST
+
+/* ---- db_setup ---- */
+
+START_TEST(test_seed_demo)
+{
+	struct db *db = open_ok();
+	int n = -1;
+
+	ck_assert_int_eq(db_seed_demo(db, &n), DB_OK);
+	ck_assert_int_eq(n, 8);
+	ck_assert_int_eq(query_long("SELECT count(*) FROM products WHERE store_id = 1 "
+	    "AND active = 1 AND stock > 0 AND price_cents > 0"), 8);
+	ck_assert_int_eq(db_seed_demo(db, &n), DB_OK);
+	ck_assert_int_eq(n, 0);
+	ck_assert_int_eq(query_long("SELECT count(*) FROM products"), 8);
+	ck_assert_int_eq(query_long("SELECT price_cents FROM products WHERE sku = 'GFT-BOX-01'"),
+	    8999);
+	/* A missing one comes back; the others are left as they are. */
+	ck_assert_int_eq(exec_other("DELETE FROM products WHERE sku = 'MUG-STO-350';"
+	    "UPDATE products SET stock = 1 WHERE sku = 'COF-ESP-250'"), SQLITE_OK);
+	ck_assert_int_eq(db_seed_demo(db, &n), DB_OK);
+	ck_assert_int_eq(n, 1);
+	ck_assert_int_eq(query_long("SELECT stock FROM products WHERE sku = 'COF-ESP-250'"), 1);
+	db_close(db);
+}
+END_TEST
+
+/* Steps run in order on one database. */
+static const struct {
+	const char	*email, *role, *store;
+	enum db_status	 want;
+} user_steps[] = {
+	{ "admin@example.com",	"admin", NULL,		DB_OK },
+	{ "staff@example.com",	"staff", "default",	DB_OK },
+	{ "paris@example.com",	"staff", "paris",	DB_OK },
+	{ "admin@example.com",	"admin", NULL,		DB_CONFLICT },
+	{ "ADMIN@Example.com",	"staff", NULL,		DB_CONFLICT },	/* NOCASE */
+	{ "x@example.com",	"staff", "nowhere",	DB_NOTFOUND },
+	{ "y@example.com",	"root",	 NULL,		DB_CONFLICT },	/* role CHECK */
+};
+
+static const struct {
+	const char	*email;
+	enum db_status	 want;
+	const char	*role, *store;
+} user_finds[] = {
+	{ "admin@example.com",	DB_OK, "admin", "" },
+	{ "Admin@Example.COM",	DB_OK, "admin", "" },
+	{ "staff@example.com",	DB_OK, "staff", "default" },
+	{ "paris@example.com",	DB_OK, "staff", "paris" },
+	{ "x@example.com",	DB_NOTFOUND, NULL, NULL },
+	{ "y@example.com",	DB_NOTFOUND, NULL, NULL },
+	{ "",			DB_NOTFOUND, NULL, NULL },
+};
+
+START_TEST(test_users)
+{
+	struct db *db = open_ok();
+	char role[16], store[16];
+	size_t i;
+
+	ck_assert_int_eq(db_store_add(db, "paris", "Paris"), DB_OK);
+	ck_assert_int_eq(db_store_add(db, "paris", "Paris again"), DB_CONFLICT);
+	for (i = 0; i < NELEM(user_steps); i++)
+		ck_assert_msg(db_user_add(db, user_steps[i].email, "hash",
+		    user_steps[i].role, user_steps[i].store) == user_steps[i].want,
+		    "add %s (%s, %s): want %d", user_steps[i].email, user_steps[i].role,
+		    user_steps[i].store ? user_steps[i].store : "all", user_steps[i].want);
+	for (i = 0; i < NELEM(user_finds); i++) {
+		strcpy(role, "untouched");
+		strcpy(store, "untouched");
+		ck_assert_int_eq(db_user_find(db, user_finds[i].email, role, sizeof role,
+		    store, sizeof store), user_finds[i].want);
+		if (user_finds[i].want == DB_OK) {
+			ck_assert_str_eq(role, user_finds[i].role);
+			ck_assert_str_eq(store, user_finds[i].store);
+		}
+	}
+	ck_assert_int_eq(query_long("SELECT count(*) FROM users"), 3);
+	db_close(db);
+}
+END_TEST
+
+static Suite *
+db_suite(void)
+{
+	Suite *s = suite_create("db");
+	TCase *tc;
+
+	tc = tcase_create("open");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_fresh_database);
+	tcase_add_test(tc, test_two_databases_two_epochs);
+	tcase_add_test(tc, test_reopen_keeps_epoch);
+	tcase_add_test(tc, test_newer_schema_refused);
+	tcase_add_test(tc, test_open_failures);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("runtime");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);	/* test_busy waits out the 5 s busy timeout */
+	tcase_add_test(tc, test_ping);
+	tcase_add_test(tc, test_data_version);
+	tcase_add_test(tc, test_transactions);
+	tcase_add_test(tc, test_busy);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("schema");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_loop_test(tc, test_schema_rule, 0, (int)NELEM(rules));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("setup");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_seed_demo);
+	tcase_add_test(tc, test_users);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(db_suite)
