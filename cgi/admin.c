@@ -819,6 +819,7 @@ chart(struct json_object *hours)
 	json_object_object_add(c, "bars", bars);
 	json_object_object_add(c, "max", json_object_new_int64(max));
 	json_object_object_add(c, "top", json_object_new_int(CHART_TOP));
+	json_object_object_add(c, "plot_height", json_object_new_int(CHART_HEIGHT));
 	json_object_object_add(c, "base", json_object_new_int(CHART_TOP + CHART_HEIGHT));
 	json_object_object_add(c, "label_y", json_object_new_int(CHART_LABEL_Y));
 	return c;
