@@ -137,6 +137,47 @@ install: all
 	install -m 0644 templates/*.mustache $(DESTDIR)$(PREFIX)/share/ordersync/templates/
 	install -m 0644 templates/locales/*.json $(DESTDIR)$(PREFIX)/share/ordersync/templates/locales/
 	cp -R static/. $(DESTDIR)$(PREFIX)/share/ordersync/static/
+	install -d $(DESTDIR)$(PREFIX)/share/ordersync/deploy/apache \
+		$(DESTDIR)$(PREFIX)/share/ordersync/deploy/lighttpd \
+		$(DESTDIR)$(PREFIX)/share/ordersync/deploy/nginx \
+		$(DESTDIR)$(PREFIX)/share/ordersync/deploy/systemd
+	install -m 0644 deploy/apache/*.conf deploy/apache/htaccess.example \
+		$(DESTDIR)$(PREFIX)/share/ordersync/deploy/apache/
+	install -m 0644 deploy/lighttpd/ordersync.conf $(DESTDIR)$(PREFIX)/share/ordersync/deploy/lighttpd/
+	install -m 0644 deploy/nginx/ordersync.conf $(DESTDIR)$(PREFIX)/share/ordersync/deploy/nginx/
+	install -m 0644 deploy/systemd/ordersync.socket deploy/systemd/ordersync.service \
+		$(DESTDIR)$(PREFIX)/share/ordersync/deploy/systemd/
 
 clean:
 	rm -rf build cgi/ordersync.fcgi cgi/ordersyncctl
+
+# ---- deployment: each web server setup of deploy/, tested for real ----
+# deps-deploy installs the servers the deploy tests drive. apt must not
+# start them as system services (they would take port 80, and nginx's
+# install fails when Apache already has it): unless the machine already
+# has a policy-rc.d, one that forbids starting services is in place for
+# the install only. The tests start their own servers on loopback ports.
+DEPS_DEPLOY	:= apache2 libapache2-mod-fcgid nginx spawn-fcgi lighttpd curl jq
+deps-deploy: deps
+	@missing=""; for p in $(DEPS_DEPLOY); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps-deploy: installing$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		prc=/usr/sbin/policy-rc.d; own=0; \
+		if [ ! -e $$prc ]; then \
+			printf '#!/bin/sh\nexit 101\n' | $$SUDO tee $$prc >/dev/null && \
+			$$SUDO chmod 0755 $$prc && own=1; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+		rc=$$?; [ $$own = 1 ] && $$SUDO rm -f $$prc; exit $$rc; \
+	fi
+
+# make check-deploy [DEPLOY="nginx prefix"]: the optimized build behind
+# lighttpd, Apache (mod_fcgid, mod_proxy_fcgi, mod_cgi) and nginx, plus the
+# /shop prefix and the systemd units; prints a table and "N passed, M failed".
+check-deploy: deps-deploy
+	@$(MAKE) --no-print-directory all
+	@bash tests/deploy/run_all.sh $(DEPLOY)
+
+.PHONY: deps-deploy check-deploy

@@ -10,6 +10,8 @@
 #   DEPLOY_BASE       mount prefix, "" (default) or like /shop
 #   DEPLOY_KEEP=1     keep the work directory (logs, configs) for a look
 #   DEPLOY_TIMEOUT    seconds to wait for a server to answer (default 20)
+#   DEPLOY_HOLD=N     instead of the smoke test, keep the server up N seconds
+#                     (at most 600) for a look by hand, then stop it
 
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -243,6 +245,13 @@ start_pool() {
 
 # run_smoke: the black-box smoke test against $URL.
 run_smoke() {
+	local hold=${DEPLOY_HOLD:-0}
+	if [ "$hold" -gt 0 ] 2>/dev/null; then
+		[ "$hold" -gt 600 ] && hold=600
+		say "holding $URL for $hold s (admin $ADMIN_EMAIL / $ADMIN_PASSWORD; work dir $W)"
+		sleep "$hold"
+		return 0
+	fi
 	bash "$TOP/tests/deploy/smoke.sh" "$URL"
 }
 

@@ -13,7 +13,6 @@ render "$TOP/deploy/nginx/ordersync.conf" "$W/ordersync.conf" \
     "/usr/local/share/ordersync/static/|$share/static/" \
     "location /static/ {|location $BASE/static/ {" \
     "location / {|location $BASE/ {"
-cp /etc/nginx/fastcgi_params "$W/fastcgi_params"
 user=
 [ "$(id -u)" = 0 ] && user="user $RUN_USER $RUN_GROUP;"
 cat > "$W/nginx.conf" <<EOC

@@ -99,6 +99,264 @@ case $STATUS in
 *) nok "40 KB of headers: a 4xx, not a crash" "$(why)" ;;
 esac
 
+# ---- the customer: catalog, JSON API order, form flow with a cookie jar ----
+# Local URLs in a page: every one must carry the base (or be relative).
+# Prints them one per line, &amp; decoded.
+page_urls() {
+	grep -oE '(href|src|action|data-[a-z-]*url)="/[^"]*"' "$1" | sed -E 's/^[^=]+="//; s/"$//; s/&amp;/\&/g' | sort -u
+}
+# check_base PAGE-NAME FILE: every local URL of the page starts with BASE/.
+check_base() {
+	local bad
+	bad=$(page_urls "$2" | grep -v "^$BASE/" | head -n 5 | tr '\n' ' ')
+	if [ -z "$(page_urls "$2")" ]; then
+		nok "$1: the page has local links" "none found"
+	elif [ -n "$bad" ]; then
+		nok "$1: every link, form action and asset URL carries the base \"$BASE\"" "$bad"
+	else
+		ok "$1: every link, form action and asset URL carries the base \"$BASE\""
+	fi
+}
+# check_links PAGE-NAME FILE [curl args]: every local GET URL of the page
+# answers through the server (2xx or 3xx): assets, scripts, links.
+check_links() {
+	local name=$1 file=$2 u code bad="" n=0
+	shift 2
+	while IFS= read -r u; do
+		n=$((n + 1))
+		[ $n -gt 40 ] && break
+		code=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' "$@" "$ORIGIN$u" 2>/dev/null) || code=000
+		case $code in 2??|3??) ;; *) bad="$bad $u=$code" ;; esac
+	done < <(grep -oE '(href|src|data-[a-z-]*url)="/[^"]*"' "$file" | sed -E 's/^[^=]+="//; s/"$//; s/&amp;/\&/g' | sort -u)
+	if [ -n "$bad" ]; then nok "$name: every local link and asset answers" "$bad"; else ok "$name: every local link and asset answers ($n URLs)"; fi
+}
+# check_location WHAT: the redirect in $T/headers stays under the base.
+location_ok() {
+	local loc
+	loc=$(header Location)
+	loc=${loc#"$ORIGIN"}
+	case $loc in "$BASE"/*) return 0 ;; *) return 1 ;; esac
+}
+
+cookies=$T/cookies
+req GET / -H 'Accept: application/json' -c "$cookies" -b "$cookies"
+if route_missing; then
+	skip "catalog JSON" "GET / is not built yet"
+	SKU= PID=
+elif [ "$STATUS" = 200 ] && [ "$(json '.products | length')" -gt 0 ] 2>/dev/null; then
+	ok "catalog as JSON: $(json '.products | length') products"
+	# A product with stock for two orders (1 + 2 items).
+	SKU=$(json '[.products[] | select(.stock >= 3)][0].sku')
+	PID=$(json '[.products[] | select(.stock >= 3)][0].id')
+	[ "$SKU" = null ] && SKU= PID=
+else
+	nok "catalog as JSON" "$(why)"
+	SKU= PID=
+fi
+
+req GET / -c "$cookies" -b "$cookies"
+if route_missing; then
+	skip "catalog page" "GET / is not built yet"
+elif [ "$STATUS" = 200 ]; then
+	cp "$T/body" "$T/catalog.html"
+	ok "catalog page"
+	check_base "catalog page" "$T/catalog.html"
+	check_links "catalog page" "$T/catalog.html" -b "$cookies"
+else
+	nok "catalog page" "$(why)"
+fi
+
+# The same JSON order twice with one Idempotency-Key: one order.
+API_NUMBER=
+key=smoke-$(date +%s)-$RANDOM
+order_json=$(jq -cn --arg sku "$SKU" '{customer: {name: "Smoke API", email: "smoke-api@example.com", phone: "+33 1 23 45 67 89"}, items: [{sku: $sku, qty: 1}], notes: "deploy smoke test"}')
+if [ -z "$SKU" ]; then
+	skip "order through the JSON API" "no product to order"
+else
+	req POST /api/orders -H 'Content-Type: application/json' -H "Idempotency-Key: $key" --data "$order_json"
+	if route_missing; then
+		skip "order through the JSON API" "POST /api/orders is not built yet"
+	elif [ "$STATUS" = 201 ] && [[ $(json .number) == CMD-* ]]; then
+		API_NUMBER=$(json .number)
+		ok "POST /api/orders: 201, order $API_NUMBER"
+		if location_ok && [[ $(json .url) == "$BASE/orders/"* ]]; then
+			ok "the new order's Location and url carry the base"
+		else
+			nok "the new order's Location and url carry the base" "Location: $(header Location); url: $(json .url)"
+		fi
+		req POST /api/orders -H 'Content-Type: application/json' -H "Idempotency-Key: $key" --data "$order_json"
+		if [ "$STATUS" = 200 ] && [ "$(json .number)" = "$API_NUMBER" ]; then
+			ok "the same Idempotency-Key again: 200, the same order"
+		else
+			nok "the same Idempotency-Key again: 200, the same order" "$(why)"
+		fi
+	else
+		nok "POST /api/orders: 201 and an order number" "$(why)"
+	fi
+fi
+
+# The browser's way: add to cart, open the cart, check out, see the order.
+FORM_NUMBER= ORDER_URL=
+if [ -z "$PID" ]; then
+	skip "order through the forms" "no product to order"
+else
+	req POST /cart/items -c "$cookies" -b "$cookies" -H "Origin: $ORIGIN" \
+	    --data "product_id=$PID&qty=2"
+	if route_missing; then
+		skip "order through the forms" "POST /cart/items is not built yet"
+	elif [ "$STATUS" = 303 ] && location_ok; then
+		ok "POST /cart/items: 303 to $(header Location)"
+		cpath=$(tr -d '\r' < "$T/headers" | grep -i '^set-cookie:' | grep -o 'Path=[^;]*' | head -n 1)
+		if [ "$cpath" = "Path=${BASE:-/}" ]; then ok "the cart cookie's $cpath"; else nok "the cart cookie's path is ${BASE:-/}" "$cpath"; fi
+		req GET /cart -c "$cookies" -b "$cookies"
+		token=$(grep -o 'name="form_token" value="[^"]*"' "$T/body" | head -n 1 | sed -E 's/.*value="([^"]*)"/\1/')
+		if [ "$STATUS" = 200 ] && [ -n "$token" ]; then
+			ok "the cart page holds the checkout form"
+			cp "$T/body" "$T/cart.html"
+			check_base "cart page" "$T/cart.html"
+		else
+			nok "the cart page holds the checkout form" "$(why)"
+		fi
+		req POST /checkout -c "$cookies" -b "$cookies" -H "Origin: $ORIGIN" \
+		    --data-urlencode 'name=Smoke Form' --data-urlencode 'email=smoke-form@example.com' \
+		    --data-urlencode 'phone=+33 6 12 34 56 78' --data-urlencode 'notes=Ring twice' \
+		    --data-urlencode "form_token=$token"
+		ORDER_URL=$(header Location)
+		ORDER_URL=${ORDER_URL#"$ORIGIN"}
+		FORM_NUMBER=$(printf '%s' "$ORDER_URL" | grep -o 'CMD-[0-9]*-[A-Z0-9]*' | head -n 1)
+		if [ "$STATUS" = 303 ] && location_ok && [ -n "$FORM_NUMBER" ]; then
+			ok "POST /checkout: 303 to the order $FORM_NUMBER"
+			req GET "${ORDER_URL#"$BASE"}" -b "$cookies"
+			if [ "$STATUS" = 200 ] && grep -qF "$FORM_NUMBER" "$T/body"; then
+				ok "the confirmation page shows the order"
+				cp "$T/body" "$T/confirmation.html"
+				check_base "confirmation page" "$T/confirmation.html"
+				check_links "confirmation page" "$T/confirmation.html" -b "$cookies"
+			else
+				nok "the confirmation page shows the order" "$(why)"
+			fi
+			# Its status, polled by the page: ETag and 304.
+			spath=$(printf '%s' "${ORDER_URL#"$BASE"}" | sed -E 's#^(/orders/[^?]*)#\1/status#')
+			req GET "$spath" -H 'Accept: application/json'
+			etag=$(header ETag)
+			if [ "$STATUS" = 200 ] && [ "$(json .status)" = pending ] && [ -n "$etag" ]; then
+				ok "the order's status JSON: pending, with an ETag"
+				req GET "$spath" -H 'Accept: application/json' -H "If-None-Match: $etag"
+				if [ "$STATUS" = 304 ] && [ ! -s "$T/body" ]; then ok "the order's status: If-None-Match gives 304, no body"; else nok "the order's status: If-None-Match gives 304" "$(why)"; fi
+			else
+				nok "the order's status JSON: pending, with an ETag" "$(why)"
+			fi
+		else
+			nok "POST /checkout: 303 to the order" "$(why); Location: $(header Location)"
+		fi
+	else
+		nok "POST /cart/items: 303 to the cart" "$(why); Location: $(header Location)"
+	fi
+fi
+
+# ---- the staff: sign in, the feed, ETag/304, a status change ----
+admin=$T/admin-cookies
+LOGGED_IN=0
+req GET /admin/orders
+if route_missing; then
+	skip "admin sign-in" "/admin is not built yet"
+else
+	if [ "$STATUS" = 303 ] && location_ok && [[ $(header Location) == *"/admin/login"* ]]; then
+		ok "/admin/orders without a session: 303 to the sign-in page"
+	else
+		nok "/admin/orders without a session: 303 to the sign-in page" "$(why); Location: $(header Location)"
+	fi
+	req GET /admin/login
+	[ "$STATUS" = 200 ] && cp "$T/body" "$T/login.html" && check_base "sign-in page" "$T/login.html"
+	if [ -z "$ADMIN_PASSWORD" ]; then
+		skip "admin sign-in" "ORDERSYNC_ADMIN_PASSWORD is not set"
+	else
+		req POST /admin/login -c "$admin" -b "$admin" -H "Origin: $ORIGIN" \
+		    --data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=$ADMIN_PASSWORD"
+		cpath=$(tr -d '\r' < "$T/headers" | grep -i '^set-cookie:' | grep -o 'Path=[^;]*' | head -n 1)
+		if [ "$STATUS" = 303 ] && location_ok && grep -qi '^set-cookie:' "$T/headers"; then
+			LOGGED_IN=1
+			ok "POST /admin/login: 303 to $(header Location), session cookie set"
+			if [ "$cpath" = "Path=$BASE/admin" ]; then ok "the session cookie's $cpath"; else nok "the session cookie's path is $BASE/admin" "$cpath"; fi
+		else
+			nok "POST /admin/login: 303 and a session cookie" "$(why); Location: $(header Location)"
+		fi
+	fi
+fi
+
+if [ $LOGGED_IN = 1 ]; then
+	req GET /admin/orders -b "$admin"
+	if [ "$STATUS" = 200 ]; then
+		cp "$T/body" "$T/orders.html"
+		ok "the orders page, signed in"
+		check_base "orders page" "$T/orders.html"
+		check_links "orders page" "$T/orders.html" -b "$admin"
+	else
+		nok "the orders page, signed in" "$(why)"
+	fi
+
+	req GET '/admin/api/since?cursor=0' -b "$admin"
+	if route_missing; then
+		skip "the change feed" "/admin/api/since is not built yet"
+	elif [ "$STATUS" = 200 ]; then
+		want=""
+		for n in $API_NUMBER $FORM_NUMBER; do
+			jq -e --arg n "$n" '[.events[] | select(.type == "order_created" and .order.number == $n)] | length == 1' "$T/body" >/dev/null || want="$want $n"
+		done
+		if [ -z "$want" ] && [ -n "$API_NUMBER$FORM_NUMBER" ]; then
+			ok "the feed shows order_created for$( [ -n "$API_NUMBER" ] && echo " $API_NUMBER")$( [ -n "$FORM_NUMBER" ] && echo " $FORM_NUMBER")"
+		elif [ -z "$API_NUMBER$FORM_NUMBER" ]; then
+			skip "the feed shows the new orders" "no order was placed"
+		else
+			nok "the feed shows order_created for every new order" "missing:$want; $(body 400)"
+		fi
+		cursor=$(json .cursor)
+		epoch=$(json .epoch)
+		req GET "/admin/api/since?cursor=$cursor&epoch=$epoch" -b "$admin"
+		etag=$(header ETag)
+		if [ "$STATUS" = 200 ] && [ "$(json '.events | length')" = 0 ] && [ -n "$etag" ]; then
+			ok "the feed at its head: no events, ETag $etag"
+		else
+			nok "the feed at its head: no events and an ETag" "$(why)"
+		fi
+		req GET "/admin/api/since?cursor=$cursor&epoch=$epoch" -b "$admin" -H "If-None-Match: $etag"
+		if [ "$STATUS" = 304 ] && [ ! -s "$T/body" ]; then
+			ok "the feed: If-None-Match at the head gives 304, no body"
+		else
+			nok "the feed: If-None-Match at the head gives 304, no body" "$(why)"
+		fi
+
+		# A status change, with the page's CSRF token, shows in the feed.
+		if [ -n "$FORM_NUMBER" ] || [ -n "$API_NUMBER" ]; then
+			num=${FORM_NUMBER:-$API_NUMBER}
+			req GET /admin/orders -b "$admin" -H 'Accept: application/json'
+			csrf=$(json .csrf)
+			req POST "/admin/orders/$num/status" -b "$admin" -H "Origin: $ORIGIN" \
+			    --data-urlencode status=processing --data-urlencode "csrf=$csrf"
+			if [ "$STATUS" = 303 ] && location_ok; then
+				ok "POST /admin/orders/$num/status: 303 to $(header Location)"
+			else
+				nok "POST /admin/orders/$num/status: 303 back" "$(why); Location: $(header Location)"
+			fi
+			req GET "/admin/api/since?cursor=$cursor&epoch=$epoch" -b "$admin" -H "If-None-Match: $etag"
+			if [ "$STATUS" = 200 ] && jq -e --arg n "$num" '[.events[] | select(.type == "order_updated" and .order.number == $n and .from == "pending" and .to == "processing")] | length == 1' "$T/body" >/dev/null; then
+				ok "the feed: the old ETag now gives 200 and order_updated pending → processing"
+			else
+				nok "the feed: the old ETag now gives 200 and order_updated" "$(why)"
+			fi
+			req POST "/admin/orders/$num/status" -b "$admin" -H "Origin: $ORIGIN" \
+			    --data-urlencode status=completed
+			if [ "$STATUS" = 403 ]; then ok "a status change without the CSRF token: 403"; else nok "a status change without the CSRF token: 403" "$(why)"; fi
+		else
+			skip "a status change" "no order was placed"
+		fi
+	else
+		nok "GET /admin/api/since" "$(why)"
+	fi
+	req GET '/admin/api/since?cursor=0'
+	if [ "$STATUS" = 401 ] && [ "$(json .error)" != null ]; then ok "the feed without a session: 401 JSON"; else nok "the feed without a session: 401 JSON" "$(why)"; fi
+fi
+
 # ---- static files: served by the server, with a long cache lifetime ----
 req GET /no/such/page
 css=$(grep -o '<link rel="stylesheet" href="[^"]*"' "$T/body" | head -n 1 | sed -E 's/.*href="([^"]*)"/\1/')
