@@ -1,9 +1,9 @@
 /* check_db.c — tests of cgi/db.h and cgi/db_setup.h on fresh temporary databases: migrations, transactions, schema rules. */
-#include <dirent.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
+#include <sys/stat.h>
 
 #include <sqlite3.h>
 
@@ -11,36 +11,45 @@
 #include "db_setup.h"
 #include "unit.h"
 
-/* Each test (each loop iteration) gets its own directory, made by setup(). */
-static char dir[64];
-static char path[128];
+/*
+ * The parent makes one base directory per test case (unchecked fixture) and
+ * removes it with everything in it afterwards, so a test that fails in its
+ * forked child, before any teardown of its own, leaves nothing in /tmp.
+ * Each test (each loop iteration) gets its own directory inside it.
+ */
+static char base[64];
+static char dir[128];
+static char path[192];
+
+static void
+base_setup(void)
+{
+	snprintf(base, sizeof base, "/tmp/ordersync-check-db-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(base));
+}
+
+static int
+remove_one(const char *file, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(file);
+	return 0;
+}
+
+static void
+base_teardown(void)
+{
+	nftw(base, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+}
 
 static void
 setup(void)
 {
-	snprintf(dir, sizeof dir, "/tmp/ordersync-check-db-XXXXXX");
+	snprintf(dir, sizeof dir, "%s/XXXXXX", base);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
 	snprintf(path, sizeof path, "%s/test.db", dir);
-}
-
-/* Removes the database, its -wal and -shm files, and the directory. */
-static void
-teardown(void)
-{
-	char file[512];
-	struct dirent *de;
-	DIR *d;
-
-	if ((d = opendir(dir)) == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		snprintf(file, sizeof file, "%s/%s", dir, de->d_name);
-		unlink(file);
-	}
-	closedir(d);
-	rmdir(dir);
 }
 
 /* Opens the test database through the module; fails the test when it cannot. */
@@ -132,7 +141,7 @@ END_TEST
 
 START_TEST(test_two_databases_two_epochs)
 {
-	char first[33], second[128];
+	char first[33], second[256];
 	struct buf err;
 	struct db *db = open_ok();
 
@@ -194,7 +203,7 @@ START_TEST(test_open_failures)
 {
 	struct buf err;
 	FILE *f;
-	char junk[128];
+	char junk[256];
 
 	buf_init(&err);
 	ck_assert_ptr_null(db_open("/nonexistent-ordersync-dir/x.db", 1, NULL, &err));
@@ -447,7 +456,8 @@ db_suite(void)
 	TCase *tc;
 
 	tc = tcase_create("open");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_fresh_database);
 	tcase_add_test(tc, test_two_databases_two_epochs);
 	tcase_add_test(tc, test_reopen_keeps_epoch);
@@ -456,7 +466,8 @@ db_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("runtime");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_set_timeout(tc, 30);	/* test_busy waits out the 5 s busy timeout */
 	tcase_add_test(tc, test_ping);
 	tcase_add_test(tc, test_data_version);
@@ -465,12 +476,14 @@ db_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("schema");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_loop_test(tc, test_schema_rule, 0, (int)NELEM(rules));
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("setup");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_seed_demo);
 	tcase_add_test(tc, test_users);
 	suite_add_tcase(s, tc);

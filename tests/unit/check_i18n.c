@@ -1,10 +1,10 @@
 /* check_i18n.c — table-driven tests of cgi/i18n.h: prices, language choice, locale files and lookups. */
+#include <ftw.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "i18n.h"
 #include "unit.h"
@@ -108,7 +108,13 @@ END_TEST
 
 /* ---- locale files in a temporary templates directory ---- */
 
-static char dir[64];
+/*
+ * As in check_db.c: one base directory per test case, made and removed
+ * (recursively) by the parent, so a failed test leaves nothing behind; each
+ * test writes its locales/ into a directory of its own inside it.
+ */
+static char base[64];
+static char dir[128];
 
 static void
 write_file(const char *rel, const char *text)
@@ -123,28 +129,37 @@ write_file(const char *rel, const char *text)
 }
 
 static void
-setup(void)
+base_setup(void)
 {
-	char sub[128];
+	snprintf(base, sizeof base, "/tmp/ordersync-check-i18n-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(base));
+}
 
-	snprintf(dir, sizeof dir, "/tmp/ordersync-check-i18n-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(sub, sizeof sub, "%s/locales", dir);
-	ck_assert_int_eq(mkdir(sub, 0700), 0);
+static int
+remove_one(const char *file, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(file);
+	return 0;
 }
 
 static void
-teardown(void)
+base_teardown(void)
 {
-	char file[256];
+	nftw(base, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+}
 
-	snprintf(file, sizeof file, "%s/locales/en.json", dir);
-	unlink(file);
-	snprintf(file, sizeof file, "%s/locales/fr.json", dir);
-	unlink(file);
-	snprintf(file, sizeof file, "%s/locales", dir);
-	rmdir(file);
-	rmdir(dir);
+static void
+setup(void)
+{
+	char sub[192];
+
+	snprintf(dir, sizeof dir, "%s/XXXXXX", base);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(sub, sizeof sub, "%s/locales", dir);
+	ck_assert_int_eq(mkdir(sub, 0700), 0);
 }
 
 #define EN_OK	"{\"title\": \"Shop\", \"cart\": {\"place_order\": \"Place order\", " \
@@ -382,7 +397,8 @@ i18n_suite(void)
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("load");
-	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_unchecked_fixture(tc, base_setup, base_teardown);
+	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_loop_test(tc, test_load, 0, (int)NELEM(loads));
 	tcase_add_loop_test(tc, test_text, 0, (int)NELEM(texts));
 	suite_add_tcase(s, tc);
