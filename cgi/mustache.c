@@ -309,6 +309,21 @@ lex_delim(struct lexer *lx, struct tok *t)
 	return MUS_OK;
 }
 
+/*
+ * Does the closing tag t close the tag o? A closing tag's leading '*' was
+ * read as a dynamic name; {{#*x}} is just a section named "*x".
+ */
+static int
+closes(const struct lexer *lx, const struct tok *o, const struct tok *t)
+{
+	const char *on = lx->src + o->name, *tn = lx->src + t->name;
+
+	if (o->dynamic == t->dynamic)
+		return o->nname == t->nname && memcmp(on, tn, t->nname) == 0;
+	return t->dynamic && o->nname == t->nname + 1 && on[0] == '*' &&
+	    memcmp(on + 1, tn, t->nname) == 0;
+}
+
 /* Matches tags that open and close sections; keeps the nesting stack. */
 static int
 lex_nest(struct lexer *lx, struct tok *t)
@@ -333,8 +348,7 @@ lex_nest(struct lexer *lx, struct tok *t)
 			return lex_error(lx, t, MUS_ERR_SYNTAX,
 			    "closing tag '%s' without an open section", a);
 		o = &lx->toks[lx->open[lx->depth - 1]];
-		if (o->nname != t->nname || o->dynamic != t->dynamic ||
-		    memcmp(lx->src + o->name, lx->src + t->name, t->nname) != 0)
+		if (!closes(lx, o, t))
 			return lex_error(lx, t, MUS_ERR_SYNTAX, "closing tag '%s' "
 			    "does not match section '%s' opened at line %d, "
 			    "column %d", a, show(b, lx->src + o->name, o->nname),
@@ -576,6 +590,11 @@ tmpl_free(struct tmpl *t)
 	free(t);
 }
 
+/*
+ * Appends a node for token t to parent's children. The pointer returned
+ * stays valid until parent gets another child; build() only adds children
+ * to the innermost open node, so the nodes on its stack never move.
+ */
 static struct node *
 add_node(struct node *parent, const char *src, const struct tok *t)
 {

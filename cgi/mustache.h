@@ -74,9 +74,10 @@ typedef char *(*mus_loader_fn)(void *arg, const char *name, size_t *len);
 /*
  * A mus_loader_fn reading DIR/NAME.mustache, where arg is the directory
  * (a const char *; the caller keeps it alive as long as the cache). Names
- * that are empty, start with '.', or contain '/', "..", a backslash or a
- * control character are refused (NULL), so a name taken from data can never
- * reach outside the directory. Returns NULL when the file cannot be read.
+ * that are empty, longer than 200 bytes, start with '.', or contain '/',
+ * "..", a backslash or a control character are refused (NULL, errno EINVAL),
+ * so a name taken from data can never reach outside the directory. Returns
+ * NULL with errno set when the file cannot be read.
  */
 char	*mus_dir_loader(void *arg, const char *name, size_t *len);
 

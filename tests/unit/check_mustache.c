@@ -305,6 +305,8 @@ static const struct mcase cases[] = {
 	  "{{^a.b.c}}y{{/a.b.c}}]", .data = "{\"a\": {}}", .out = "[y]" },
 	{ .what = "null shadows outer name", .tmpl = "{{#o}}[{{a}}]{{/o}}",
 	  .data = "{\"a\": 1, \"o\": {\"a\": null}}", .out = "[]" },
+	{ .what = "a section may be named *x", .tmpl = "{{#*x}}y{{/*x}}{{^*z}}z{{/ *z}}",
+	  .data = "{\"*x\": true}", .out = "yz" },
 	{ .what = "null context", .tmpl = "[{{a}}{{.}}{{#.}}x{{/.}}]",
 	  .data = "null", .out = "[]" },
 
