@@ -1,0 +1,742 @@
+/* check_feed.c — the change feed (cgi/feed.h) and the admin data layer (cgi/db_admin.h) on temporary databases: parsing, limits, scoping, caches, transitions, stats. */
+#include <ftw.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <sqlite3.h>
+
+#include "app.h"
+#include "db_admin.h"
+#include "db_impl.h"	/* the tests reach the connection to trace and to insert rows */
+#include "db_setup.h"
+#include "feed.h"
+#include "unit.h"
+
+static char base[64];
+static char path[192];
+static struct app app;
+
+static int
+remove_one(const char *file, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(file);
+	return 0;
+}
+
+static void
+setup(void)
+{
+	struct buf err;
+
+	snprintf(base, sizeof base, "/tmp/ordersync-check-feed-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(base));
+	snprintf(path, sizeof path, "%s/test.db", base);
+	memset(&app, 0, sizeof app);
+	log_init(&app.log, LOG_ERROR);
+	app.cfg.poll_ms = 5000;
+	app.cfg.base_url = (char *)"";
+	snprintf(app.cfg.currency, sizeof app.cfg.currency, "EUR");
+	buf_init(&err);
+	app.db = db_open(path, 0, &app.log, &err);
+	ck_assert_msg(app.db != NULL, "db_open: %s", buf_str(&err));
+	buf_free(&err);
+}
+
+static void
+teardown(void)
+{
+	db_close(app.db);
+	app.db = NULL;
+	nftw(base, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+static void
+exec_ok(const char *sql)
+{
+	char *msg = NULL;
+	int rc = sqlite3_exec(app.db->conn, sql, NULL, NULL, &msg);
+
+	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "?");
+	sqlite3_free(msg);
+}
+
+static int64_t
+one_int(const char *sql)
+{
+	sqlite3_stmt *st;
+	int64_t v = -1;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(app.db->conn, sql, -1, &st, NULL), SQLITE_OK);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		v = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return v;
+}
+
+/* An order of store, as checkout would write it, with its order_created event. */
+static int64_t
+add_order(int64_t store, int n, const char *status, int64_t total, int64_t created)
+{
+	char *sql;
+	int64_t id;
+
+	sql = sqlite3_mprintf("INSERT INTO orders (store_id, number, status, customer_name, "
+	    "email, total_cents, currency, items_count, access_token, created_at, updated_at) "
+	    "VALUES (%lld, 'CMD-20261121-%06d', %Q, 'Ana %d', 'ana@example.com', %lld, 'EUR', 2, "
+	    "'tok', %lld, %lld)", (long long)store, n, status, n, (long long)total,
+	    (long long)created, (long long)created);
+	exec_ok(sql);
+	sqlite3_free(sql);
+	id = sqlite3_last_insert_rowid(app.db->conn);
+	ck_assert_int_eq(db_event_add(app.db, id, "order_created", NULL, NULL), DB_OK);
+	return id;
+}
+
+static void
+version(struct db_version *v)
+{
+	ck_assert_int_eq(db_admin_version(app.db, v), DB_OK);
+}
+
+/* Answers a feed request for scope; returns the reply (body owned by the caller). */
+static struct feed_reply
+ask(int64_t store, int has_cursor, int64_t cursor, const char *epoch, const char *inm)
+{
+	struct db_version v;
+	struct feed_query q = { has_cursor, cursor, epoch, inm };
+	struct feed_reply r;
+
+	version(&v);
+	ck_assert_int_eq(feed_answer(&app, store, &v, &q, &r), DB_OK);
+	return r;
+}
+
+static int64_t
+get_int(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	ck_assert_msg(json_object_object_get_ex(o, key, &v), "no %s", key);
+	return json_object_get_int64(v);
+}
+
+static struct json_object *
+get(struct json_object *o, const char *key)
+{
+	struct json_object *v = NULL;
+
+	json_object_object_get_ex(o, key, &v);
+	return v;
+}
+
+/* ---- parsing ---- */
+
+START_TEST(test_cursor_parsing)
+{
+	static const struct {
+		const char	*in;
+		int		 ok;
+		int64_t		 want;
+	} cases[] = {
+		{ "0", 1, 0 },
+		{ "1", 1, 1 },
+		{ "42", 1, 42 },
+		{ "007", 1, 7 },
+		{ "999999999999999999", 1, INT64_C(999999999999999999) },	/* 18 digits */
+		{ "1000000000000000000", 0, 0 },	/* 19 digits: refused, never overflows */
+		{ "9223372036854775808", 0, 0 },	/* 2^63 */
+		{ "99999999999999999999999999", 0, 0 },
+		{ "", 0, 0 },
+		{ "-1", 0, 0 },
+		{ "-0", 0, 0 },
+		{ "+5", 0, 0 },
+		{ " 5", 0, 0 },
+		{ "5 ", 0, 0 },
+		{ "5a", 0, 0 },
+		{ "abc", 0, 0 },
+		{ "0x10", 0, 0 },
+		{ "1e3", 0, 0 },
+		{ "1.5", 0, 0 },
+		{ "١٢", 0, 0 },	/* Arabic-Indic digits are not ASCII digits */
+	};
+	size_t i;
+	int64_t v;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		v = -1;
+		ck_assert_msg(feed_parse_cursor(cases[i].in, &v) == cases[i].ok,
+		    "cursor \"%s\"", cases[i].in);
+		if (cases[i].ok)
+			ck_assert_int_eq(v, cases[i].want);
+	}
+	ck_assert_int_eq(feed_parse_cursor(NULL, &v), 0);
+}
+END_TEST
+
+START_TEST(test_epoch_parsing)
+{
+	static const struct {
+		const char	*in;
+		int		 ok;
+	} cases[] = {
+		{ "0123456789abcdef0123456789abcdef", 1 },
+		{ "a", 1 },
+		{ "", 0 },
+		{ "ABCDEF", 0 },
+		{ "xyz", 0 },
+		{ "12 34", 0 },
+		{ "1234567890123456789012345678901234567890123456789012345678901234", 1 },	/* 64 */
+		{ "12345678901234567890123456789012345678901234567890123456789012345", 0 },	/* 65 */
+	};
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++)
+		ck_assert_msg(feed_parse_epoch(cases[i].in) == cases[i].ok, "epoch \"%s\"", cases[i].in);
+	ck_assert_int_eq(feed_parse_epoch(NULL), 0);
+}
+END_TEST
+
+START_TEST(test_rfc3339)
+{
+	char buf[32];
+
+	feed_rfc3339(buf, sizeof buf, 1795280584);
+	ck_assert_str_eq(buf, "2026-11-21T17:03:04Z");
+	feed_rfc3339(buf, sizeof buf, 0);
+	ck_assert_str_eq(buf, "1970-01-01T00:00:00Z");
+}
+END_TEST
+
+/* ---- the status workflow ---- */
+
+START_TEST(test_transition_table)
+{
+	/* DESIGN.md: pending → processing → completed; pending|processing → cancelled. */
+	static const char *const st[] = { "pending", "processing", "completed", "cancelled" };
+	static const int allowed[4][4] = {
+		{ 0, 1, 0, 1 },
+		{ 0, 0, 1, 1 },
+		{ 0, 0, 0, 0 },
+		{ 0, 0, 0, 0 },
+	};
+	int f, t;
+
+	for (f = 0; f < 4; f++)
+		for (t = 0; t < 4; t++)
+			ck_assert_msg(db_admin_transition_ok(st[f], st[t]) == allowed[f][t],
+			    "%s -> %s", st[f], st[t]);
+	ck_assert_int_eq(db_admin_transition_ok("pending", "shipped"), 0);
+	ck_assert_int_eq(db_admin_transition_ok("shipped", "cancelled"), 0);
+	ck_assert_int_eq(db_admin_transition_ok(NULL, "cancelled"), 0);
+	ck_assert_int_eq(db_admin_transition_ok("pending", NULL), 0);
+	ck_assert_int_eq(db_admin_transition_ok("PENDING", "processing"), 0);
+	ck_assert_int_eq(db_admin_status_index("completed"), 2);
+	ck_assert_int_eq(db_admin_status_index(""), -1);
+}
+END_TEST
+
+START_TEST(test_set_status)
+{
+	struct db_admin_event *ev;
+	char from[12];
+	size_t n;
+	int64_t id, now = time(NULL);
+	struct json_object *j;
+
+	id = add_order(1, 1, "pending", 8999, now);
+	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    "processing", now, from), DB_OK);
+	ck_assert_str_eq(from, "pending");
+	ck_assert_int_eq(db_admin_order_events(app.db, id, &ev, &n), DB_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(ev[1].type, "order_updated");
+	j = feed_event_json(&ev[1]);
+	ck_assert_str_eq(json_object_get_string(get(j, "from")), "pending");
+	ck_assert_str_eq(json_object_get_string(get(j, "to")), "processing");
+	ck_assert_str_eq(json_object_get_string(get(get(j, "order"), "status")), "processing");
+	json_object_put(j);
+	db_admin_events_free(ev, n);
+
+	/* Refused transitions write nothing. */
+	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    "pending", now, from), DB_CONFLICT);
+	ck_assert_str_eq(from, "processing");
+	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    "processing", now, from), DB_CONFLICT);
+	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    "shipped", now, from), DB_CONFLICT);
+	ck_assert_int_eq(one_int("SELECT count(*) FROM order_events"), 2);
+	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    "completed", now, from), DB_OK);
+	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    "cancelled", now, from), DB_CONFLICT);
+	ck_assert_str_eq(from, "completed");
+	ck_assert_int_eq(one_int("SELECT count(*) FROM order_events"), 3);
+	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-999999",
+	    "processing", now, from), DB_NOTFOUND);
+}
+END_TEST
+
+START_TEST(test_cancel_restores_stock)
+{
+	char from[12], *sql;
+	int64_t id, now = time(NULL);
+	int inserted;
+
+	ck_assert_int_eq(db_seed_demo(app.db, &inserted), DB_OK);
+	id = add_order(1, 2, "pending", 3*1290 + 1600, now);
+	/* Two lines of one product and one of another, as checkout took them. */
+	sql = sqlite3_mprintf("INSERT INTO order_items (order_id, product_id, sku, name, "
+	    "unit_price_cents, qty) SELECT %lld, id, sku, name, price_cents, 2 FROM products "
+	    "WHERE sku = 'COF-ESP-250' UNION ALL SELECT %lld, id, sku, name, price_cents, 1 "
+	    "FROM products WHERE sku = 'COF-ESP-250' UNION ALL SELECT %lld, id, sku, name, "
+	    "price_cents, 1 FROM products WHERE sku = 'MUG-STO-350'", (long long)id,
+	    (long long)id, (long long)id);
+	exec_ok(sql);
+	sqlite3_free(sql);
+	exec_ok("UPDATE products SET stock = stock - 3 WHERE sku = 'COF-ESP-250'");
+	exec_ok("UPDATE products SET stock = stock - 1 WHERE sku = 'MUG-STO-350'");
+	ck_assert_int_eq(one_int("SELECT stock FROM products WHERE sku = 'COF-ESP-250'"), 37);
+
+	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000002",
+	    "cancelled", now, from), DB_OK);
+	ck_assert_int_eq(one_int("SELECT stock FROM products WHERE sku = 'COF-ESP-250'"), 40);
+	ck_assert_int_eq(one_int("SELECT stock FROM products WHERE sku = 'MUG-STO-350'"), 18);
+	ck_assert_int_eq(one_int("SELECT stock FROM products WHERE sku = 'TEA-EGR-100'"), 30);
+	ck_assert_int_eq(one_int("SELECT count(*) FROM order_events WHERE type = 'order_cancelled'"), 1);
+	/* Cancelled is final: no second restock. */
+	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000002",
+	    "cancelled", now, from), DB_CONFLICT);
+	ck_assert_int_eq(one_int("SELECT stock FROM products WHERE sku = 'COF-ESP-250'"), 40);
+}
+END_TEST
+
+/* ---- the feed ---- */
+
+START_TEST(test_feed_head_without_cursor)
+{
+	struct feed_reply r;
+	char etag[128];
+
+	r = ask(0, 0, 0, NULL, NULL);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_int_eq(get_int(r.body, "cursor"), 0);
+	ck_assert_uint_eq(json_object_array_length(get(r.body, "events")), 0);
+	ck_assert_str_eq(json_object_get_string(get(r.body, "epoch")), db_epoch(app.db));
+	ck_assert_int_eq(json_object_get_boolean(get(r.body, "more")), 0);
+	ck_assert_int_eq(get_int(r.body, "poll_ms"), 5000);
+	json_object_put(r.body);
+
+	add_order(1, 1, "pending", 100, time(NULL));
+	add_order(1, 2, "pending", 100, time(NULL));
+	r = ask(0, 0, 0, NULL, NULL);
+	ck_assert_int_eq(get_int(r.body, "cursor"), 2);
+	ck_assert_uint_eq(json_object_array_length(get(r.body, "events")), 0);
+	snprintf(etag, sizeof etag, "\"%s-all-2\"", db_epoch(app.db));
+	ck_assert_str_eq(r.etag, etag);
+	json_object_put(r.body);
+}
+END_TEST
+
+START_TEST(test_feed_one_event_snapshot)
+{
+	struct feed_reply r;
+	struct json_object *e, *o;
+
+	add_order(1, 7, "pending", 8999, 1795280584);
+	/* The feed reads the snapshot, never the orders table. */
+	exec_ok("UPDATE orders SET customer_name = 'changed later', total_cents = 1");
+	r = ask(0, 1, 0, db_epoch(app.db), NULL);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_uint_eq(json_object_array_length(get(r.body, "events")), 1);
+	e = json_object_array_get_idx(get(r.body, "events"), 0);
+	ck_assert_int_eq(get_int(e, "id"), 1);
+	ck_assert_str_eq(json_object_get_string(get(e, "type")), "order_created");
+	ck_assert_ptr_nonnull(get(e, "at"));
+	ck_assert_ptr_null(get(e, "from"));
+	o = get(e, "order");
+	ck_assert_str_eq(json_object_get_string(get(o, "number")), "CMD-20261121-000007");
+	ck_assert_str_eq(json_object_get_string(get(o, "status")), "pending");
+	ck_assert_int_eq(get_int(o, "total_cents"), 8999);
+	ck_assert_str_eq(json_object_get_string(get(o, "currency")), "EUR");
+	ck_assert_str_eq(json_object_get_string(get(o, "customer_name")), "Ana 7");
+	ck_assert_int_eq(get_int(o, "items_count"), 2);
+	ck_assert_str_eq(json_object_get_string(get(o, "created_at")), "2026-11-21T17:03:04Z");
+	ck_assert_int_eq(get_int(r.body, "cursor"), 1);
+	json_object_put(r.body);
+}
+END_TEST
+
+START_TEST(test_feed_limit_and_more)
+{
+	struct feed_reply r;
+	struct json_object *events;
+	int64_t i, cursor;
+
+	exec_ok("BEGIN");
+	for (i = 1; i <= 150; i++)
+		add_order(1, (int)i, "pending", 100, time(NULL));
+	exec_ok("COMMIT");
+	r = ask(0, 1, 0, NULL, NULL);
+	events = get(r.body, "events");
+	ck_assert_uint_eq(json_object_array_length(events), 100);
+	ck_assert_int_eq(json_object_get_boolean(get(r.body, "more")), 1);
+	for (i = 0; i < 100; i++)	/* oldest first, no gap */
+		ck_assert_int_eq(get_int(json_object_array_get_idx(events, (size_t)i), "id"), i + 1);
+	cursor = get_int(r.body, "cursor");
+	ck_assert_int_eq(cursor, 100);
+	json_object_put(r.body);
+
+	r = ask(0, 1, cursor, NULL, NULL);
+	events = get(r.body, "events");
+	ck_assert_uint_eq(json_object_array_length(events), 50);
+	ck_assert_int_eq(get_int(json_object_array_get_idx(events, 0), "id"), 101);
+	ck_assert_int_eq(json_object_get_boolean(get(r.body, "more")), 0);
+	ck_assert_int_eq(get_int(r.body, "cursor"), 150);
+	json_object_put(r.body);
+
+	/* Exactly 100 left: no "more". */
+	r = ask(0, 1, 50, NULL, NULL);
+	ck_assert_uint_eq(json_object_array_length(get(r.body, "events")), 100);
+	ck_assert_int_eq(json_object_get_boolean(get(r.body, "more")), 0);
+	json_object_put(r.body);
+}
+END_TEST
+
+START_TEST(test_feed_304_and_reset)
+{
+	struct feed_reply r, again;
+	char etag[128];
+
+	add_order(1, 1, "pending", 100, time(NULL));
+	r = ask(0, 1, 0, NULL, NULL);
+	snprintf(etag, sizeof etag, "%s", r.etag);
+	json_object_put(r.body);
+
+	/* At the head, with the head's tag: 304, no body. */
+	again = ask(0, 1, 1, db_epoch(app.db), etag);
+	ck_assert_int_eq(again.status, 304);
+	ck_assert_ptr_null(again.body);
+	/* Weak form and lists match too (RFC 7232 weak comparison). */
+	{
+		char list[300];
+
+		snprintf(list, sizeof list, "\"nope\", W/%s", etag);
+		again = ask(0, 1, 1, NULL, list);
+		ck_assert_int_eq(again.status, 304);
+	}
+	/* At the head without the tag: an empty 200. */
+	again = ask(0, 1, 1, NULL, NULL);
+	ck_assert_int_eq(again.status, 200);
+	ck_assert_uint_eq(json_object_array_length(get(again.body, "events")), 0);
+	json_object_put(again.body);
+	/* Behind the head with the head's tag: the events, never a 304. */
+	again = ask(0, 1, 0, NULL, etag);
+	ck_assert_int_eq(again.status, 200);
+	ck_assert_uint_eq(json_object_array_length(get(again.body, "events")), 1);
+	json_object_put(again.body);
+	/* A new event changes the tag: the old one no longer matches. */
+	add_order(1, 2, "pending", 100, time(NULL));
+	again = ask(0, 1, 1, NULL, etag);
+	ck_assert_int_eq(again.status, 200);
+	ck_assert_uint_eq(json_object_array_length(get(again.body, "events")), 1);
+	ck_assert_str_ne(again.etag, etag);
+	json_object_put(again.body);
+
+	/* Ahead of the head, or another database: reset to the head. */
+	again = ask(0, 1, 99, NULL, NULL);
+	ck_assert_int_eq(json_object_get_boolean(get(again.body, "reset")), 1);
+	ck_assert_int_eq(get_int(again.body, "cursor"), 2);
+	ck_assert_ptr_null(get(again.body, "events"));
+	json_object_put(again.body);
+	again = ask(0, 1, 1, "0123456789abcdef0123456789abcdef", NULL);
+	ck_assert_int_eq(json_object_get_boolean(get(again.body, "reset")), 1);
+	ck_assert_str_eq(json_object_get_string(get(again.body, "epoch")), db_epoch(app.db));
+	json_object_put(again.body);
+
+	/* Older than the oldest kept event (were events ever pruned): reset. */
+	exec_ok("DELETE FROM order_events WHERE id = 1");
+	add_order(1, 3, "pending", 100, time(NULL));
+	add_order(1, 4, "pending", 100, time(NULL));
+	exec_ok("DELETE FROM order_events WHERE id = 2");
+	again = ask(0, 1, 0, NULL, NULL);
+	ck_assert_int_eq(json_object_get_boolean(get(again.body, "reset")), 1);
+	ck_assert_int_eq(get_int(again.body, "cursor"), 4);
+	json_object_put(again.body);
+	again = ask(0, 1, 2, NULL, NULL);	/* = oldest - 1: still known */
+	ck_assert_ptr_null(get(again.body, "reset"));
+	ck_assert_uint_eq(json_object_array_length(get(again.body, "events")), 2);
+	json_object_put(again.body);
+}
+END_TEST
+
+START_TEST(test_feed_store_scope)
+{
+	struct feed_reply r;
+	struct json_object *events;
+	size_t i;
+
+	exec_ok("INSERT INTO stores (id, slug, name) VALUES (2, 'lyon', 'Lyon')");
+	add_order(1, 1, "pending", 100, time(NULL));	/* event 1 */
+	add_order(2, 2, "pending", 200, time(NULL));	/* event 2 */
+	add_order(1, 3, "pending", 300, time(NULL));	/* event 3 */
+	add_order(2, 4, "pending", 400, time(NULL));	/* event 4 */
+	add_order(1, 5, "pending", 500, time(NULL));	/* event 5 */
+
+	r = ask(2, 1, 0, NULL, NULL);
+	events = get(r.body, "events");
+	ck_assert_uint_eq(json_object_array_length(events), 2);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(get_int(get(json_object_array_get_idx(events, i), "order"),
+		    "total_cents") % 200, 0);
+	ck_assert_int_eq(get_int(r.body, "cursor"), 4);
+	ck_assert_ptr_nonnull(strstr(r.etag, "-s2-4\""));
+	json_object_put(r.body);
+
+	/* The store's head is its own: 4, so cursor 5 is ahead of it for store 2. */
+	r = ask(2, 1, 5, NULL, NULL);
+	ck_assert_int_eq(json_object_get_boolean(get(r.body, "reset")), 1);
+	ck_assert_int_eq(get_int(r.body, "cursor"), 4);
+	json_object_put(r.body);
+
+	r = ask(1, 1, 0, NULL, NULL);
+	ck_assert_uint_eq(json_object_array_length(get(r.body, "events")), 3);
+	ck_assert_int_eq(get_int(r.body, "cursor"), 5);
+	json_object_put(r.body);
+
+	r = ask(0, 1, 0, NULL, NULL);
+	ck_assert_uint_eq(json_object_array_length(get(r.body, "events")), 5);
+	json_object_put(r.body);
+
+	/* Another store's order is not found by a store-scoped lookup or change. */
+	{
+		struct db_admin_order o;
+		char from[12];
+
+		ck_assert_int_eq(db_admin_order_get(app.db, 2, "CMD-20261121-000001", &o), DB_NOTFOUND);
+		ck_assert_int_eq(db_admin_order_get(app.db, 1, "CMD-20261121-000001", &o), DB_OK);
+		db_admin_order_clear(&o);
+		ck_assert_int_eq(db_admin_order_set_status(app.db, 2, "CMD-20261121-000001",
+		    "processing", time(NULL), from), DB_NOTFOUND);
+		ck_assert_int_eq(one_int("SELECT count(*) FROM order_events"), 5);
+	}
+	/* Lists and counts, scoped. */
+	{
+		struct db_admin_filter f = { 2, NULL, 0, 0, 50 };
+		struct db_admin_order *v;
+		int64_t counts[DB_ADMIN_NSTATUS];
+		size_t n;
+
+		ck_assert_int_eq(db_admin_orders_list(app.db, &f, &v, &n), DB_OK);
+		ck_assert_uint_eq(n, 2);
+		ck_assert_str_eq(v[0].number, "CMD-20261121-000004");	/* newest first */
+		ck_assert_str_eq(v[0].store_name, "Lyon");
+		db_admin_orders_free(v, n);
+		ck_assert_int_eq(db_admin_status_counts(app.db, 2, counts), DB_OK);
+		ck_assert_int_eq(counts[0], 2);
+		ck_assert_int_eq(db_admin_status_counts(app.db, 0, counts), DB_OK);
+		ck_assert_int_eq(counts[0], 5);
+	}
+}
+END_TEST
+
+/* Counts the statements SQLite runs while a trace is on. */
+static int nstmt;
+static char last_sql[256];
+
+static int
+trace_cb(unsigned type, void *ctx, void *p, void *x)
+{
+	(void)type;
+	(void)ctx;
+	(void)x;
+	nstmt++;
+	snprintf(last_sql, sizeof last_sql, "%s", sqlite3_sql((sqlite3_stmt *)p));
+	return 0;
+}
+
+START_TEST(test_feed_304_costs_no_query)
+{
+	struct db_version v;
+	struct feed_query q;
+	struct feed_reply r;
+	char etag[128];
+
+	add_order(1, 1, "pending", 100, time(NULL));
+	r = ask(0, 1, 0, NULL, NULL);	/* warms the head cache */
+	snprintf(etag, sizeof etag, "%s", r.etag);
+	json_object_put(r.body);
+
+	sqlite3_trace_v2(app.db->conn, SQLITE_TRACE_STMT, trace_cb, NULL);
+	nstmt = 0;
+	version(&v);
+	ck_assert_int_eq(nstmt, 1);
+	ck_assert_str_eq(last_sql, "PRAGMA data_version");
+	memset(&q, 0, sizeof q);
+	q.has_cursor = 1;
+	q.cursor = 1;
+	q.if_none_match = etag;
+	nstmt = 0;
+	ck_assert_int_eq(feed_answer(&app, 0, &v, &q, &r), DB_OK);
+	ck_assert_int_eq(r.status, 304);
+	ck_assert_msg(nstmt == 0, "a cached 304 ran %d statements (last: %s)", nstmt, last_sql);
+
+	/* Our own write (data_version does not see it) invalidates the cache. */
+	sqlite3_trace_v2(app.db->conn, 0, NULL, NULL);
+	add_order(1, 2, "pending", 100, time(NULL));
+	r = ask(0, 1, 1, NULL, etag);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_uint_eq(json_object_array_length(get(r.body, "events")), 1);
+	json_object_put(r.body);
+	ck_assert_uint_gt(app.feed.misses, 1);
+}
+END_TEST
+
+START_TEST(test_feed_sees_other_connections)
+{
+	struct feed_reply r;
+	char etag[128];
+	sqlite3 *other;
+
+	add_order(1, 1, "pending", 100, time(NULL));
+	r = ask(0, 1, 0, NULL, NULL);
+	snprintf(etag, sizeof etag, "%s", r.etag);
+	json_object_put(r.body);
+	r = ask(0, 1, 1, NULL, etag);
+	ck_assert_int_eq(r.status, 304);
+
+	/* Another process commits an order: data_version moves, the cache follows. */
+	ck_assert_int_eq(sqlite3_open(path, &other), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_exec(other,
+	    "INSERT INTO orders (store_id, number, status, customer_name, email, total_cents, "
+	    "currency, items_count, access_token, created_at, updated_at) VALUES (1, "
+	    "'CMD-20261121-OTHER1', 'pending', 'Bo', 'bo@example.com', 5, 'EUR', 1, 't', 1, 1);"
+	    "INSERT INTO order_events (store_id, order_id, type, payload, created_at) "
+	    "SELECT 1, id, 'order_created', json_object('order', json_object('number', number, "
+	    "'status', status)), 1 FROM orders WHERE number = 'CMD-20261121-OTHER1';",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(other);
+	r = ask(0, 1, 1, NULL, etag);
+	ck_assert_int_eq(r.status, 200);
+	ck_assert_uint_eq(json_object_array_length(get(r.body, "events")), 1);
+	json_object_put(r.body);
+}
+END_TEST
+
+/* ---- stats ---- */
+
+START_TEST(test_stats)
+{
+	struct auth_session s;
+	struct json_object *m, *today, *hours;
+	const time_t now = 1795280584;	/* 2026-11-21T17:03:04Z */
+	char from[12], *sql;
+	int64_t sum = 0;
+	size_t i;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	add_order(1, 1, "pending", 1000, now);
+	add_order(1, 2, "pending", 2000, now - 60);
+	add_order(1, 3, "pending", 4000, now - 3600);		/* 16:03, the hour before */
+	add_order(1, 4, "pending", 8000, now - 3 * 86400);	/* not today, not in 24 h */
+	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000002",
+	    "cancelled", now, from), DB_OK);
+	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000003",
+	    "processing", now, from), DB_OK);
+	/* One admin session that polled 10 s ago, 100 polls so far. */
+	exec_ok("INSERT INTO users (id, email, password_hash, role, created_at) "
+	    "VALUES (1, 'a@example.com', 'x', 'admin', 0)");
+	sql = sqlite3_mprintf("INSERT INTO sessions (token_hash, user_id, csrf_token, "
+	    "created_at, expires_at, last_seen_at, last_poll_at, polls) VALUES "
+	    "('h1', 1, 'c', 0, %lld, 0, %lld, 100)", (long long)now + 3600, (long long)now - 10);
+	exec_ok(sql);
+	sqlite3_free(sql);
+
+	memset(&s, 0, sizeof s);
+	m = feed_stats_model(&app, &s, "en", now);
+	ck_assert_ptr_nonnull(m);
+	today = get(m, "today");
+	ck_assert_int_eq(get_int(today, "orders"), 3);
+	ck_assert_int_eq(get_int(today, "cancelled"), 1);
+	ck_assert_int_eq(get_int(today, "revenue_cents"), 5000);	/* cancelled excluded */
+	ck_assert_str_eq(json_object_get_string(get(today, "revenue")), "€50.00");
+	ck_assert_int_eq(get_int(m, "pending"), 2);
+	ck_assert_int_eq(get_int(m, "processing"), 1);
+	hours = get(m, "orders_per_hour");
+	ck_assert_uint_eq(json_object_array_length(hours), 24);
+	for (i = 0; i < 24; i++)
+		sum += get_int(json_object_array_get_idx(hours, i), "count");
+	ck_assert_int_eq(sum, 3);
+	ck_assert_int_eq(get_int(json_object_array_get_idx(hours, 23), "count"), 2);
+	ck_assert_int_eq(get_int(json_object_array_get_idx(hours, 22), "count"), 1);
+	ck_assert_str_eq(json_object_get_string(get(json_object_array_get_idx(hours, 23), "hour")),
+	    "2026-11-21T17:00:00Z");
+	ck_assert_str_eq(json_object_get_string(get(json_object_array_get_idx(hours, 0), "label")),
+	    "18:00");
+	ck_assert_int_eq(get_int(m, "admins_polling"), 1);
+	/* No sample a minute old yet: the nominal rate, 1 session x 60000/5000. */
+	ck_assert_str_eq(json_object_get_string(get(m, "polls_per_minute_source")), "nominal");
+	ck_assert(json_object_get_double(get(m, "polls_per_minute")) > 11.9);
+	json_object_put(m);
+
+	/* Two minutes and 60 recorded polls later: measured, 30 a minute. */
+	exec_ok("UPDATE sessions SET polls = 160");
+	m = feed_stats_model(&app, &s, "en", now + 120);
+	ck_assert_str_eq(json_object_get_string(get(m, "polls_per_minute_source")), "measured");
+	ck_assert(json_object_get_double(get(m, "polls_per_minute")) > 29.9);
+	ck_assert(json_object_get_double(get(m, "polls_per_minute")) < 30.1);
+	/* 130 s since the last poll: nobody is watching now. */
+	ck_assert_int_eq(get_int(m, "admins_polling"), 0);
+	json_object_put(m);
+
+	/* Store 2's staff see store 2 only. */
+	exec_ok("INSERT INTO stores (id, slug, name) VALUES (2, 'lyon', 'Lyon')");
+	add_order(2, 5, "pending", 700, now);
+	s.row.store_id = 2;
+	m = feed_stats_model(&app, &s, "fr", now);
+	ck_assert_int_eq(get_int(get(m, "today"), "orders"), 1);
+	ck_assert_int_eq(get_int(m, "pending"), 1);
+	ck_assert_str_eq(json_object_get_string(get(get(m, "today"), "revenue")), "7,00\u00a0€");
+	json_object_put(m);
+}
+END_TEST
+
+static Suite *
+feed_suite(void)
+{
+	Suite *s = suite_create("feed");
+	TCase *tc;
+
+	tc = tcase_create("parsing");
+	tcase_add_test(tc, test_cursor_parsing);
+	tcase_add_test(tc, test_epoch_parsing);
+	tcase_add_test(tc, test_rfc3339);
+	tcase_add_test(tc, test_transition_table);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("database");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 30);
+	tcase_add_test(tc, test_set_status);
+	tcase_add_test(tc, test_cancel_restores_stock);
+	tcase_add_test(tc, test_feed_head_without_cursor);
+	tcase_add_test(tc, test_feed_one_event_snapshot);
+	tcase_add_test(tc, test_feed_limit_and_more);
+	tcase_add_test(tc, test_feed_304_and_reset);
+	tcase_add_test(tc, test_feed_store_scope);
+	tcase_add_test(tc, test_feed_304_costs_no_query);
+	tcase_add_test(tc, test_feed_sees_other_connections);
+	tcase_add_test(tc, test_stats);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+UNIT_MAIN(feed_suite)
