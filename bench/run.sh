@@ -1,0 +1,473 @@
+#!/bin/bash
+# run.sh — `make bench`: wrk against ordersync behind lighttpd, beside two ceilings measured in the same run.
+#
+# Environment (all optional):
+#   QUICK=1       development mode: 1 round, 1 s warm-up, 3 s per scenario, 20 000
+#                 orders instead of 1 000 000 for the growth scenario, no leak run
+#   ROUNDS=N      rounds of the whole scenario set (default 3; the median is quoted)
+#   DURATION=S    seconds per measured run (default 10), WARMUP=S (default 2)
+#   BIG=N         orders (and events) of the growth database (default 1000000)
+#   LEAK=0|1      the 2-minute scenario-2 run sampling VmRSS (default 1, QUICK: 0)
+#   LEAK_SECS=S   its length (default 120)
+#   PROCS=N       FastCGI processes per lighttpd (default 2, as `make run`)
+#   THREADS, CONNS  wrk -t / -c (default 2 / 64)
+#   CC, BENCH_CFLAGS, BENCH_LIBS  set by the Makefile's bench target
+#
+# Everything listens on 127.0.0.1 only; every load is bounded by wrk -d.
+# Writes bench/results/latest.md (git-ignored) and prints it. It reports and
+# never judges: the exit status is 0 whether targets are met or not, and
+# non-zero only when the benchmark itself could not run.
+set -euo pipefail
+
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+cd "$TOP"
+
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+	ROUNDS=${ROUNDS:-1} DURATION=${DURATION:-3} WARMUP=${WARMUP:-1}
+	BIG=${BIG:-20000} LEAK=${LEAK:-0} LEAK_SECS=${LEAK_SECS:-30}
+fi
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10}
+WARMUP=${WARMUP:-2}
+BIG=${BIG:-1000000}
+SMALL=1000
+LEAK=${LEAK:-1}
+LEAK_SECS=${LEAK_SECS:-120}
+PROCS=${PROCS:-2}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-64}
+CC=${CC:-cc}
+PKGS="fcgi sqlite3 json-c libsodium"
+BENCH_CFLAGS=${BENCH_CFLAGS:-"-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -DNDEBUG $(pkg-config --cflags $PKGS)"}
+BENCH_LIBS=${BENCH_LIBS:-"$(pkg-config --libs $PKGS)"}
+export BENCH_LUA_DIR=$TOP/bench/lua
+
+for tool in wrk lighttpd sqlite3 curl b2sum; do
+	command -v $tool >/dev/null || { echo "bench: $tool is not installed (make deps-bench)" >&2; exit 1; }
+done
+
+OUT=$TOP/build/bench
+WORK=$(mktemp -d /tmp/ordersync-bench.XXXXXX)
+RAW=$WORK/raw.log
+PGIDS=()
+
+cleanup() {
+	local g
+	for g in "${PGIDS[@]}"; do
+		kill -TERM -- "-$g" 2>/dev/null || true
+	done
+	sleep 0.3
+	for g in "${PGIDS[@]}"; do
+		kill -KILL -- "-$g" 2>/dev/null || true
+	done
+	rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+say() { printf '%s\n' "$*" >&2; }
+
+# ---- build: -O2 -DNDEBUG, no sanitizers, into build/bench/ ----
+
+build() {
+	local src obj objs=() pids=() s
+	mkdir -p "$OUT"
+	[ -f build/schema_sql.c ] || { echo "bench: build/schema_sql.c missing (run through make bench)" >&2; exit 1; }
+	say "bench: building the app, the CLI and hello with -O2 -DNDEBUG into build/bench/"
+	for src in cgi/*.c build/schema_sql.c; do
+		case $src in cgi/main.c|cgi/ctl*.c) continue ;; esac
+		obj=$OUT/$(basename "${src%.c}").o
+		objs+=("$obj")
+		$CC $BENCH_CFLAGS -Icgi -c -o "$obj" "$src" &
+		pids+=($!)
+		if [ ${#pids[@]} -ge 2 ]; then
+			wait "${pids[0]}"
+			pids=("${pids[@]:1}")
+		fi
+	done
+	for s in "${pids[@]}"; do wait "$s"; done
+	$CC $BENCH_CFLAGS -o "$OUT/ordersync.fcgi" cgi/main.c "${objs[@]}" $BENCH_LIBS
+	$CC $BENCH_CFLAGS -o "$OUT/ordersyncctl" cgi/ctl*.c "${objs[@]}" $BENCH_LIBS
+	$CC $BENCH_CFLAGS -o "$OUT/hello.fcgi" bench/hello.c $BENCH_LIBS
+}
+
+# ---- servers ----
+
+free_port() {
+	local p
+	while :; do
+		p=$((20000 + RANDOM % 40000))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
+	done
+}
+
+ADMIN_EMAIL=admin@example.com
+ADMIN_PASSWORD=bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+SESSION_TOKEN=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+SESSION_HASH=$(printf '%s' "$SESSION_TOKEN" | b2sum -l 256 | cut -d' ' -f1)
+CSRF_TOKEN=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+
+# make_db PATH ORDERS: schema, demo catalog, the admin, ORDERS seeded orders
+# and events, stock for any number of orders, and one admin session. The
+# session is written here, not made by POST /admin/login: a sign-in runs
+# Argon2id with a 64 MiB working area, which would set every process's peak
+# RSS to that instead of what serving costs (measured apart, at the end).
+make_db() {
+	local db=$1 n=$2 now
+	"$OUT/ordersyncctl" --db "$db" init >/dev/null
+	"$OUT/ordersyncctl" --db "$db" demo >/dev/null
+	printf '%s\n' "$ADMIN_PASSWORD" |
+	    "$OUT/ordersyncctl" --db "$db" user add "$ADMIN_EMAIL" --role admin >/dev/null
+	sqlite3 "$db" ".parameter set @n $n" ".read bench/seed.sql" >/dev/null
+	now=$(date +%s)
+	sqlite3 "$db" "UPDATE products SET stock = 1000000000;
+	    INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
+	    SELECT '$SESSION_HASH', id, '$CSRF_TOKEN', $now, $now + 43200, $now
+	    FROM users WHERE email = '$ADMIN_EMAIL';
+	    PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
+}
+
+# start_app NAME DB [VAR=VALUE...]: the app behind lighttpd (deploy/lighttpd/serve.sh).
+# Sets PORT_<NAME>.
+start_app() {
+	local name=$1 db=$2 port pgid
+	shift 2
+	port=$(free_port)
+	pgid=$(env "$@" ORDERSYNC_LOG_LEVEL=warn sh deploy/lighttpd/serve.sh --port "$port" \
+	    --db "$db" --dir "$WORK/srv-$name" --bin "$OUT/ordersync.fcgi" \
+	    --ctl "$OUT/ordersyncctl" --procs "$PROCS")
+	PGIDS+=("$pgid")
+	printf -v "PORT_$name" '%s' "$port"
+	printf -v "PGID_$name" '%s' "$pgid"
+}
+
+# The ceilings' server: the same generated lighttpd configuration as the app
+# (deploy/lighttpd/ordersync.conf included, same max-procs) with bin-path =
+# hello, and a share directory whose static/ holds one ~100-byte JSON file.
+start_ceilings() {
+	local dir=$WORK/srv-hello share=$WORK/share port pid i=0
+	mkdir -p "$dir" "$share/static" "$share/templates"
+	printf '{"hello":"ordersync bench","ceiling":"A","bytes":100,"padding":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}\n' \
+	    > "$share/static/hello.json"
+	port=$(free_port)
+	cat > "$dir/lighttpd.conf" <<EOC
+server.bind		= "127.0.0.1"
+server.port		= $port
+server.document-root	= "$share/static"
+server.errorlog		= "$dir/error.log"
+server.pid-file		= "$dir/lighttpd.pid"
+server.max-request-size	= 128
+mimetype.assign		= ( ".json" => "application/json" )
+var.ordersync_base	= ""
+var.ordersync_bin	= "$OUT/hello.fcgi"
+var.ordersync_share	= "$share"
+var.ordersync_db	= "$WORK/unused.db"
+var.ordersync_socket	= "$dir/app.sock"
+var.ordersync_procs	= $PROCS
+var.ordersync_poll_ms	= "5000"
+var.ordersync_lang	= "en"
+var.ordersync_shop_name	= "bench"
+include "$TOP/deploy/lighttpd/ordersync.conf"
+EOC
+	[ "$(id -u)" = 0 ] && echo 'server.username = "" ' >> "$dir/lighttpd.conf"
+	lighttpd -tt -f "$dir/lighttpd.conf" >/dev/null
+	setsid lighttpd -D -f "$dir/lighttpd.conf" 2>>"$dir/error.log" &
+	pid=$!
+	PGIDS+=("$pid")
+	until curl -fsS -o /dev/null "http://127.0.0.1:$port/hello" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 100 ]; then
+			echo "bench: the ceilings' lighttpd did not come up" >&2
+			tail -n 20 "$dir/error.log" >&2
+			exit 1
+		fi
+		sleep 0.1
+	done
+	PORT_hello=$port
+}
+
+# ---- load ----
+
+# run_wrk LABEL SECONDS URL [wrk args...]: one wrk run; appends its BENCH line
+# (prefixed with LABEL) to $RAW and echoes it.
+run_wrk() {
+	local label=$1 secs=$2 url=$3 line
+	shift 3
+	# order.lua builds its Idempotency-Keys from BENCH_PREFIX: new for each run.
+	line=$(BENCH_PREFIX="$label-$(date +%s%N)" wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --latency "$@" "$url" 2>&1 |
+	    grep '^BENCH ' || true)
+	[ -n "$line" ] || line="BENCH requests=0 duration_us=1 rps=0 p50_us=0 p99_us=0 sock_errors=1 bad=0 codes=wrk-failed"
+	echo "$label ${line#BENCH }" >> "$RAW"
+	echo "$line"
+}
+
+# scenario LABEL URL [wrk args...]: warm-up, then the measured run.
+scenario() {
+	local label=$1 url=$2
+	shift 2
+	run_wrk "warmup-$label" "$WARMUP" "$url" "$@" >/dev/null
+	run_wrk "$label" "$DURATION" "$url" "$@" >/dev/null
+	say "  $(tail -n 1 "$RAW")"
+}
+
+COOKIE="Cookie: ordersync_admin=$SESSION_TOKEN"
+JSON="Accept: application/json"
+GETLUA=(-s "$BENCH_LUA_DIR/count.lua")
+
+# feed_state PORT: sets EPOCH, HEAD and ETAG from one poll without a cursor.
+feed_state() {
+	local port=$1 hdr body
+	hdr=$WORK/feed.h body=$WORK/feed.b
+	curl -fsS -D "$hdr" -o "$body" -H "$COOKIE" "http://127.0.0.1:$port/admin/api/since"
+	EPOCH=$(grep -o '"epoch": *"[0-9a-f]*"' "$body" | grep -o '[0-9a-f]\{16,\}')
+	HEAD=$(grep -o '"cursor": *[0-9]*' "$body" | grep -o '[0-9]*$')
+	ETAG=$(tr -d '\r' < "$hdr" | sed -n 's/^[Ee][Tt][Aa][Gg]: *//p')
+	[ -n "$EPOCH" ] && [ -n "$HEAD" ] && [ -n "$ETAG" ] || {
+		echo "bench: cannot read the feed head on port $port: $(head -c 300 "$body")" >&2; exit 1; }
+}
+
+# The feed scenarios against one app server: 1 (304) and 2 (one event).
+feed_scenarios() {
+	local tag=$1 port=$2
+	feed_state "$port"
+	scenario "s1$tag" "http://127.0.0.1:$port/admin/api/since?cursor=$HEAD&epoch=$EPOCH" \
+	    -H "$COOKIE" -H "If-None-Match: $ETAG" "${GETLUA[@]}"
+	scenario "s2$tag" "http://127.0.0.1:$port/admin/api/since?cursor=$((HEAD - 1))&epoch=$EPOCH" \
+	    -H "$COOKIE" "${GETLUA[@]}"
+}
+
+# rss_of NAME FIELD: "pid:kB ..." for the app processes of server NAME.
+rss_of() {
+	local pgid_var=PGID_$1 field=$2 pid out=""
+	for pid in $(ps -e -o pid=,pgid=,comm= | awk -v g="${!pgid_var}" '$2 == g && $3 ~ /^ordersync/ { print $1 }'); do
+		out="$out $pid:$(awk -v f="$field:" '$1 == f { print $2 }' "/proc/$pid/status" 2>/dev/null)"
+	done
+	echo "${out# }"
+}
+
+# ---- the run ----
+
+machine_line() {
+	printf 'nproc %s, %s, Linux %s' "$(nproc)" \
+	    "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)" "$(uname -r)"
+}
+
+main() {
+	local t0 r
+	t0=$(date +%s)
+	build
+	LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+
+	say "bench: seeding databases ($SMALL and $BIG orders)"
+	make_db "$WORK/small.db" "$SMALL"
+	cp "$WORK/small.db" "$WORK/orders-full.db"
+	cp "$WORK/small.db" "$WORK/orders-normal.db"
+	local s0 s1
+	s0=$(date +%s)
+	make_db "$WORK/big.db" "$BIG"
+	s1=$(date +%s)
+	SEED_SECS=$((s1 - s0))
+	say "bench: $BIG orders seeded in ${SEED_SECS}s"
+
+	say "bench: starting lighttpd servers (ceilings, app on $SMALL and $BIG orders, two for order creation)"
+	start_ceilings
+	start_app small "$WORK/small.db"
+	start_app big "$WORK/big.db"
+	start_app full "$WORK/orders-full.db"
+	start_app normal "$WORK/orders-normal.db" ORDERSYNC_SYNCHRONOUS=NORMAL
+
+	# A customer with one item in the cart, for the catalog page.
+	curl -fsS -o /dev/null -c "$WORK/cart.jar" -H "$JSON" \
+	    -d product_id=1 -d qty=1 "http://127.0.0.1:$PORT_small/cart/items"
+	CART_COOKIE="Cookie: $(awk '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " }' "$WORK/cart.jar")"
+
+	for r in $(seq 1 "$ROUNDS"); do
+		say "bench: round $r/$ROUNDS (load $(cut -d' ' -f1-3 /proc/loadavg))"
+		echo "round $r load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RAW"
+		scenario "A" "http://127.0.0.1:$PORT_hello/static/hello.json" "${GETLUA[@]}"
+		scenario "B" "http://127.0.0.1:$PORT_hello/hello" "${GETLUA[@]}"
+		feed_scenarios "" "$PORT_small"
+		feed_scenarios "-big" "$PORT_big"
+		scenario "s3" "http://127.0.0.1:$PORT_small/admin/orders" -H "$COOKIE" "${GETLUA[@]}"
+		scenario "s6" "http://127.0.0.1:$PORT_small/" -H "$CART_COOKIE" "${GETLUA[@]}"
+		scenario "s4-full" "http://127.0.0.1:$PORT_full/api/orders" \
+		    -s "$BENCH_LUA_DIR/order.lua"
+		scenario "s4-normal" "http://127.0.0.1:$PORT_normal/api/orders" \
+		    -s "$BENCH_LUA_DIR/order.lua"
+	done
+
+	RSS_ROUNDS="small: $(rss_of small VmHWM) | big: $(rss_of big VmHWM) | full: $(rss_of full VmHWM) | normal: $(rss_of normal VmHWM)"
+
+	if [ "$LEAK" = 1 ]; then
+		leak_run
+	fi
+	RSS_FINAL="small: $(rss_of small VmHWM) | big: $(rss_of big VmHWM) | full: $(rss_of full VmHWM) | normal: $(rss_of normal VmHWM)"
+	RSS_NOW="small: $(rss_of small VmRSS) | big: $(rss_of big VmRSS)"
+
+	sign_in_probe
+	LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+	TOTAL_SECS=$(($(date +%s) - t0))
+	report > "$WORK/latest.md"
+	mkdir -p bench/results
+	cp "$WORK/latest.md" bench/results/latest.md
+	cp "$RAW" "$OUT/latest.raw.log"
+	cat bench/results/latest.md
+}
+
+# Scenario 2 for LEAK_SECS on the small database, VmRSS of its app processes
+# sampled every 5 s: growth from the first to the last minute means a leak.
+leak_run() {
+	local t=0 url
+	feed_state "$PORT_small"
+	url="http://127.0.0.1:$PORT_small/admin/api/since?cursor=$((HEAD - 1))&epoch=$EPOCH"
+	say "bench: leak run: scenario 2 for ${LEAK_SECS}s, sampling VmRSS every 5 s"
+	: > "$WORK/leak.samples"
+	run_wrk "leak-s2" "$LEAK_SECS" "$url" -H "$COOKIE" "${GETLUA[@]}" > "$WORK/leak.wrk" &
+	local wpid=$!
+	while kill -0 "$wpid" 2>/dev/null; do
+		sleep 5
+		t=$((t + 5))
+		echo "$t $(rss_of small VmRSS)" >> "$WORK/leak.samples"
+	done
+	wait "$wpid" || true
+	cp "$WORK/leak.samples" "$WORK/leak.keep"
+	say "  $(cat "$WORK/leak.wrk")"
+}
+
+# One real POST /admin/login on the small server, to show what a sign-in
+# costs in memory (Argon2id) next to serving. Not part of the targets' run.
+sign_in_probe() {
+	local code
+	code=$(curl -sS -o /dev/null -w '%{http_code}' \
+	    --data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=$ADMIN_PASSWORD" \
+	    "http://127.0.0.1:$PORT_small/admin/login" || true)
+	SIGNIN="POST /admin/login answered $code; app processes after it: VmHWM $(rss_of small VmHWM), VmRSS $(rss_of small VmRSS) (pid:kB)"
+}
+
+# ---- the report ----
+
+# field LABEL KEY: the values of KEY for every measured run of LABEL, one a line.
+field() {
+	grep "^$1 " "$RAW" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+median() {
+	sort -g | awk '{ v[NR] = $1 } END { if (NR == 0) print 0; else if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+sum() { awk '{ s += $1 } END { print s + 0 }'; }
+# ratio_median A B: the median over rounds of rps(A)/rps(B), pairing round by round.
+ratio_median() {
+	paste <(field "$1" rps) <(field "$2" rps) | awk '$2 > 0 { print $1 / $2 }' | median
+}
+# lat_ratio_median A B: the median over rounds of p50(A)/p50(B).
+lat_ratio_median() {
+	paste <(field "$1" p50_us) <(field "$2" p50_us) | awk '$2 > 0 { print $1 / $2 }' | median
+}
+ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
+
+row() {
+	local label=$1 name=$2 rps p50 p99 rb ra errs sock bad codes
+	rps=$(field "$label" rps | median)
+	p50=$(field "$label" p50_us | median)
+	p99=$(field "$label" p99_us | median)
+	rb=$(ratio_median "$label" B)
+	ra=$(ratio_median "$label" A)
+	sock=$(field "$label" sock_errors | sum)
+	bad=$(field "$label" bad | sum)
+	errs=$((sock + bad))
+	codes=$(field "$label" codes | tr '\n' ' ' | sed 's/ $//')
+	printf '| %s | %.0f | %s | %s | %.2f | %.2f | %d | %s |\n' "$name" "$rps" \
+	    "$(ms "$p50")" "$(ms "$p99")" "$rb" "$ra" "$errs" "$codes"
+}
+
+verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = op == ">=" ? v >= t : v <= t; print ok ? "met" : "MISSED" }'; }
+
+max_kb() { tr ' |' '\n\n' | sed -n 's/^[0-9]*://p' | sort -n | tail -n 1; }
+
+report() {
+	local r1 r2 r3 g1 g2 gl1 gl2 hwm errs_total first last
+	r1=$(ratio_median s1 B); r2=$(ratio_median s2 B); r3=$(ratio_median s3 B)
+	g1=$(ratio_median s1 s1-big); g2=$(ratio_median s2 s2-big)
+	gl1=$(lat_ratio_median s1-big s1); gl2=$(lat_ratio_median s2-big s2)
+	hwm=$(echo "$RSS_FINAL" | max_kb)
+	# Every wrk run counts, warm-ups and the leak run included.
+	errs_total=$(( $(grep -v '^round ' "$RAW" | tr ' ' '\n' | sed -n 's/^sock_errors=//p' | sum) +
+	    $(grep -v '^round ' "$RAW" | tr ' ' '\n' | sed -n 's/^bad=//p' | sum) ))
+	echo "# ordersync benchmark — $(date -u +%Y-%m-%d) $(date -u +%H:%M) UTC"
+	echo
+	echo "- machine: $(machine_line)"
+	echo "- commit: $(git rev-parse --short HEAD 2>/dev/null || echo '?')$(git diff --quiet HEAD -- cgi 2>/dev/null || echo ' (cgi/ has uncommitted changes)')"
+	echo "- build: $CC -O2 -DNDEBUG (no sanitizers); lighttpd $(lighttpd -v 2>/dev/null | sed -n 's/^lighttpd\/\([^ ]*\).*/\1/p'), max-procs $PROCS; $(wrk -v 2>&1 | head -n 1 | cut -d' ' -f1-2)"
+	echo "- load: wrk -t$THREADS -c$CONNS, ${WARMUP}s warm-up + ${DURATION}s per scenario, $ROUNDS round(s), median quoted"
+	echo "- load average (1/5/15 min): $LOAD_START at start, $LOAD_END at end (per round in the raw log)"
+	echo "- databases: $SMALL orders for scenarios 1-3, 6 and 4's starting point; $BIG orders for growth (seeded in ${SEED_SECS}s)"
+	echo "- whole run: ${TOTAL_SECS}s"
+	echo
+	echo "| scenario | req/s | p50 ms | p99 ms | × ceiling B | × ceiling A | errors | statuses (per round) |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---|"
+	row A "ceiling A: lighttpd, static 100-byte JSON"
+	row B "ceiling B: hello.c FastCGI, 100 bytes"
+	row s1 "1. feed, nothing new (304)"
+	row s2 "2. feed, one new event (200)"
+	row s3 "3. /admin/orders, 50 rows (HTML)"
+	row s4-full "4. POST /api/orders, synchronous=FULL"
+	row s4-normal "4. POST /api/orders, synchronous=NORMAL"
+	row s1-big "5. feed 304 at $BIG orders"
+	row s2-big "5. feed 1 event at $BIG orders"
+	row s6 "6. catalog GET / (customer)"
+	echo
+	echo "errors = wrk socket errors (connect/read/write/timeout) + answers that are neither 2xx nor 304, summed over the rounds (all runs, warm-ups and leak run included: $errs_total)."
+	echo
+	echo "## Growth ($SMALL → $BIG orders and events)"
+	echo
+	echo "| scenario | req/s at $SMALL ÷ req/s at $BIG | p50 at $BIG ÷ p50 at $SMALL |"
+	echo "|---|---:|---:|"
+	printf '| 1. feed 304 | %.2f | %.2f |\n' "$g1" "$gl1"
+	printf '| 2. feed 1 event | %.2f | %.2f |\n' "$g2" "$gl2"
+	echo
+	echo "## Memory"
+	echo
+	echo "- peak RSS (VmHWM) of the app processes after the run, pid:kB — $RSS_FINAL"
+	echo "- the same right after the scenario rounds, before the leak run — $RSS_ROUNDS"
+	echo "- VmRSS now — $RSS_NOW"
+	if [ "$LEAK" = 1 ] && [ -f "$WORK/leak.keep" ]; then
+		echo "- leak run: scenario 2 for ${LEAK_SECS}s ($(sed -e 's/^BENCH //' -e 's/ duration_us.*rps=\([0-9.]*\).*bad=\([0-9]*\).*/, \1 req\/s, bad \2/' "$WORK/leak.wrk")); VmRSS samples (s → pid:kB):"
+		echo
+		echo '```'
+		cat "$WORK/leak.keep"
+		echo '```'
+		first=$(awk -v h=$((LEAK_SECS / 2)) '$1 <= h' "$WORK/leak.keep" | cut -d' ' -f2- | max_kb)
+		last=$(awk -v h=$((LEAK_SECS / 2)) '$1 > h' "$WORK/leak.keep" | cut -d' ' -f2- | max_kb)
+		LEAK_GROWTH=$(( ${last:-0} - ${first:-0} ))
+		echo "- largest VmRSS in the first half: ${first:-?} kB; in the second half: ${last:-?} kB; growth ${LEAK_GROWTH} kB"
+	fi
+	echo "- a sign-in, after everything: $SIGNIN"
+	echo
+	echo "## Targets"
+	echo
+	echo "| target | measured | |"
+	echo "|---|---:|---|"
+	printf '| scenario 1 ≥ 0.85 × ceiling B | %.2f | %s |\n' "$r1" "$(verdict "$r1" 0.85 '>=')"
+	printf '| scenario 2 ≥ 0.70 × ceiling B | %.2f | %s |\n' "$r2" "$(verdict "$r2" 0.70 '>=')"
+	printf '| scenario 3 ≥ 0.30 × ceiling B | %.2f | %s |\n' "$r3" "$(verdict "$r3" 0.30 '>=')"
+	printf '| scenario 1 at %s within 1.2× of %s (req/s, p50) | %.2f, %.2f | %s |\n' "$BIG" "$SMALL" "$g1" "$gl1" \
+	    "$( [ "$(verdict "$g1" 1.2 '<=')" = met ] && [ "$(verdict "$gl1" 1.2 '<=')" = met ] && echo met || echo MISSED)"
+	printf '| scenario 2 at %s within 1.2× of %s (req/s, p50) | %.2f, %.2f | %s |\n' "$BIG" "$SMALL" "$g2" "$gl2" \
+	    "$( [ "$(verdict "$g2" 1.2 '<=')" = met ] && [ "$(verdict "$gl2" 1.2 '<=')" = met ] && echo met || echo MISSED)"
+	printf '| peak RSS of an app process ≤ 16 MiB | %.1f MiB | %s |\n' "$(awk -v k="${hwm:-0}" 'BEGIN { print k / 1024 }')" \
+	    "$(verdict "${hwm:-0}" 16384 '<=')"
+	if [ "$LEAK" = 1 ]; then
+		printf '| no VmRSS growth over the %ss scenario-2 run | %s kB | %s |\n' "$LEAK_SECS" "$LEAK_GROWTH" \
+		    "$( [ "$LEAK_GROWTH" -le 0 ] && echo met || echo MISSED)"
+	else
+		echo '| no VmRSS growth over a 2-minute scenario-2 run | not run (LEAK=0) | — |'
+	fi
+	printf '| zero errors, zero non-2xx/304 answers | %d | %s |\n' "$errs_total" \
+	    "$( [ "$errs_total" -eq 0 ] && echo met || echo MISSED)"
+	echo
+	echo "Ratios are the median over rounds of (scenario req/s ÷ ceiling req/s in the same round)."
+	echo "Raw wrk lines of this run: build/bench/latest.raw.log (not committed)."
+}
+
+# BENCH_SOURCE_ONLY=1: define the functions and stop (for profiling by hand).
+[ "${BENCH_SOURCE_ONLY:-0}" = 1 ] || main "$@"
