@@ -263,6 +263,20 @@ req POST /api/orders -H 'Content-Type: application/json' -H 'Idempotency-Key: te
 expect_body_has 'adresse e-mail valide' "API messages follow Accept-Language"
 [ "$(count_sql 'PRAGMA integrity_check')" = ok ] && ok "the database is intact" || nok "the database is intact"
 
+# ---- stock states on the catalog ----
+count_sql "UPDATE products SET stock = 3 WHERE sku = 'PRS-FRN-08'; UPDATE products SET stock = 0 WHERE sku = 'GRN-HND-01'"
+req GET /
+expect_body_has 'Only 3 left' "a low stock says how many are left"
+expect_body_has 'Out of stock' "no stock says out of stock"
+if grep -A4 'name="product_id" value="5"' "$BODY" | grep -q 'type="submit"[^>]* disabled'; then
+	ok "an out-of-stock product cannot be added"
+else
+	nok "an out-of-stock product cannot be added"
+fi
+req GET / -H 'Accept-Language: fr'
+expect_body_has 'Plus que 3 en stock' "low stock in French"
+expect_body_has 'Rupture de stock' "out of stock in French"
+
 # ---- under a base URL ----
 kill -TERM -- "-$SERVER_PGID" 2>/dev/null; sleep 0.3
 BASE_PATH=/shop start_app --base /shop
