@@ -13,6 +13,11 @@ render "$TOP/deploy/nginx/ordersync.conf" "$W/ordersync.conf" \
     "/usr/local/share/ordersync/static/|$share/static/" \
     "location /static/ {|location $BASE/static/ {" \
     "location / {|location $BASE/ {"
+if [ -n "$BASE" ]; then
+	render "$W/ordersync.conf" "$W/ordersync.conf.new" \
+	    "#location = /shop { return 308 /shop/; }|location = $BASE { return 308 $BASE/; }"
+	mv "$W/ordersync.conf.new" "$W/ordersync.conf"
+fi
 user=
 [ "$(id -u)" = 0 ] && user="user $RUN_USER $RUN_GROUP;"
 cat > "$W/nginx.conf" <<EOC

@@ -357,6 +357,20 @@ if [ $LOGGED_IN = 1 ]; then
 	if [ "$STATUS" = 401 ] && [ "$(json .error)" != null ]; then ok "the feed without a session: 401 JSON"; else nok "the feed without a session: 401 JSON" "$(why)"; fi
 fi
 
+# ---- the bare prefix ----
+if [ -n "$BASE" ]; then
+	STATUS=$(curl -sS --max-time 10 -o "$T/body" -D "$T/headers" -w '%{http_code}' "$URL" 2>/dev/null) || STATUS=000
+	case $STATUS in
+	200) ok "$BASE without its slash: the shop" ;;
+	30[1278]) if [ "$(header Location | sed "s#^$ORIGIN##")" = "$BASE/" ]; then
+			ok "$BASE without its slash: $STATUS to $BASE/"
+		else
+			nok "$BASE without its slash: a redirect to $BASE/" "Location: $(header Location)"
+		fi ;;
+	*) nok "$BASE without its slash: the shop or a redirect to $BASE/" "$(why)" ;;
+	esac
+fi
+
 # ---- static files: served by the server, with a long cache lifetime ----
 req GET /no/such/page
 css=$(grep -o '<link rel="stylesheet" href="[^"]*"' "$T/body" | head -n 1 | sed -E 's/.*href="([^"]*)"/\1/')
