@@ -181,3 +181,34 @@ check-deploy: deps-deploy
 	@bash tests/deploy/run_all.sh $(DEPLOY)
 
 .PHONY: deps-deploy check-deploy
+
+# ---- end-to-end: the stories in a real browser (tests/e2e/) ----
+# deps-e2e installs Debian's Chromium (and a font set for readable
+# screenshots) and the pinned playwright-core (npm ci, never a downloaded
+# browser). make e2e serves the optimized build behind lighttpd on a free port
+# with a fresh database, runs the six stories and prints "N passed, M failed".
+DEPS_E2E	:= chromium fonts-liberation
+E2E_PW		:= tests/e2e/node_modules/playwright-core/package.json
+deps-e2e: deps
+	@missing=""; for p in $(DEPS_E2E); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
+	if [ -n "$$missing" ]; then \
+		echo "deps-e2e: installing$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 \
+			install -y -qq --no-install-recommends $$missing || exit 1; \
+	fi; \
+	want=$$(node -p "require('./tests/e2e/package.json').dependencies['playwright-core']"); \
+	have=$$(node -p "try { require('./$(E2E_PW)').version } catch { '' }"); \
+	if [ "$$want" != "$$have" ]; then \
+		echo "deps-e2e: npm ci (playwright-core $$want)"; \
+		cd tests/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error; \
+	fi
+
+e2e: deps-e2e
+	@$(MAKE) --no-print-directory all
+	@node tests/e2e/run.mjs
+
+.PHONY: deps-e2e e2e
