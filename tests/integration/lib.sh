@@ -55,6 +55,8 @@ req() {
 	local method=$1 path=$2
 	shift 2
 	BODY=$WORK/body HEADERS=$WORK/headers
+	# curl writes nothing for a 304: never read the previous answer's body.
+	: > "$BODY"
 	STATUS=$(curl -sS -o "$BODY" -D "$HEADERS" -w '%{http_code}' -X "$method" \
 	    "$@" "$BASE_URL$path") || STATUS=000
 }
