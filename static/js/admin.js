@@ -2,7 +2,7 @@
 // dedicated Worker, one tab per browser), raises alerts for new orders (toast,
 // sound, notification, tab title, aria-live), keeps the order list and the
 // dashboard current. Plain ES module; every page works without it.
-import { Poller } from './poller.js';
+import { Poller } from './poller.js?v=1';
 
 // Hooks for the browser tests (harmless in production).
 const probe = (window.__ordersync = window.__ordersync || {
@@ -208,9 +208,10 @@ function start(root) {
     return true;
   }
 
+  // The label says the state ("Sound on" / "Sound off"), so no aria-pressed as well.
   function renderSound() {
     el.sound.hidden = false;
-    el.sound.setAttribute('aria-pressed', soundOn ? 'true' : 'false');
+    el.sound.dataset.on = soundOn ? '1' : '0';
     el.sound.textContent = soundOn ? t('feed.sound_on') : t('feed.sound_off');
   }
   el.sound.addEventListener('click', () => {
