@@ -174,7 +174,10 @@ export class Env {
       this.problem(kind === 'csp' ? 'CSP violation' : kind, text, `${label} ${page ? page.url() : ''}`);
     });
     await ctx.addInitScript(initScript);
+    // The context's 'console' carries the pages' messages and their Workers' too.
     const where = (msg) => {
+      const w = msg.worker();
+      if (w) return `${label} worker ${w.url()}`;
       const p = msg.page();
       const loc = msg.location();
       return `${label} ${p ? p.url() : ''}${loc && loc.url ? ` (${loc.url}:${loc.lineNumber})` : ''}`;
@@ -188,13 +191,6 @@ export class Env {
     ctx.on('page', (page) => {
       page.on('pageerror', (err) => this.problem('uncaught exception', err.stack || String(err), `${label} ${page.url()}`));
       page.on('crash', () => this.problem('crash', 'the page crashed', `${label} ${page.url()}`));
-      page.on('worker', (w) => {
-        w.on('console', (msg) => {
-          // The context reports worker messages too in some versions: one report is enough.
-          if (msg.worker && msg.worker()) return;
-          onConsole(msg, `${label} worker ${w.url()}`);
-        });
-      });
     });
     return ctx;
   }
