@@ -212,3 +212,23 @@ e2e: deps-e2e
 	@node tests/e2e/run.mjs
 
 .PHONY: deps-e2e e2e
+
+# ---- benchmarks: wrk against the app behind lighttpd, beside two ceilings ----
+# bench/run.sh builds the app with -O2 -DNDEBUG (no sanitizers) into
+# build/bench/, runs the scenarios of bench/README.md on 127.0.0.1 and writes
+# bench/results/latest.md. It reports and never fails on a missed target; it
+# is not part of check or .ci/run. QUICK=1: a short development run; LEAK=0:
+# skip the 2-minute leak run; ROUNDS, DURATION, BIG, PROCS: see bench/run.sh.
+deps-bench: deps
+	@dpkg -s wrk >/dev/null 2>&1 || { \
+		echo "deps-bench: installing wrk"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 \
+			install -y -qq --no-install-recommends wrk; }
+
+bench: deps-bench build/schema_sql.c
+	@CC="$(CC)" BENCH_CFLAGS="-std=c11 -D_GNU_SOURCE $(WARN) -O2 -DNDEBUG $(PKG_CFLAGS) $(CFLAGS)" \
+		BENCH_LIBS="$(PKG_LIBS) $(LDFLAGS)" bash bench/run.sh
+
+.PHONY: deps-bench bench

@@ -19,7 +19,7 @@
 # non-zero only when the benchmark itself could not run.
 set -euo pipefail
 
-TOP=$(cd "$(dirname "$0")/.." && pwd)
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$TOP"
 
 QUICK=${QUICK:-0}
@@ -74,8 +74,10 @@ build() {
 	local src obj objs=() pids=() s
 	mkdir -p "$OUT"
 	[ -f build/schema_sql.c ] || { echo "bench: build/schema_sql.c missing (run through make bench)" >&2; exit 1; }
+	# A copy: a `make clean` elsewhere in the tree must not pull it away mid-build.
+	cp build/schema_sql.c "$OUT/schema_sql.c"
 	say "bench: building the app, the CLI and hello with -O2 -DNDEBUG into build/bench/"
-	for src in cgi/*.c build/schema_sql.c; do
+	for src in cgi/*.c "$OUT/schema_sql.c"; do
 		case $src in cgi/main.c|cgi/ctl*.c) continue ;; esac
 		obj=$OUT/$(basename "${src%.c}").o
 		objs+=("$obj")
@@ -185,29 +187,51 @@ EOC
 		sleep 0.1
 	done
 	PORT_hello=$port
+	PGID_hello=$pid
 }
 
 # ---- load ----
 
-# run_wrk LABEL SECONDS URL [wrk args...]: one wrk run; appends its BENCH line
-# (prefixed with LABEL) to $RAW and echoes it.
+CLK_TCK=$(getconf CLK_TCK)
+
+# cpu_ticks NAME: user + system clock ticks used so far by the FastCGI
+# processes of server NAME (0 for "none").
+cpu_ticks() {
+	local pgid_var=PGID_$1 pid t=0
+	[ "$1" = none ] && { echo 0; return; }
+	for pid in $(ps -e -o pid=,pgid= | awk -v g="${!pgid_var}" '$2 == g { print $1 }'); do
+		[ "$pid" = "${!pgid_var}" ] && continue	# lighttpd itself
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+	done
+	echo $t
+}
+
+# run_wrk LABEL SERVER SECONDS URL [wrk args...]: one wrk run; appends its
+# BENCH line (prefixed with LABEL, with the app's CPU µs per request) to $RAW
+# and echoes it.
 run_wrk() {
-	local label=$1 secs=$2 url=$3 line
-	shift 3
+	local label=$1 server=$2 secs=$3 url=$4 line t0 t1 n
+	shift 4
+	t0=$(cpu_ticks "$server")
 	# order.lua builds its Idempotency-Keys from BENCH_PREFIX: new for each run.
 	line=$(BENCH_PREFIX="$label-$(date +%s%N)" wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --latency "$@" "$url" 2>&1 |
 	    grep '^BENCH ' || true)
+	t1=$(cpu_ticks "$server")
 	[ -n "$line" ] || line="BENCH requests=0 duration_us=1 rps=0 p50_us=0 p99_us=0 sock_errors=1 bad=0 codes=wrk-failed"
+	n=$(echo "$line" | sed -n 's/.* requests=\([0-9]*\).*/\1/p')
+	if [ "$server" != none ] && [ "${n:-0}" -gt 0 ]; then
+		line="$line cpu_us=$(( (t1 - t0) * 1000000 / CLK_TCK / n ))"
+	fi
 	echo "$label ${line#BENCH }" >> "$RAW"
 	echo "$line"
 }
 
-# scenario LABEL URL [wrk args...]: warm-up, then the measured run.
+# scenario LABEL SERVER URL [wrk args...]: warm-up, then the measured run.
 scenario() {
-	local label=$1 url=$2
-	shift 2
-	run_wrk "warmup-$label" "$WARMUP" "$url" "$@" >/dev/null
-	run_wrk "$label" "$DURATION" "$url" "$@" >/dev/null
+	local label=$1 server=$2 url=$3
+	shift 3
+	run_wrk "warmup-$label" "$server" "$WARMUP" "$url" "$@" >/dev/null
+	run_wrk "$label" "$server" "$DURATION" "$url" "$@" >/dev/null
 	say "  $(tail -n 1 "$RAW")"
 }
 
@@ -229,11 +253,12 @@ feed_state() {
 
 # The feed scenarios against one app server: 1 (304) and 2 (one event).
 feed_scenarios() {
-	local tag=$1 port=$2
+	local tag=$1 server=$2 port_var=PORT_$2 port
+	port=${!port_var}
 	feed_state "$port"
-	scenario "s1$tag" "http://127.0.0.1:$port/admin/api/since?cursor=$HEAD&epoch=$EPOCH" \
+	scenario "s1$tag" "$server" "http://127.0.0.1:$port/admin/api/since?cursor=$HEAD&epoch=$EPOCH" \
 	    -H "$COOKIE" -H "If-None-Match: $ETAG" "${GETLUA[@]}"
-	scenario "s2$tag" "http://127.0.0.1:$port/admin/api/since?cursor=$((HEAD - 1))&epoch=$EPOCH" \
+	scenario "s2$tag" "$server" "http://127.0.0.1:$port/admin/api/since?cursor=$((HEAD - 1))&epoch=$EPOCH" \
 	    -H "$COOKIE" "${GETLUA[@]}"
 }
 
@@ -285,15 +310,15 @@ main() {
 	for r in $(seq 1 "$ROUNDS"); do
 		say "bench: round $r/$ROUNDS (load $(cut -d' ' -f1-3 /proc/loadavg))"
 		echo "round $r load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RAW"
-		scenario "A" "http://127.0.0.1:$PORT_hello/static/hello.json" "${GETLUA[@]}"
-		scenario "B" "http://127.0.0.1:$PORT_hello/hello" "${GETLUA[@]}"
-		feed_scenarios "" "$PORT_small"
-		feed_scenarios "-big" "$PORT_big"
-		scenario "s3" "http://127.0.0.1:$PORT_small/admin/orders" -H "$COOKIE" "${GETLUA[@]}"
-		scenario "s6" "http://127.0.0.1:$PORT_small/" -H "$CART_COOKIE" "${GETLUA[@]}"
-		scenario "s4-full" "http://127.0.0.1:$PORT_full/api/orders" \
+		scenario "A" none "http://127.0.0.1:$PORT_hello/static/hello.json" "${GETLUA[@]}"
+		scenario "B" hello "http://127.0.0.1:$PORT_hello/hello" "${GETLUA[@]}"
+		feed_scenarios "" small
+		feed_scenarios "-big" big
+		scenario "s3" small "http://127.0.0.1:$PORT_small/admin/orders" -H "$COOKIE" "${GETLUA[@]}"
+		scenario "s6" small "http://127.0.0.1:$PORT_small/" -H "$CART_COOKIE" "${GETLUA[@]}"
+		scenario "s4-full" full "http://127.0.0.1:$PORT_full/api/orders" \
 		    -s "$BENCH_LUA_DIR/order.lua"
-		scenario "s4-normal" "http://127.0.0.1:$PORT_normal/api/orders" \
+		scenario "s4-normal" normal "http://127.0.0.1:$PORT_normal/api/orders" \
 		    -s "$BENCH_LUA_DIR/order.lua"
 	done
 
@@ -323,7 +348,7 @@ leak_run() {
 	url="http://127.0.0.1:$PORT_small/admin/api/since?cursor=$((HEAD - 1))&epoch=$EPOCH"
 	say "bench: leak run: scenario 2 for ${LEAK_SECS}s, sampling VmRSS every 5 s"
 	: > "$WORK/leak.samples"
-	run_wrk "leak-s2" "$LEAK_SECS" "$url" -H "$COOKIE" "${GETLUA[@]}" > "$WORK/leak.wrk" &
+	run_wrk "leak-s2" small "$LEAK_SECS" "$url" -H "$COOKIE" "${GETLUA[@]}" > "$WORK/leak.wrk" &
 	local wpid=$!
 	while kill -0 "$wpid" 2>/dev/null; do
 		sleep 5
@@ -366,8 +391,10 @@ lat_ratio_median() {
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
 
 row() {
-	local label=$1 name=$2 rps p50 p99 rb ra errs sock bad codes
+	local label=$1 name=$2 rps p50 p99 rb ra errs sock bad codes cpu
 	rps=$(field "$label" rps | median)
+	cpu=$(field "$label" cpu_us | median)
+	[ "$label" = A ] && cpu="—"
 	p50=$(field "$label" p50_us | median)
 	p99=$(field "$label" p99_us | median)
 	rb=$(ratio_median "$label" B)
@@ -376,8 +403,8 @@ row() {
 	bad=$(field "$label" bad | sum)
 	errs=$((sock + bad))
 	codes=$(field "$label" codes | tr '\n' ' ' | sed 's/ $//')
-	printf '| %s | %.0f | %s | %s | %.2f | %.2f | %d | %s |\n' "$name" "$rps" \
-	    "$(ms "$p50")" "$(ms "$p99")" "$rb" "$ra" "$errs" "$codes"
+	printf '| %s | %.0f | %s | %s | %.2f | %.2f | %d | %s | %s |\n' "$name" "$rps" \
+	    "$(ms "$p50")" "$(ms "$p99")" "$rb" "$ra" "$errs" "$cpu" "$codes"
 }
 
 verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = op == ">=" ? v >= t : v <= t; print ok ? "met" : "MISSED" }'; }
@@ -403,8 +430,8 @@ report() {
 	echo "- databases: $SMALL orders for scenarios 1-3, 6 and 4's starting point; $BIG orders for growth (seeded in ${SEED_SECS}s)"
 	echo "- whole run: ${TOTAL_SECS}s"
 	echo
-	echo "| scenario | req/s | p50 ms | p99 ms | × ceiling B | × ceiling A | errors | statuses (per round) |"
-	echo "|---|---:|---:|---:|---:|---:|---:|---|"
+	echo "| scenario | req/s | p50 ms | p99 ms | × ceiling B | × ceiling A | errors | app CPU µs/req | statuses (per round) |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---|"
 	row A "ceiling A: lighttpd, static 100-byte JSON"
 	row B "ceiling B: hello.c FastCGI, 100 bytes"
 	row s1 "1. feed, nothing new (304)"
@@ -415,6 +442,8 @@ report() {
 	row s1-big "5. feed 304 at $BIG orders"
 	row s2-big "5. feed 1 event at $BIG orders"
 	row s6 "6. catalog GET / (customer)"
+	echo
+	echo "app CPU µs/req = user + system CPU time of the server's FastCGI processes during the run ÷ requests (median over rounds): what one request costs the app, steadier than req/s on a busy machine."
 	echo
 	echo "errors = wrk socket errors (connect/read/write/timeout) + answers that are neither 2xx nor 304, summed over the rounds (all runs, warm-ups and leak run included: $errs_total)."
 	echo
