@@ -1,6 +1,7 @@
 /* admin.c — the back office: sign-in, dashboard, order list and detail, status changes; the admin route table. */
 #include <ctype.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -427,7 +428,7 @@ enum { L_STATUS, L_PAGE, L_BEFORE, L__MAX };
 static const struct valid_field list_fields[L__MAX] = {
 	[L_STATUS] = { "status", VALID_TEXT, 0, 1, 16, "admin.bad_filter" },
 	[L_PAGE]   = { "page", VALID_INT, 0, 1, 1000000, "admin.bad_page" },
-	[L_BEFORE] = { "before", VALID_INT, 0, 1, 999999999999999999L, "admin.bad_page" },
+	[L_BEFORE] = { "before", VALID_INT, 0, 1, LONG_MAX, "admin.bad_page" },
 };
 
 /* "/admin/orders?status=x&page=n" with what is set. Caller frees. */

@@ -385,7 +385,9 @@ auth_record_attempt(struct app *app, const char *email, const char *addr, int ok
 
 	if ((rc = db_admin_login_record(app->db, email, addr, now, ok)) != DB_OK)
 		return rc;
-	if (ok)	/* housekeeping on the rare, happy path */
-		(void)db_admin_prune(app->db, now, now - 86400);
+	if (ok || now - app->auth.last_prune >= 3600) {
+		app->auth.last_prune = now;
+		(void)db_admin_prune(app->db, now, now - 86400);	/* housekeeping: failure is harmless */
+	}
 	return DB_OK;
 }

@@ -49,6 +49,7 @@ struct auth_cache_slot {
 struct auth_cache {
 	struct auth_cache_slot	slot[AUTH_CACHE_SLOTS];
 	uint64_t		hits, misses;
+	int64_t			last_prune;	/* when old attempts and sessions were last deleted */
 };
 
 /* -- Pure helpers (unit-tested). -- */
@@ -130,7 +131,11 @@ void	auth_note_poll(struct app *app, const struct auth_session *s);
  */
 enum db_status auth_throttle(struct app *app, const char *email, const char *addr,
 		    int64_t *retry_after /* OUT */);
-/* Records a login attempt and, on success, prunes old attempts and sessions. */
+/*
+ * Records a login attempt. On success, and at most hourly otherwise (so an
+ * attack from many addresses cannot grow the table without bound), deletes
+ * attempts older than a day and expired sessions.
+ */
 enum db_status auth_record_attempt(struct app *app, const char *email,
 		    const char *addr, int ok);
 
