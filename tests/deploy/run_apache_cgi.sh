@@ -1,5 +1,7 @@
 #!/bin/bash
 # run_apache_cgi.sh — Apache httpd (prefork MPM) + mod_cgi, shared-hosting style: deploy/apache/htaccess.example as .htaccess, then the smoke test.
+# DEPLOY_CGI=cgid: the event MPM with mod_cgid instead (what Debian's
+# `a2enmod cgi` picks under a threaded MPM).
 . "$(dirname "$0")/lib.sh"
 deploy_setup
 
@@ -7,7 +9,11 @@ deploy_setup
 # ordersync.cgi and a copy of static/ in the shop's web directory, the
 # templates and the database outside the web root.
 conf=$W/httpd.conf
-apache_base "$conf" prefork alias cgi rewrite env expires headers dir
+if [ "${DEPLOY_CGI:-cgi}" = cgid ]; then
+	apache_base "$conf" event alias cgid rewrite env expires headers dir
+else
+	apache_base "$conf" prefork alias cgi rewrite env expires headers dir
+fi
 shopdir=$W/htdocs$BASE
 mkdir -p "$shopdir"
 install -m 0755 "$PREFIX_DIR/lib/ordersync/ordersync.fcgi" "$shopdir/ordersync.cgi"
