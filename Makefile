@@ -100,7 +100,7 @@ build/san/check_%: tests/unit/check_%.c tests/unit/unit.h $(SAN_CORE_OBJ) $(HDRS
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(CHECK_CFLAGS) -Icgi -o $@ $< $(SAN_CORE_OBJ) $(PKG_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) build/schema_sql.c $(HDRS) | build/fuzz
-	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
+	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$(PKG_CFLAGS) -Icgi -o $@ $< $(CORE_SRC) build/schema_sql.c $(PKG_LIBS)
 
 run: deps
@@ -157,7 +157,7 @@ clean:
 # install fails when Apache already has it): unless the machine already
 # has a policy-rc.d, one that forbids starting services is in place for
 # the install only. The tests start their own servers on loopback ports.
-DEPS_DEPLOY	:= apache2 libapache2-mod-fcgid nginx spawn-fcgi lighttpd curl jq
+DEPS_DEPLOY	:= apache2 libapache2-mod-fcgid nginx spawn-fcgi lighttpd curl jq openssl
 deps-deploy: deps
 	@missing=""; for p in $(DEPS_DEPLOY); do \
 		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

@@ -92,4 +92,18 @@ fi
 n=$(sqlite3 "$DB" 'SELECT count(*) FROM products')
 [ "$n" = 8 ] && ok "demo catalog has 8 products" || nok "demo catalog has 8 products" "got $n"
 
+# ordersyncctl render: a template authors' tool, with partials from its directory.
+mkdir -p "$WORK/tpl"
+printf '{{<frame}}{{$body}}Hello, {{name}}! {{#items}}[{{.}}]{{/items}}{{/body}}{{/frame}}' > "$WORK/tpl/page.mustache"
+printf '<p>{{$body}}default{{/body}}</p>' > "$WORK/tpl/frame.mustache"
+out=$(echo '{"name":"<World>","items":[1,2.5,"x"]}' | "$CTL_BIN" render "$WORK/tpl/page.mustache")
+[ "$out" = '<p>Hello, &lt;World&gt;! [1][2.5][x]</p>' ] && ok "ordersyncctl render renders with a parent" ||
+    nok "ordersyncctl render renders with a parent" "$out"
+printf 'a\n{{#open}}\nb' > "$WORK/tpl/broken.mustache"
+err=$(echo '{}' | "$CTL_BIN" render "$WORK/tpl/broken.mustache" 2>&1 >/dev/null); rc=$?
+case "$rc:$err" in
+1:*broken.mustache:2:*) ok "ordersyncctl render reports an unclosed section with its line, exit 1" ;;
+*) nok "ordersyncctl render reports an unclosed section with its line, exit 1" "rc=$rc $err" ;;
+esac
+
 finish
