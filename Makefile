@@ -157,7 +157,8 @@ clean:
 # install fails when Apache already has it): unless the machine already
 # has a policy-rc.d, one that forbids starting services is in place for
 # the install only. The tests start their own servers on loopback ports.
-DEPS_DEPLOY	:= apache2 libapache2-mod-fcgid nginx spawn-fcgi lighttpd curl jq openssl
+DEPS_DEPLOY	:= apache2 libapache2-mod-fcgid nginx spawn-fcgi lighttpd \
+		   lighttpd-mod-openssl curl jq openssl
 deps-deploy: deps
 	@missing=""; for p in $(DEPS_DEPLOY); do \
 		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

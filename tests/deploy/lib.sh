@@ -307,9 +307,33 @@ EOC
 	mkdir -p "$W/htdocs"
 }
 
+# tls_cert: a throw-away certificate for 127.0.0.1 in $W (tls.crt, tls.key),
+# and a second free port, TLS_PORT; returns 1 when openssl is missing.
+tls_cert() {
+	command -v openssl >/dev/null || return 1
+	TLS_PORT=$(free_port)
+	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
+	    -keyout "$W/tls.key" -out "$W/tls.crt" -days 2 -subj /CN=127.0.0.1 \
+	    > "$W/logs/openssl.log" 2>&1 || die "openssl could not make a certificate"
+	chmod 0644 "$W/tls.key"
+	export SMOKE_HTTPS_URL=https://127.0.0.1:$TLS_PORT$BASE
+}
+
 # apache_start CONF: config test, then httpd in the foreground of its own
-# process group; waits for $URL/healthz.
+# process group; waits for $URL/healthz. With openssl, the same site is
+# also served over HTTPS (mod_ssl) on TLS_PORT: the app must see HTTPS=on.
 apache_start() {
+	if [ -f /usr/lib/apache2/modules/mod_ssl.so ] && tls_cert; then
+		cat >> "$1" <<EOC
+LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so
+Listen 127.0.0.1:$TLS_PORT
+<VirtualHost 127.0.0.1:$TLS_PORT>
+	SSLEngine on
+	SSLCertificateFile "$W/tls.crt"
+	SSLCertificateKeyFile "$W/tls.key"
+</VirtualHost>
+EOC
+	fi
 	apache2 -t -f "$1" > "$W/logs/configtest.log" 2>&1 || {
 		cat "$W/logs/configtest.log"; die "apache2 refused the config"; }
 	spawn_bg apache.log apache2 -f "$1" -DFOREGROUND

@@ -34,6 +34,17 @@ mkdir -p "$W/empty"
 if [ "$(id -u)" = 0 ]; then
 	printf 'server.username\t= "%s"\nserver.groupname\t= "%s"\n' "$RUN_USER" "$RUN_GROUP" >> "$conf"
 fi
+# HTTPS too, on a second port: the app must see HTTPS=on from lighttpd.
+if [ -f /usr/lib/lighttpd/mod_openssl.so ] && tls_cert; then
+	cat >> "$conf" <<EOC
+server.modules += ( "mod_openssl" )
+\$SERVER["socket"] == "127.0.0.1:$TLS_PORT" {
+	ssl.engine	= "enable"
+	ssl.pemfile	= "$W/tls.crt"
+	ssl.privkey	= "$W/tls.key"
+}
+EOC
+fi
 lighttpd -tt -f "$conf" > "$W/logs/configtest.log" 2>&1 || { cat "$W/logs/configtest.log"; die "lighttpd refused the config"; }
 
 spawn_bg lighttpd.log lighttpd -D -f "$conf"

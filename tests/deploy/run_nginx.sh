@@ -5,10 +5,18 @@ need nginx
 deploy_setup
 start_pool "$W/run/app.sock"
 
+# HTTPS too, on a second port with a throw-away certificate: the app must
+# see HTTPS=on from nginx (fastcgi_param HTTPS) and mark the admin cookie
+# Secure (smoke.sh, SMOKE_HTTPS_URL).
+listen="listen 127.0.0.1:$PORT;"
+if tls_cert; then
+	listen="$listen listen 127.0.0.1:$TLS_PORT ssl; ssl_certificate $W/tls.crt; ssl_certificate_key $W/tls.key;"
+fi
+
 share=$PREFIX_DIR/share/ordersync
 render "$TOP/deploy/nginx/ordersync.conf" "$W/ordersync.conf" \
     "server unix:/run/ordersync/ordersync.sock;|server unix:$W/run/app.sock;" \
-    "listen 80;|listen 127.0.0.1:$PORT;" \
+    "listen 80;|$listen" \
     "listen [::]:80;|" \
     "/usr/local/share/ordersync/static/|$share/static/" \
     "location /static/ {|location $BASE/static/ {" \

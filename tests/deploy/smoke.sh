@@ -357,6 +357,24 @@ if [ $LOGGED_IN = 1 ]; then
 	if [ "$STATUS" = 401 ] && [ "$(json .error)" != null ]; then ok "the feed without a session: 401 JSON"; else nok "the feed without a session: 401 JSON" "$(why)"; fi
 fi
 
+# ---- HTTPS (when the runner serves it too): the app sees it ----
+if [ -n "${SMOKE_HTTPS_URL:-}" ]; then
+	code=$(curl -ksS --max-time 10 -o /dev/null -w '%{http_code}' "$SMOKE_HTTPS_URL/healthz" 2>/dev/null) || code=000
+	if [ "$code" = 200 ]; then ok "HTTPS: /healthz is 200"; else nok "HTTPS: /healthz is 200" "status $code"; fi
+	if [ -n "$ADMIN_PASSWORD" ]; then
+		: > "$T/headers"
+		code=$(curl -ksS --max-time 10 -o /dev/null -D "$T/headers" -w '%{http_code}' \
+		    -H "Origin: ${SMOKE_HTTPS_URL%"$BASE"}" --data-urlencode "email=$ADMIN_EMAIL" \
+		    --data-urlencode "password=$ADMIN_PASSWORD" "$SMOKE_HTTPS_URL/admin/login" 2>/dev/null) || code=000
+		line=$(tr -d '\r' < "$T/headers" | grep -i '^set-cookie: ordersync_admin=' | head -n 1)
+		if [ "$code" = 303 ] && [[ $line == *"; Secure"* ]]; then
+			ok "HTTPS: the server says so (HTTPS=on) and the session cookie is Secure"
+		else
+			nok "HTTPS: the session cookie is Secure" "status $code; ${line:-no session cookie}"
+		fi
+	fi
+fi
+
 # ---- the bare prefix ----
 if [ -n "$BASE" ]; then
 	STATUS=$(curl -sS --max-time 10 -o "$T/body" -D "$T/headers" -w '%{http_code}' "$URL" 2>/dev/null) || STATUS=000
