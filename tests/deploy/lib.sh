@@ -319,18 +319,29 @@ tls_cert() {
 	export SMOKE_HTTPS_URL=https://127.0.0.1:$TLS_PORT$BASE
 }
 
-# apache_start CONF: config test, then httpd in the foreground of its own
-# process group; waits for $URL/healthz. With openssl, the same site is
-# also served over HTTPS (mod_ssl) on TLS_PORT: the app must see HTTPS=on.
+# apache_start CONF [SITE-FILE]: config test, then httpd in the foreground
+# of its own process group; waits for $URL/healthz. The site is served the
+# way README's Deployment section says: SITE-FILE (an "Include" of deploy/)
+# inside a <VirtualHost> for the port; with openssl, inside a second one on
+# TLS_PORT too (mod_ssl), where the app must see HTTPS=on.
 apache_start() {
+	local site=${2:-}
+	{
+		echo "<VirtualHost 127.0.0.1:$PORT>"
+		echo "	ServerName 127.0.0.1"
+		[ -n "$site" ] && echo "	Include \"$site\""
+		echo "</VirtualHost>"
+	} >> "$1"
 	if [ -f /usr/lib/apache2/modules/mod_ssl.so ] && tls_cert; then
 		cat >> "$1" <<EOC
 LoadModule ssl_module /usr/lib/apache2/modules/mod_ssl.so
 Listen 127.0.0.1:$TLS_PORT
 <VirtualHost 127.0.0.1:$TLS_PORT>
+	ServerName 127.0.0.1
 	SSLEngine on
 	SSLCertificateFile "$W/tls.crt"
 	SSLCertificateKeyFile "$W/tls.key"
+$([ -n "$site" ] && echo "	Include \"$site\"")
 </VirtualHost>
 EOC
 	fi

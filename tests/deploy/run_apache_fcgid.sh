@@ -17,8 +17,7 @@ mkdir -p "$W/run/fcgid"
 		echo "Define ORDERSYNC_MOUNT \"$BASE/\""
 		echo "Define ORDERSYNC_BASE_URL \"$BASE\""
 	fi
-	echo "Include \"$TOP/deploy/apache/ordersync-fcgid.conf\""
 } >> "$conf"
 
-apache_start "$conf"
+apache_start "$conf" "$TOP/deploy/apache/ordersync-fcgid.conf"
 run_smoke

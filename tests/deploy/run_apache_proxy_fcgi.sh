@@ -14,8 +14,7 @@ apache_base "$conf" event alias expires headers proxy proxy_fcgi
 		echo "Define ORDERSYNC_MOUNT \"$BASE/\""
 		echo "Define ORDERSYNC_BASE_URL \"$BASE\""
 	fi
-	echo "Include \"$TOP/deploy/apache/ordersync-proxy-fcgi.conf\""
 } >> "$conf"
 
-apache_start "$conf"
+apache_start "$conf" "$TOP/deploy/apache/ordersync-proxy-fcgi.conf"
 run_smoke
