@@ -67,6 +67,7 @@ feed_head(struct app *app, int64_t store_id, const struct db_version *v, int64_t
 
 	if (!c->valid || !db_admin_version_eq(&c->version, v)) {
 		memset(c->head, 0, sizeof c->head);
+		c->has_oldest = 0;
 		c->version = *v;
 		c->valid = 1;
 	}
@@ -189,9 +190,15 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 	/*
 	 * Events are never deleted today; should old ones ever be pruned, a
 	 * cursor from before the oldest kept event has lost events: reset.
+	 * Cached beside the heads (feed_head just checked the version): a
+	 * poll that is behind costs one statement, the read, not two.
 	 */
-	if ((rc = db_admin_feed_oldest(app->db, &oldest)) != DB_OK)
-		return rc;
+	if (!app->feed.has_oldest) {
+		if ((rc = db_admin_feed_oldest(app->db, &app->feed.oldest)) != DB_OK)
+			return rc;
+		app->feed.has_oldest = 1;
+	}
+	oldest = app->feed.oldest;
 	if (oldest > 0 && cursor < oldest - 1) {
 		out->body = reset_body(app, head);
 		return DB_OK;

@@ -55,6 +55,8 @@ struct feed_cache {
 	struct feed_head_slot	head[FEED_HEAD_SLOTS];
 	struct feed_rate_scope	rate[FEED_RATE_SCOPES];
 	uint64_t		hits, misses;
+	int			has_oldest;	/* oldest is valid at version */
+	int64_t			oldest;		/* the oldest kept event id, 0: none */
 };
 
 /* -- Parsing (unit-tested). -- */
