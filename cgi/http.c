@@ -331,7 +331,8 @@ env_get(char **envp, const char *name)
 	size_t n = strlen(name);
 
 	for (; envp && *envp; envp++)
-		if (strncmp(*envp, name, n) == 0 && (*envp)[n] == '=')
+		if ((*envp)[0] == name[0] && strncmp(*envp, name, n) == 0 &&
+		    (*envp)[n] == '=')
 			return *envp + n + 1;
 	return NULL;
 }
@@ -500,8 +501,12 @@ read_body(struct http_request *rq, struct io *io, int cgi)
 		fail(rq, 413, "The request body is larger than 64 KiB.");
 		return;
 	}
-	/* No length (FastCGI, chunked CGI): read to the end of the input, bounded. */
-	rq->body = xmalloc(HTTP_MAX_BODY + 2);
+	/*
+	 * No length (FastCGI, chunked CGI): read to the end of the input,
+	 * bounded. A known length gets a buffer of that size: a 64 KiB
+	 * allocation per GET made glibc consolidate its heap on every free.
+	 */
+	rq->body = xmalloc(want >= 0 ? (size_t)want + 1 : HTTP_MAX_BODY + 2);
 	got = io_read(io, rq->body, want >= 0 ? (size_t)want : HTTP_MAX_BODY + 1);
 	rq->body[got] = '\0';
 	rq->body_len = got;
@@ -619,8 +624,12 @@ http_add_header(struct http_response *rs, const char *name, const char *fmt, ...
 	va_start(ap, fmt);
 	buf_vprintf(&v, fmt, ap);
 	va_end(ap);
-	if (strpbrk(buf_str(&v), "\r\n") == NULL)
-		buf_printf(&rs->headers, "%s: %s\r\n", name, buf_str(&v));
+	if (strpbrk(buf_str(&v), "\r\n") == NULL) {
+		buf_puts(&rs->headers, name);
+		buf_puts(&rs->headers, ": ");
+		buf_append(&rs->headers, v.data, v.len);
+		buf_puts(&rs->headers, "\r\n");
+	}
 	buf_free(&v);
 }
 
