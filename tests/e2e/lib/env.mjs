@@ -198,6 +198,13 @@ export class Env {
   /** Saves a screenshot of page under artifacts/ as "<story>-<n>-<name>.png". */
   async shot(page, name, fullPage = true) {
     this.shots++;
+    // Let entrance animations (a new row, a flashing badge) end, so the picture shows the settled page.
+    await page.evaluate(() => Promise.race([
+      Promise.all(document.getAnimations()
+        .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+        .map((a) => a.finished.catch(() => {}))),
+      new Promise((r) => setTimeout(r, 1500)),
+    ])).catch(() => {});
     const file = path.join(this.artifacts,
       `${this.story.no}-${String(this.shots).padStart(2, '0')}-${name}.png`);
     await page.screenshot({ path: file, fullPage, timeout: 10000 }).catch((err) => {

@@ -146,7 +146,6 @@ export async function run(env) {
     `(checkout POST ${placedAt - clickAt} ms, then ${rowAt - placedAt} ms to the row; every alert by ${alertedAt - clickAt} ms; ` +
     `confirmation page loaded at ${landedAt - clickAt} ms; poll_ms ${env.pollMs})`);
   env.shared.latencyMs = latency;
-  await a.waitForTimeout(700); // let the new row's entrance animation finish for the picture
   await env.shot(a, 'admin-alerted', false);
   await env.shot(b, 'confirmation');
   await env.noOverflow(b, 'the confirmation page');
