@@ -53,6 +53,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     console.log(`\ne2e: ${sig}, stopping`);
     stopAllNow();
+    fs.rmSync(work, { recursive: true, force: true });
     process.exit(130);
   });
 }
