@@ -74,7 +74,8 @@ route_match(const struct route *table, size_t n, const char *method,
 			continue;
 		if (allow) {
 			if (strstr(buf_str(allow), table[i].method) == NULL) {
-				if (any)
+				/* The list may already hold another table's methods. */
+				if (allow->len > 0)
 					buf_puts(allow, ", ");
 				buf_puts(allow, table[i].method);
 				if (strcmp(table[i].method, "GET") == 0)

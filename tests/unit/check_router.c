@@ -150,6 +150,26 @@ START_TEST(test_route_match_append_and_null_allow)
 }
 END_TEST
 
+/* main.c matches several modules' tables in turn: Allow gathers them all. */
+START_TEST(test_route_match_allow_across_tables)
+{
+	static const struct route get_only[] = { { "GET", "/thing", NULL } };
+	static const struct route post_only[] = { { "POST", "/thing", NULL } };
+	struct kvlist params = { 0 };
+	const struct route *found;
+	struct buf allow;
+
+	buf_init(&allow);
+	ck_assert_int_eq(route_match(get_only, 1, "DELETE", "/thing", &params, &found,
+	    &allow), ROUTE_BAD_METHOD);
+	ck_assert_int_eq(route_match(post_only, 1, "DELETE", "/thing", &params, &found,
+	    &allow), ROUTE_BAD_METHOD);
+	ck_assert_str_eq(buf_str(&allow), "GET, HEAD, POST");
+	buf_free(&allow);
+	kv_free(&params);
+}
+END_TEST
+
 START_TEST(test_route_match_empty_table)
 {
 	struct kvlist params = { 0 };
@@ -173,6 +193,7 @@ router_suite(void)
 
 	tcase_add_loop_test(tc, test_route_match, 0, (int)NELEM(cases));
 	tcase_add_test(tc, test_route_match_append_and_null_allow);
+	tcase_add_test(tc, test_route_match_allow_across_tables);
 	tcase_add_test(tc, test_route_match_empty_table);
 	suite_add_tcase(s, tc);
 	return s;
