@@ -141,7 +141,7 @@ js_texts(struct app *app, struct http_request *rq)
 	static const char *const admin_keys[] = {
 		"col_number", "col_time", "col_customer", "col_items", "col_total",
 		"col_status", "col_actions", "action_accept", "action_complete",
-		"empty", "empty_filtered",
+		"empty", "empty_filtered", "showing",
 	};
 	struct json_object *t = i18n_table(&app->i18n, view_lang(app, rq));
 	struct json_object *o = json_object_new_object(), *a = json_object_new_object(), *v;
@@ -204,6 +204,22 @@ base_model(struct app *app, struct http_request *rq, const struct auth_session *
 	add_str(live, "tz", app->cfg.tz);
 	json_object_object_add(m, "live", live);
 	return m;
+}
+
+/*
+ * Without JavaScript a page reloads itself through <meta http-equiv=refresh>
+ * every `seconds`: the delay for the tag (refresh_s) and the sentence that
+ * tells the reader so (auto_refresh, shown in a <noscript> of the live bar).
+ */
+static void
+add_refresh(struct app *app, struct http_request *rq, struct json_object *m, int seconds)
+{
+	char n[16];
+
+	snprintf(n, sizeof n, "%d", seconds);
+	json_object_object_add(m, "refresh_s", json_object_new_int(seconds));
+	add_owned(m, "auto_refresh", admin_fill(text(app, rq, "admin.auto_refresh"),
+	    "n", n, (char *)NULL));
 }
 
 /* One order as a list row (the same fields the browser code renders from). */
@@ -495,6 +511,7 @@ orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
 		goto unavailable;
 
 	m = base_model(app, rq, &s, "nav_orders", head);
+	add_refresh(app, rq, m, ADMIN_LIST_REFRESH_S);
 	day_start = local_day_start(time(NULL));
 	path = list_path(status, page);
 	add_owned(m, "list_url", view_url(app, path));
@@ -533,6 +550,9 @@ orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
 	total = si >= 0 ? counts[si] : total;
 	json_object_object_add(m, "total", json_object_new_int64(total));
 	json_object_object_add(m, "page", json_object_new_int64(vr.present[L_BEFORE] ? 0 : page));
+	/* Where this page starts, so the browser can keep the summary true as rows arrive. */
+	if (!vr.present[L_BEFORE])
+		json_object_object_add(m, "summary_from", json_object_new_int64(f.offset + 1));
 	if (n > 0 && !vr.present[L_BEFORE]) {
 		snprintf(from, sizeof from, "%" PRId64, f.offset + 1);
 		snprintf(to, sizeof to, "%" PRId64, f.offset + (int64_t)n);
@@ -854,6 +874,7 @@ dashboard(struct app *app, struct http_request *rq, struct http_response *rs)
 		goto unavailable;
 	}
 	m = base_model(app, rq, &s, "nav_dashboard", head);
+	add_refresh(app, rq, m, ADMIN_DASH_REFRESH_S);
 	if (json_object_object_get_ex(stats, "orders_per_hour", &hours))
 		json_object_object_add(m, "chart", chart(hours));
 	if (json_object_object_get_ex(stats, "today", &today) &&

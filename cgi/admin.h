@@ -8,6 +8,8 @@
 
 #define ADMIN_PAGE_SIZE		50	/* orders per list page */
 #define ADMIN_LATEST		6	/* orders on the dashboard */
+#define ADMIN_LIST_REFRESH_S	30	/* without JS the order list reloads itself */
+#define ADMIN_DASH_REFRESH_S	60	/* ... and the dashboard */
 
 /*
  * Every /admin route: the pages and forms here, the feed and stats of

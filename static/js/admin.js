@@ -348,6 +348,24 @@ function start(root) {
       if (c) c.textContent = String(Math.max(0, (Number.parseInt(c.textContent, 10) || 0) + delta));
     }
   }
+
+  // "Orders 1–N of M" under the list, kept true as rows arrive or leave the
+  // filter: N counts the rows shown from the page's first position (data-from),
+  // M is the current filter's count. Not on ?before= pages (no data-from),
+  // where the server shows no summary.
+  function updateSummary() {
+    const p = el.summary;
+    if (!p || !el.body) return;
+    const from = Number.parseInt(p.dataset.from, 10);
+    if (!Number.isSafeInteger(from) || from < 1) return;
+    const shown = el.body.querySelectorAll('tr.order-row:not(.is-stale)').length;
+    const filter = el.table ? el.table.dataset.filter || '' : '';
+    const c = document.querySelector(`[data-count-status="${CSS.escape(filter)}"]`);
+    const counted = c ? Number.parseInt(c.textContent, 10) : Number.NaN;
+    const to = from + shown - 1;
+    const total = Number.isSafeInteger(counted) ? Math.max(counted, to) : to;
+    p.textContent = shown > 0 ? t('admin.showing', { from, to, total }) : '';
+  }
   const matchesFilter = (status) => !el.table || !el.table.dataset.filter || el.table.dataset.filter === status;
 
   // ---- applying events ----
@@ -357,6 +375,10 @@ function start(root) {
   const seenEvents = new Set();
   const alerted = new Set();
   const liveOrders = new Map(); // orders learnt from the feed, oldest first
+  // The filter counts on the page include every event up to this id (the
+  // feed head when the server counted them): later events move them.
+  let countedUpTo = cursor;
+  const moveCounts = (ev) => countedUpTo === null || ev.id > countedUpTo;
 
   function applyEvents(events, leading) {
     for (const ev of events) {
@@ -366,9 +388,10 @@ function start(root) {
       probe.lastEvents.push(ev);
       if (probe.lastEvents.length > 50) probe.lastEvents.shift();
       if (!ev.order || !ev.order.number) continue;
-      if (ev.type === 'order_created') newOrder(ev.order, leading);
-      else changedOrder(ev);
+      if (ev.type === 'order_created') newOrder(ev.order, leading, moveCounts(ev));
+      else changedOrder(ev, moveCounts(ev));
     }
+    updateSummary();
     if (el.dashboard) scheduleStats();
   }
   function advance(c, e) {
@@ -376,13 +399,13 @@ function start(root) {
     if (e) epoch = e;
   }
 
-  function newOrder(o, leading) {
+  function newOrder(o, leading, count) {
     if (alerted.has(o.number)) return; // never twice, whatever the path
     alerted.add(o.number);
     const m = modelFromEvent(o);
     liveOrders.set(o.number, m);
     highlighted.set(o.number, 0);
-    placeRow(m);
+    placeRow(m, count);
     const total = m.total;
     toast(t('feed.new_order', { number: o.number, total }), m.url);
     announce(t('feed.announce_new', { number: o.number, customer: o.customer_name || '', total }));
@@ -393,10 +416,10 @@ function start(root) {
     }
   }
 
-  function placeRow(m) {
+  function placeRow(m, count) {
     const exists = document.querySelector(`tr[data-number="${CSS.escape(m.number)}"]`);
     if (el.table && el.body) {
-      if (!exists) bumpCount(m.status, +1);
+      if (!exists && count) bumpCount(m.status, +1);
       if (el.table.dataset.liveList === '1' && matchesFilter(m.status)) {
         if (!exists) el.body.prepend(renderRow(m, returnPath()));
         if (el.empty) el.empty.hidden = true;
@@ -409,7 +432,7 @@ function start(root) {
     }
   }
 
-  function changedOrder(ev) {
+  function changedOrder(ev, count) {
     const o = ev.order;
     const to = ev.to || o.status;
     const from = ev.from || null;
@@ -419,14 +442,17 @@ function start(root) {
       live.status_label = statusLabel(to);
       live.next_action = nextAction(to);
     }
-    let changed = false;
-    for (const tr of document.querySelectorAll(`tr[data-number="${CSS.escape(o.number)}"]`)) {
+    // An order this page does not show still moves the counts; a row that
+    // already shows the new status was listed (and counted) after the change.
+    const rows = document.querySelectorAll(`tr[data-number="${CSS.escape(o.number)}"]`);
+    let changed = rows.length === 0;
+    for (const tr of rows) {
       if (tr.dataset.status !== to) {
         changed = true;
         updateRow(tr, to);
       }
     }
-    if (changed && from && from !== to) {
+    if (changed && count && from && from !== to) {
       bumpCount(from, -1);
       bumpCount(to, +1);
     }
@@ -485,8 +511,14 @@ function start(root) {
         const c = document.querySelector(`[data-count-status="${f.status || ''}"]`);
         if (c) c.textContent = String(f.count);
       }
+      const head = Number.parseInt(m.live && m.live.cursor, 10);
+      if (Number.isSafeInteger(head)) countedUpTo = head; // after a reset, ids start again
     }
-    if (el.summary && typeof m.summary === 'string') el.summary.textContent = m.summary;
+    if (el.summary) {
+      if (Number.isSafeInteger(m.summary_from)) el.summary.dataset.from = String(m.summary_from);
+      if (typeof m.summary === 'string') el.summary.textContent = m.summary;
+      updateSummary();
+    }
   }
 
   let statsTimer = null;

@@ -3,6 +3,8 @@
 // works without it: the forms post and the server answers with 303s.
 
 const TOAST_MS = 5000;
+// Where shop.css puts toasts at the top, under the header (phones).
+const narrow = window.matchMedia('(max-width: 36rem)');
 
 /* ---- toasts and the cart badge ---- */
 
@@ -24,7 +26,40 @@ function dismiss(toast) {
   setTimeout(() => toast.remove(), 220);
 }
 
-function showToast(text, { linkText, linkHref, error = false } = {}) {
+const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+
+/*
+ * Puts the region where it hides least: on phones at the top, just under the
+ * sticky header (its height varies, so it is measured), elsewhere at the
+ * bottom right; and on the other side when it would cover `avoid`, the
+ * button that was just pressed.
+ */
+function placeRegion(region, avoid) {
+  const header = document.querySelector('.site-header');
+  const below = header ? Math.max(0, header.getBoundingClientRect().bottom) : 0;
+  region.style.setProperty('--toast-top', `${Math.round(below + 8)}px`);
+  region.classList.toggle('toast-region--top', narrow.matches);
+  if (avoid && overlap(region.getBoundingClientRect(), avoid.getBoundingClientRect())) {
+    region.classList.toggle('toast-region--top');
+  }
+}
+
+/* Closes after `ms`, but not while the pointer or the focus is on it. */
+function autoDismiss(toast, ms) {
+  let timer = setTimeout(() => dismiss(toast), ms);
+  const hold = () => { clearTimeout(timer); };
+  const resume = () => {
+    if (toast.matches(':hover') || toast.contains(document.activeElement)) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => dismiss(toast), ms / 2);
+  };
+  toast.addEventListener('pointerenter', hold);
+  toast.addEventListener('focusin', hold);
+  toast.addEventListener('pointerleave', resume);
+  toast.addEventListener('focusout', () => setTimeout(resume, 0));
+}
+
+function showToast(text, { linkText, linkHref, error = false, avoid = null } = {}) {
   const region = toastRegion();
   const toast = document.createElement('div');
   toast.className = error ? 'toast toast--error' : 'toast';
@@ -46,7 +81,8 @@ function showToast(text, { linkText, linkHref, error = false } = {}) {
   toast.append(body, close);
   region.append(toast);
   while (region.children.length > 3) region.firstElementChild.remove();
-  setTimeout(() => dismiss(toast), error ? TOAST_MS * 2 : TOAST_MS);
+  placeRegion(region, avoid);
+  autoDismiss(toast, error ? TOAST_MS * 2 : TOAST_MS);
 }
 
 function updateBadge(count) {
@@ -81,12 +117,12 @@ async function addToCart(form) {
     if (data && data.cart && typeof data.cart.count === 'number') updateBadge(data.cart.count);
     if (res.ok) {
       const text = (region.dataset.added || '{name}').replace('{name}', form.dataset.name || '');
-      showToast(text, { linkText: region.dataset.viewCart, linkHref: region.dataset.cartUrl });
+      showToast(text, { linkText: region.dataset.viewCart, linkHref: region.dataset.cartUrl, avoid: form });
     } else {
-      showToast((data && data.message) || region.dataset.failed || 'Error', { error: true });
+      showToast((data && data.message) || region.dataset.failed || 'Error', { error: true, avoid: form });
     }
   } catch {
-    showToast(region.dataset.failed || 'Error', { error: true });
+    showToast(region.dataset.failed || 'Error', { error: true, avoid: form });
   } finally {
     if (button) {
       button.disabled = false;

@@ -131,12 +131,16 @@ expect_body_has '<script type="module" src="/shop/static/js/admin.js' "one modul
 expect_body_lacks '<script>' "no inline script"
 expect_body_lacks 'style=' "no inline style"
 expect_body_has 'aria-live="polite"' "an aria-live region for announcements"
+expect_body_has "<noscript><p class=\"live-bar__nojs\">This page refreshes itself every 30$(printf '\302\240')s.</p></noscript>" \
+    "without JS the live bar says the list reloads every 30 s"
+expect_body_has 'id="orders-summary" data-from="1"' "the summary says where the page starts (the browser keeps it true)"
 expect_header '^cache-control: no-store' "admin pages are not cached"
 CSRF=$(csrf_of)
 [ ${#CSRF} = 64 ] && ok "the page has a CSRF token" || nok "the page has a CSRF token"
 req GET /admin -b "$JAR"
 expect_status 200 "dashboard"
 expect_body_has '<noscript><meta http-equiv="refresh" content="60"></noscript>' "without JS the dashboard reloads every 60 s"
+expect_body_has "every 60$(printf '\302\240')s.</p></noscript>" "... and its live bar says so"
 expect_body_has '<svg class="chart"' "an inline SVG chart"
 n=$(grep -o 'class="chart__bar' "$BODY" | wc -l)
 [ "$n" = 24 ] && ok "24 bars, one per hour" || nok "24 bars, one per hour" "$n"
@@ -157,7 +161,8 @@ expect_json \
     'b.orders.length' 1 "one order in the JSON list" \
     'b.orders[0].number' "$ORDER" "the JSON list names it" \
     'b.orders[0].total_cents' 3870 "in cents" \
-    'b.filters.find((f) => f.status === "pending").count' 1 "status counts for the filters"
+    'b.filters.find((f) => f.status === "pending").count' 1 "status counts for the filters" \
+    'b.summary_from' 1 "where the page starts, for the summary"
 req GET "/admin/orders/$ORDER" -b "$JAR"
 expect_status 200 "order detail"
 expect_body_has 'COF-ESP-250' "detail lists the items"
@@ -168,6 +173,7 @@ req GET "/admin/orders/$ORDER" -b "$JAR" -H 'Accept-Language: fr'
 expect_body_has "Commande $ORDER" "the detail page in French"
 expect_body_has "$(printf '38,70\302\240€')" "French price format (no-break space)"
 expect_body_has 'En attente' "French status name"
+expect_body_lacks 'live-bar__nojs' "a page without a meta refresh does not claim one"
 req GET /admin/orders/CMD-20261121-NOPE00 -b "$JAR"
 expect_status 404 "unknown order: 404"
 req GET /admin/orders/not-a-number -b "$JAR"

@@ -140,6 +140,17 @@ export async function run(env) {
   const rowTotal = (await orderRow(a, number).locator('.order-row__total').textContent()).trim();
   expect(rowTotal === total, `the new row's total ${rowTotal} should be ${total}`);
   expect(got.first, 'the new order should be the first row');
+  // The counts and the summary under the table follow the live row.
+  const all = Number.parseInt(await a.locator('[data-count-status=""]').textContent(), 10);
+  const pending = Number.parseInt(await a.locator('[data-count-status="pending"]').textContent(), 10);
+  expect(all >= rowsBefore + 1 && pending >= 1, `the filter counts should include the new order (All ${all}, Pending ${pending})`);
+  const summary = (await a.locator('#orders-summary').textContent()).trim();
+  const wantSummary = t('admin.showing', { from: 1, to: rowsBefore + 1, total: all });
+  expect(summary === wantSummary, `the summary should read "${wantSummary}", not "${summary}"`);
+  // On the highlighted row the pending badge keeps a fill of its own (not the row's yellow).
+  const fills = await orderRow(a, number).evaluate((tr) => [getComputedStyle(tr).backgroundColor,
+    getComputedStyle(tr.querySelector('.badge')).backgroundColor]);
+  expect(fills[0] !== fills[1], `the badge on a highlighted row should stand out from it (${fills.join(' / ')})`);
 
   const latency = rowAt - clickAt;
   console.log(`     order-to-alert latency: ${latency} ms from the customer's click to the admin's new row ` +

@@ -59,6 +59,9 @@ export async function run(env) {
   expect(await metaRefresh(a) === '30', 'the admin list should carry <meta http-equiv="refresh" content="30">');
   const row = orderRow(a, number);
   expect(await row.count() === 1, `the admin list should show ${number}`);
+  const nojs = a.locator('.live-bar__nojs');
+  expect(await nojs.isVisible() && (await nojs.textContent()).trim() === t('admin.auto_refresh', { n: 30 }),
+    'without script the live bar should say the page refreshes every 30 s');
   await env.shot(a, 'admin-orders-nojs');
   await Promise.all([
     a.waitForURL((u) => u.pathname.endsWith('/admin/orders')),

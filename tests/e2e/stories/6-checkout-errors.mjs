@@ -20,6 +20,15 @@ export async function run(env) {
   await env.noOverflow(b, 'the catalog (phone)');
   await addToCart(env, b, 'Gift box', 1);
   await env.shot(b, 'catalog-toast-phone', false);
+  // The toast must not hide the button just pressed (the last card, at the bottom of the screen).
+  const covered = await b.evaluate(() => {
+    const r = document.querySelector('.toast-region').getBoundingClientRect();
+    const forms = [...document.querySelectorAll('[data-add-form]')];
+    const f = forms.find((x) => x.dataset.name === 'Gift box').getBoundingClientRect();
+    return r.left < f.right && f.left < r.right && r.top < f.bottom && f.top < r.bottom;
+  });
+  expect(!covered, 'the "added" toast should not cover the Gift box\'s Add to cart button');
+  expect(await b.locator('.toast-region[role="status"][aria-live="polite"]').count() === 1, 'the toasts should stay a polite status region');
   await b.goto(env.url('/cart'));
   await env.noOverflow(b, 'the cart (phone)');
   await b.getByRole('link', { name: t('cart.place_order') }).click();
