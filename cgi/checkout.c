@@ -276,6 +276,21 @@ checkout_forbidden(struct app *app, struct http_request *rq, struct http_respons
 	view_error(app, rq, rs, 403, "forbidden", view_text(app, rq, "checkout.errors.token"));
 }
 
+/*
+ * Redirects to the order a form's idempotency key already names, if any:
+ * DB_OK when it did, DB_NOTFOUND when there is none, else a db error.
+ */
+static enum db_status
+twin_order(struct app *app, struct http_response *rs, const char *key)
+{
+	char number[24], access[65];
+	enum db_status rc;
+
+	if ((rc = db_shop_order_by_key(app->db, key, number, access, NULL)) == DB_OK)
+		redirect_to_order(app, rs, number, access);
+	return rc;
+}
+
 /* POST /checkout: name, email, phone?, notes?, form_token → 303 /orders/{number}?t=…. */
 static void
 checkout_post(struct app *app, struct http_request *rq, struct http_response *rs)
@@ -285,7 +300,7 @@ checkout_post(struct app *app, struct http_request *rq, struct http_response *rs
 	struct shop_checkout_result res;
 	struct shop_cart cart;
 	struct valid_result v;
-	char key[80], number[24], access[65], *msg;
+	char key[80], *msg;
 	int found, count;
 	enum db_status rc;
 
@@ -299,25 +314,33 @@ checkout_post(struct app *app, struct http_request *rq, struct http_response *rs
 	snprintf(key, sizeof key, "form:%s", token);
 
 	/* The same form posted again (double click, back and resubmit): its order. */
-	rc = db_shop_order_by_key(app->db, key, number, access, NULL);
-	if (rc == DB_OK) {
-		redirect_to_order(app, rs, number, access);
+	if ((rc = twin_order(app, rs, key)) == DB_OK)
 		return;
-	}
 	if (rc != DB_NOTFOUND)
 		goto unavailable;
 
+	/*
+	 * From here on a twin of this post (double click) may commit the
+	 * order at any moment, rotating the cart's token and emptying it:
+	 * a stale token or an empty cart first asks whether that happened.
+	 */
 	if (shop_cart_load(app, rq, &cart, &found) != DB_OK)
 		goto unavailable;
 	if (!found || !util_secret_eq(cart.form_token, token)) {
-		checkout_forbidden(app, rq, rs);
+		if ((rc = twin_order(app, rs, key)) == DB_NOTFOUND)
+			checkout_forbidden(app, rq, rs);
+		else if (rc != DB_OK)
+			goto unavailable;
 		return;
 	}
 	if (db_shop_cart_count(app->db, cart.id, &count) != DB_OK)
 		goto unavailable;
 	if (count == 0) {
-		checkout_again(app, rq, rs, 422, &cart, NULL, 0,
-		    view_text(app, rq, "checkout.errors.empty"));
+		if ((rc = twin_order(app, rs, key)) == DB_NOTFOUND)
+			checkout_again(app, rq, rs, 422, &cart, NULL, 0,
+			    view_text(app, rq, "checkout.errors.empty"));
+		else if (rc != DB_OK)
+			goto unavailable;
 		return;
 	}
 	if (checkout_validate_form(&rq->form, &v) != 0) {

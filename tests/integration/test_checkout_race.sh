@@ -51,24 +51,31 @@ refused=$(cat "$WORK"/race/web*.status | grep -o 409 | wc -l)
 [ "$refused" = 15 ] && ok "… and 15 are 409" || nok "… and 15 are 409" "$refused"
 [ "$(sql "SELECT stock FROM products WHERE sku = 'KET-GOO-1L'")" = 0 ] && ok "the kettle's stock is 0" || nok "the kettle's stock is 0"
 
-# ---- one form posted 5 times at once (double clicks) ----
-jar=$WORK/race/dup
-curl -sS -o /dev/null -c "$jar" -b "$jar" -d product_id=3 -d qty=2 "$BASE_URL/cart/items"
-ft=$(curl -sS -b "$jar" -H 'Accept: application/json' "$BASE_URL/cart" | grep -o '"form_token":"[0-9a-f]*"' | cut -d'"' -f4)
+# ---- one form posted 5 times at once (double clicks), in 5 rounds ----
+# Five rounds, because the twins' race (one commits and rotates the cart's
+# token while another is between its checks) only shows some of the time.
 before=$(sql "SELECT count(*) FROM orders")
-for i in $(seq 1 5); do
-	curl -sS -o /dev/null -D "$WORK/race/dup$i.h" -w '%{http_code}' -b "$jar" \
-	    --data-urlencode "form_token=$ft" -d name=Dup -d email=dup@example.com \
-	    "$BASE_URL/checkout" > "$WORK/race/dup$i.status" 2>/dev/null &
+bad_codes= bad_locs=
+for r in $(seq 1 5); do
+	jar=$WORK/race/dup$r
+	curl -sS -o /dev/null -c "$jar" -b "$jar" -d product_id=3 -d qty=2 "$BASE_URL/cart/items"
+	ft=$(curl -sS -b "$jar" -H 'Accept: application/json' "$BASE_URL/cart" | grep -o '"form_token":"[0-9a-f]*"' | cut -d'"' -f4)
+	for i in $(seq 1 5); do
+		curl -sS -o /dev/null -D "$WORK/race/dup$r-$i.h" -w '%{http_code}' -b "$jar" \
+		    --data-urlencode "form_token=$ft" -d name=Dup -d email=dup@example.com \
+		    "$BASE_URL/checkout" > "$WORK/race/dup$r-$i.status" 2>/dev/null &
+	done
+	wait
+	codes=$(cat "$WORK"/race/dup$r-*.status)
+	[ "$codes" = 303303303303303 ] || bad_codes="$bad_codes round $r: $codes;"
+	locs=$(cat "$WORK"/race/dup$r-*.h | tr -d '\r' | grep -i '^location:' | sort -u | wc -l)
+	[ "$locs" = 1 ] || bad_locs="$bad_locs round $r: $locs locations;"
 done
-wait
 n=$(( $(sql "SELECT count(*) FROM orders") - before ))
-[ "$n" = 1 ] && ok "the same form_token 5 times at once: 1 order" || nok "the same form_token 5 times at once: 1 order" "$n orders"
-codes=$(cat "$WORK"/race/dup*.status)
-[ "$codes" = 303303303303303 ] && ok "… all 5 answered 303" || nok "… all 5 answered 303" "$codes"
-locs=$(cat "$WORK"/race/dup*.h | tr -d '\r' | grep -i '^location:' | sort -u | wc -l)
-[ "$locs" = 1 ] && ok "… to the same order" || nok "… to the same order" "$locs locations"
-[ "$(sql "SELECT stock FROM products WHERE sku = 'TEA-EGR-100'")" = 28 ] && ok "… taking the stock once" || nok "… taking the stock once"
+[ "$n" = 5 ] && ok "the same form_token 5 times at once, 5 rounds: 1 order each" || nok "the same form_token 5 times at once, 5 rounds: 1 order each" "$n orders"
+[ -z "$bad_codes" ] && ok "… all 25 answered 303" || nok "… all 25 answered 303" "$bad_codes"
+[ -z "$bad_locs" ] && ok "… each round to one order" || nok "… each round to one order" "$bad_locs"
+[ "$(sql "SELECT stock FROM products WHERE sku = 'TEA-EGR-100'")" = 20 ] && ok "… taking the stock once per round" || nok "… taking the stock once per round"
 
 # ---- one API key sent 5 times at once ----
 for i in $(seq 1 5); do
