@@ -8,6 +8,7 @@
 #include <sqlite3.h>
 
 #include "db.h"
+#include "db_admin.h"
 #include "db_setup.h"
 #include "unit.h"
 
@@ -24,24 +25,13 @@ static char path[192];
 static void
 base_setup(void)
 {
-	snprintf(base, sizeof base, "/tmp/ordersync-check-db-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(base));
-}
-
-static int
-remove_one(const char *file, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(file);
-	return 0;
+	unit_tmpdir(base, sizeof base, "db");
 }
 
 static void
 base_teardown(void)
 {
-	nftw(base, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(base);
 }
 
 static void
@@ -449,6 +439,72 @@ START_TEST(test_users)
 }
 END_TEST
 
+
+/*
+ * order_counts (kept by triggers on orders) against a real count(*) after
+ * inserts, status changes, cancels, a store move and deletes, per store and
+ * for every store (store_id 0).
+ */
+static void
+counts_match(struct db *db)
+{
+	static const int64_t scopes[] = { 0, 1, 2 };
+	int64_t counts[DB_ADMIN_NSTATUS];
+	char sql[256];
+	size_t i, k;
+
+	for (k = 0; k < NELEM(scopes); k++) {
+		ck_assert_int_eq(db_admin_status_counts(db, scopes[k], counts), DB_OK);
+		for (i = 0; i < DB_ADMIN_NSTATUS; i++) {
+			snprintf(sql, sizeof sql, "SELECT count(*) FROM orders WHERE "
+			    "(%lld = 0 OR store_id = %lld) AND status = '%s'",
+			    (long long)scopes[k], (long long)scopes[k], db_admin_statuses[i]);
+			ck_assert_msg(counts[i] == query_long(sql), "store %lld, %s: %lld, "
+			    "count(*) %ld", (long long)scopes[k], db_admin_statuses[i],
+			    (long long)counts[i], query_long(sql));
+		}
+	}
+}
+
+START_TEST(test_order_counts)
+{
+	static const char *const steps[] = {
+		"INSERT INTO stores (id, slug, name) VALUES (2, 'lyon', 'Lyon')",
+		/* 30 orders over two stores, all pending. */
+		"WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < 30) "
+		"INSERT INTO orders (store_id, number, customer_name, email, total_cents, "
+		"currency, access_token, created_at, updated_at) "
+		"SELECT 1 + i % 2, printf('CMD-20261121-%06d', i), 'C', 'c@x.io', 100, 'EUR', "
+		"'t', 0, 0 FROM s",
+		"UPDATE orders SET status = 'processing' WHERE id % 3 = 0",
+		"UPDATE orders SET status = 'completed' WHERE id % 5 = 0",
+		"UPDATE orders SET status = 'cancelled' WHERE id % 7 = 0",
+		"UPDATE orders SET status = status WHERE id < 10",		/* no change */
+		"UPDATE orders SET customer_name = 'D' WHERE id < 10",	/* not the status */
+		"UPDATE orders SET store_id = 2 WHERE id IN (1, 3, 5)",
+		"UPDATE orders SET status = 'pending', store_id = 1 WHERE id = 6",
+		"DELETE FROM orders WHERE id > 25",
+		"INSERT INTO orders (store_id, number, status, customer_name, email, "
+		"total_cents, currency, access_token, created_at, updated_at) VALUES "
+		"(2, 'CMD-20261121-0000ZZ', 'completed', 'C', 'c@x.io', 1, 'EUR', 't', 0, 0)",
+	};
+	struct db *db = open_ok();
+	size_t i;
+
+	counts_match(db);
+	for (i = 0; i < NELEM(steps); i++) {
+		ck_assert_msg(exec_other(steps[i]) == SQLITE_OK, "step %zu", i);
+		counts_match(db);
+	}
+	/* A rolled-back change leaves the counts as they were. */
+	ck_assert_int_eq(exec_other("BEGIN; UPDATE orders SET status = 'cancelled'; "
+	    "ROLLBACK"), SQLITE_OK);
+	counts_match(db);
+	ck_assert_int_eq(query_long("SELECT count(*) FROM order_counts WHERE n < 0"), 0);
+	db_close(db);
+}
+END_TEST
+
 static Suite *
 db_suite(void)
 {
@@ -486,6 +542,7 @@ db_suite(void)
 	tcase_add_checked_fixture(tc, setup, NULL);
 	tcase_add_test(tc, test_seed_demo);
 	tcase_add_test(tc, test_users);
+	tcase_add_test(tc, test_order_counts);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -131,24 +131,13 @@ write_file(const char *rel, const char *text)
 static void
 base_setup(void)
 {
-	snprintf(base, sizeof base, "/tmp/ordersync-check-i18n-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(base));
-}
-
-static int
-remove_one(const char *file, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(file);
-	return 0;
+	unit_tmpdir(base, sizeof base, "i18n");
 }
 
 static void
 base_teardown(void)
 {
-	nftw(base, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(base);
 }
 
 static void
