@@ -81,6 +81,32 @@ CREATE INDEX orders_status ON orders (status, id);
 CREATE INDEX orders_store_status ON orders (store_id, status, id);
 CREATE INDEX orders_created ON orders (created_at);
 
+-- How many orders each store has in each status, kept by the triggers below
+-- in the same transaction as the change, so the admin list's filter counts
+-- are one indexed read instead of a scan of every order (~150 ms at 1M).
+-- A row may reach n = 0; readers treat a missing row as 0.
+CREATE TABLE order_counts (
+	store_id	INTEGER NOT NULL,
+	status		TEXT NOT NULL,
+	n		INTEGER NOT NULL CHECK (n >= 0),
+	PRIMARY KEY (store_id, status)
+) WITHOUT ROWID;
+INSERT INTO order_counts (store_id, status, n)
+    SELECT store_id, status, count(*) FROM orders WHERE true GROUP BY store_id, status;
+CREATE TRIGGER orders_count_insert AFTER INSERT ON orders BEGIN
+	INSERT INTO order_counts (store_id, status, n) VALUES (NEW.store_id, NEW.status, 1)
+	    ON CONFLICT (store_id, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER orders_count_update AFTER UPDATE OF status, store_id ON orders
+    WHEN OLD.status IS NOT NEW.status OR OLD.store_id IS NOT NEW.store_id BEGIN
+	UPDATE order_counts SET n = n - 1 WHERE store_id = OLD.store_id AND status = OLD.status;
+	INSERT INTO order_counts (store_id, status, n) VALUES (NEW.store_id, NEW.status, 1)
+	    ON CONFLICT (store_id, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER orders_count_delete AFTER DELETE ON orders BEGIN
+	UPDATE order_counts SET n = n - 1 WHERE store_id = OLD.store_id AND status = OLD.status;
+END;
+
 CREATE TABLE order_items (
 	id			INTEGER PRIMARY KEY,
 	order_id		INTEGER NOT NULL REFERENCES orders (id) ON DELETE CASCADE,

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "auth.h"
 #include "feed.h"
+#include "mustache.h"
 #include "valid.h"
 #include "view.h"
 
@@ -168,6 +169,32 @@ js_texts(struct app *app, struct http_request *rq)
 }
 
 /*
+ * js_texts() for the request's language, made once per process and language:
+ * the locale tables are loaded at start-up and never change. Borrowed from
+ * app->admin; a language beyond ADMIN_TEXTS_SLOTS is recomputed into the last
+ * slot (there are as many languages as locale files, a handful).
+ */
+static const char *
+js_texts_cached(struct app *app, struct http_request *rq)
+{
+	const char *lang = view_lang(app, rq);
+	size_t i;
+
+	for (i = 0; i < ADMIN_TEXTS_SLOTS; i++) {
+		if (app->admin.texts[i].json == NULL || i == ADMIN_TEXTS_SLOTS - 1)
+			break;
+		if (strcmp(app->admin.texts[i].lang, lang) == 0)
+			return app->admin.texts[i].json;
+	}
+	if (app->admin.texts[i].json != NULL && strcmp(app->admin.texts[i].lang, lang) == 0)
+		return app->admin.texts[i].json;
+	free(app->admin.texts[i].json);
+	snprintf(app->admin.texts[i].lang, sizeof app->admin.texts[i].lang, "%s", lang);
+	app->admin.texts[i].json = js_texts(app, rq);
+	return app->admin.texts[i].json;
+}
+
+/*
  * What every back-office page shares: the user, the CSRF token for its
  * forms, which nav entry is current, and what the browser code needs to
  * follow the change feed (epoch and cursor are the scope's head now: the
@@ -199,7 +226,7 @@ base_model(struct app *app, struct http_request *rq, const struct auth_session *
 	add_owned(live, "orders_url", view_url(app, "/admin/orders"));
 	add_owned(live, "login_url", view_url(app, "/admin/login"));
 	add_owned(live, "worker_url", view_url(app, "/static/js/feed-worker.js?v=1"));
-	add_owned(live, "texts", js_texts(app, rq));
+	add_str(live, "texts", js_texts_cached(app, rq));
 	add_str(live, "currency", app->cfg.currency);
 	add_str(live, "tz", app->cfg.tz);
 	json_object_object_add(m, "live", live);
@@ -462,6 +489,107 @@ list_path(const char *status, long page)
 	return buf_detach(&b);
 }
 
+void
+admin_cache_free(struct admin_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < ADMIN_ROWS_SLOTS; i++)
+		free(c->rows[i].html);
+	for (i = 0; i < ADMIN_TEXTS_SLOTS; i++)
+		free(c->texts[i].json);
+	memset(c, 0, sizeof *c);
+}
+
+/* 1 when slot c was rendered for key k (every field but the cached text). */
+static int
+rows_key_eq(const struct admin_rows_slot *c, const struct admin_rows_slot *k)
+{
+	return c->used && db_admin_version_eq(&c->version, &k->version) &&
+	    c->store_id == k->store_id && c->status == k->status &&
+	    c->page == k->page && c->before_id == k->before_id &&
+	    c->day_start == k->day_start && c->multi_store == k->multi_store &&
+	    strcmp(c->lang, k->lang) == 0 && strcmp(c->csrf, k->csrf) == 0;
+}
+
+/* The cached rows for k, marked as just used, or NULL. */
+static const struct admin_rows_slot *
+rows_find(struct admin_cache *c, const struct admin_rows_slot *k)
+{
+	size_t i;
+
+	for (i = 0; i < ADMIN_ROWS_SLOTS; i++)
+		if (rows_key_eq(&c->rows[i], k)) {
+			c->rows[i].stamp = ++c->clock;
+			c->hits++;
+			return &c->rows[i];
+		}
+	c->misses++;
+	return NULL;
+}
+
+/*
+ * Keeps k (its html taken over: k->html is NULL afterwards) in a free slot,
+ * or in place of the least recently used one, whose text is freed.
+ * Returns the slot (valid until the next rows_keep).
+ */
+static const struct admin_rows_slot *
+rows_keep(struct admin_cache *c, struct admin_rows_slot *k)
+{
+	struct admin_rows_slot *dst = &c->rows[0];
+	size_t i;
+
+	for (i = 0; i < ADMIN_ROWS_SLOTS; i++) {
+		if (!c->rows[i].used) {
+			dst = &c->rows[i];
+			break;
+		}
+		if (c->rows[i].stamp < dst->stamp)
+			dst = &c->rows[i];
+	}
+	free(dst->html);
+	*dst = *k;
+	dst->used = 1;
+	dst->stamp = ++c->clock;
+	k->html = NULL;
+	return dst;
+}
+
+/*
+ * Renders the list's rows (templates/admin_order_rows: admin_order_row per
+ * order, the same partial the dashboard uses) into k->html (malloc'd; the
+ * caller owns it). The row template reads only the row's own fields, the
+ * texts (t) and the session's csrf, so those are the whole context. Returns
+ * MUS_OK, or the engine's status with *err filled.
+ *
+ * The page inserts this text unescaped ({{{rows_html}}}). That is safe
+ * because every byte of it comes from our own template, in which each value
+ * from the database goes through an escaping {{name}} tag: it is already HTML,
+ * escaped exactly as it was when the rows were rendered inside the page.
+ */
+static int
+rows_html(struct app *app, struct admin_rows_slot *k, struct json_object *rows,
+    struct mus_error *err)
+{
+	struct json_object *ctx = json_object_new_object();
+	struct buf b;
+	int rc;
+
+	json_object_object_add(ctx, "t", json_object_get(i18n_table(&app->i18n, k->lang)));
+	add_str(ctx, "csrf", k->csrf);
+	json_object_object_add(ctx, "orders", json_object_get(rows));
+	buf_init(&b);
+	if ((rc = mus_render(app->tmpl, "admin_order_rows", ctx, &b, err)) == MUS_OK) {
+		k->len = b.len;
+		k->html = buf_detach(&b);
+	}
+	buf_free(&b);
+	json_object_put(ctx);
+	return rc;
+}
+
 /* GET /admin/orders: ?status=, ?page=N or ?before=ID. */
 static void
 orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
@@ -470,9 +598,13 @@ orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
 	struct valid_result vr;
 	struct db_admin_filter f;
 	struct db_admin_order *v = NULL;
-	struct json_object *m = NULL, *rows, *filters, *fo;
+	struct json_object *m = NULL, *rows = NULL, *filters, *fo;
+	struct admin_rows_slot key;
+	const struct admin_rows_slot *hit = NULL;
+	struct mus_error err;
 	const char *lang = view_lang(app, rq), *status = NULL;
-	int64_t head, counts[DB_ADMIN_NSTATUS], total = 0, nstores = 1, day_start;
+	int64_t head, counts[DB_ADMIN_NSTATUS], total = 0, nstores = 1, day_start, last_id;
+	size_t n_rows;
 	char *path, *summary, from[24], to[24], tot[24];
 	size_t n = 0, i;
 	long page = 1;
@@ -505,25 +637,75 @@ orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
 		f.before_id = vr.num[L_BEFORE];
 	else
 		f.offset = (int64_t)(page - 1) * ADMIN_PAGE_SIZE;
-	if (db_admin_orders_list(app->db, &f, &v, &n) != DB_OK ||
-	    db_admin_status_counts(app->db, s.row.store_id, counts) != DB_OK ||
+	if (db_admin_status_counts(app->db, s.row.store_id, counts) != DB_OK ||
 	    db_admin_store_count(app->db, &nstores) != DB_OK)
 		goto unavailable;
+	day_start = local_day_start(time(NULL));
+
+	/*
+	 * The rows. An HTML page whose rows were rendered at this database
+	 * version, for this key, reuses their text: the 50 rows' query, model
+	 * and rendering are most of the page's cost. JSON clients always get
+	 * the rows as data.
+	 */
+	memset(&key, 0, sizeof key);
+	key.version = s.version;
+	key.store_id = s.row.store_id;
+	key.status = si;
+	key.page = page;
+	key.before_id = f.before_id;
+	key.day_start = day_start;
+	key.multi_store = s.row.store_id == DB_ADMIN_ALL_STORES && nstores > 1;
+	snprintf(key.lang, sizeof key.lang, "%s", lang);
+	snprintf(key.csrf, sizeof key.csrf, "%s", s.row.csrf);
+	path = list_path(status, page);
+	if (!rq->wants_json && (hit = rows_find(&app->admin, &key)) != NULL) {
+		n_rows = hit->n;
+		last_id = hit->last_id;
+	} else {
+		if (db_admin_orders_list(app->db, &f, &v, &n) != DB_OK) {
+			free(path);
+			goto unavailable;
+		}
+		n_rows = n;
+		last_id = n > 0 ? v[n - 1].id : 0;
+		rows = json_object_new_array();
+		for (i = 0; i < n; i++)
+			json_object_array_add(rows, order_row(app, rq, lang, &v[i],
+			    key.multi_store, day_start, path));
+		if (!rq->wants_json) {
+			if (rows_html(app, &key, rows, &err) != MUS_OK) {
+				log_msg(&app->log, LOG_ERROR, "template %s:%d:%d: %s",
+				    err.name, err.line, err.col, err.msg);
+				json_object_put(rows);
+				free(path);
+				/* A broken template is a bug: the answer view_render gives one. */
+				rs->status = 500;
+				rs->content_type = "text/plain; charset=utf-8";
+				buf_reset(&rs->body);
+				buf_puts(&rs->body, "Internal error: a page template failed.\n");
+				goto done;
+			}
+			key.n = n;
+			key.last_id = last_id;
+			json_object_put(rows);
+			rows = NULL;
+			hit = rows_keep(&app->admin, &key);
+		}
+	}
 
 	m = base_model(app, rq, &s, "nav_orders", head);
 	add_refresh(app, rq, m, ADMIN_LIST_REFRESH_S);
-	day_start = local_day_start(time(NULL));
-	path = list_path(status, page);
 	add_owned(m, "list_url", view_url(app, path));
 	add_owned(m, "self_url", view_url(app, path));
 	add_str(m, "return_to", path);
-	rows = json_object_new_array();
-	for (i = 0; i < n; i++)
-		json_object_array_add(rows, order_row(app, rq, lang, &v[i],
-		    s.row.store_id == DB_ADMIN_ALL_STORES && nstores > 1, day_start, path));
 	free(path);
-	json_object_object_add(m, "orders", rows);
-	json_object_object_add(m, "has_orders", json_object_new_boolean(n > 0));
+	if (rows != NULL)
+		json_object_object_add(m, "orders", rows);
+	else
+		json_object_object_add(m, "rows_html",
+		    json_object_new_string_len(hit->html, (int)hit->len));
+	json_object_object_add(m, "has_orders", json_object_new_boolean(n_rows > 0));
 
 	filters = json_object_new_array();
 	for (i = 0; i < DB_ADMIN_NSTATUS; i++)
@@ -553,9 +735,9 @@ orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
 	/* Where this page starts, so the browser can keep the summary true as rows arrive. */
 	if (!vr.present[L_BEFORE])
 		json_object_object_add(m, "summary_from", json_object_new_int64(f.offset + 1));
-	if (n > 0 && !vr.present[L_BEFORE]) {
+	if (n_rows > 0 && !vr.present[L_BEFORE]) {
 		snprintf(from, sizeof from, "%" PRId64, f.offset + 1);
-		snprintf(to, sizeof to, "%" PRId64, f.offset + (int64_t)n);
+		snprintf(to, sizeof to, "%" PRId64, f.offset + (int64_t)n_rows);
 		snprintf(tot, sizeof tot, "%" PRId64, total);
 		summary = admin_fill(text(app, rq, "admin.showing"), "from", from, "to", to,
 		    "total", tot, (char *)NULL);
@@ -566,13 +748,13 @@ orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
 		add_owned(m, "newer_url", view_url(app, path));
 		free(path);
 	}
-	if (n > 0 && (vr.present[L_BEFORE] ? n == ADMIN_PAGE_SIZE :
-	    f.offset + (int64_t)n < total)) {
+	if (n_rows > 0 && (vr.present[L_BEFORE] ? n_rows == ADMIN_PAGE_SIZE :
+	    f.offset + (int64_t)n_rows < total)) {
 		if (vr.present[L_BEFORE]) {
 			char p2[96];
 
 			snprintf(p2, sizeof p2, "/admin/orders?before=%" PRId64 "%s%s",
-			    v[n - 1].id, status ? "&status=" : "", status ? status : "");
+			    last_id, status ? "&status=" : "", status ? status : "");
 			add_owned(m, "older_url", view_url(app, p2));
 		} else {
 			path = list_path(status, page + 1);

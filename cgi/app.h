@@ -2,6 +2,7 @@
 #ifndef ORDERSYNC_APP_H
 #define ORDERSYNC_APP_H
 
+#include "admin.h"
 #include "auth.h"
 #include "config.h"
 #include "db.h"
@@ -24,6 +25,7 @@ struct app {
 	struct i18n		 i18n;
 	struct auth_cache	 auth;		/* admin sessions seen lately (auth.h) */
 	struct feed_cache	 feed;		/* change-feed heads, poll-rate samples (feed.h) */
+	struct admin_cache	 admin;		/* rendered order-list rows (admin.h) */
 };
 
 #endif

@@ -145,7 +145,11 @@ struct db_admin_filter {
  */
 enum db_status	db_admin_orders_list(struct db *db, const struct db_admin_filter *f,
 		    struct db_admin_order **out /* OUT */, size_t *n /* OUT */);
-/* counts[i] = the scope's orders in status db_admin_statuses[i]. */
+/*
+ * counts[i] = the scope's orders in status db_admin_statuses[i] (store_id 0:
+ * every store). Reads order_counts, which triggers on orders keep exact in
+ * the writing transaction: a few indexed rows, whatever the number of orders.
+ */
 enum db_status	db_admin_status_counts(struct db *db, int64_t store_id,
 		    int64_t counts[DB_ADMIN_NSTATUS] /* OUT */);
 /* The number of stores (the list names the store when there are several). */

@@ -201,6 +201,7 @@ main(void)
 	rc = EXIT_SUCCESS;
 out:
 	db_close(app.db);
+	admin_cache_free(&app.admin);
 	mus_cache_free(app.tmpl);
 	i18n_free(&app.i18n);
 	cfg_free(&app.cfg);
