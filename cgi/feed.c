@@ -93,66 +93,116 @@ feed_head(struct app *app, int64_t store_id, const struct db_version *v, int64_t
 
 /* ---- the feed ---- */
 
-struct json_object *
-feed_event_json(const struct db_admin_event *ev)
+void
+feed_json_string(struct buf *b, const char *s)
 {
-	struct json_object *o = json_object_new_object(), *payload, *v;
+	static const char hex[] = "0123456789abcdef";
+	const char *run;
+	char esc[6];
+
+	buf_putc(b, '"');
+	for (run = s; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		buf_append(b, run, (size_t)(s - run));
+		run = s + 1;
+		if (c == '"' || c == '\\') {
+			esc[0] = '\\';
+			esc[1] = (char)c;
+			buf_append(b, esc, 2);
+		} else {	/* a control character: \u00XX */
+			memcpy(esc, "\\u00", 4);
+			esc[4] = hex[c >> 4];
+			esc[5] = hex[c & 0xf];
+			buf_append(b, esc, 6);
+		}
+	}
+	buf_append(b, run, (size_t)(s - run));
+	buf_putc(b, '"');
+}
+
+/*
+ * 1 when p looks like the object text db_event_add stores: '{', at least one
+ * member, '}'. The members are SQLite's json_object() output, and the column
+ * is CHECK (json_valid(payload)) (schema.sql): valid JSON, so an object when
+ * it starts with '{', and it is spliced without parsing (no tree, no re-print).
+ */
+static int
+payload_spliceable(const char *p, size_t *len /* OUT: strlen(p) */)
+{
+	size_t n, i;
+
+	if (p == NULL || p[0] != '{')
+		return 0;
+	n = strlen(p);
+	if (n < 3 || p[n - 1] != '}')
+		return 0;
+	for (i = 1; i < n - 1 && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' ||
+	    p[i] == '\r'); i++)
+		;
+	if (i == n - 1)		/* "{}" or "{ }": no "order" */
+		return 0;
+	*len = n;
+	return 1;
+}
+
+void
+feed_event_text(struct buf *b, const struct db_admin_event *ev)
+{
 	char at[32];
+	size_t n;
 
-	json_object_object_add(o, "id", json_object_new_int64(ev->id));
-	json_object_object_add(o, "type", json_object_new_string(ev->type));
+	buf_printf(b, "{\"id\":%" PRId64 ",\"type\":", ev->id);
+	feed_json_string(b, ev->type);
 	feed_rfc3339(at, sizeof at, ev->created_at);
-	json_object_object_add(o, "at", json_object_new_string(at));
-	payload = json_tokener_parse(ev->payload ? ev->payload : "");
-	if (payload != NULL && json_object_is_type(payload, json_type_object) &&
-	    json_object_object_get_ex(payload, "order", &v) &&
-	    json_object_is_type(v, json_type_object)) {
-		json_object_object_add(o, "order", json_object_get(v));
-		if (json_object_object_get_ex(payload, "from", &v) && v != NULL)
-			json_object_object_add(o, "from", json_object_get(v));
-		if (json_object_object_get_ex(payload, "to", &v) && v != NULL)
-			json_object_object_add(o, "to", json_object_get(v));
-	} else
-		json_object_object_add(o, "order", NULL);
-	json_object_put(payload);
-	return o;
+	buf_puts(b, ",\"at\":");
+	feed_json_string(b, at);
+	buf_putc(b, ',');
+	if (payload_spliceable(ev->payload, &n))
+		buf_append(b, ev->payload + 1, n - 1);	/* its members and its '}' */
+	else
+		buf_puts(b, "\"order\":null}");
 }
 
-static struct json_object *
-reset_body(struct app *app, int64_t head)
+/* {"reset":true,"epoch":E,"cursor":head,"poll_ms":P} */
+static void
+reset_text(struct app *app, struct buf *b, int64_t head)
 {
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "reset", json_object_new_boolean(1));
-	json_object_object_add(o, "epoch", json_object_new_string(db_epoch(app->db)));
-	json_object_object_add(o, "cursor", json_object_new_int64(head));
-	json_object_object_add(o, "poll_ms", json_object_new_int(app->cfg.poll_ms));
-	return o;
+	buf_puts(b, "{\"reset\":true,\"epoch\":");
+	feed_json_string(b, db_epoch(app->db));
+	buf_printf(b, ",\"cursor\":%" PRId64 ",\"poll_ms\":%d}", head, app->cfg.poll_ms);
 }
 
-static struct json_object *
-page_body(struct app *app, int64_t cursor, struct json_object *events, int more)
+/* {"epoch":E,"cursor":C,"events":[ev[0..n)],"more":M,"poll_ms":P} */
+static void
+page_text(struct app *app, struct buf *b, int64_t cursor,
+    const struct db_admin_event *ev, size_t n, int more)
 {
-	struct json_object *o = json_object_new_object();
+	size_t i;
 
-	json_object_object_add(o, "epoch", json_object_new_string(db_epoch(app->db)));
-	json_object_object_add(o, "cursor", json_object_new_int64(cursor));
-	json_object_object_add(o, "events", events ? events : json_object_new_array());
-	json_object_object_add(o, "more", json_object_new_boolean(more));
-	json_object_object_add(o, "poll_ms", json_object_new_int(app->cfg.poll_ms));
-	return o;
+	buf_puts(b, "{\"epoch\":");
+	feed_json_string(b, db_epoch(app->db));
+	buf_printf(b, ",\"cursor\":%" PRId64 ",\"events\":[", cursor);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			buf_putc(b, ',');
+		feed_event_text(b, &ev[i]);
+	}
+	buf_printf(b, "],\"more\":%s,\"poll_ms\":%d}", more ? "true" : "false",
+	    app->cfg.poll_ms);
 }
 
 enum db_status
 feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
-    const struct feed_query *q, struct feed_reply *out)
+    const struct feed_query *q, struct buf *body, struct feed_reply *out)
 {
 	struct db_admin_event *ev = NULL;
-	struct json_object *events;
 	const char *epoch = db_epoch(app->db);
 	int64_t head, oldest, cursor;
 	enum db_status rc;
-	size_t i, n = 0;
+	size_t n = 0;
 	int more;
 
 	memset(out, 0, sizeof *out);
@@ -167,12 +217,12 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 	out->status = 200;
 
 	if (q->epoch != NULL && strcmp(q->epoch, epoch) != 0) {
-		out->body = reset_body(app, head);
+		reset_text(app, body, head);
 		return DB_OK;
 	}
 	cursor = q->has_cursor ? q->cursor : head;
 	if (cursor > head) {
-		out->body = reset_body(app, head);
+		reset_text(app, body, head);
 		return DB_OK;
 	}
 	if (cursor == head) {
@@ -184,7 +234,7 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 		if (http_etag_matches(q->if_none_match, out->etag))
 			out->status = 304;
 		else
-			out->body = page_body(app, head, NULL, 0);
+			page_text(app, body, head, NULL, 0, 0);
 		return DB_OK;
 	}
 	/*
@@ -200,7 +250,7 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 	}
 	oldest = app->feed.oldest;
 	if (oldest > 0 && cursor < oldest - 1) {
-		out->body = reset_body(app, head);
+		reset_text(app, body, head);
 		return DB_OK;
 	}
 	rc = db_admin_feed_read(app->db, store_id, cursor, FEED_MAX_EVENTS + 1, &ev, &n);
@@ -209,10 +259,7 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 	more = n > FEED_MAX_EVENTS;
 	if (more)
 		n = FEED_MAX_EVENTS;
-	events = json_object_new_array();
-	for (i = 0; i < n; i++)
-		json_object_array_add(events, feed_event_json(&ev[i]));
-	out->body = page_body(app, n > 0 ? ev[n - 1].id : head, events, more);
+	page_text(app, body, n > 0 ? ev[n - 1].id : head, ev, n, more);
 	db_admin_events_free(ev, more ? n + 1 : n);
 	return DB_OK;
 }
@@ -246,7 +293,10 @@ feed_since(struct app *app, struct http_request *rq, struct http_response *rs)
 		q.epoch = epoch;
 	}
 	q.if_none_match = http_header(rq, "If-None-Match");
-	if (feed_answer(app, s.row.store_id, &s.version, &q, &reply) != DB_OK) {
+	/* The answer is written as text straight into the response body. */
+	buf_reset(&rs->body);
+	if (feed_answer(app, s.row.store_id, &s.version, &q, &rs->body, &reply) != DB_OK) {
+		buf_reset(&rs->body);
 		view_unavailable(app, rq, rs);
 		return;
 	}
@@ -257,7 +307,10 @@ feed_since(struct app *app, struct http_request *rq, struct http_response *rs)
 		buf_reset(&rs->body);
 		return;
 	}
-	view_json(rs, reply.status, reply.body);
+	/* As view_json answers: application/json, one line. */
+	rs->status = reply.status;
+	rs->content_type = "application/json";
+	buf_putc(&rs->body, '\n');
 }
 
 /* ---- stats ---- */

@@ -81,11 +81,13 @@ struct feed_query {
 	const char	*if_none_match;	/* NULL: none */
 };
 
-/* The answer: status 200 with body, or 304 without one. etag is quoted. */
+/*
+ * The answer: status 200 (its JSON text went to the caller's buffer, see
+ * feed_answer), or 304 without a body. etag is quoted.
+ */
 struct feed_reply {
-	int			 status;
-	struct json_object	*body;		/* owned by the caller; NULL for 304 */
-	char			 etag[128];
+	int	status;
+	char	etag[128];
 };
 
 /*
@@ -99,17 +101,25 @@ enum db_status	feed_head(struct app *app, int64_t store_id, const struct db_vers
  * says: 304 when If-None-Match names the current head and the client is at
  * it; {"reset": true, ...} for a foreign epoch or a cursor the server does
  * not know; else up to FEED_MAX_EVENTS events after the cursor, built from
- * the events' payload snapshots only. On DB_OK, out->body (if any) is the
- * caller's to free.
+ * the events' payload snapshots only. A 200's JSON text (no trailing
+ * newline) is appended to body, written as text: no json-c tree is built
+ * (the hot poll after a change, bench scenario 2). A 304 appends nothing.
+ * On failure body may hold a partial answer: the caller resets it.
  */
 enum db_status	feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
-		    const struct feed_query *q, struct feed_reply *out /* OUT */);
+		    const struct feed_query *q, struct buf *body /* OUT: appended */,
+		    struct feed_reply *out /* OUT */);
 /*
- * One event row as feed JSON: {"id","type","at","order":{...}} plus "from"
- * and "to" when the payload has them. NULL when the payload is not a JSON
- * object with an "order" (never written by this program). Caller puts it.
+ * Appends one event row as feed JSON text to b:
+ * {"id":N,"type":"T","at":"RFC 3339","order":{...}} plus "from" and "to"
+ * when the payload has them. The stored payload (a JSON object SQLite wrote
+ * with json_object(), see db_event_add) is spliced in as it is, not parsed:
+ * its members follow "at". A payload that is not a non-empty object (never
+ * written by this program) gives "order":null.
  */
-struct json_object *feed_event_json(const struct db_admin_event *ev);
+void	feed_event_text(struct buf *b, const struct db_admin_event *ev);
+/* Appends s to b as a JSON string (RFC 8259 §7), quotes included. */
+void	feed_json_string(struct buf *b, const char *s);
 
 /*
  * The stats model of GET /admin/api/stats for the session's scope, at now:

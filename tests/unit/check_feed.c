@@ -105,16 +105,51 @@ version(struct db_version *v)
 	ck_assert_int_eq(db_admin_version(app.db, v), DB_OK);
 }
 
+/* A feed answer with its text parsed back: body NULL for a 304, else the caller puts it. */
+struct answer {
+	int			 status;
+	struct json_object	*body;
+	char			 etag[128];
+};
+
+/* Parses text as one JSON object, asserting it is exactly that. Caller puts it. */
+static struct json_object *
+parse_object(const char *text)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *o;
+
+	o = json_tokener_parse_ex(tok, text, (int)strlen(text));
+	ck_assert_msg(o != NULL && json_tokener_get_error(tok) == json_tokener_success,
+	    "not JSON: %s", text);
+	ck_assert_msg((size_t)json_tokener_get_parse_end(tok) == strlen(text),
+	    "trailing bytes: %s", text);
+	ck_assert_msg(json_object_is_type(o, json_type_object), "not an object: %s", text);
+	json_tokener_free(tok);
+	return o;
+}
+
 /* Answers a feed request for scope; returns the reply (body owned by the caller). */
-static struct feed_reply
+static struct answer
 ask(int64_t store, int has_cursor, int64_t cursor, const char *epoch, const char *inm)
 {
 	struct db_version v;
 	struct feed_query q = { has_cursor, cursor, epoch, inm };
-	struct feed_reply r;
+	struct feed_reply fr;
+	struct answer r;
+	struct buf text;
 
+	buf_init(&text);
 	version(&v);
-	ck_assert_int_eq(feed_answer(&app, store, &v, &q, &r), DB_OK);
+	ck_assert_int_eq(feed_answer(&app, store, &v, &q, &text, &fr), DB_OK);
+	memset(&r, 0, sizeof r);
+	r.status = fr.status;
+	memcpy(r.etag, fr.etag, sizeof r.etag);
+	if (fr.status == 304)
+		ck_assert_uint_eq(text.len, 0);
+	else
+		r.body = parse_object(buf_str(&text));
+	buf_free(&text);
 	return r;
 }
 
@@ -249,6 +284,7 @@ START_TEST(test_set_status)
 	size_t n;
 	int64_t id, now = time(NULL);
 	struct json_object *j;
+	struct buf text;
 
 	id = add_order(1, 1, "pending", 8999, now);
 	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
@@ -257,7 +293,10 @@ START_TEST(test_set_status)
 	ck_assert_int_eq(db_admin_order_events(app.db, id, &ev, &n), DB_OK);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(ev[1].type, "order_updated");
-	j = feed_event_json(&ev[1]);
+	buf_init(&text);
+	feed_event_text(&text, &ev[1]);
+	j = parse_object(buf_str(&text));
+	buf_free(&text);
 	ck_assert_str_eq(json_object_get_string(get(j, "from")), "pending");
 	ck_assert_str_eq(json_object_get_string(get(j, "to")), "processing");
 	ck_assert_str_eq(json_object_get_string(get(get(j, "order"), "status")), "processing");
@@ -322,7 +361,7 @@ END_TEST
 
 START_TEST(test_feed_head_without_cursor)
 {
-	struct feed_reply r;
+	struct answer r;
 	char etag[128];
 
 	r = ask(0, 0, 0, NULL, NULL);
@@ -347,7 +386,7 @@ END_TEST
 
 START_TEST(test_feed_one_event_snapshot)
 {
-	struct feed_reply r;
+	struct answer r;
 	struct json_object *e, *o;
 
 	add_order(1, 7, "pending", 8999, 1795280584);
@@ -376,7 +415,7 @@ END_TEST
 
 START_TEST(test_feed_limit_and_more)
 {
-	struct feed_reply r;
+	struct answer r;
 	struct json_object *events;
 	int64_t i, cursor;
 
@@ -412,7 +451,7 @@ END_TEST
 
 START_TEST(test_feed_304_and_reset)
 {
-	struct feed_reply r, again;
+	struct answer r, again;
 	char etag[128];
 
 	add_order(1, 1, "pending", 100, time(NULL));
@@ -479,7 +518,7 @@ END_TEST
 
 START_TEST(test_feed_store_scope)
 {
-	struct feed_reply r;
+	struct answer r;
 	struct json_object *events;
 	size_t i;
 
@@ -566,7 +605,9 @@ START_TEST(test_feed_304_costs_no_query)
 {
 	struct db_version v;
 	struct feed_query q;
-	struct feed_reply r;
+	struct feed_reply fr;
+	struct answer r;
+	struct buf text;
 	char etag[128];
 
 	add_order(1, 1, "pending", 100, time(NULL));
@@ -584,8 +625,11 @@ START_TEST(test_feed_304_costs_no_query)
 	q.cursor = 1;
 	q.if_none_match = etag;
 	nstmt = 0;
-	ck_assert_int_eq(feed_answer(&app, 0, &v, &q, &r), DB_OK);
-	ck_assert_int_eq(r.status, 304);
+	buf_init(&text);
+	ck_assert_int_eq(feed_answer(&app, 0, &v, &q, &text, &fr), DB_OK);
+	ck_assert_int_eq(fr.status, 304);
+	ck_assert_uint_eq(text.len, 0);
+	buf_free(&text);
 	ck_assert_msg(nstmt == 0, "a cached 304 ran %d statements (last: %s)", nstmt, last_sql);
 
 	/* Our own write (data_version does not see it) invalidates the cache. */
@@ -601,7 +645,7 @@ END_TEST
 
 START_TEST(test_feed_sees_other_connections)
 {
-	struct feed_reply r;
+	struct answer r;
 	char etag[128];
 	sqlite3 *other;
 
@@ -709,6 +753,77 @@ START_TEST(test_stats)
 }
 END_TEST
 
+/* The text writer: stored payloads spliced or refused, strings escaped, always valid JSON. */
+START_TEST(test_event_text)
+{
+	static const struct {
+		const char	*type;
+		const char	*payload;	/* NULL: none */
+		const char	*want;		/* exact text after "at" */
+	} cases[] = {
+		{ "order_created", "{\"order\":{\"number\":\"CMD-1\",\"total_cents\":5}}",
+		  "\"order\":{\"number\":\"CMD-1\",\"total_cents\":5}}" },
+		{ "order_updated", "{\"order\":{\"status\":\"processing\"},\"from\":\"pending\","
+		  "\"to\":\"processing\"}",
+		  "\"order\":{\"status\":\"processing\"},\"from\":\"pending\",\"to\":\"processing\"}" },
+		{ "order_created", "{\"order\":{\"customer_name\":\"A \\\"q\\\" \\\\ \\u0001 é/\"}}",
+		  "\"order\":{\"customer_name\":\"A \\\"q\\\" \\\\ \\u0001 é/\"}}" },
+		{ "order_created", NULL, "\"order\":null}" },
+		{ "order_created", "", "\"order\":null}" },
+		{ "order_created", "{}", "\"order\":null}" },
+		{ "order_created", "{ }", "\"order\":null}" },
+		{ "order_created", "[1,2]", "\"order\":null}" },
+		{ "odd\"type\\\n\x01", "{\"order\":{}}", "\"order\":{}}" },
+	};
+	struct db_admin_event ev;
+	struct json_object *o, *v;
+	struct buf b;
+	const char *text;
+	size_t i;
+
+	for (i = 0; i < NELEM(cases); i++) {
+		memset(&ev, 0, sizeof ev);
+		ev.id = 42 + (int64_t)i;
+		snprintf(ev.type, sizeof ev.type, "%s", cases[i].type);
+		ev.created_at = 1795280584;
+		ev.payload = (char *)cases[i].payload;
+		buf_init(&b);
+		feed_event_text(&b, &ev);
+		text = buf_str(&b);
+		ck_assert_msg(strstr(text, "\"at\":\"2026-11-21T17:03:04Z\",") != NULL, "%s", text);
+		ck_assert_str_eq(strstr(text, "\"at\":\"2026-11-21T17:03:04Z\",") +
+		    strlen("\"at\":\"2026-11-21T17:03:04Z\","), cases[i].want);
+		o = parse_object(text);
+		ck_assert_int_eq(get_int(o, "id"), 42 + (int64_t)i);
+		ck_assert_str_eq(json_object_get_string(get(o, "type")), cases[i].type);
+		ck_assert_str_eq(json_object_get_string(get(o, "at")), "2026-11-21T17:03:04Z");
+		ck_assert_msg(json_object_object_get_ex(o, "order", &v), "no order: %s", text);
+		json_object_put(o);
+		buf_free(&b);
+	}
+	/* Every control character and the two that must be escaped, in a string. */
+	{
+		char all[40];
+		int c;
+
+		for (c = 1; c < 0x20; c++)
+			all[c - 1] = (char)c;
+		all[31] = '"';
+		all[32] = '\\';
+		all[33] = '/';
+		all[34] = '\0';
+		buf_init(&b);
+		buf_puts(&b, "{\"s\":");
+		feed_json_string(&b, all);
+		buf_putc(&b, '}');
+		o = parse_object(buf_str(&b));
+		ck_assert_str_eq(json_object_get_string(get(o, "s")), all);
+		json_object_put(o);
+		buf_free(&b);
+	}
+}
+END_TEST
+
 static Suite *
 feed_suite(void)
 {
@@ -720,6 +835,7 @@ feed_suite(void)
 	tcase_add_test(tc, test_epoch_parsing);
 	tcase_add_test(tc, test_rfc3339);
 	tcase_add_test(tc, test_transition_table);
+	tcase_add_test(tc, test_event_text);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("database");
