@@ -20,23 +20,12 @@ static char base[64];
 static char path[192];
 static struct app app;
 
-static int
-remove_one(const char *file, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(file);
-	return 0;
-}
-
 static void
 setup(void)
 {
 	struct buf err;
 
-	snprintf(base, sizeof base, "/tmp/ordersync-check-feed-XXXXXX");
-	ck_assert_ptr_nonnull(mkdtemp(base));
+	unit_tmpdir(base, sizeof base, "feed");
 	snprintf(path, sizeof path, "%s/test.db", base);
 	memset(&app, 0, sizeof app);
 	log_init(&app.log, LOG_ERROR);
@@ -54,7 +43,7 @@ teardown(void)
 {
 	db_close(app.db);
 	app.db = NULL;
-	nftw(base, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+	unit_rmtree(base);
 }
 
 static void
