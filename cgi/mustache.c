@@ -1085,31 +1085,58 @@ emit_text(struct render *r, const struct scope *s, const struct node *n)
 	return emit(r, s, n, p, (size_t)(end - p));
 }
 
-/* HTML escaping; NUL becomes U+FFFD, as an HTML parser would make it. */
+/*
+ * HTML escaping; NUL becomes U+FFFD, as an HTML parser would make it.
+ * esc_extra[c] is how many bytes c's replacement adds (0: c stays as is).
+ * Two passes: the escaped length first (so the output limit is checked once,
+ * and the buffer grown once), then the text written straight into it, runs
+ * between replacements copied whole.
+ */
+static const unsigned char esc_extra[256] = {
+	['\0'] = sizeof "\xEF\xBF\xBD" - 2, ['&'] = sizeof "&amp;" - 2,
+	['<'] = sizeof "&lt;" - 2, ['>'] = sizeof "&gt;" - 2,
+	['"'] = sizeof "&quot;" - 2, ['\''] = sizeof "&#39;" - 2,
+};
+
 static int
 emit_escaped(struct render *r, const struct scope *s, const struct node *n,
     const char *p, size_t len)
 {
-	size_t i, run = 0;
+	const unsigned char *u = (const unsigned char *)p;
+	size_t i, run, out = len;
 	const char *rep;
-	int rc;
+	char *d;
 
+	for (i = 0; i < len; i++)
+		out += esc_extra[u[i]];
+	if (out == len)
+		return emit(r, s, n, p, len);
+	if (out > r->cache->max_output - (r->out->len - r->base))
+		return fail(r, s, n, MUS_ERR_OUTPUT,
+		    "output larger than %zu bytes", r->cache->max_output);
+	buf_reserve(r->out, out);
+	d = r->out->data + r->out->len;
 	for (i = 0; i < len; i++) {
+		for (run = i; i < len && esc_extra[u[i]] == 0; i++)
+			;
+		memcpy(d, p + run, i - run);
+		d += i - run;
+		if (i == len)
+			break;
 		switch (p[i]) {
 		case '&':  rep = "&amp;"; break;
 		case '<':  rep = "&lt;"; break;
 		case '>':  rep = "&gt;"; break;
 		case '"':  rep = "&quot;"; break;
 		case '\'': rep = "&#39;"; break;
-		case '\0': rep = "\xEF\xBF\xBD"; break;
-		default:   continue;
+		default:   rep = "\xEF\xBF\xBD"; break;
 		}
-		if ((rc = emit(r, s, n, p + run, i - run)) != MUS_OK ||
-		    (rc = emit(r, s, n, rep, strlen(rep))) != MUS_OK)
-			return rc;
-		run = i + 1;
+		memcpy(d, rep, (size_t)esc_extra[u[i]] + 1);
+		d += esc_extra[u[i]] + 1;
 	}
-	return emit(r, s, n, p + run, len - run);
+	r->out->len += out;
+	r->out->data[r->out->len] = '\0';
+	return MUS_OK;
 }
 
 /* Shortest "%.Ng" that reads back as d: 1.5, 2, 0.1, 1e+21. */

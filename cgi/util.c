@@ -100,6 +100,12 @@ grow(struct buf *b, size_t n)
 }
 
 void
+buf_reserve(struct buf *b, size_t n)
+{
+	grow(b, n);
+}
+
+void
 buf_append(struct buf *b, const void *p, size_t n)
 {
 	grow(b, n);

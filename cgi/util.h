@@ -31,6 +31,8 @@ struct buf {
 
 void	 buf_init(struct buf *b);
 void	 buf_append(struct buf *b, const void *p, size_t n);
+/* Room for n more bytes (and the NUL) after b->len, without changing b->len. */
+void	 buf_reserve(struct buf *b, size_t n);
 void	 buf_puts(struct buf *b, const char *s);
 void	 buf_putc(struct buf *b, int c);
 void	 buf_printf(struct buf *b, const char *fmt, ...) PRINTF_LIKE(2, 3);
