@@ -148,46 +148,19 @@ start_app() {
 # (deploy/lighttpd/ordersync.conf included, same max-procs) with bin-path =
 # hello, and a share directory whose static/ holds one ~100-byte JSON file.
 start_ceilings() {
-	local dir=$WORK/srv-hello share=$WORK/share port pid i=0
-	mkdir -p "$dir" "$share/static" "$share/templates"
+	local share=$WORK/share port
+	mkdir -p "$share/static" "$share/templates"
 	printf '{"hello":"ordersync bench","ceiling":"A","bytes":100,"padding":"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"}\n' \
 	    > "$share/static/hello.json"
 	port=$(free_port)
-	cat > "$dir/lighttpd.conf" <<EOC
-server.bind		= "127.0.0.1"
-server.port		= $port
-server.document-root	= "$share/static"
-server.errorlog		= "$dir/error.log"
-server.pid-file		= "$dir/lighttpd.pid"
-server.max-request-size	= 128
-mimetype.assign		= ( ".json" => "application/json" )
-var.ordersync_base	= ""
-var.ordersync_bin	= "$OUT/hello.fcgi"
-var.ordersync_share	= "$share"
-var.ordersync_db	= "$WORK/unused.db"
-var.ordersync_socket	= "$dir/app.sock"
-var.ordersync_procs	= $PROCS
-var.ordersync_poll_ms	= "5000"
-var.ordersync_lang	= "en"
-var.ordersync_shop_name	= "bench"
-include "$TOP/deploy/lighttpd/ordersync.conf"
-EOC
-	[ "$(id -u)" = 0 ] && echo 'server.username = "" ' >> "$dir/lighttpd.conf"
-	lighttpd -tt -f "$dir/lighttpd.conf" >/dev/null
-	setsid lighttpd -D -f "$dir/lighttpd.conf" 2>>"$dir/error.log" &
-	pid=$!
-	PGIDS+=("$pid")
-	until curl -fsS -o /dev/null "http://127.0.0.1:$port/hello" 2>/dev/null; do
-		i=$((i + 1))
-		if [ $i -gt 100 ]; then
-			echo "bench: the ceilings' lighttpd did not come up" >&2
-			tail -n 20 "$dir/error.log" >&2
-			exit 1
-		fi
-		sleep 0.1
-	done
+	PGID_hello=$(sh deploy/lighttpd/serve.sh --port "$port" --dir "$WORK/srv-hello" \
+	    --bin "$OUT/hello.fcgi" --share "$share" --db "$WORK/unused.db" --no-db \
+	    --ready /hello --procs "$PROCS") || {
+		echo "bench: the ceilings' lighttpd did not come up" >&2
+		exit 1
+	}
+	PGIDS+=("$PGID_hello")
 	PORT_hello=$port
-	PGID_hello=$pid
 }
 
 # ---- load ----

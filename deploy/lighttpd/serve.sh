@@ -3,6 +3,11 @@
 #
 # usage: serve.sh [--foreground] [--port N] [--db PATH] [--dir DIR] [--bin FCGI]
 #                 [--ctl CTL] [--base /prefix] [--procs N] [--poll-ms N]
+#                 [--share DIR] [--no-db] [--ready PATH]
+#
+# --share: where templates/ and static/ are (default: this checkout);
+# --no-db: leave the database alone (a responder that is not the app);
+# --ready: the path that answers once the server is up (default /healthz).
 #
 # Creates the database when it is missing (schema, demo catalog, one admin
 # user: $ORDERSYNC_ADMIN_EMAIL with $ORDERSYNC_ADMIN_PASSWORD, or a random
@@ -17,6 +22,7 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 port=8080 db=${ORDERSYNC_DB:-var/ordersync.db} dir= fg=0 base=${ORDERSYNC_BASE_URL:-}
 bin=$top/cgi/ordersync.fcgi ctl=$top/cgi/ordersyncctl procs=2
 poll_ms=${ORDERSYNC_POLL_MS:-5000}
+share=$top nodb=0 ready=/healthz
 while [ $# -gt 0 ]; do
 	case $1 in
 	--foreground) fg=1 ;;
@@ -28,6 +34,9 @@ while [ $# -gt 0 ]; do
 	--base) base=$2; shift ;;
 	--procs) procs=$2; shift ;;
 	--poll-ms) poll_ms=$2; shift ;;
+	--share) share=$2; shift ;;
+	--no-db) nodb=1 ;;
+	--ready) ready=$2; shift ;;
 	*) echo "serve.sh: unknown option $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -43,7 +52,9 @@ mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
 email=${ORDERSYNC_ADMIN_EMAIL:-admin@example.com}
-if [ ! -s "$db" ]; then
+if [ $nodb = 1 ]; then
+	:
+elif [ ! -s "$db" ]; then
 	"$ctl" --db "$db" init >/dev/null
 	"$ctl" --db "$db" demo >/dev/null
 	password=${ORDERSYNC_ADMIN_PASSWORD:-}
@@ -59,7 +70,7 @@ fi
 cat > "$dir/lighttpd.conf" <<EOC
 server.bind		= "127.0.0.1"
 server.port		= $port
-server.document-root	= "$top/static"
+server.document-root	= "$share/static"
 server.errorlog		= "$dir/error.log"
 server.pid-file		= "$dir/lighttpd.pid"
 server.max-request-size	= 128
@@ -70,7 +81,7 @@ mimetype.assign		= ( ".css" => "text/css; charset=utf-8",
 			    ".woff2" => "font/woff2" )
 var.ordersync_base	= "$base"
 var.ordersync_bin	= "$bin"
-var.ordersync_share	= "$top"
+var.ordersync_share	= "$share"
 var.ordersync_db	= "$db"
 var.ordersync_socket	= "$dir/app.sock"
 var.ordersync_procs	= $procs
@@ -97,7 +108,7 @@ stop() {
 }
 
 i=0
-until curl -fsS -o /dev/null "http://127.0.0.1:$port$base/healthz" 2>/dev/null; do
+until curl -fsS -o /dev/null "http://127.0.0.1:$port$base$ready" 2>/dev/null; do
 	i=$((i + 1))
 	if [ $i -gt 100 ] || ! kill -0 "$pid" 2>/dev/null; then
 		echo "serve.sh: lighttpd did not come up on port $port; its log:" >&2
