@@ -96,7 +96,7 @@ build/san/ordersync.fcgi: $(APP_MAIN) $(SAN_CORE_OBJ) $(HDRS) | build/san
 build/san/ordersyncctl: $(CTL_SRC) $(SAN_CORE_OBJ) $(HDRS) | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -o $@ $(CTL_SRC) $(SAN_CORE_OBJ) $(PKG_LIBS) $(LDFLAGS)
 
-build/san/check_%: tests/unit/check_%.c tests/unit/unit.h $(SAN_CORE_OBJ) $(HDRS) | build/san
+build/san/check_%: tests/unit/check_%.c $(wildcard tests/unit/*.h) $(SAN_CORE_OBJ) $(HDRS) | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(CHECK_CFLAGS) -Icgi -o $@ $< $(SAN_CORE_OBJ) $(PKG_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) build/schema_sql.c $(HDRS) | build/fuzz

@@ -14,6 +14,7 @@
 #include "db_impl.h"	/* the tests reach the connection to trace and to age rows */
 #include "db_setup.h"
 #include "unit.h"
+#include "unit_sql.h"
 
 /* ---- pure helpers ---- */
 
@@ -265,19 +266,7 @@ find(const char *token, struct auth_session *s, struct http_response *rs)
 	return st;
 }
 
-static int nstmt;
-static char last_sql[256];
-
-static int
-trace_cb(unsigned type, void *ctx, void *p, void *x)
-{
-	(void)type;
-	(void)ctx;
-	(void)x;
-	nstmt++;
-	snprintf(last_sql, sizeof last_sql, "%s", sqlite3_sql((sqlite3_stmt *)p));
-	return 0;
-}
+static struct unit_trace trace;
 
 START_TEST(test_session_cycle)
 {
@@ -424,21 +413,20 @@ START_TEST(test_cache_costs_one_pragma)
 	http_response_init(&rs);
 	sign_in(1, NULL, token);
 	ck_assert_int_eq(find(token, &s, &rs), AUTH_OK);	/* fills the cache */
-	sqlite3_trace_v2(app.db->conn, SQLITE_TRACE_STMT, trace_cb, NULL);
-	nstmt = 0;
+	unit_trace_start(app.db->conn, &trace);
 	ck_assert_int_eq(find(token, &s, &rs), AUTH_OK);
-	ck_assert_msg(nstmt == 1, "%d statements, last %s", nstmt, last_sql);
-	ck_assert_str_eq(last_sql, "PRAGMA data_version");
+	ck_assert_msg(trace.n == 1, "%d statements, last %s", trace.n, trace.last);
+	ck_assert_str_eq(trace.last, "PRAGMA data_version");
 	ck_assert_uint_ge(app.auth.hits, 1);
 
 	/* A logout in another process is seen at once: data_version moved. */
 	ck_assert_int_eq(sqlite3_open(path, &other), SQLITE_OK);
 	ck_assert_int_eq(sqlite3_exec(other, "DELETE FROM sessions", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(other);
-	nstmt = 0;
+	trace.n = 0;
 	ck_assert_int_eq(find(token, &s, &rs), AUTH_NONE);
-	ck_assert_int_eq(nstmt, 2);	/* the pragma, then the row */
-	sqlite3_trace_v2(app.db->conn, 0, NULL, NULL);
+	ck_assert_int_eq(trace.n, 2);	/* the pragma, then the row */
+	unit_trace_stop(app.db->conn);
 	http_response_free(&rs);
 }
 END_TEST
@@ -456,14 +444,13 @@ START_TEST(test_polls_are_batched)
 	auth_note_poll(&app, &s);	/* the first poll is written at once */
 	ck_assert_int_eq(one_int("SELECT polls FROM sessions"), 1);
 	ck_assert_int_ge(one_int("SELECT last_poll_at FROM sessions"), (int64_t)time(NULL) - 1);
-	sqlite3_trace_v2(app.db->conn, SQLITE_TRACE_STMT, trace_cb, NULL);
-	nstmt = 0;
+	unit_trace_start(app.db->conn, &trace);
 	for (i = 0; i < 20; i++) {
 		ck_assert_int_eq(find(token, &s, &rs), AUTH_OK);
 		auth_note_poll(&app, &s);
 	}
-	ck_assert_msg(nstmt == 20, "20 polls within 30 s ran %d statements", nstmt);
-	sqlite3_trace_v2(app.db->conn, 0, NULL, NULL);
+	ck_assert_msg(trace.n == 20, "20 polls within 30 s ran %d statements", trace.n);
+	unit_trace_stop(app.db->conn);
 	ck_assert_int_eq(one_int("SELECT polls FROM sessions"), 1);
 	/* 30 s later the next poll writes the 20 waiting and itself. */
 	for (i = 0; i < AUTH_CACHE_SLOTS; i++)

@@ -15,6 +15,7 @@
 #include "db_setup.h"
 #include "feed.h"
 #include "unit.h"
+#include "unit_sql.h"
 
 static char base[64];
 static char path[192];
@@ -575,20 +576,7 @@ START_TEST(test_feed_store_scope)
 }
 END_TEST
 
-/* Counts the statements SQLite runs while a trace is on. */
-static int nstmt;
-static char last_sql[256];
-
-static int
-trace_cb(unsigned type, void *ctx, void *p, void *x)
-{
-	(void)type;
-	(void)ctx;
-	(void)x;
-	nstmt++;
-	snprintf(last_sql, sizeof last_sql, "%s", sqlite3_sql((sqlite3_stmt *)p));
-	return 0;
-}
+static struct unit_trace trace;
 
 START_TEST(test_feed_304_costs_no_query)
 {
@@ -604,25 +592,24 @@ START_TEST(test_feed_304_costs_no_query)
 	snprintf(etag, sizeof etag, "%s", r.etag);
 	json_object_put(r.body);
 
-	sqlite3_trace_v2(app.db->conn, SQLITE_TRACE_STMT, trace_cb, NULL);
-	nstmt = 0;
+	unit_trace_start(app.db->conn, &trace);
 	version(&v);
-	ck_assert_int_eq(nstmt, 1);
-	ck_assert_str_eq(last_sql, "PRAGMA data_version");
+	ck_assert_int_eq(trace.n, 1);
+	ck_assert_str_eq(trace.last, "PRAGMA data_version");
 	memset(&q, 0, sizeof q);
 	q.has_cursor = 1;
 	q.cursor = 1;
 	q.if_none_match = etag;
-	nstmt = 0;
+	trace.n = 0;
 	buf_init(&text);
 	ck_assert_int_eq(feed_answer(&app, 0, &v, &q, &text, &fr), DB_OK);
 	ck_assert_int_eq(fr.status, 304);
 	ck_assert_uint_eq(text.len, 0);
 	buf_free(&text);
-	ck_assert_msg(nstmt == 0, "a cached 304 ran %d statements (last: %s)", nstmt, last_sql);
+	ck_assert_msg(trace.n == 0, "a cached 304 ran %d statements (last: %s)", trace.n, trace.last);
 
 	/* Our own write (data_version does not see it) invalidates the cache. */
-	sqlite3_trace_v2(app.db->conn, 0, NULL, NULL);
+	unit_trace_stop(app.db->conn);
 	add_order(1, 2, "pending", 100, time(NULL));
 	r = ask(0, 1, 1, NULL, etag);
 	ck_assert_int_eq(r.status, 200);
