@@ -2,20 +2,25 @@
 #ifndef ORDERSYNC_APP_H
 #define ORDERSYNC_APP_H
 
-#include "admin.h"
-#include "auth.h"
 #include "config.h"
-#include "db.h"
-#include "feed.h"
 #include "i18n.h"
 #include "log.h"
 
+/*
+ * A leaf: only foundations are included. The per-process caches of the
+ * modules above are held behind pointers to their opaque types, so a module
+ * that needs struct app does not see every other module's internals.
+ */
+struct admin_cache;
+struct auth_cache;
+struct db;
+struct feed_cache;
 struct mus_cache;
 
 /*
  * Everything a request may use that outlives it. Built once by main (or a
- * test) and never changed by a handler, except the caches below that exist
- * to be reused across requests.
+ * test) with app_caches_new() and never changed by a handler, except the
+ * caches below that exist to be reused across requests.
  */
 struct app {
 	struct config		 cfg;
@@ -23,9 +28,14 @@ struct app {
 	struct db		*db;
 	struct mus_cache	*tmpl;		/* parsed templates, by name */
 	struct i18n		 i18n;
-	struct auth_cache	 auth;		/* admin sessions seen lately (auth.h) */
-	struct feed_cache	 feed;		/* change-feed heads, poll-rate samples (feed.h) */
-	struct admin_cache	 admin;		/* rendered order-list rows (admin.h) */
+	struct auth_cache	*auth;		/* admin sessions seen lately (auth.h) */
+	struct feed_cache	*feed;		/* change-feed heads, poll-rate samples (feed.h) */
+	struct admin_cache	*admin;		/* rendered order-list rows (admin_view.h) */
 };
+
+/* Gives app new empty caches (aborts on OOM). */
+void	app_caches_new(struct app *app);
+/* Frees app's caches and sets the pointers to NULL; safe to call twice. */
+void	app_caches_free(struct app *app);
 
 #endif

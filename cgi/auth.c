@@ -184,7 +184,7 @@ enum auth_status
 auth_session_find(struct app *app, struct http_request *rq, struct http_response *rs,
     struct auth_session *out)
 {
-	struct auth_cache *c = &app->auth;
+	struct auth_cache *c = app->auth;
 	struct auth_cache_slot *s;
 	struct db_version v, before;
 	const char *token;
@@ -305,7 +305,7 @@ auth_session_start(struct app *app, struct http_request *rq, struct http_respons
 	/* The session the client had (if any) ends here: no fixation. */
 	if (auth_token_wellformed(old)) {
 		auth_token_hash(old, hash);
-		cache_forget(&app->auth, hash);
+		cache_forget(app->auth, hash);
 		if ((rc = db_admin_session_delete(app->db, hash)) != DB_OK)
 			return rc;
 	}
@@ -334,7 +334,7 @@ auth_session_end(struct app *app, struct http_request *rq, struct http_response 
 	else
 		hash[0] = '\0';
 	if (hash[0] != '\0') {
-		cache_forget(&app->auth, hash);
+		cache_forget(app->auth, hash);
 		rc = db_admin_session_delete(app->db, hash);
 	}
 	set_cookie(app, rq, rs, "", 0);
@@ -344,7 +344,7 @@ auth_session_end(struct app *app, struct http_request *rq, struct http_response 
 void
 auth_note_poll(struct app *app, const struct auth_session *sess)
 {
-	struct auth_cache_slot *s = cache_find(&app->auth, sess->token_hash);
+	struct auth_cache_slot *s = cache_find(app->auth, sess->token_hash);
 	struct db_version before;
 	int64_t now = (int64_t)time(NULL);
 
@@ -385,8 +385,8 @@ auth_record_attempt(struct app *app, const char *email, const char *addr, int ok
 
 	if ((rc = db_admin_login_record(app->db, email, addr, now, ok)) != DB_OK)
 		return rc;
-	if (ok || now - app->auth.last_prune >= 3600) {
-		app->auth.last_prune = now;
+	if (ok || now - app->auth->last_prune >= 3600) {
+		app->auth->last_prune = now;
 		(void)db_admin_prune(app->db, now, now - 86400);	/* housekeeping: failure is harmless */
 	}
 	return DB_OK;

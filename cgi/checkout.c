@@ -8,7 +8,7 @@
 #include "app.h"
 #include "checkout.h"
 #include "db_shop.h"
-#include "orders.h"
+#include "db_orders.h"
 #include "shop.h"
 #include "valid.h"
 #include "view.h"
@@ -24,7 +24,7 @@ static const struct valid_field checkout_fields[CHECKOUT__MAX] = {
 
 static const struct valid_field item_fields[] = {
 	{ "sku", VALID_TEXT, 1, 1, 64, "checkout.errors.sku" },
-	{ "qty", VALID_INT, 1, 1, SHOP_QTY_MAX, "checkout.errors.qty" },
+	{ "qty", VALID_INT, 1, 1, ORDER_QTY_MAX, "checkout.errors.qty" },
 };
 enum { ITEM_SKU, ITEM_QTY, ITEM__MAX };
 
@@ -64,7 +64,7 @@ api_items(struct json_object *arr, struct checkout_api *out, struct json_object 
 	int bad = 0, dup;
 
 	if (arr == NULL || !json_object_is_type(arr, json_type_array) ||
-	    (len = json_object_array_length(arr)) == 0 || len > SHOP_LINES_MAX) {
+	    (len = json_object_array_length(arr)) == 0 || len > ORDER_LINES_MAX) {
 		field_error(fields, "items", "checkout.errors.items", &bad);
 		return bad;
 	}
@@ -89,7 +89,7 @@ api_items(struct json_object *arr, struct checkout_api *out, struct json_object 
 			for (dup = 0, j = 0; j < out->nitems; j++)
 				if (strcmp(out->items[j].sku, r.text[ITEM_SKU]) == 0) {
 					out->items[j].qty += (int)r.num[ITEM_QTY];
-					if (out->items[j].qty > SHOP_QTY_MAX) {
+					if (out->items[j].qty > ORDER_QTY_MAX) {
 						snprintf(name, sizeof name, "items[%zu].qty", i);
 						field_error(fields, name, "checkout.errors.qty", &bad);
 					}
@@ -194,20 +194,20 @@ order_not_found(struct app *app, struct http_request *rq, struct http_response *
  */
 static enum db_status
 order_for_request(struct app *app, struct http_request *rq, int with_items,
-    struct shop_order *o)
+    struct order *o)
 {
 	const char *number = kv_get(&rq->params, "number");
 	const char *t = kv_get(&rq->query, "t");
 	enum db_status rc;
 
 	memset(o, 0, sizeof *o);
-	if (number == NULL || !orders_number_valid(number) || t == NULL ||
-	    !valid_hex_token(t, 2 * ORDERS_TOKEN_BYTES, 2 * ORDERS_TOKEN_BYTES))
+	if (!order_number_valid(number) || t == NULL ||
+	    !valid_hex_token(t, 2 * ORDER_TOKEN_BYTES, 2 * ORDER_TOKEN_BYTES))
 		return DB_NOTFOUND;
-	if ((rc = db_shop_order_get(app->db, number, with_items, o)) != DB_OK)
+	if ((rc = db_order_get(app->db, SHOP_STORE_ID, number, with_items, o)) != DB_OK)
 		return rc;
 	if (!util_secret_eq(o->access_token, t)) {
-		db_shop_order_free(o);
+		order_clear(o);
 		return DB_NOTFOUND;
 	}
 	return DB_OK;
@@ -217,7 +217,7 @@ static void
 redirect_to_order(struct app *app, struct http_response *rs, const char *number,
     const char *token)
 {
-	char *url = orders_url(app->cfg.base_url, number, token);
+	char *url = order_url(app->cfg.base_url, number, token);
 
 	http_redirect(rs, 303, url);
 	free(url);
@@ -307,7 +307,7 @@ checkout_post(struct app *app, struct http_request *rq, struct http_response *rs
 	memset(&v, 0, sizeof v);
 	memset(&res, 0, sizeof res);
 	if (!shop_origin_ok(rq) || token == NULL ||
-	    !valid_hex_token(token, 2 * ORDERS_CART_BYTES, 2 * ORDERS_CART_BYTES)) {
+	    !valid_hex_token(token, 2 * ORDER_CART_BYTES, 2 * ORDER_CART_BYTES)) {
 		checkout_forbidden(app, rq, rs);
 		return;
 	}
@@ -378,8 +378,9 @@ checkout_post(struct app *app, struct http_request *rq, struct http_response *rs
 		break;
 	case SHOP_SHORT:
 	case SHOP_UNKNOWN:
-		msg = shop_text(app, rq, res.available > 0 ? "checkout.errors.stock" :
-		    "checkout.errors.sold_out", res.product, (long)res.available);
+		msg = view_textf(app, rq, res.available > 0 ? "checkout.errors.stock" :
+		    "checkout.errors.sold_out", "name", res.product,
+		    "n", UTIL_I64(res.available), (char *)NULL);
 		checkout_again(app, rq, rs, 409, &cart, &v, 0, msg);
 		free(msg);
 		break;
@@ -394,17 +395,39 @@ out:
 
 /* ---- the confirmation page and its status ---- */
 
-static int
-status_final(const char *status)
+/*
+ * What the order page's script needs to follow the status without a copy of
+ * the workflow: {"pending": {"label", "help", "final"}, …} as JSON text for
+ * a data-* attribute. A new string owned by the returned json object.
+ */
+static struct json_object *
+statuses_json(struct app *app, struct http_request *rq)
 {
-	return strcmp(status, "completed") == 0 || strcmp(status, "cancelled") == 0;
+	struct json_object *all = json_object_new_object(), *one, *ret;
+	char key[48];
+	int s;
+
+	for (s = 0; s < ORDER_NSTATUS; s++) {
+		one = json_object_new_object();
+		snprintf(key, sizeof key, "order.status.%s", order_status_name(s));
+		json_object_object_add(one, "label", json_object_new_string(view_text(app, rq, key)));
+		snprintf(key, sizeof key, "order.help.%s", order_status_name(s));
+		json_object_object_add(one, "help", json_object_new_string(view_text(app, rq, key)));
+		json_object_object_add(one, "final",
+		    json_object_new_boolean(order_status_final(s)));
+		json_object_object_add(all, order_status_name(s), one);
+	}
+	ret = json_object_new_string(json_object_to_json_string_ext(all,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(all);
+	return ret;
 }
 
 /* GET /orders/{number}?t=…: the order, its status kept live by order-status.js. */
 static void
 order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 {
-	struct shop_order o;
+	struct order o;
 	struct shop_cart cart;
 	struct json_object *m, *oj, *items, *it, *c;
 	char key[48], when[64], *url;
@@ -422,12 +445,12 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 	}
 	if (shop_cart_load(app, rq, &cart, &found) != DB_OK ||
 	    (found && db_shop_cart_count(app->db, cart.id, &count) != DB_OK)) {
-		db_shop_order_free(&o);
+		order_clear(&o);
 		view_unavailable(app, rq, rs);
 		return;
 	}
 	m = json_object_new_object();
-	oj = orders_json(&o, app->cfg.base_url);
+	oj = order_json(&o, app->cfg.base_url);
 	if (!rq->wants_json) {
 		/* What the page shows beside the data: words and formatted numbers. */
 		json_object_object_get_ex(oj, "items", &items);
@@ -435,19 +458,21 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 			it = json_object_array_get_idx(items, i);
 			json_object_object_add(it, "price",
 			    shop_price(app, rq, o.items[i].unit_price_cents));
+			json_object_object_get_ex(it, "line_total_cents", &c);
 			json_object_object_add(it, "line_total", shop_price(app, rq,
-			    o.items[i].unit_price_cents * o.items[i].qty));
+			    json_object_get_int64(c)));
 		}
 		json_object_object_add(oj, "total", shop_price(app, rq, o.total_cents));
-		snprintf(key, sizeof key, "order.status.%s", o.status);
+		snprintf(key, sizeof key, "order.status.%s", order_status_name(o.status));
 		json_object_object_add(oj, "status_label",
 		    json_object_new_string(view_text(app, rq, key)));
-		snprintf(key, sizeof key, "order.help.%s", o.status);
+		snprintf(key, sizeof key, "order.help.%s", order_status_name(o.status));
 		json_object_object_add(oj, "status_help",
 		    json_object_new_string(view_text(app, rq, key)));
+		json_object_object_add(oj, "statuses_json", statuses_json(app, rq));
 		i18n_datetime(when, sizeof when, (time_t)o.created_at, view_lang(app, rq));
 		json_object_object_add(oj, "created", json_object_new_string(when));
-		json_object_object_add(oj, "final", json_object_new_boolean(status_final(o.status)));
+		json_object_object_add(oj, "final", json_object_new_boolean(order_status_final(o.status)));
 		url = xasprintf("%s/orders/%s/status?t=%s", app->cfg.base_url, o.number,
 		    o.access_token);
 		json_object_object_add(oj, "status_url", json_object_new_string(url));
@@ -457,7 +482,7 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 		json_object_object_add(m, "cart", c);
 	}
 	json_object_object_add(m, "order", oj);
-	db_shop_order_free(&o);
+	order_clear(&o);
 	http_add_header(rs, "Cache-Control", "private, no-store");
 	view_render(app, rq, rs, 200, "confirmation", m);
 }
@@ -466,12 +491,11 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 static void
 order_status(struct app *app, struct http_request *rq, struct http_response *rs)
 {
-	struct shop_order o;
+	struct order o;
 	struct json_object *m;
-	char etag[64], when[32];
+	char etag[64], when[ORDER_TIME_LEN];
 	enum db_status rc;
 
-	rq->wants_json = 1;
 	if ((rc = order_for_request(app, rq, 0, &o)) == DB_NOTFOUND) {
 		order_not_found(app, rq, rs);
 		return;
@@ -480,21 +504,22 @@ order_status(struct app *app, struct http_request *rq, struct http_response *rs)
 		view_unavailable(app, rq, rs);
 		return;
 	}
-	snprintf(etag, sizeof etag, "\"%s-%lld\"", o.status, (long long)o.updated_at);
+	snprintf(etag, sizeof etag, "\"%s-%lld\"", order_status_name(o.status),
+	    (long long)o.updated_at);
 	http_add_header(rs, "ETag", "%s", etag);
 	http_add_header(rs, "Cache-Control", "no-cache");
 	if (http_etag_matches(http_header(rq, "If-None-Match"), etag)) {
 		rs->status = 304;
 		rs->content_type = "application/json";
-		db_shop_order_free(&o);
+		order_clear(&o);
 		return;
 	}
 	m = json_object_new_object();
 	json_object_object_add(m, "number", json_object_new_string(o.number));
-	json_object_object_add(m, "status", json_object_new_string(o.status));
-	orders_rfc3339(when, sizeof when, (time_t)o.updated_at);
+	json_object_object_add(m, "status", json_object_new_string(order_status_name(o.status)));
+	order_rfc3339(when, o.updated_at);
 	json_object_object_add(m, "updated_at", json_object_new_string(when));
-	db_shop_order_free(&o);
+	order_clear(&o);
 	view_json(rs, 200, m);
 }
 
@@ -517,21 +542,21 @@ static void
 api_order(struct app *app, struct http_request *rq, struct http_response *rs, int status,
     const char *number)
 {
-	struct shop_order o;
+	struct order o;
 	char *url;
 
-	if (db_shop_order_get(app->db, number, 1, &o) != DB_OK) {
+	if (db_order_get(app->db, SHOP_STORE_ID, number, 1, &o) != DB_OK) {
 		view_unavailable(app, rq, rs);
 		return;
 	}
 	if (status == 201) {
-		url = orders_url(app->cfg.base_url, o.number, o.access_token);
+		url = order_url(app->cfg.base_url, o.number, o.access_token);
 		http_add_header(rs, "Location", "%s", url);
 		free(url);
 	}
 	http_add_header(rs, "Cache-Control", "no-store");
-	view_json(rs, status, orders_json(&o, app->cfg.base_url));
-	db_shop_order_free(&o);
+	view_json(rs, status, order_json(&o, app->cfg.base_url));
+	order_clear(&o);
 }
 
 /* The fields object with each locale key replaced by its text. */
@@ -631,8 +656,9 @@ api_create(struct app *app, struct http_request *rq, struct http_response *rs)
 		api_key_reused(app, rq, rs);
 		break;
 	case SHOP_SHORT:
-		msg = shop_text(app, rq, res.available > 0 ? "checkout.errors.stock" :
-		    "checkout.errors.sold_out", res.product, (long)res.available);
+		msg = view_textf(app, rq, res.available > 0 ? "checkout.errors.stock" :
+		    "checkout.errors.sold_out", "name", res.product,
+		    "n", UTIL_I64(res.available), (char *)NULL);
 		f = json_object_new_object();
 		json_object_object_add(f, "error", json_object_new_string("out_of_stock"));
 		json_object_object_add(f, "message", json_object_new_string(msg));
@@ -642,7 +668,8 @@ api_create(struct app *app, struct http_request *rq, struct http_response *rs)
 		free(msg);
 		break;
 	case SHOP_UNKNOWN:
-		msg = shop_text(app, rq, "checkout.errors.unknown", res.product, 0);
+		msg = view_textf(app, rq, "checkout.errors.unknown",
+		    "name", res.product, (char *)NULL);
 		f = json_object_new_object();
 		json_object_object_add(f, "items", json_object_new_string(msg));
 		api_error(rs, 422, "invalid", msg, f);
@@ -664,9 +691,9 @@ out:
 }
 
 const struct route checkout_routes[] = {
-	{ "POST", "/checkout", checkout_post },
-	{ "GET", "/orders/{number}", order_page },
-	{ "GET", "/orders/{number}/status", order_status },
-	{ "POST", "/api/orders", api_create },
+	{ "POST", "/checkout", checkout_post, 0 },
+	{ "GET", "/orders/{number}", order_page, 0 },
+	{ "GET", "/orders/{number}/status", order_status, ROUTE_JSON },
+	{ "POST", "/api/orders", api_create, ROUTE_JSON },
 };
 const size_t checkout_nroutes = NELEM(checkout_routes);

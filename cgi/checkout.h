@@ -34,7 +34,7 @@ int	checkout_validate_form(const struct kvlist *form, struct valid_result *res);
 /* A validated JSON API order. Strings owned; release with checkout_api_free(). */
 struct checkout_api {
 	char			*name, *email, *phone, *notes;
-	struct shop_item_req	 items[SHOP_LINES_MAX];
+	struct shop_item_req	 items[ORDER_LINES_MAX];
 	size_t			 nitems;
 };
 

@@ -95,6 +95,27 @@ db_step_done(struct db *db, sqlite3_stmt *st, const char *what)
 	return db_status_of(db, rc, what);
 }
 
+void
+db_col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	snprintf(out, outsz, "%s", t ? (const char *)t : "");
+}
+
+enum db_status
+db_one_int(struct db *db, sqlite3_stmt *st, int64_t *out, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW)
+		*out = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return DB_NOTFOUND;
+	return db_status_of(db, rc, what);
+}
+
 /* Runs a batch of SQL without results. */
 static enum db_status
 exec(struct db *db, const char *sql, const char *what)
@@ -126,6 +147,23 @@ db_user_version(struct db *db)
 	if (st != NULL)
 		sqlite3_reset(st);
 	return v;
+}
+
+/*
+ * 1 when a row breaks a foreign key (PRAGMA foreign_key_check returns rows),
+ * or the check cannot run: a migration that did so is rolled back.
+ */
+static int
+foreign_keys_broken(struct db *db)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(db->conn, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc != SQLITE_DONE;
 }
 
 /*
@@ -164,6 +202,7 @@ migrate(struct db *db, struct buf *err)
 		sql = xstrndup(body, (size_t)(p - body));
 		snprintf(setv, sizeof setv, "PRAGMA user_version = %d;", n);
 		if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK ||
+		    foreign_keys_broken(db) ||
 		    sqlite3_exec(db->conn, setv, NULL, NULL, NULL) != SQLITE_OK) {
 			buf_printf(err, "migration %d failed: %s", n, sqlite3_errmsg(db->conn));
 			free(sql);
@@ -213,13 +252,22 @@ db_open(const char *path, int sync_full, struct logger *lg, struct buf *err)
 	sqlite3_busy_timeout(db->conn, BUSY_TIMEOUT_MS);
 	if (exec(db, "PRAGMA journal_mode = WAL", "wal") != DB_OK ||
 	    exec(db, sync_full ? "PRAGMA synchronous = FULL" :
-	    "PRAGMA synchronous = NORMAL", "synchronous") != DB_OK ||
-	    exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") != DB_OK) {
+	    "PRAGMA synchronous = NORMAL", "synchronous") != DB_OK) {
 		buf_printf(err, "cannot set up %s: %s", path, sqlite3_errmsg(db->conn));
 		goto fail;
 	}
+	/*
+	 * Migrations run with foreign keys off, as SQLite's procedure for
+	 * changing a table's definition asks (a rebuilt table is dropped and
+	 * renamed, which must not cascade); each one checks the keys itself
+	 * before it commits. They are on for everything after.
+	 */
 	if (migrate(db, err) != DB_OK)
 		goto fail;
+	if (exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") != DB_OK) {
+		buf_printf(err, "cannot set up %s: %s", path, sqlite3_errmsg(db->conn));
+		goto fail;
+	}
 	if (load_epoch(db) != DB_OK) {
 		buf_printf(err, "%s has no epoch in its meta table", path);
 		goto fail;

@@ -53,17 +53,4 @@ enum db_status	 db_data_version(struct db *db, int64_t *out);
 /* The random id made when this database was created (meta.epoch). Borrowed. */
 const char	*db_epoch(struct db *db);
 
-/*
- * Appends a change-feed event for order order_id, inside the caller's
- * transaction (call between db_begin and db_commit, after the change). The
- * payload is a snapshot of the order row as it is now:
- *   {"order": {"number", "status", "total_cents", "currency",
- *              "customer_name", "items_count", "created_at"},
- *    "from": ..., "to": ...}	(from/to only when from is not NULL)
- * type is one of order_created, order_updated, order_cancelled,
- * payment_created, payment_completed. DB_NOTFOUND when there is no such order.
- */
-enum db_status	 db_event_add(struct db *db, int64_t order_id, const char *type,
-		    const char *from, const char *to);
-
 #endif

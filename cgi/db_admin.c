@@ -1,32 +1,9 @@
-/* db_admin.c — the admin side's SQL: users, sessions, login attempts, order lists and detail, status changes, feed reads, stats. */
+/* db_admin.c — the admin side's SQL: users, sessions, login attempts, feed reads, stats. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "db_admin.h"
 #include "db_impl.h"
-
-/* Copies column text into a fixed array, truncating; "" for NULL. */
-static void
-col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	snprintf(out, outsz, "%s", t ? (const char *)t : "");
-}
-
-/* Steps a one-row, one-integer query; DB_NOTFOUND without a row. Resets st. */
-static enum db_status
-one_int(struct db *db, sqlite3_stmt *st, int64_t *out, const char *what)
-{
-	int rc = sqlite3_step(st);
-
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return DB_NOTFOUND;
-	return db_status_of(db, rc, what);
-}
 
 enum db_status
 db_admin_version(struct db *db, struct db_version *out)
@@ -104,10 +81,10 @@ db_admin_session_get(struct db *db, const char *token_hash, int64_t now,
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		out->user_id = sqlite3_column_int64(st, 0);
 		out->store_id = sqlite3_column_int64(st, 1);
-		col_copy(st, 2, out->role, sizeof out->role);
-		col_copy(st, 3, out->email, sizeof out->email);
-		col_copy(st, 4, out->store_name, sizeof out->store_name);
-		col_copy(st, 5, out->csrf, sizeof out->csrf);
+		db_col_copy(st, 2, out->role, sizeof out->role);
+		db_col_copy(st, 3, out->email, sizeof out->email);
+		db_col_copy(st, 4, out->store_name, sizeof out->store_name);
+		db_col_copy(st, 5, out->csrf, sizeof out->csrf);
 		out->expires_at = sqlite3_column_int64(st, 6);
 		out->last_seen_at = sqlite3_column_int64(st, 7);
 		out->last_poll_at = sqlite3_column_int64(st, 8);
@@ -239,7 +216,7 @@ db_admin_login_blocked_until(struct db *db, const char *email, const char *addr,
 	db_bind_text(st, 1, email);
 	sqlite3_bind_int64(st, 2, now - window);
 	sqlite3_bind_int(st, 3, max - 1);
-	rc = one_int(db, st, &at, "throttle by account");
+	rc = db_one_int(db, st, &at, "throttle by account");
 	if (rc == DB_OK && at + window > *until)
 		*until = at + window;
 	else if (rc != DB_NOTFOUND && rc != DB_OK)
@@ -253,7 +230,7 @@ db_admin_login_blocked_until(struct db *db, const char *email, const char *addr,
 	db_bind_text(st, 1, addr);
 	sqlite3_bind_int64(st, 2, now - window);
 	sqlite3_bind_int(st, 3, max - 1);
-	rc = one_int(db, st, &at, "throttle by address");
+	rc = db_one_int(db, st, &at, "throttle by address");
 	if (rc == DB_OK && at + window > *until)
 		*until = at + window;
 	else if (rc != DB_NOTFOUND && rc != DB_OK)
@@ -263,148 +240,7 @@ db_admin_login_blocked_until(struct db *db, const char *email, const char *addr,
 	return DB_OK;
 }
 
-/* ---- orders ---- */
-
-const char *const db_admin_statuses[DB_ADMIN_NSTATUS] = {
-	"pending", "processing", "completed", "cancelled"
-};
-
-int
-db_admin_status_index(const char *status)
-{
-	int i;
-
-	if (status == NULL)
-		return -1;
-	for (i = 0; i < DB_ADMIN_NSTATUS; i++)
-		if (strcmp(status, db_admin_statuses[i]) == 0)
-			return i;
-	return -1;
-}
-
-int
-db_admin_transition_ok(const char *from, const char *to)
-{
-	/* allowed[from][to], in the order of db_admin_statuses. */
-	static const unsigned char allowed[DB_ADMIN_NSTATUS][DB_ADMIN_NSTATUS] = {
-		/* pending    */ { 0, 1, 0, 1 },
-		/* processing */ { 0, 0, 1, 1 },
-		/* completed  */ { 0, 0, 0, 0 },
-		/* cancelled  */ { 0, 0, 0, 0 },
-	};
-	int f = db_admin_status_index(from), t = db_admin_status_index(to);
-
-	return f >= 0 && t >= 0 && allowed[f][t];
-}
-
-void
-db_admin_order_clear(struct db_admin_order *o)
-{
-	if (o == NULL)
-		return;
-	free(o->customer_name);
-	free(o->email);
-	free(o->phone);
-	free(o->notes);
-	free(o->store_name);
-	memset(o, 0, sizeof *o);
-}
-
-void
-db_admin_orders_free(struct db_admin_order *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && i < n; i++)
-		db_admin_order_clear(&v[i]);
-	free(v);
-}
-
-/* The columns every order query selects, in this order; read by order_row(). */
-#define ORDER_COLS \
-	"o.id, o.store_id, o.number, o.status, o.currency, o.customer_name, " \
-	"o.email, o.phone, o.notes, t.name, o.total_cents, o.items_count, " \
-	"o.created_at, o.updated_at "
-
-static void
-order_row(sqlite3_stmt *st, struct db_admin_order *o)
-{
-	o->id = sqlite3_column_int64(st, 0);
-	o->store_id = sqlite3_column_int64(st, 1);
-	col_copy(st, 2, o->number, sizeof o->number);
-	col_copy(st, 3, o->status, sizeof o->status);
-	col_copy(st, 4, o->currency, sizeof o->currency);
-	o->customer_name = db_col_strdup(st, 5);
-	o->email = db_col_strdup(st, 6);
-	o->phone = db_col_strdup(st, 7);
-	o->notes = db_col_strdup(st, 8);
-	o->store_name = db_col_strdup(st, 9);
-	o->total_cents = sqlite3_column_int64(st, 10);
-	o->items_count = sqlite3_column_int64(st, 11);
-	o->created_at = sqlite3_column_int64(st, 12);
-	o->updated_at = sqlite3_column_int64(st, 13);
-}
-
-enum db_status
-db_admin_orders_list(struct db *db, const struct db_admin_filter *f,
-    struct db_admin_order **out, size_t *n)
-{
-	struct db_admin_order *v = NULL;
-	sqlite3_stmt *st;
-	size_t cap = 0, len = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	st = db_stmt(db, "SELECT " ORDER_COLS
-	    "FROM orders o JOIN stores t ON t.id = o.store_id "
-	    "WHERE (?1 = 0 OR o.store_id = ?1) AND (?2 IS NULL OR o.status = ?2) "
-	    "AND (?3 <= 0 OR o.id < ?3) "
-	    "ORDER BY o.id DESC LIMIT ?4 OFFSET ?5");
-	if (st == NULL)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, f->store_id);
-	db_bind_text(st, 2, f->status);
-	sqlite3_bind_int64(st, 3, f->before_id);
-	sqlite3_bind_int(st, 4, f->limit);
-	sqlite3_bind_int64(st, 5, f->offset > 0 ? f->offset : 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = xrealloc(v, cap * sizeof *v);
-		}
-		memset(&v[len], 0, sizeof v[len]);
-		order_row(st, &v[len++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		db_admin_orders_free(v, len);
-		return db_status_of(db, rc, "list orders");
-	}
-	*out = v;
-	*n = len;
-	return DB_OK;
-}
-
-enum db_status
-db_admin_status_counts(struct db *db, int64_t store_id, int64_t counts[DB_ADMIN_NSTATUS])
-{
-	sqlite3_stmt *st;
-	int rc, i;
-
-	memset(counts, 0, DB_ADMIN_NSTATUS * sizeof counts[0]);
-	/* order_counts is kept by triggers on orders (schema.sql): a few rows, not a scan. */
-	st = db_stmt(db, "SELECT status, sum(n) FROM order_counts "
-	    "WHERE (?1 = 0 OR store_id = ?1) GROUP BY status");
-	if (st == NULL)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((i = db_admin_status_index((const char *)sqlite3_column_text(st, 0))) >= 0)
-			counts[i] = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
-	return db_status_of(db, rc, "count orders");
-}
+/* ---- stores ---- */
 
 enum db_status
 db_admin_store_count(struct db *db, int64_t *n)
@@ -414,155 +250,7 @@ db_admin_store_count(struct db *db, int64_t *n)
 	*n = 0;
 	if (st == NULL)
 		return DB_ERROR;
-	return one_int(db, st, n, "count stores");
-}
-
-enum db_status
-db_admin_order_get(struct db *db, int64_t store_id, const char *number,
-    struct db_admin_order *out)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	st = db_stmt(db, "SELECT " ORDER_COLS
-	    "FROM orders o JOIN stores t ON t.id = o.store_id "
-	    "WHERE o.number = ?1 AND (?2 = 0 OR o.store_id = ?2)");
-	if (st == NULL)
-		return DB_ERROR;
-	db_bind_text(st, 1, number);
-	sqlite3_bind_int64(st, 2, store_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		order_row(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return DB_NOTFOUND;
-	return db_status_of(db, rc, "read order");
-}
-
-void
-db_admin_items_free(struct db_admin_item *v, size_t n)
-{
-	size_t i;
-
-	for (i = 0; v != NULL && i < n; i++) {
-		free(v[i].sku);
-		free(v[i].name);
-	}
-	free(v);
-}
-
-enum db_status
-db_admin_order_items(struct db *db, int64_t order_id, struct db_admin_item **out,
-    size_t *n)
-{
-	struct db_admin_item *v = NULL;
-	sqlite3_stmt *st;
-	size_t cap = 0, len = 0;
-	int rc;
-
-	*out = NULL;
-	*n = 0;
-	st = db_stmt(db, "SELECT sku, name, unit_price_cents, qty FROM order_items "
-	    "WHERE order_id = ? ORDER BY id");
-	if (st == NULL)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, order_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8;
-			v = xrealloc(v, cap * sizeof *v);
-		}
-		v[len].sku = db_col_strdup(st, 0);
-		v[len].name = db_col_strdup(st, 1);
-		v[len].unit_price_cents = sqlite3_column_int64(st, 2);
-		v[len].qty = sqlite3_column_int64(st, 3);
-		len++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		db_admin_items_free(v, len);
-		return db_status_of(db, rc, "read order items");
-	}
-	*out = v;
-	*n = len;
-	return DB_OK;
-}
-
-enum db_status
-db_admin_order_set_status(struct db *db, int64_t store_id, const char *number,
-    const char *to, int64_t now, char from[12])
-{
-	sqlite3_stmt *st;
-	enum db_status rc;
-	int64_t id = 0;
-	int step;
-
-	from[0] = '\0';
-	if (db_admin_status_index(to) < 0)
-		return DB_CONFLICT;
-	if ((rc = db_begin(db)) != DB_OK)
-		return rc;
-	st = db_stmt(db, "SELECT id, status FROM orders "
-	    "WHERE number = ?1 AND (?2 = 0 OR store_id = ?2)");
-	if (st == NULL) {
-		rc = DB_ERROR;
-		goto fail;
-	}
-	db_bind_text(st, 1, number);
-	sqlite3_bind_int64(st, 2, store_id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		col_copy(st, 1, from, 12);
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW) {
-		rc = step == SQLITE_DONE ? DB_NOTFOUND : db_status_of(db, step, "find order");
-		goto fail;
-	}
-	if (!db_admin_transition_ok(from, to)) {
-		rc = DB_CONFLICT;
-		goto fail;
-	}
-	/* The guard: a concurrent change between our read and write loses here. */
-	st = db_stmt(db, "UPDATE orders SET status = ?1, updated_at = ?2 "
-	    "WHERE id = ?3 AND status = ?4");
-	if (st == NULL) {
-		rc = DB_ERROR;
-		goto fail;
-	}
-	db_bind_text(st, 1, to);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, id);
-	db_bind_text(st, 4, from);
-	if ((rc = db_step_done(db, st, "set status")) != DB_OK)
-		goto fail;
-	if (sqlite3_changes(db->conn) != 1) {
-		rc = DB_CONFLICT;
-		goto fail;
-	}
-	if (strcmp(to, "cancelled") == 0) {
-		st = db_stmt(db, "UPDATE products SET stock = stock + "
-		    "(SELECT sum(i.qty) FROM order_items i "
-		    " WHERE i.order_id = ?1 AND i.product_id = products.id) "
-		    "WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ?1)");
-		if (st == NULL) {
-			rc = DB_ERROR;
-			goto fail;
-		}
-		sqlite3_bind_int64(st, 1, id);
-		if ((rc = db_step_done(db, st, "restore stock")) != DB_OK)
-			goto fail;
-	}
-	if ((rc = db_event_add(db, id, strcmp(to, "cancelled") == 0 ?
-	    "order_cancelled" : "order_updated", from, to)) != DB_OK)
-		goto fail;
-	if ((rc = db_commit(db)) != DB_OK)
-		goto fail;
-	return DB_OK;
-fail:
-	db_rollback(db);
-	return rc;
+	return db_one_int(db, st, n, "count stores");
 }
 
 /* ---- the change feed ---- */
@@ -591,7 +279,7 @@ read_events(struct db *db, sqlite3_stmt *st, struct db_admin_event **out, size_t
 			v = xrealloc(v, cap * sizeof *v);
 		}
 		v[len].id = sqlite3_column_int64(st, 0);
-		col_copy(st, 1, v[len].type, sizeof v[len].type);
+		db_col_copy(st, 1, v[len].type, sizeof v[len].type);
 		v[len].created_at = sqlite3_column_int64(st, 2);
 		v[len].payload = db_col_strdup(st, 3);
 		len++;
@@ -613,7 +301,7 @@ db_admin_feed_head(struct db *db, int64_t store_id, int64_t *head)
 
 	*head = 0;
 	/* Two statements so each is a single b-tree seek (max() optimisation). */
-	if (store_id == DB_ADMIN_ALL_STORES)
+	if (store_id == DB_ALL_STORES)
 		st = db_stmt(db, "SELECT coalesce(max(id), 0) FROM order_events");
 	else {
 		st = db_stmt(db, "SELECT coalesce(max(id), 0) FROM order_events "
@@ -623,7 +311,7 @@ db_admin_feed_head(struct db *db, int64_t store_id, int64_t *head)
 	}
 	if (st == NULL)
 		return DB_ERROR;
-	return one_int(db, st, head, "feed head");
+	return db_one_int(db, st, head, "feed head");
 }
 
 enum db_status
@@ -634,7 +322,7 @@ db_admin_feed_oldest(struct db *db, int64_t *oldest)
 	*oldest = 0;
 	if (st == NULL)
 		return DB_ERROR;
-	return one_int(db, st, oldest, "feed oldest");
+	return db_one_int(db, st, oldest, "feed oldest");
 }
 
 enum db_status
@@ -645,7 +333,7 @@ db_admin_feed_read(struct db *db, int64_t store_id, int64_t after, int limit,
 
 	*out = NULL;
 	*n = 0;
-	if (store_id == DB_ADMIN_ALL_STORES) {
+	if (store_id == DB_ALL_STORES) {
 		st = db_stmt(db, "SELECT id, type, created_at, payload FROM order_events "
 		    "WHERE id > ?1 ORDER BY id LIMIT ?2");
 		if (st == NULL)

@@ -1,4 +1,4 @@
-/* db_admin.h — the admin side's SQL: users, sessions, login attempts, order lists and detail, status changes, feed reads, stats. */
+/* db_admin.h — the admin side's SQL: users, sessions, login attempts, feed reads, stats. */
 #ifndef ORDERSYNC_DB_ADMIN_H
 #define ORDERSYNC_DB_ADMIN_H
 
@@ -6,13 +6,7 @@
 #include <stdint.h>
 
 #include "db.h"
-
-/*
- * A store scope: 0 means every store (a user whose store_id is NULL), any
- * other value one store's id. Every read below that takes a scope returns
- * only that store's rows.
- */
-#define DB_ADMIN_ALL_STORES 0
+#include "db_orders.h"
 
 /*
  * What the per-process caches are keyed by. data_version moves when another
@@ -97,89 +91,10 @@ enum db_status	db_admin_login_blocked_until(struct db *db, const char *email,
 		    const char *addr, int64_t now, int64_t window, int max,
 		    int64_t *until /* OUT */);
 
-/* ---- orders ---- */
+/* ---- stores ---- */
 
-/* The four statuses, in their workflow order; index with db_admin_status_index(). */
-#define DB_ADMIN_NSTATUS 4
-extern const char *const db_admin_statuses[DB_ADMIN_NSTATUS];
-/* The index of status in db_admin_statuses, or -1 when it is not one. */
-int		db_admin_status_index(const char *status);
-/*
- * The order workflow of DESIGN.md: pending → processing → completed;
- * pending|processing → cancelled. 1 when from → to is allowed.
- */
-int		db_admin_transition_ok(const char *from, const char *to);
-
-/* One order as the admin pages show it. Strings owned; clear with db_admin_order_clear(). */
-struct db_admin_order {
-	int64_t	 id;
-	int64_t	 store_id;
-	char	 number[24];
-	char	 status[12];
-	char	 currency[4];
-	char	*customer_name;
-	char	*email;
-	char	*phone;
-	char	*notes;
-	char	*store_name;
-	int64_t	 total_cents;
-	int64_t	 items_count;
-	int64_t	 created_at;
-	int64_t	 updated_at;
-};
-void		db_admin_order_clear(struct db_admin_order *o);
-void		db_admin_orders_free(struct db_admin_order *v, size_t n);
-
-/* Which orders a list shows: newest first. */
-struct db_admin_filter {
-	int64_t		 store_id;	/* scope */
-	const char	*status;	/* NULL: any */
-	int64_t		 before_id;	/* > 0: only ids below it (keyset paging) */
-	int64_t		 offset;	/* rows to skip (page paging) */
-	int		 limit;
-};
-
-/*
- * Lists orders matching f into *out (*n of them; the caller frees with
- * db_admin_orders_free). On error *out is NULL and *n 0.
- */
-enum db_status	db_admin_orders_list(struct db *db, const struct db_admin_filter *f,
-		    struct db_admin_order **out /* OUT */, size_t *n /* OUT */);
-/*
- * counts[i] = the scope's orders in status db_admin_statuses[i] (store_id 0:
- * every store). Reads order_counts, which triggers on orders keep exact in
- * the writing transaction: a few indexed rows, whatever the number of orders.
- */
-enum db_status	db_admin_status_counts(struct db *db, int64_t store_id,
-		    int64_t counts[DB_ADMIN_NSTATUS] /* OUT */);
 /* The number of stores (the list names the store when there are several). */
 enum db_status	db_admin_store_count(struct db *db, int64_t *n /* OUT */);
-/* One order by number within the scope; DB_NOTFOUND when absent or another store's. */
-enum db_status	db_admin_order_get(struct db *db, int64_t store_id, const char *number,
-		    struct db_admin_order *out /* OUT */);
-
-/* One line of an order, as sold. */
-struct db_admin_item {
-	char	*sku;
-	char	*name;
-	int64_t	 unit_price_cents;
-	int64_t	 qty;
-};
-enum db_status	db_admin_order_items(struct db *db, int64_t order_id,
-		    struct db_admin_item **out /* OUT */, size_t *n /* OUT */);
-void		db_admin_items_free(struct db_admin_item *v, size_t n);
-
-/*
- * Changes the status of order number (within the scope) to to, in one
- * BEGIN IMMEDIATE transaction guarded by "WHERE status = <from>": restores
- * stock when cancelling and writes the order_updated / order_cancelled event.
- * from receives the status the order had (when found). DB_NOTFOUND: no such
- * order in the scope; DB_CONFLICT: the workflow refuses from → to, or the
- * order changed under us; nothing is written then.
- */
-enum db_status	db_admin_order_set_status(struct db *db, int64_t store_id,
-		    const char *number, const char *to, int64_t now,
-		    char from[12] /* OUT */);
 
 /* ---- the change feed ---- */
 

@@ -34,5 +34,9 @@ int		 db_bind_text(sqlite3_stmt *st, int i, const char *s);
 char		*db_col_strdup(sqlite3_stmt *st, int i);
 /* Runs a statement that returns no rows (or ignores them); resets it. */
 enum db_status	 db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
+/* Copies column text into a fixed array of outsz bytes, truncating; "" for NULL. */
+void		 db_col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz);
+/* Steps a one-row, one-integer query into *out; DB_NOTFOUND without a row. Resets st. */
+enum db_status	 db_one_int(struct db *db, sqlite3_stmt *st, int64_t *out, const char *what);
 
 #endif

@@ -5,18 +5,10 @@
 
 #include "db_impl.h"
 #include "db_shop.h"
-#include "orders.h"
+#include "db_orders.h"
 
 /* How many order numbers to draw before giving up (36^6 a day: never reached). */
 #define NUMBER_TRIES 16
-
-static void
-copy_col(sqlite3_stmt *st, int i, char *out, size_t outsz)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	snprintf(out, outsz, "%s", t ? (const char *)t : "");
-}
 
 /* ---- catalog ---- */
 
@@ -87,8 +79,8 @@ db_shop_cart_find(struct db *db, const char *token, struct shop_cart *out)
 	db_bind_text(st, 1, token);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		out->id = sqlite3_column_int64(st, 0);
-		copy_col(st, 1, out->token, sizeof out->token);
-		copy_col(st, 2, out->form_token, sizeof out->form_token);
+		db_col_copy(st, 1, out->token, sizeof out->token);
+		db_col_copy(st, 2, out->form_token, sizeof out->form_token);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
@@ -104,8 +96,8 @@ db_shop_cart_create(struct db *db, int64_t store_id, struct shop_cart *out)
 	enum db_status rc;
 
 	memset(out, 0, sizeof *out);
-	orders_random_hex(out->token, ORDERS_CART_BYTES);
-	orders_random_hex(out->form_token, ORDERS_CART_BYTES);
+	order_token_new(out->token, ORDER_CART_BYTES);
+	order_token_new(out->form_token, ORDER_CART_BYTES);
 	st = db_stmt(db, "INSERT INTO carts (token, store_id, form_token, created_at, "
 	    "updated_at) VALUES (?, ?, ?, ?, ?)");
 	if (st == NULL)
@@ -250,7 +242,7 @@ db_shop_cart_put(struct db *db, int64_t cart_id, int64_t store_id, int64_t produ
 			res->outcome = SHOP_PUT_NO_PRODUCT;
 			goto refused;
 		}
-		if (want > SHOP_QTY_MAX) {
+		if (want > ORDER_QTY_MAX) {
 			res->outcome = SHOP_PUT_LIMIT;
 			goto refused;
 		}
@@ -339,8 +331,8 @@ find_by_key(struct db *db, const char *key, int *found, char *number,
 	db_bind_text(st, 1, key);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		*found = 1;
-		copy_col(st, 0, number, 24);
-		copy_col(st, 1, token, 65);
+		db_col_copy(st, 0, number, 24);
+		db_col_copy(st, 1, token, 65);
 		if (hash)
 			*hash = db_col_strdup(st, 2);
 	}
@@ -470,7 +462,7 @@ free_number(struct db *db, time_t now, char *number)
 	int i, step;
 
 	for (i = 0; i < NUMBER_TRIES; i++) {
-		orders_new_number(number, now);
+		order_number_new(number, now);
 		st = db_stmt(db, "SELECT 1 FROM orders WHERE number = ?");
 		if (st == NULL)
 			return DB_ERROR;
@@ -525,7 +517,7 @@ db_shop_checkout(struct db *db, const struct shop_checkout *co,
 		sqlite3_bind_int64(st, 1, co->cart_id);
 		form_token[0] = '\0';
 		if ((step = sqlite3_step(st)) == SQLITE_ROW)
-			copy_col(st, 0, form_token, sizeof form_token);
+			db_col_copy(st, 0, form_token, sizeof form_token);
 		sqlite3_reset(st);
 		if (step != SQLITE_ROW && step != SQLITE_DONE) {
 			rc = db_status_of(db, step, "cart token");
@@ -560,14 +552,15 @@ db_shop_checkout(struct db *db, const struct shop_checkout *co,
 			res->available = left;
 			goto decided;
 		}
-		total += lines[i].price_cents * lines[i].qty;
+		if (order_total_add(&total, lines[i].price_cents, lines[i].qty) != 0)
+			goto error;	/* a total past int64: prices the catalog refuses */
 		count += lines[i].qty;
 	}
 
 	/* 4. The order, its items and its event. */
 	if ((rc = free_number(db, now, res->number)) != DB_OK)
 		goto fail;
-	orders_random_hex(res->access_token, ORDERS_TOKEN_BYTES);
+	order_token_new(res->access_token, ORDER_TOKEN_BYTES);
 	st = db_stmt(db, "INSERT INTO orders (store_id, number, status, customer_name, "
 	    "email, phone, notes, total_cents, currency, items_count, access_token, "
 	    "idempotency_key, request_hash, created_at, updated_at) "
@@ -623,7 +616,7 @@ db_shop_checkout(struct db *db, const struct shop_checkout *co,
 		if ((rc = db_step_done(db, st, "insert order item")) != DB_OK)
 			goto fail;
 	}
-	if ((rc = db_event_add(db, res->order_id, "order_created", NULL, NULL)) != DB_OK) {
+	if ((rc = db_order_event_add(db, res->order_id, "order_created", -1)) != DB_OK) {
 		if (rc == DB_CONFLICT || rc == DB_NOTFOUND)
 			rc = DB_ERROR;
 		goto fail;
@@ -637,7 +630,7 @@ db_shop_checkout(struct db *db, const struct shop_checkout *co,
 		sqlite3_bind_int64(st, 1, co->cart_id);
 		if ((rc = db_step_done(db, st, "empty cart")) != DB_OK)
 			goto fail;
-		orders_random_hex(next_form, ORDERS_CART_BYTES);
+		order_token_new(next_form, ORDER_CART_BYTES);
 		st = db_stmt(db, "UPDATE carts SET form_token = ?, updated_at = ? WHERE id = ?");
 		if (st == NULL)
 			goto error;
@@ -679,88 +672,4 @@ shop_checkout_result_free(struct shop_checkout_result *res)
 		return;
 	free(res->product);
 	memset(res, 0, sizeof *res);
-}
-
-/* ---- orders ---- */
-
-enum db_status
-db_shop_order_get(struct db *db, const char *number, int with_items, struct shop_order *out)
-{
-	sqlite3_stmt *st;
-	struct shop_order_item *it;
-	size_t cap = 0;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	st = db_stmt(db, "SELECT id, number, status, customer_name, email, phone, notes, "
-	    "total_cents, currency, items_count, access_token, created_at, updated_at "
-	    "FROM orders WHERE number = ?");
-	if (st == NULL)
-		return DB_ERROR;
-	db_bind_text(st, 1, number);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		copy_col(st, 1, out->number, sizeof out->number);
-		copy_col(st, 2, out->status, sizeof out->status);
-		out->customer_name = db_col_strdup(st, 3);
-		out->email = db_col_strdup(st, 4);
-		out->phone = db_col_strdup(st, 5);
-		out->notes = db_col_strdup(st, 6);
-		out->total_cents = sqlite3_column_int64(st, 7);
-		copy_col(st, 8, out->currency, sizeof out->currency);
-		out->items_count = sqlite3_column_int(st, 9);
-		copy_col(st, 10, out->access_token, sizeof out->access_token);
-		out->created_at = sqlite3_column_int64(st, 11);
-		out->updated_at = sqlite3_column_int64(st, 12);
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return DB_NOTFOUND;
-	if (rc != SQLITE_ROW)
-		return db_status_of(db, rc, "order");
-	if (!with_items)
-		return DB_OK;
-	st = db_stmt(db, "SELECT sku, name, unit_price_cents, qty FROM order_items "
-	    "WHERE order_id = ? ORDER BY id");
-	if (st == NULL) {
-		db_shop_order_free(out);
-		return DB_ERROR;
-	}
-	sqlite3_bind_int64(st, 1, out->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->nitems == cap) {
-			cap = cap ? cap * 2 : 8;
-			out->items = xrealloc(out->items, cap * sizeof *out->items);
-		}
-		it = &out->items[out->nitems++];
-		it->sku = db_col_strdup(st, 0);
-		it->name = db_col_strdup(st, 1);
-		it->unit_price_cents = sqlite3_column_int64(st, 2);
-		it->qty = sqlite3_column_int(st, 3);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		db_shop_order_free(out);
-		return db_status_of(db, rc, "order items");
-	}
-	return DB_OK;
-}
-
-void
-db_shop_order_free(struct shop_order *o)
-{
-	size_t i;
-
-	if (o == NULL)
-		return;
-	free(o->customer_name);
-	free(o->email);
-	free(o->phone);
-	free(o->notes);
-	for (i = 0; i < o->nitems; i++) {
-		free(o->items[i].sku);
-		free(o->items[i].name);
-	}
-	free(o->items);
-	memset(o, 0, sizeof *o);
 }

@@ -6,13 +6,10 @@
 #include <stdint.h>
 
 #include "db.h"
+#include "order.h"
 
 /* The store the customer pages sell from. */
 #define SHOP_STORE_ID		1
-/* A cart line and an order line hold 1..99 of a product. */
-#define SHOP_QTY_MAX		99
-/* The most lines one order may have. */
-#define SHOP_LINES_MAX		50
 
 /* One product row; strings owned. */
 struct shop_product {
@@ -81,7 +78,7 @@ enum shop_put {
 	SHOP_PUT_OK = 0,
 	SHOP_PUT_NO_PRODUCT,	/* no such active product in the store */
 	SHOP_PUT_STOCK,		/* the cart would hold more than the stock */
-	SHOP_PUT_LIMIT		/* the cart would hold more than SHOP_QTY_MAX */
+	SHOP_PUT_LIMIT		/* the cart would hold more than ORDER_QTY_MAX */
 };
 struct shop_put_result {
 	enum shop_put	 outcome;
@@ -94,7 +91,7 @@ struct shop_put_result {
  * Changes one line of a cart in one transaction. add: qty (1..99) is added
  * to what the cart holds; else the line is set to qty, and 0 removes it (an
  * inactive product can always be removed). A line may never exceed the stock
- * nor SHOP_QTY_MAX. Returns DB_OK with res->outcome saying whether the change
+ * nor ORDER_QTY_MAX. Returns DB_OK with res->outcome saying whether the change
  * was made (nothing is written otherwise); DB_BUSY/DB_ERROR on failure.
  * res->name is the caller's to free (shop_put_result_free).
  */
@@ -168,35 +165,5 @@ void		shop_checkout_result_free(struct shop_checkout_result *res);
  */
 enum db_status	db_shop_order_by_key(struct db *db, const char *key, char *number,
 		    char *access_token, char **hash);
-
-/* One line of an order as sold; strings owned. */
-struct shop_order_item {
-	char	*sku, *name;
-	int64_t	 unit_price_cents;
-	int	 qty;
-};
-/* An order; strings owned; free with db_shop_order_free(). */
-struct shop_order {
-	int64_t			 id;
-	char			 number[24];
-	char			 status[16];
-	char			*customer_name, *email, *phone, *notes;
-	int64_t			 total_cents;
-	char			 currency[4];
-	int			 items_count;
-	char			 access_token[65];
-	int64_t			 created_at, updated_at;
-	struct shop_order_item	*items;
-	size_t			 nitems;
-};
-
-/*
- * The order numbered number, with its items when with_items (one indexed
- * look-up when not). DB_NOTFOUND when there is none. On success free out with
- * db_shop_order_free(); on failure it holds nothing to free.
- */
-enum db_status	db_shop_order_get(struct db *db, const char *number, int with_items,
-		    struct shop_order *out);
-void		db_shop_order_free(struct shop_order *o);
 
 #endif

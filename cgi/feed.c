@@ -45,22 +45,12 @@ feed_parse_epoch(const char *s)
 	return i > 0;
 }
 
-void
-feed_rfc3339(char *out, size_t outsz, int64_t t)
-{
-	time_t tt = (time_t)t;
-	struct tm tm;
-
-	if (gmtime_r(&tt, &tm) == NULL || strftime(out, outsz, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-		snprintf(out, outsz, "1970-01-01T00:00:00Z");
-}
-
 /* ---- the head cache ---- */
 
 enum db_status
 feed_head(struct app *app, int64_t store_id, const struct db_version *v, int64_t *head)
 {
-	struct feed_cache *c = &app->feed;
+	struct feed_cache *c = app->feed;
 	struct feed_head_slot *slot = NULL;
 	enum db_status rc;
 	size_t i;
@@ -156,7 +146,7 @@ feed_event_text(struct buf *b, const struct db_admin_event *ev)
 
 	buf_printf(b, "{\"id\":%" PRId64 ",\"type\":", ev->id);
 	feed_json_string(b, ev->type);
-	feed_rfc3339(at, sizeof at, ev->created_at);
+	order_rfc3339(at, ev->created_at);
 	buf_puts(b, ",\"at\":");
 	feed_json_string(b, at);
 	buf_putc(b, ',');
@@ -209,7 +199,7 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 	if ((rc = feed_head(app, store_id, v, &head)) != DB_OK)
 		return rc;
 	/* RFC 7232 §2.3: the tag names the database, the scope and its head. */
-	if (store_id == DB_ADMIN_ALL_STORES)
+	if (store_id == DB_ALL_STORES)
 		snprintf(out->etag, sizeof out->etag, "\"%s-all-%" PRId64 "\"", epoch, head);
 	else
 		snprintf(out->etag, sizeof out->etag, "\"%s-s%" PRId64 "-%" PRId64 "\"",
@@ -243,12 +233,12 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 	 * Cached beside the heads (feed_head just checked the version): a
 	 * poll that is behind costs one statement, the read, not two.
 	 */
-	if (!app->feed.has_oldest) {
-		if ((rc = db_admin_feed_oldest(app->db, &app->feed.oldest)) != DB_OK)
+	if (!app->feed->has_oldest) {
+		if ((rc = db_admin_feed_oldest(app->db, &app->feed->oldest)) != DB_OK)
 			return rc;
-		app->feed.has_oldest = 1;
+		app->feed->has_oldest = 1;
 	}
-	oldest = app->feed.oldest;
+	oldest = app->feed->oldest;
 	if (oldest > 0 && cursor < oldest - 1) {
 		reset_text(app, body, head);
 		return DB_OK;
@@ -264,7 +254,7 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 	return DB_OK;
 }
 
-void
+static void
 feed_since(struct app *app, struct http_request *rq, struct http_response *rs)
 {
 	struct auth_session s;
@@ -377,7 +367,7 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 {
 	struct db_admin_stats st;
 	struct json_object *m, *today, *hours, *h;
-	int64_t counts[DB_ADMIN_NSTATUS], day_start, hour_start, hour0, window;
+	int64_t counts[ORDER_NSTATUS], day_start, hour_start, hour0, window;
 	const char *source;
 	char buf[64];
 	struct tm tm;
@@ -387,22 +377,20 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	localtime_r(&now, &tm);
 	hour_start = (int64_t)now - (tm.tm_min * 60 + tm.tm_sec);
 	hour0 = hour_start - 23 * 3600;
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	day_start = (int64_t)mktime(&tm);
+	day_start = order_day_start(now);
 	/* Polls are recorded at most every 30 s per session: never look back less than 60 s. */
 	window = 2 * (int64_t)app->cfg.poll_ms / 1000;
 	if (window < 60)
 		window = 60;
 	if (db_admin_stats(app->db, s->row.store_id, app->cfg.currency, day_start, hour0,
 	    (int64_t)now - window, &st) != DB_OK ||
-	    db_admin_status_counts(app->db, s->row.store_id, counts) != DB_OK)
+	    db_orders_count(app->db, s->row.store_id, counts) != DB_OK)
 		return NULL;
-	rate = poll_rate(&app->feed, s->row.store_id, (int64_t)now, st.polls_total,
+	rate = poll_rate(app->feed, s->row.store_id, (int64_t)now, st.polls_total,
 	    st.polling_sessions, app->cfg.poll_ms, &source);
 
 	m = json_object_new_object();
-	feed_rfc3339(buf, sizeof buf, (int64_t)now);
+	order_rfc3339(buf, (int64_t)now);
 	json_object_object_add(m, "generated_at", json_object_new_string(buf));
 	json_object_object_add(m, "currency", json_object_new_string(app->cfg.currency));
 	today = json_object_new_object();
@@ -413,12 +401,13 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	i18n_price(buf, sizeof buf, st.revenue_today_cents, app->cfg.currency, lang);
 	json_object_object_add(today, "revenue", json_object_new_string(buf));
 	json_object_object_add(m, "today", today);
-	json_object_object_add(m, "pending", json_object_new_int64(counts[0]));
-	json_object_object_add(m, "processing", json_object_new_int64(counts[1]));
+	json_object_object_add(m, "pending", json_object_new_int64(counts[ORDER_PENDING]));
+	json_object_object_add(m, "processing", json_object_new_int64(counts[ORDER_PROCESSING]));
+	json_object_object_add(m, "ready", json_object_new_int64(counts[ORDER_READY]));
 	hours = json_object_new_array();
 	for (i = 0; i < 24; i++) {
 		h = json_object_new_object();
-		feed_rfc3339(buf, sizeof buf, hour0 + (int64_t)i * 3600);
+		order_rfc3339(buf, hour0 + (int64_t)i * 3600);
 		json_object_object_add(h, "hour", json_object_new_string(buf));
 		i18n_time(buf, sizeof buf, (time_t)(hour0 + (int64_t)i * 3600));
 		json_object_object_add(h, "label", json_object_new_string(buf));
@@ -434,7 +423,7 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	return m;
 }
 
-void
+static void
 feed_stats(struct app *app, struct http_request *rq, struct http_response *rs)
 {
 	struct auth_session s;
@@ -449,3 +438,9 @@ feed_stats(struct app *app, struct http_request *rq, struct http_response *rs)
 	}
 	view_json(rs, 200, m);
 }
+
+const struct route feed_routes[] = {
+	{ "GET", "/admin/api/since",	feed_since,	ROUTE_JSON },
+	{ "GET", "/admin/api/stats",	feed_stats,	ROUTE_JSON },
+};
+const size_t feed_nroutes = NELEM(feed_routes);

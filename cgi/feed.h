@@ -8,6 +8,7 @@
 #include <json-c/json.h>
 
 #include "db_admin.h"
+#include "router.h"
 #include "http.h"
 
 struct app;
@@ -68,8 +69,6 @@ struct feed_cache {
 int	feed_parse_cursor(const char *s, int64_t *out /* OUT */);
 /* An epoch as the client sends it back: 1..64 of [0-9a-f]. 1 when well-formed. */
 int	feed_parse_epoch(const char *s);
-/* Writes t as RFC 3339 UTC ("2026-11-21T17:03:04Z") into out (21 bytes or more). */
-void	feed_rfc3339(char *out, size_t outsz, int64_t t);
 
 /* -- The feed. -- */
 
@@ -130,9 +129,9 @@ void	feed_json_string(struct buf *b, const char *s);
 struct json_object *feed_stats_model(struct app *app, const struct auth_session *s,
 		    const char *lang, time_t now);
 
-/* -- Handlers (listed in admin_routes). -- */
+/* -- Routes: GET /admin/api/since, GET /admin/api/stats (JSON); listed by main.c. -- */
 
-void	feed_since(struct app *app, struct http_request *rq, struct http_response *rs);
-void	feed_stats(struct app *app, struct http_request *rq, struct http_response *rs);
+extern const struct route	feed_routes[];
+extern const size_t		feed_nroutes;
 
 #endif

@@ -581,8 +581,8 @@ read_request(struct http_request *rq, struct io *io, const char *base_url, int c
 	    (scheme && strcasecmp(scheme, "https") == 0);
 
 	read_path(rq, base_url);
-	rq->wants_json = http_accepts_json(http_header(rq, "Accept")) ||
-	    strncmp(rq->path, "/api/", 5) == 0 || strncmp(rq->path, "/admin/api/", 11) == 0;
+	/* Routes that always answer JSON say so in their table (ROUTE_JSON). */
+	rq->wants_json = http_accepts_json(http_header(rq, "Accept"));
 
 	for (e = rq->envp; e && *e; e++)
 		if (strncmp(*e, "HTTP_", 5) == 0)

@@ -51,9 +51,10 @@ struct http_request {
 	struct json_object	*json;		/* application/json body, or NULL */
 	char			*body;		/* raw body, NUL-terminated, or NULL */
 	size_t			 body_len;
-	int			 wants_json;	/* Accept: application/json, or an /api/ path */
+	int			 wants_json;	/* Accept: application/json, or a ROUTE_JSON route */
 	int			 https;		/* HTTPS=on or REQUEST_SCHEME=https */
 	char			 id[17];	/* random request id for the logs */
+	const char		*lang;		/* the reply's language: set once by view_lang (static) */
 	char			*remote_addr;
 	int			 error;		/* parse failure: 400, 405, 413, 415, 431; 0 if none */
 	char			*error_msg;	/* ... and why */

@@ -241,3 +241,51 @@ i18n_time(char *out, size_t outsz, time_t t)
 	localtime_r(&t, &tm);
 	snprintf(out, outsz, "%02d:%02d", tm.tm_hour, tm.tm_min);
 }
+
+char *
+i18n_vfill(const char *text, va_list ap)
+{
+	struct buf b;
+	const char *p = text, *name, *val, *close;
+	va_list aq;
+	size_t n;
+	int found;
+
+	buf_init(&b);
+	while (*p) {
+		if (*p != '{' || (close = strchr(p, '}')) == NULL) {
+			buf_putc(&b, *p++);
+			continue;
+		}
+		n = (size_t)(close - p - 1);
+		found = 0;
+		va_copy(aq, ap);
+		while ((name = va_arg(aq, const char *)) != NULL) {
+			val = va_arg(aq, const char *);
+			if (!found && strlen(name) == n && strncmp(name, p + 1, n) == 0) {
+				buf_puts(&b, val ? val : "");
+				found = 1;
+			}
+		}
+		va_end(aq);
+		if (found)
+			p = close + 1;
+		else
+			buf_putc(&b, *p++);
+	}
+	if (b.data == NULL)
+		return xstrdup("");
+	return buf_detach(&b);
+}
+
+char *
+i18n_fill(const char *text, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, text);
+	s = i18n_vfill(text, ap);
+	va_end(ap);
+	return s;
+}

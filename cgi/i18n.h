@@ -2,6 +2,7 @@
 #ifndef ORDERSYNC_I18N_H
 #define ORDERSYNC_I18N_H
 
+#include <stdarg.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -49,5 +50,15 @@ void	i18n_price(char *out, size_t outsz, int64_t cents, const char *currency,
 void	i18n_datetime(char *out, size_t outsz, time_t t, const char *lang);
 /* Local time only: "17:03". */
 void	i18n_time(char *out, size_t outsz, time_t t);
+
+/*
+ * Fills the "{name}" placeholders of a locale text: the variadic arguments
+ * are name, value pairs ending with NULL (a NULL value fills ""). Unknown
+ * placeholders stay as they are. Returns a new string; the caller frees it.
+ * The result is plain text: templates escape it like any other value.
+ */
+char	*i18n_fill(const char *text, ...) __attribute__((sentinel));
+/* i18n_fill() with the pairs in ap. */
+char	*i18n_vfill(const char *text, va_list ap);
 
 #endif

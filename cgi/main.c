@@ -8,9 +8,13 @@
 
 #include <sodium.h>
 
-#include "admin.h"
+#include "admin_dashboard.h"
+#include "admin_login.h"
+#include "admin_orders.h"
 #include "app.h"
 #include "checkout.h"
+#include "db.h"
+#include "feed.h"
 #include "http.h"
 #include "mustache.h"
 #include "router.h"
@@ -44,7 +48,7 @@ healthz(struct app *app, struct http_request *rq, struct http_response *rs)
 }
 
 static const struct route core_routes[] = {
-	{ "GET", "/healthz", healthz },
+	{ "GET", "/healthz", healthz, 0 },
 };
 
 /* One module's route table: its routes and how many. */
@@ -79,7 +83,10 @@ dispatch(void *arg, struct http_request *rq, struct http_response *rs)
 		{ core_routes, NELEM(core_routes) },
 		{ shop_routes, shop_nroutes },
 		{ checkout_routes, checkout_nroutes },
-		{ admin_routes, admin_nroutes },
+		{ admin_login_routes, admin_login_nroutes },
+		{ admin_dashboard_routes, admin_dashboard_nroutes },
+		{ admin_orders_routes, admin_orders_nroutes },
+		{ feed_routes, feed_nroutes },
 	};
 	struct app *app = arg;
 	const struct route *r = NULL;
@@ -88,17 +95,21 @@ dispatch(void *arg, struct http_request *rq, struct http_response *rs)
 	size_t i;
 
 	snprintf(app->log.reqid, sizeof app->log.reqid, "%s", rq->id);
+	view_lang(app, rq);	/* the reply's language, chosen once */
 	buf_init(&allow);
-	if (rq->error) {
-		view_error(app, rq, rs, rq->error, error_code(rq->error), rq->error_msg);
-		goto done;
-	}
 	for (i = 0; i < NELEM(route_tables) && res != ROUTE_OK; i++) {
 		enum route_result one = route_match(route_tables[i].table,
 		    route_tables[i].n, rq->method_name, rq->path, &rq->params, &r, &allow);
 
 		if (one == ROUTE_OK || res == ROUTE_NOT_FOUND)
 			res = one;
+	}
+	/* The route knows whether it answers JSON, its errors included. */
+	if (res == ROUTE_OK && (r->flags & ROUTE_JSON))
+		rq->wants_json = 1;
+	if (rq->error) {
+		view_error(app, rq, rs, rq->error, error_code(rq->error), rq->error_msg);
+		goto done;
 	}
 	if (res == ROUTE_NOT_FOUND) {
 		view_error(app, rq, rs, 404, "not_found", view_text(app, rq, "error.not_found"));
@@ -161,6 +172,7 @@ main(void)
 	int rc = EXIT_FAILURE;
 
 	memset(&app, 0, sizeof app);
+	app_caches_new(&app);
 	buf_init(&err);
 	log_init(&app.log, LOG_INFO);
 	if (sodium_init() < 0) {
@@ -201,7 +213,7 @@ main(void)
 	rc = EXIT_SUCCESS;
 out:
 	db_close(app.db);
-	admin_cache_free(&app.admin);
+	app_caches_free(&app);
 	mus_cache_free(app.tmpl);
 	i18n_free(&app.i18n);
 	cfg_free(&app.cfg);

@@ -9,6 +9,9 @@ struct app;
 typedef void (*route_handler)(struct app *app, struct http_request *rq,
 		    struct http_response *rs);
 
+/* What a route says of itself (struct route's flags). */
+#define ROUTE_JSON	0x1	/* answers JSON whatever the client's Accept says (/api/ routes) */
+
 /*
  * One route. pattern segments are literal or "{name}"; a {name} matches one
  * non-empty segment, stored in rq->params. HEAD is served by GET routes.
@@ -17,6 +20,7 @@ struct route {
 	const char	*method;
 	const char	*pattern;
 	route_handler	 handler;
+	int		 flags;		/* ROUTE_* */
 };
 
 enum route_result {

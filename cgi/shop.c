@@ -7,7 +7,7 @@
 #include "app.h"
 #include "db_shop.h"
 #include "i18n.h"
-#include "orders.h"
+#include "order.h"
 #include "shop.h"
 #include "valid.h"
 #include "view.h"
@@ -24,29 +24,6 @@ shop_price(struct app *app, struct http_request *rq, int64_t cents)
 
 	i18n_price(s, sizeof s, cents, app->cfg.currency, view_lang(app, rq));
 	return json_object_new_string(s);
-}
-
-char *
-shop_text(struct app *app, struct http_request *rq, const char *key, const char *name,
-    long n)
-{
-	const char *p = view_text(app, rq, key);
-	struct buf b;
-
-	buf_init(&b);
-	while (*p) {
-		if (name != NULL && strncmp(p, "{name}", 6) == 0) {
-			buf_puts(&b, name);
-			p += 6;
-		} else if (strncmp(p, "{n}", 3) == 0) {
-			buf_printf(&b, "%ld", n);
-			p += 3;
-		} else
-			buf_putc(&b, *p++);
-	}
-	if (b.data == NULL)
-		return xstrdup("");
-	return buf_detach(&b);
 }
 
 /* 1 when url ("scheme://host[:port]/...") names host (the Host header). */
@@ -81,12 +58,12 @@ shop_origin_ok(const struct http_request *rq)
 
 static const struct valid_field add_fields[] = {
 	{ "product_id", VALID_INT, 1, 1, LONG_MAX, "cart.errors.product" },
-	{ "qty", VALID_INT, 0, 1, SHOP_QTY_MAX, "cart.errors.qty" },
+	{ "qty", VALID_INT, 0, 1, ORDER_QTY_MAX, "cart.errors.qty" },
 };
 enum { ADD_PRODUCT, ADD_QTY, ADD__MAX };
 
 static const struct valid_field set_fields[] = {
-	{ "qty", VALID_INT, 1, 0, SHOP_QTY_MAX, "cart.errors.qty" },
+	{ "qty", VALID_INT, 1, 0, ORDER_QTY_MAX, "cart.errors.qty" },
 };
 enum { SET_QTY, SET__MAX };
 
@@ -152,8 +129,8 @@ shop_cart_load(struct app *app, struct http_request *rq, struct shop_cart *cart,
 
 	*found = 0;
 	memset(cart, 0, sizeof *cart);
-	if (token == NULL || !valid_hex_token(token, 2 * ORDERS_CART_BYTES,
-	    2 * ORDERS_CART_BYTES))
+	if (token == NULL || !valid_hex_token(token, 2 * ORDER_CART_BYTES,
+	    2 * ORDER_CART_BYTES))
 		return DB_OK;
 	rc = db_shop_cart_find(app->db, token, cart);
 	if (rc == DB_NOTFOUND)
@@ -186,7 +163,7 @@ line_json(struct app *app, struct http_request *rq, const struct shop_line *l)
 {
 	struct json_object *j = json_object_new_object();
 	char *problem = NULL;
-	int64_t max = l->stock < SHOP_QTY_MAX ? l->stock : SHOP_QTY_MAX;
+	int64_t max = l->stock < ORDER_QTY_MAX ? l->stock : ORDER_QTY_MAX;
 
 	json_object_object_add(j, "product_id", json_object_new_int64(l->product_id));
 	json_object_object_add(j, "sku", json_object_new_string(l->sku));
@@ -200,9 +177,11 @@ line_json(struct app *app, struct http_request *rq, const struct shop_line *l)
 	json_object_object_add(j, "line_total", shop_price(app, rq, l->unit_price_cents * l->qty));
 	json_object_object_add(j, "max_qty", json_object_new_int64(max < 0 ? 0 : max));
 	if (!l->active)
-		problem = shop_text(app, rq, "cart.unavailable", l->name, 0);
+		problem = view_textf(app, rq, "cart.unavailable",
+		    "name", l->name, (char *)NULL);
 	else if (l->qty > l->stock)
-		problem = shop_text(app, rq, "cart.only_left", l->name, (long)l->stock);
+		problem = view_textf(app, rq, "cart.only_left", "name", l->name,
+		    "n", UTIL_I64(l->stock), (char *)NULL);
 	if (problem != NULL) {
 		json_object_object_add(j, "problem", json_object_new_string(problem));
 		free(problem);
@@ -326,13 +305,15 @@ cart_change(struct app *app, struct http_request *rq, struct http_response *rs,
 		    view_text(app, rq, "cart.errors.product"), &cart);
 		break;
 	case SHOP_PUT_LIMIT:
-		msg = shop_text(app, rq, "cart.errors.limit", res.name, SHOP_QTY_MAX);
+		msg = view_textf(app, rq, "cart.errors.limit", "name", res.name,
+		    "n", UTIL_I64(ORDER_QTY_MAX), (char *)NULL);
 		cart_refused(app, rq, rs, 422, "limit", msg, &cart);
 		free(msg);
 		break;
 	case SHOP_PUT_STOCK:
-		msg = shop_text(app, rq, res.stock > 0 ? "cart.errors.stock" :
-		    "cart.errors.sold_out", res.name, (long)res.stock);
+		msg = view_textf(app, rq, res.stock > 0 ? "cart.errors.stock" :
+		    "cart.errors.sold_out", "name", res.name, "n", UTIL_I64(res.stock),
+		    (char *)NULL);
 		cart_refused(app, rq, rs, 409, "out_of_stock", msg, &cart);
 		free(msg);
 		break;
@@ -415,7 +396,7 @@ static struct json_object *
 product_json(struct app *app, struct http_request *rq, const struct shop_product *p)
 {
 	struct json_object *j = json_object_new_object();
-	int64_t max = p->stock < SHOP_QTY_MAX ? p->stock : SHOP_QTY_MAX;
+	int64_t max = p->stock < ORDER_QTY_MAX ? p->stock : ORDER_QTY_MAX;
 	char *s;
 
 	json_object_object_add(j, "id", json_object_new_int64(p->id));
@@ -431,11 +412,13 @@ product_json(struct app *app, struct http_request *rq, const struct shop_product
 	    json_object_new_boolean(p->stock > 0 && p->stock <= LOW_STOCK));
 	json_object_object_add(j, "max_qty", json_object_new_int64(max < 0 ? 0 : max));
 	if (p->stock <= 0)
-		s = shop_text(app, rq, "catalog.out_of_stock", NULL, 0);
+		s = view_textf(app, rq, "catalog.out_of_stock", (char *)NULL);
 	else if (p->stock <= LOW_STOCK)
-		s = shop_text(app, rq, "catalog.only_left", NULL, (long)p->stock);
+		s = view_textf(app, rq, "catalog.only_left",
+		    "n", UTIL_I64(p->stock), (char *)NULL);
 	else
-		s = shop_text(app, rq, "catalog.in_stock", NULL, (long)p->stock);
+		s = view_textf(app, rq, "catalog.in_stock",
+		    "n", UTIL_I64(p->stock), (char *)NULL);
 	json_object_object_add(j, "stock_text", json_object_new_string(s));
 	free(s);
 	if (!rq->wants_json) {
@@ -505,9 +488,9 @@ cart_page(struct app *app, struct http_request *rq, struct http_response *rs)
 }
 
 const struct route shop_routes[] = {
-	{ "GET", "/", catalog },
-	{ "GET", "/cart", cart_page },
-	{ "POST", "/cart/items", cart_add },
-	{ "POST", "/cart/items/{product_id}", cart_set },
+	{ "GET", "/", catalog, 0 },
+	{ "GET", "/cart", cart_page, 0 },
+	{ "POST", "/cart/items", cart_add, 0 },
+	{ "POST", "/cart/items/{product_id}", cart_set, 0 },
 };
 const size_t shop_nroutes = NELEM(shop_routes);

@@ -43,14 +43,6 @@ enum db_status	shop_cart_model(struct app *app, struct http_request *rq,
 struct json_object *shop_price(struct app *app, struct http_request *rq, int64_t cents);
 
 /*
- * The locale text key with "{name}" replaced by name (when not NULL) and
- * "{n}" by n, in a new string the caller frees. The result is plain text:
- * templates escape it like any other value.
- */
-char	*shop_text(struct app *app, struct http_request *rq, const char *key,
-	    const char *name, long n);
-
-/*
  * CSRF defence for cookie-identified POSTs (with the SameSite=Lax cookie):
  * 1 when the request carries no Origin and no Referer, or when the one it
  * carries (Origin first) names the same host and port as the Host header;

@@ -1,5 +1,6 @@
 /* util.c — allocation that never fails, and a growable byte buffer. */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,4 +233,11 @@ util_secret_eq(const char *a, const char *b)
 	if (la != lb)
 		return 0;
 	return sodium_memcmp(a, b, la) == 0;
+}
+
+char *
+util_i64(char *out, int64_t n)
+{
+	snprintf(out, UTIL_I64_LEN, "%" PRId64, n);
+	return out;
 }

@@ -4,6 +4,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -51,5 +52,14 @@ char	*util_read_file(const char *path, size_t *len);
 
 /* Constant-time string equality for secrets (tokens); 1 when equal. */
 int	 util_secret_eq(const char *a, const char *b);
+
+/*
+ * n in decimal into out (UTIL_I64_LEN bytes), returned for use inline:
+ * util_i64((char[UTIL_I64_LEN]){0}, n) lives until the end of the block.
+ */
+#define UTIL_I64_LEN 24
+char	*util_i64(char *out, int64_t n);
+/* util_i64() into a buffer of the enclosing block. */
+#define UTIL_I64(n)	util_i64((char[UTIL_I64_LEN]){0}, (n))
 
 #endif

@@ -145,6 +145,9 @@ check_one(const struct valid_field *f, const char *v, long *num)
 		return valid_int(v, f->min, f->max, num);
 	case VALID_TOKEN:
 		return valid_hex_token(v, (size_t)f->min, (size_t)f->max);
+	case VALID_SECRET:
+		return valid_utf8(v, 1, &nchars) && (long)strlen(v) >= f->min &&
+		    (long)strlen(v) <= f->max;
 	}
 	return 0;
 }
@@ -153,7 +156,10 @@ static void
 check_field(const struct valid_field *f, size_t i, const char *raw,
     struct valid_result *res)
 {
-	res->text[i] = raw ? trimmed(raw) : xstrdup("");
+	if (raw == NULL)
+		res->text[i] = xstrdup("");
+	else
+		res->text[i] = f->kind == VALID_SECRET ? xstrdup(raw) : trimmed(raw);
 	res->present[i] = res->text[i][0] != '\0';
 	if (!res->present[i]) {
 		if (f->required) {
@@ -206,6 +212,15 @@ valid_json(const struct valid_field *tbl, size_t n, struct json_object *obj,
 		check_field(&tbl[i], i, raw, res);
 	}
 	return res->nerrors;
+}
+
+int
+valid_request(const struct valid_field *tbl, size_t n, const struct http_request *rq,
+    struct valid_result *res)
+{
+	if (rq->json != NULL)
+		return valid_json(tbl, n, rq->json, res);
+	return valid_form(tbl, n, &rq->form, res);
 }
 
 void

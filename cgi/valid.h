@@ -14,7 +14,8 @@ enum valid_kind {
 	VALID_EMAIL,	/* a sane address: local@domain.tld, <= max bytes */
 	VALID_PHONE,	/* digits, spaces and + ( ) - */
 	VALID_INT,	/* decimal integer in [min, max] */
-	VALID_TOKEN	/* lowercase hex, exactly min..max characters */
+	VALID_TOKEN,	/* lowercase hex, exactly min..max characters */
+	VALID_SECRET	/* a password: UTF-8 taken as it is (never trimmed), min..max bytes */
 };
 
 /*
@@ -53,6 +54,12 @@ int	valid_form(const struct valid_field *tbl, size_t n, const struct kvlist *for
 /* The same for a JSON object's members (strings, or numbers for VALID_INT). */
 int	valid_json(const struct valid_field *tbl, size_t n, struct json_object *obj,
 	    struct valid_result *res);
+/*
+ * The request's input against the table: its JSON object body when it has
+ * one (rq->json), else its form. As valid_form().
+ */
+int	valid_request(const struct valid_field *tbl, size_t n,
+	    const struct http_request *rq, struct valid_result *res);
 void	valid_result_free(struct valid_result *res);
 
 /* Pure validators: 1 when valid, 0 when not. */

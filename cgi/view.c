@@ -1,15 +1,21 @@
 /* view.c — one data path, two representations: a json-c view model as HTML (mustache) or JSON. */
+#include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "app.h"
 #include "mustache.h"
+#include "order.h"
 #include "view.h"
 
 const char *
 view_lang(struct app *app, struct http_request *rq)
 {
-	return i18n_pick(&app->i18n, http_header(rq, "Accept-Language"), app->cfg.lang);
+	if (rq->lang == NULL)
+		rq->lang = i18n_pick(&app->i18n, http_header(rq, "Accept-Language"),
+		    app->cfg.lang);
+	return rq->lang;
 }
 
 const char *
@@ -62,12 +68,18 @@ view_render(struct app *app, struct http_request *rq, struct http_response *rs,
 	if (mus_render(app->tmpl, tmpl, model, &rs->body, &err) != 0) {
 		log_msg(&app->log, LOG_ERROR, "template %s:%d:%d: %s", err.name,
 		    err.line, err.col, err.msg);
-		rs->status = 500;
-		rs->content_type = "text/plain; charset=utf-8";
-		buf_reset(&rs->body);
-		buf_puts(&rs->body, "Internal error: a page template failed.\n");
+		view_internal_error(rs);
 	}
 	json_object_put(model);
+}
+
+void
+view_internal_error(struct http_response *rs)
+{
+	rs->status = 500;
+	rs->content_type = "text/plain; charset=utf-8";
+	buf_reset(&rs->body);
+	buf_puts(&rs->body, "Internal error: a page template failed.\n");
 }
 
 void
@@ -89,4 +101,55 @@ view_unavailable(struct app *app, struct http_request *rq, struct http_response 
 	http_add_header(rs, "Retry-After", "2");
 	view_error(app, rq, rs, 503, "unavailable",
 	    view_text(app, rq, "error.unavailable"));
+}
+
+char *
+view_textf(struct app *app, struct http_request *rq, const char *key, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, key);
+	s = i18n_vfill(view_text(app, rq, key), ap);
+	va_end(ap);
+	return s;
+}
+
+void
+view_fail(struct app *app, struct http_request *rq, struct http_response *rs,
+    int status, const char *code, const char *key)
+{
+	view_error(app, rq, rs, status, code, view_text(app, rq, key));
+}
+
+void
+view_add_str(struct json_object *o, const char *key, const char *val)
+{
+	json_object_object_add(o, key, json_object_new_string(val ? val : ""));
+}
+
+void
+view_add_owned(struct json_object *o, const char *key, char *val)
+{
+	view_add_str(o, key, val);
+	free(val);
+}
+
+void
+view_add_price(struct json_object *o, const char *key, int64_t cents, const char *currency,
+    const char *lang)
+{
+	char buf[64];
+
+	i18n_price(buf, sizeof buf, cents, currency, lang);
+	view_add_str(o, key, buf);
+}
+
+void
+view_add_time(struct json_object *o, const char *key, int64_t t)
+{
+	char buf[ORDER_TIME_LEN];
+
+	order_rfc3339(buf, t);
+	view_add_str(o, key, buf);
 }

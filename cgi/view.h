@@ -2,6 +2,8 @@
 #ifndef ORDERSYNC_VIEW_H
 #define ORDERSYNC_VIEW_H
 
+#include <stdint.h>
+
 #include <json-c/json.h>
 
 #include "db.h"
@@ -27,13 +29,41 @@ void	view_json(struct http_response *rs, int status, struct json_object *obj);
 void	view_error(struct app *app, struct http_request *rq,
 	    struct http_response *rs, int status, const char *code,
 	    const char *message);
+/* A plain 500 for a broken template: a bug, already logged by the caller. */
+void	view_internal_error(struct http_response *rs);
 /* 503 + Retry-After for DB_BUSY / DB_ERROR (already logged by the db layer). */
 void	view_unavailable(struct app *app, struct http_request *rq,
 	    struct http_response *rs);
-/* The language of this request (Accept-Language, else ORDERSYNC_LANG). Static. */
+/*
+ * The language of this request (Accept-Language, else ORDERSYNC_LANG):
+ * rq->lang, chosen once per request. Static.
+ */
 const char *view_lang(struct app *app, struct http_request *rq);
 /* The text for key in the request's language. Borrowed from the locale table. */
 const char *view_text(struct app *app, struct http_request *rq, const char *key);
+/*
+ * The text for key in the request's language with its "{name}" placeholders
+ * filled from the name, value pairs that follow (ending with NULL), as
+ * i18n_fill() does. A new string; the caller frees it.
+ */
+char	*view_textf(struct app *app, struct http_request *rq, const char *key, ...)
+	    __attribute__((sentinel));
+/* view_error() with the text of the locale key as the message. */
+void	view_fail(struct app *app, struct http_request *rq, struct http_response *rs,
+	    int status, const char *code, const char *key);
+
+/* -- Building view models. -- */
+
+/* Adds key: val as a string ("" for NULL). */
+void	view_add_str(struct json_object *o, const char *key, const char *val);
+/* Adds key: val, a string the caller allocated, and frees val. */
+void	view_add_owned(struct json_object *o, const char *key, char *val);
+/* Adds key: cents formatted as a price in currency for lang ("12,90 €"). */
+void	view_add_price(struct json_object *o, const char *key, int64_t cents,
+	    const char *currency, const char *lang);
+/* Adds key: t as RFC 3339 UTC. */
+void	view_add_time(struct json_object *o, const char *key, int64_t t);
+
 /* "base_url + path" in a new string (caller frees): every link honours the prefix. */
 char	*view_url(struct app *app, const char *path);
 

@@ -38,12 +38,20 @@ free_port() {
 }
 
 # start_app [serve.sh options]: lighttpd + the sanitizer build on a free port.
+# A port found free can be taken before lighttpd binds it (another suite
+# running beside this one): then it tries again on another port, twice.
 start_app() {
-	PORT=$(free_port)
+	local try
 	DB=$WORK/ordersync.db
-	SERVER_PGID=$("$TOP/deploy/lighttpd/serve.sh" --port "$PORT" --db "$DB" \
-	    --dir "$WORK/srv" --bin "$APP_BIN" --ctl "$CTL_BIN" "$@") || {
-		echo "could not start lighttpd"; FAIL=$((FAIL + 1)); exit 1; }
+	for try in 1 2 3; do
+		PORT=$(free_port)
+		SERVER_PGID=$("$TOP/deploy/lighttpd/serve.sh" --port "$PORT" --db "$DB" \
+		    --dir "$WORK/srv" --bin "$APP_BIN" --ctl "$CTL_BIN" "$@") && break
+		SERVER_PGID=
+		grep -q "Address already in use" "$WORK/srv/error.log" 2>/dev/null && [ "$try" -lt 3 ] ||
+			{ echo "could not start lighttpd"; FAIL=$((FAIL + 1)); exit 1; }
+		echo "port $PORT was taken; trying another"
+	done
 	BASE_URL=http://127.0.0.1:$PORT${BASE_PATH:-}
 }
 

@@ -167,6 +167,7 @@ setup(void)
 	unit_tmpdir(base, sizeof base, "auth");
 	snprintf(path, sizeof path, "%s/test.db", base);
 	memset(&app, 0, sizeof app);
+	app_caches_new(&app);
 	log_init(&app.log, LOG_ERROR);
 	app.cfg.poll_ms = 5000;
 	app.cfg.base_url = (char *)"";
@@ -184,6 +185,7 @@ setup(void)
 static void
 teardown(void)
 {
+	app_caches_free(&app);
 	db_close(app.db);
 	app.db = NULL;
 	unit_rmtree(base);
@@ -417,7 +419,7 @@ START_TEST(test_cache_costs_one_pragma)
 	ck_assert_int_eq(find(token, &s, &rs), AUTH_OK);
 	ck_assert_msg(trace.n == 1, "%d statements, last %s", trace.n, trace.last);
 	ck_assert_str_eq(trace.last, "PRAGMA data_version");
-	ck_assert_uint_ge(app.auth.hits, 1);
+	ck_assert_uint_ge(app.auth->hits, 1);
 
 	/* A logout in another process is seen at once: data_version moved. */
 	ck_assert_int_eq(sqlite3_open(path, &other), SQLITE_OK);
@@ -454,8 +456,8 @@ START_TEST(test_polls_are_batched)
 	ck_assert_int_eq(one_int("SELECT polls FROM sessions"), 1);
 	/* 30 s later the next poll writes the 20 waiting and itself. */
 	for (i = 0; i < AUTH_CACHE_SLOTS; i++)
-		if (app.auth.slot[i].used && strcmp(app.auth.slot[i].token_hash, s.token_hash) == 0)
-			app.auth.slot[i].row.last_poll_at -= AUTH_POLL_WRITE_SECS;
+		if (app.auth->slot[i].used && strcmp(app.auth->slot[i].token_hash, s.token_hash) == 0)
+			app.auth->slot[i].row.last_poll_at -= AUTH_POLL_WRITE_SECS;
 	auth_note_poll(&app, &s);
 	ck_assert_int_eq(one_int("SELECT polls FROM sessions"), 22);
 	http_response_free(&rs);

@@ -449,18 +449,18 @@ static void
 counts_match(struct db *db)
 {
 	static const int64_t scopes[] = { 0, 1, 2 };
-	int64_t counts[DB_ADMIN_NSTATUS];
+	int64_t counts[ORDER_NSTATUS];
 	char sql[256];
 	size_t i, k;
 
 	for (k = 0; k < NELEM(scopes); k++) {
-		ck_assert_int_eq(db_admin_status_counts(db, scopes[k], counts), DB_OK);
-		for (i = 0; i < DB_ADMIN_NSTATUS; i++) {
+		ck_assert_int_eq(db_orders_count(db, scopes[k], counts), DB_OK);
+		for (i = 0; i < ORDER_NSTATUS; i++) {
 			snprintf(sql, sizeof sql, "SELECT count(*) FROM orders WHERE "
 			    "(%lld = 0 OR store_id = %lld) AND status = '%s'",
-			    (long long)scopes[k], (long long)scopes[k], db_admin_statuses[i]);
+			    (long long)scopes[k], (long long)scopes[k], order_status_name((int)i));
 			ck_assert_msg(counts[i] == query_long(sql), "store %lld, %s: %lld, "
-			    "count(*) %ld", (long long)scopes[k], db_admin_statuses[i],
+			    "count(*) %ld", (long long)scopes[k], order_status_name((int)i),
 			    (long long)counts[i], query_long(sql));
 		}
 	}

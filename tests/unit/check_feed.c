@@ -10,6 +10,7 @@
 #include <sqlite3.h>
 
 #include "app.h"
+#include "auth.h"
 #include "db_admin.h"
 #include "db_impl.h"	/* the tests reach the connection to trace and to insert rows */
 #include "db_setup.h"
@@ -29,6 +30,7 @@ setup(void)
 	unit_tmpdir(base, sizeof base, "feed");
 	snprintf(path, sizeof path, "%s/test.db", base);
 	memset(&app, 0, sizeof app);
+	app_caches_new(&app);
 	log_init(&app.log, LOG_ERROR);
 	app.cfg.poll_ms = 5000;
 	app.cfg.base_url = (char *)"";
@@ -42,6 +44,7 @@ setup(void)
 static void
 teardown(void)
 {
+	app_caches_free(&app);
 	db_close(app.db);
 	app.db = NULL;
 	unit_rmtree(base);
@@ -85,7 +88,7 @@ add_order(int64_t store, int n, const char *status, int64_t total, int64_t creat
 	exec_ok(sql);
 	sqlite3_free(sql);
 	id = sqlite3_last_insert_rowid(app.db->conn);
-	ck_assert_int_eq(db_event_add(app.db, id, "order_created", NULL, NULL), DB_OK);
+	ck_assert_int_eq(db_order_event_add(app.db, id, "order_created", -1), DB_OK);
 	return id;
 }
 
@@ -228,58 +231,21 @@ START_TEST(test_epoch_parsing)
 }
 END_TEST
 
-START_TEST(test_rfc3339)
-{
-	char buf[32];
-
-	feed_rfc3339(buf, sizeof buf, 1795280584);
-	ck_assert_str_eq(buf, "2026-11-21T17:03:04Z");
-	feed_rfc3339(buf, sizeof buf, 0);
-	ck_assert_str_eq(buf, "1970-01-01T00:00:00Z");
-}
-END_TEST
-
 /* ---- the status workflow ---- */
-
-START_TEST(test_transition_table)
-{
-	/* DESIGN.md: pending → processing → completed; pending|processing → cancelled. */
-	static const char *const st[] = { "pending", "processing", "completed", "cancelled" };
-	static const int allowed[4][4] = {
-		{ 0, 1, 0, 1 },
-		{ 0, 0, 1, 1 },
-		{ 0, 0, 0, 0 },
-		{ 0, 0, 0, 0 },
-	};
-	int f, t;
-
-	for (f = 0; f < 4; f++)
-		for (t = 0; t < 4; t++)
-			ck_assert_msg(db_admin_transition_ok(st[f], st[t]) == allowed[f][t],
-			    "%s -> %s", st[f], st[t]);
-	ck_assert_int_eq(db_admin_transition_ok("pending", "shipped"), 0);
-	ck_assert_int_eq(db_admin_transition_ok("shipped", "cancelled"), 0);
-	ck_assert_int_eq(db_admin_transition_ok(NULL, "cancelled"), 0);
-	ck_assert_int_eq(db_admin_transition_ok("pending", NULL), 0);
-	ck_assert_int_eq(db_admin_transition_ok("PENDING", "processing"), 0);
-	ck_assert_int_eq(db_admin_status_index("completed"), 2);
-	ck_assert_int_eq(db_admin_status_index(""), -1);
-}
-END_TEST
 
 START_TEST(test_set_status)
 {
 	struct db_admin_event *ev;
-	char from[12];
+	int from;
 	size_t n;
 	int64_t id, now = time(NULL);
 	struct json_object *j;
 	struct buf text;
 
 	id = add_order(1, 1, "pending", 8999, now);
-	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
-	    "processing", now, from), DB_OK);
-	ck_assert_str_eq(from, "pending");
+	ck_assert_int_eq(db_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    ORDER_PROCESSING, now, &from), DB_OK);
+	ck_assert_int_eq(from, ORDER_PENDING);
 	ck_assert_int_eq(db_admin_order_events(app.db, id, &ev, &n), DB_OK);
 	ck_assert_uint_eq(n, 2);
 	ck_assert_str_eq(ev[1].type, "order_updated");
@@ -294,28 +260,29 @@ START_TEST(test_set_status)
 	db_admin_events_free(ev, n);
 
 	/* Refused transitions write nothing. */
-	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
-	    "pending", now, from), DB_CONFLICT);
-	ck_assert_str_eq(from, "processing");
-	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
-	    "processing", now, from), DB_CONFLICT);
-	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
-	    "shipped", now, from), DB_CONFLICT);
+	ck_assert_int_eq(db_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    ORDER_PENDING, now, &from), DB_CONFLICT);
+	ck_assert_int_eq(from, ORDER_PROCESSING);
+	ck_assert_int_eq(db_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    ORDER_PROCESSING, now, &from), DB_CONFLICT);
+	ck_assert_int_eq(db_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    99, now, &from), DB_CONFLICT);
 	ck_assert_int_eq(one_int("SELECT count(*) FROM order_events"), 2);
-	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
-	    "completed", now, from), DB_OK);
-	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000001",
-	    "cancelled", now, from), DB_CONFLICT);
-	ck_assert_str_eq(from, "completed");
+	ck_assert_int_eq(db_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    ORDER_COMPLETED, now, &from), DB_OK);
+	ck_assert_int_eq(db_order_set_status(app.db, 0, "CMD-20261121-000001",
+	    ORDER_CANCELLED, now, &from), DB_CONFLICT);
+	ck_assert_int_eq(from, ORDER_COMPLETED);
 	ck_assert_int_eq(one_int("SELECT count(*) FROM order_events"), 3);
-	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-999999",
-	    "processing", now, from), DB_NOTFOUND);
+	ck_assert_int_eq(db_order_set_status(app.db, 0, "CMD-20261121-999999",
+	    ORDER_PROCESSING, now, &from), DB_NOTFOUND);
 }
 END_TEST
 
 START_TEST(test_cancel_restores_stock)
 {
-	char from[12], *sql;
+	char *sql;
+	int from;
 	int64_t id, now = time(NULL);
 	int inserted;
 
@@ -334,15 +301,15 @@ START_TEST(test_cancel_restores_stock)
 	exec_ok("UPDATE products SET stock = stock - 1 WHERE sku = 'MUG-STO-350'");
 	ck_assert_int_eq(one_int("SELECT stock FROM products WHERE sku = 'COF-ESP-250'"), 37);
 
-	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000002",
-	    "cancelled", now, from), DB_OK);
+	ck_assert_int_eq(db_order_set_status(app.db, 0, "CMD-20261121-000002",
+	    ORDER_CANCELLED, now, &from), DB_OK);
 	ck_assert_int_eq(one_int("SELECT stock FROM products WHERE sku = 'COF-ESP-250'"), 40);
 	ck_assert_int_eq(one_int("SELECT stock FROM products WHERE sku = 'MUG-STO-350'"), 18);
 	ck_assert_int_eq(one_int("SELECT stock FROM products WHERE sku = 'TEA-EGR-100'"), 30);
 	ck_assert_int_eq(one_int("SELECT count(*) FROM order_events WHERE type = 'order_cancelled'"), 1);
 	/* Cancelled is final: no second restock. */
-	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000002",
-	    "cancelled", now, from), DB_CONFLICT);
+	ck_assert_int_eq(db_order_set_status(app.db, 0, "CMD-20261121-000002",
+	    ORDER_CANCELLED, now, &from), DB_CONFLICT);
 	ck_assert_int_eq(one_int("SELECT stock FROM products WHERE sku = 'COF-ESP-250'"), 40);
 }
 END_TEST
@@ -546,31 +513,31 @@ START_TEST(test_feed_store_scope)
 
 	/* Another store's order is not found by a store-scoped lookup or change. */
 	{
-		struct db_admin_order o;
-		char from[12];
+		struct order o;
+		int from;
 
-		ck_assert_int_eq(db_admin_order_get(app.db, 2, "CMD-20261121-000001", &o), DB_NOTFOUND);
-		ck_assert_int_eq(db_admin_order_get(app.db, 1, "CMD-20261121-000001", &o), DB_OK);
-		db_admin_order_clear(&o);
-		ck_assert_int_eq(db_admin_order_set_status(app.db, 2, "CMD-20261121-000001",
-		    "processing", time(NULL), from), DB_NOTFOUND);
+		ck_assert_int_eq(db_order_get(app.db, 2, "CMD-20261121-000001", 0, &o), DB_NOTFOUND);
+		ck_assert_int_eq(db_order_get(app.db, 1, "CMD-20261121-000001", 0, &o), DB_OK);
+		order_clear(&o);
+		ck_assert_int_eq(db_order_set_status(app.db, 2, "CMD-20261121-000001",
+		    ORDER_PROCESSING, time(NULL), &from), DB_NOTFOUND);
 		ck_assert_int_eq(one_int("SELECT count(*) FROM order_events"), 5);
 	}
 	/* Lists and counts, scoped. */
 	{
-		struct db_admin_filter f = { 2, NULL, 0, 0, 50 };
-		struct db_admin_order *v;
-		int64_t counts[DB_ADMIN_NSTATUS];
+		struct db_order_filter f = { 2, -1, 0, 0, 50 };
+		struct order *v;
+		int64_t counts[ORDER_NSTATUS];
 		size_t n;
 
-		ck_assert_int_eq(db_admin_orders_list(app.db, &f, &v, &n), DB_OK);
+		ck_assert_int_eq(db_orders_list(app.db, &f, &v, &n), DB_OK);
 		ck_assert_uint_eq(n, 2);
 		ck_assert_str_eq(v[0].number, "CMD-20261121-000004");	/* newest first */
 		ck_assert_str_eq(v[0].store_name, "Lyon");
-		db_admin_orders_free(v, n);
-		ck_assert_int_eq(db_admin_status_counts(app.db, 2, counts), DB_OK);
+		order_free_all(v, n);
+		ck_assert_int_eq(db_orders_count(app.db, 2, counts), DB_OK);
 		ck_assert_int_eq(counts[0], 2);
-		ck_assert_int_eq(db_admin_status_counts(app.db, 0, counts), DB_OK);
+		ck_assert_int_eq(db_orders_count(app.db, 0, counts), DB_OK);
 		ck_assert_int_eq(counts[0], 5);
 	}
 }
@@ -615,7 +582,7 @@ START_TEST(test_feed_304_costs_no_query)
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_uint_eq(json_object_array_length(get(r.body, "events")), 1);
 	json_object_put(r.body);
-	ck_assert_uint_gt(app.feed.misses, 1);
+	ck_assert_uint_gt(app.feed->misses, 1);
 }
 END_TEST
 
@@ -657,7 +624,8 @@ START_TEST(test_stats)
 	struct auth_session s;
 	struct json_object *m, *today, *hours;
 	const time_t now = 1795280584;	/* 2026-11-21T17:03:04Z */
-	char from[12], *sql;
+	char *sql;
+	int from;
 	int64_t sum = 0;
 	size_t i;
 
@@ -667,10 +635,10 @@ START_TEST(test_stats)
 	add_order(1, 2, "pending", 2000, now - 60);
 	add_order(1, 3, "pending", 4000, now - 3600);		/* 16:03, the hour before */
 	add_order(1, 4, "pending", 8000, now - 3 * 86400);	/* not today, not in 24 h */
-	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000002",
-	    "cancelled", now, from), DB_OK);
-	ck_assert_int_eq(db_admin_order_set_status(app.db, 0, "CMD-20261121-000003",
-	    "processing", now, from), DB_OK);
+	ck_assert_int_eq(db_order_set_status(app.db, 0, "CMD-20261121-000002",
+	    ORDER_CANCELLED, now, &from), DB_OK);
+	ck_assert_int_eq(db_order_set_status(app.db, 0, "CMD-20261121-000003",
+	    ORDER_PROCESSING, now, &from), DB_OK);
 	/* One admin session that polled 10 s ago, 100 polls so far. */
 	exec_ok("INSERT INTO users (id, email, password_hash, role, created_at) "
 	    "VALUES (1, 'a@example.com', 'x', 'admin', 0)");
@@ -809,8 +777,6 @@ feed_suite(void)
 	tc = tcase_create("parsing");
 	tcase_add_test(tc, test_cursor_parsing);
 	tcase_add_test(tc, test_epoch_parsing);
-	tcase_add_test(tc, test_rfc3339);
-	tcase_add_test(tc, test_transition_table);
 	tcase_add_test(tc, test_event_text);
 	suite_add_tcase(s, tc);
 

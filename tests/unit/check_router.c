@@ -15,21 +15,21 @@ handler(struct app *app, struct http_request *rq, struct http_response *rs)
 }
 
 static const struct route routes[] = {
-	/*  0 */ { "GET",  "/",				handler },
-	/*  1 */ { "GET",  "/cart",			handler },
-	/*  2 */ { "POST", "/cart/items",		handler },
-	/*  3 */ { "POST", "/cart/items/{product_id}",	handler },
-	/*  4 */ { "GET",  "/orders/{number}",		handler },
-	/*  5 */ { "GET",  "/orders/{number}/status",	handler },
-	/*  6 */ { "GET",  "/admin/login",		handler },
-	/*  7 */ { "POST", "/admin/login",		handler },
-	/*  8 */ { "POST", "/admin/orders/{number}/status", handler },
-	/*  9 */ { "GET",  "/x/{a}/{b}",		handler },
-	/* 10 */ { "GET",  "/p/{a}/one",		handler },
-	/* 11 */ { "GET",  "/p/{b}/two",		handler },
-	/* 12 */ { "GET",  "/dup/{a}",			handler },
-	/* 13 */ { "GET",  "/dup/{b}",			handler },
-	/* 14 */ { "DELETE", "/dup/{c}",		handler },
+	/*  0 */ { "GET",  "/",				handler, 0 },
+	/*  1 */ { "GET",  "/cart",			handler, 0 },
+	/*  2 */ { "POST", "/cart/items",		handler, 0 },
+	/*  3 */ { "POST", "/cart/items/{product_id}",	handler, 0 },
+	/*  4 */ { "GET",  "/orders/{number}",		handler, 0 },
+	/*  5 */ { "GET",  "/orders/{number}/status",	handler, 0 },
+	/*  6 */ { "GET",  "/admin/login",		handler, 0 },
+	/*  7 */ { "POST", "/admin/login",		handler, 0 },
+	/*  8 */ { "POST", "/admin/orders/{number}/status", handler, 0 },
+	/*  9 */ { "GET",  "/x/{a}/{b}",		handler, 0 },
+	/* 10 */ { "GET",  "/p/{a}/one",		handler, 0 },
+	/* 11 */ { "GET",  "/p/{b}/two",		handler, 0 },
+	/* 12 */ { "GET",  "/dup/{a}",			handler, 0 },
+	/* 13 */ { "GET",  "/dup/{b}",			handler, 0 },
+	/* 14 */ { "DELETE", "/dup/{c}",		handler, 0 },
 };
 
 static const struct {
@@ -153,8 +153,8 @@ END_TEST
 /* main.c matches several modules' tables in turn: Allow gathers them all. */
 START_TEST(test_route_match_allow_across_tables)
 {
-	static const struct route get_only[] = { { "GET", "/thing", NULL } };
-	static const struct route post_only[] = { { "POST", "/thing", NULL } };
+	static const struct route get_only[] = { { "GET", "/thing", NULL, 0 } };
+	static const struct route post_only[] = { { "POST", "/thing", NULL, 0 } };
 	struct kvlist params = { 0 };
 	const struct route *found;
 	struct buf allow;

@@ -1,4 +1,4 @@
-/* check_shop.c — the customer flow: validation tables, order numbers, prices, and the checkout transaction on temporary databases. */
+/* check_shop.c — the customer flow: validation tables, prices, and the checkout transaction on temporary databases. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,7 +13,8 @@
 #include "db_setup.h"
 #include "db_shop.h"
 #include "i18n.h"
-#include "orders.h"
+#include "db_orders.h"
+#include "order.h"
 #include "shop.h"
 #include "unit.h"
 #include "valid.h"
@@ -352,96 +353,6 @@ START_TEST(test_cart_add_json)
 }
 END_TEST
 
-/* ---- order numbers and tokens ---- */
-
-static int
-cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-START_TEST(test_order_number_draws)
-{
-	enum { DRAWS = 100000 };
-	char (*nums)[ORDERS_NUMBER_LEN + 1] = calloc(DRAWS, sizeof *nums);
-	char **sorted = calloc(DRAWS, sizeof *sorted);
-	static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
-	time_t now = 1795280000;	/* 2026-11-21 */
-	int i, pos, dups = 0, seen[36];
-
-	ck_assert_ptr_nonnull(nums);
-	ck_assert_ptr_nonnull(sorted);
-	for (i = 0; i < DRAWS; i++) {
-		orders_new_number(nums[i], now);
-		ck_assert_msg(orders_number_valid(nums[i]), "bad number %s", nums[i]);
-		ck_assert_int_eq((int)strlen(nums[i]), ORDERS_NUMBER_LEN);
-		ck_assert(strncmp(nums[i], "CMD-20261121-", 13) == 0);
-		sorted[i] = nums[i];
-	}
-	qsort(sorted, DRAWS, sizeof *sorted, cmp_str);
-	for (i = 1; i < DRAWS; i++)
-		if (strcmp(sorted[i - 1], sorted[i]) == 0)
-			dups++;
-	/*
-	 * Birthday bound: n draws from N = 36^6 (2.18e9) give n²/2N ≈ 2.3
-	 * duplicate pairs on average at n = 100k (Poisson; P(> 12) < 1e-6).
-	 * Uniqueness is the database's (UNIQUE number, redrawn on a clash);
-	 * here the draws must be uniform and not collide more than chance.
-	 */
-	ck_assert_int_le(dups, 12);
-	for (pos = 13; pos < ORDERS_NUMBER_LEN; pos++) {
-		memset(seen, 0, sizeof seen);
-		for (i = 0; i < DRAWS; i++) {
-			const char *c = strchr(alphabet, nums[i][pos]);
-
-			ck_assert_ptr_nonnull(c);
-			seen[c - alphabet]++;
-		}
-		/* Each of 36 characters ≈ 2778 times per position (sd ≈ 52). */
-		for (i = 0; i < 36; i++)
-			ck_assert_msg(seen[i] > 2400 && seen[i] < 3150,
-			    "position %d, character %c: %d", pos, alphabet[i], seen[i]);
-	}
-	free(sorted);
-	free(nums);
-}
-END_TEST
-
-static const struct {
-	const char	*s;
-	int		 ok;
-} number_cases[] = {
-	{ "CMD-20261121-ABC123", 1 }, { "CMD-20261121-000000", 1 }, { "CMD-20261121-ZZZZZZ", 1 },
-	{ "CMD-20261121-abc123", 0 }, { "CMD-2026112-ABC1234", 0 }, { "CMD-20261121-ABC12", 0 },
-	{ "CMD-20261121-ABC1234", 0 }, { "cmd-20261121-ABC123", 0 }, { "CMD-2026X121-ABC123", 0 },
-	{ "CMD_20261121-ABC123", 0 }, { "", 0 }, { "CMD-20261121-ABC-23", 0 },
-};
-
-START_TEST(test_order_number_shape)
-{
-	ck_assert_int_eq(orders_number_valid(number_cases[_i].s), number_cases[_i].ok);
-}
-END_TEST
-
-START_TEST(test_tokens_and_times)
-{
-	char a[65], b[65], t[32];
-
-	orders_random_hex(a, ORDERS_TOKEN_BYTES);
-	ck_assert_int_eq((int)strlen(a), 32);
-	ck_assert(valid_hex_token(a, 32, 32));
-	orders_random_hex(b, ORDERS_CART_BYTES);
-	ck_assert_int_eq((int)strlen(b), 64);
-	ck_assert(valid_hex_token(b, 64, 64));
-	orders_random_hex(a, ORDERS_CART_BYTES);
-	ck_assert_str_ne(a, b);
-	orders_rfc3339(t, sizeof t, 1795280584);
-	ck_assert_str_eq(t, "2026-11-21T17:03:04Z");
-	orders_rfc3339(t, sizeof t, 0);
-	ck_assert_str_eq(t, "1970-01-01T00:00:00Z");
-}
-END_TEST
-
 /* ---- prices and texts as the pages show them ---- */
 
 static struct app papp;
@@ -503,18 +414,20 @@ START_TEST(test_page_prices_and_texts)
 	p = shop_price(&papp, &rq, 8999);
 	ck_assert_str_eq(json_object_get_string(p), "89,99\u00a0€");
 	json_object_put(p);
-	s = shop_text(&papp, &rq, "catalog.only_left", NULL, 3);
+	s = view_textf(&papp, &rq, "catalog.only_left", "n", UTIL_I64(3), (char *)NULL);
 	ck_assert_str_eq(s, "Plus que 3 en stock");
 	free(s);
-	s = shop_text(&papp, &rq, "checkout.errors.unknown", "<X&Y>", 0);
+	s = view_textf(&papp, &rq, "checkout.errors.unknown",
+	    "name", "<X&Y>", (char *)NULL);
 	ck_assert_str_eq(s, "Produit inconnu : <X&Y>.");
 	free(s);
 
 	rq.envp = penv_en;
+	rq.lang = NULL;	/* another request: its language is chosen anew */
 	p = shop_price(&papp, &rq, 8999);
 	ck_assert_str_eq(json_object_get_string(p), "€89.99");
 	json_object_put(p);
-	s = shop_text(&papp, &rq, "catalog.only_left", NULL, 3);
+	s = view_textf(&papp, &rq, "catalog.only_left", "n", UTIL_I64(3), (char *)NULL);
 	ck_assert_str_eq(s, "Only 3 left");
 	free(s);
 }
@@ -675,7 +588,7 @@ START_TEST(test_checkout_success)
 	struct shop_cart cart, after;
 	struct shop_checkout co;
 	struct shop_checkout_result res;
-	struct shop_order o;
+	struct order o;
 	struct shop_lines l;
 	char key[80], sql[256];
 
@@ -683,7 +596,7 @@ START_TEST(test_checkout_success)
 	web_checkout(&co, &cart, key, sizeof key);
 	ck_assert_int_eq(db_shop_checkout(db, &co, &res), DB_OK);
 	ck_assert_int_eq(res.outcome, SHOP_CREATED);
-	ck_assert(orders_number_valid(res.number));
+	ck_assert(order_number_valid(res.number));
 	ck_assert(valid_hex_token(res.access_token, 32, 32));
 
 	ck_assert_int_eq(q("SELECT count(*) FROM orders"), 1);
@@ -708,8 +621,8 @@ START_TEST(test_checkout_success)
 	ck_assert(valid_hex_token(after.form_token, 64, 64));
 
 	/* The order as sold. */
-	ck_assert_int_eq(db_shop_order_get(db, res.number, 1, &o), DB_OK);
-	ck_assert_str_eq(o.status, "pending");
+	ck_assert_int_eq(db_order_get(db, 1, res.number, 1, &o), DB_OK);
+	ck_assert_int_eq(o.status, ORDER_PENDING);
 	ck_assert_str_eq(o.customer_name, "Zoé Martin");
 	ck_assert_str_eq(o.access_token, res.access_token);
 	ck_assert_int_eq((int)o.nitems, 2);
@@ -717,7 +630,7 @@ START_TEST(test_checkout_success)
 	ck_assert_int_eq(o.items[0].qty, 2);
 	ck_assert_int_eq(o.items[1].unit_price_cents, 8999);
 	{
-		struct json_object *j = orders_json(&o, "/shop"), *v;
+		struct json_object *j = order_json(&o, "/shop"), *v;
 		char want[128];
 
 		snprintf(want, sizeof want, "/shop/orders/%s?t=%s", o.number, o.access_token);
@@ -727,7 +640,7 @@ START_TEST(test_checkout_success)
 		ck_assert_int_eq(json_object_get_int64(v), 11579);
 		json_object_put(j);
 	}
-	db_shop_order_free(&o);
+	order_clear(&o);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM orders WHERE number = '%s'", res.number);
 	ck_assert_int_eq(q(sql), 1);
 	shop_checkout_result_free(&res);
@@ -977,13 +890,6 @@ shop_suite(void)
 	tcase_add_loop_test(tc, test_cart_add_table, 0, (int)NELEM(add_cases));
 	tcase_add_loop_test(tc, test_cart_set_table, 0, (int)NELEM(set_cases));
 	tcase_add_test(tc, test_cart_add_json);
-	suite_add_tcase(s, tc);
-
-	tc = tcase_create("orders");
-	tcase_set_timeout(tc, 60);
-	tcase_add_test(tc, test_order_number_draws);
-	tcase_add_loop_test(tc, test_order_number_shape, 0, (int)NELEM(number_cases));
-	tcase_add_test(tc, test_tokens_and_times);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("pages");

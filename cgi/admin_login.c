@@ -1,0 +1,168 @@
+/* admin_login.c — the back office's door: GET/POST /admin/login, POST /admin/logout. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin_login.h"
+#include "app.h"
+#include "auth.h"
+#include "valid.h"
+#include "view.h"
+
+static void
+login_page(struct app *app, struct http_request *rq, struct http_response *rs, int status,
+    const char *next, const char *email, const char *error_key, const char *notice_key)
+{
+	struct json_object *m = json_object_new_object();
+
+	view_add_str(m, "next", next && auth_next_ok(next) ? next : "");
+	view_add_str(m, "email", email);
+	if (error_key != NULL)
+		view_add_str(m, "error", view_text(app, rq, error_key));
+	if (notice_key != NULL)
+		view_add_str(m, "notice", view_text(app, rq, notice_key));
+	http_add_header(rs, "Cache-Control", "no-store");
+	if (rq->wants_json && error_key != NULL) {
+		/* JSON clients get the error shape every other route uses. */
+		json_object_put(m);
+		view_error(app, rq, rs, status, status == 429 ? "throttled" :
+		    status == 401 ? "bad_credentials" : "invalid", view_text(app, rq, error_key));
+		return;
+	}
+	view_render(app, rq, rs, status, "admin_login", m);
+}
+
+/* Where to go after signing in: base + next, or the order list. Caller frees. */
+static char *
+after_login(struct app *app, const char *next)
+{
+	return view_url(app, next && auth_next_ok(next) ? next : "/admin/orders");
+}
+
+/* GET /admin/login */
+static void
+login_form(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	const char *next = kv_get(&rq->query, "next");
+	char *loc;
+
+	if (auth_session_find(app, rq, rs, &s) == AUTH_OK) {
+		loc = after_login(app, next);
+		http_redirect(rs, 303, loc);
+		free(loc);
+		return;
+	}
+	login_page(app, rq, rs, 200, next, "", NULL,
+	    kv_get(&rq->query, "out") ? "login.signed_out" :
+	    next != NULL ? "login.required" : NULL);
+}
+
+enum { LOGIN_EMAIL, LOGIN_PASSWORD, LOGIN_NEXT, LOGIN__MAX };
+static const struct valid_field login_fields[LOGIN__MAX] = {
+	[LOGIN_EMAIL]	 = { "email", VALID_TEXT, 1, 3, 254, "login.invalid" },
+	[LOGIN_PASSWORD] = { "password", VALID_SECRET, 1, 1, AUTH_PASSWORD_MAX, "login.invalid" },
+	[LOGIN_NEXT]	 = { "next", VALID_TEXT, 0, 0, AUTH_NEXT_MAX, "login.invalid" },
+};
+
+/* POST /admin/login: form (or JSON) email, password, next. */
+static void
+login_post(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct db_admin_user u;
+	struct valid_result v;
+	const char *site = http_header(rq, "Sec-Fetch-Site");
+	const char *password, *next;
+	char email[1024], masked[280], *loc;
+	int64_t retry;
+	size_t i;
+	enum db_status rc;
+	int ok;
+
+	/* Login CSRF: a browser tells us when another site posts this form. */
+	if (site != NULL && strcmp(site, "cross-site") == 0) {
+		view_fail(app, rq, rs, 403, "cross_site", "login.cross_site");
+		return;
+	}
+	memset(&u, 0, sizeof u);
+	valid_request(login_fields, LOGIN__MAX, rq, &v);
+	next = v.error[LOGIN_NEXT] ? NULL : v.text[LOGIN_NEXT];
+	password = v.text[LOGIN_PASSWORD];
+	for (i = 0; v.text[LOGIN_EMAIL][i] != '\0' && i < sizeof email - 1; i++)
+		email[i] = (char)tolower((unsigned char)v.text[LOGIN_EMAIL][i]);
+	email[i] = '\0';
+	if (v.error[LOGIN_EMAIL] || v.error[LOGIN_PASSWORD] || strchr(email, '@') == NULL) {
+		login_page(app, rq, rs, 422, next, v.error[LOGIN_EMAIL] ? "" : email,
+		    "login.invalid", NULL);
+		goto done;
+	}
+	log_mask_email(email, masked, sizeof masked);
+
+	if ((rc = auth_throttle(app, email, rq->remote_addr, &retry)) != DB_OK)
+		goto unavailable;
+	if (retry > 0) {
+		log_msg(&app->log, LOG_WARN, "admin: sign-in throttled for %s from %s",
+		    masked, rq->remote_addr);
+		http_add_header(rs, "Retry-After", "%" PRId64, retry);
+		login_page(app, rq, rs, 429, next, email, "login.throttled", NULL);
+		goto done;
+	}
+	rc = db_admin_user_by_email(app->db, email, &u);
+	if (rc != DB_OK && rc != DB_NOTFOUND)
+		goto unavailable;
+	/* Always one Argon2id check: an unknown email takes as long as a known one. */
+	ok = auth_password_verify(rc == DB_OK ? u.password_hash : NULL, password);
+	if (auth_record_attempt(app, email, rq->remote_addr, ok) != DB_OK)
+		goto unavailable;
+	if (!ok) {
+		log_msg(&app->log, LOG_INFO, "admin: failed sign-in for %s from %s",
+		    masked, rq->remote_addr);
+		login_page(app, rq, rs, 401, next, email, "login.failed", NULL);
+		goto done;
+	}
+	if (auth_session_start(app, rq, rs, u.id) != DB_OK)
+		goto unavailable;
+	log_msg(&app->log, LOG_INFO, "admin: %s signed in from %s", masked, rq->remote_addr);
+	loc = after_login(app, next);
+	if (rq->wants_json) {
+		struct json_object *m = json_object_new_object();
+
+		json_object_object_add(m, "ok", json_object_new_boolean(1));
+		view_add_str(m, "next", loc);
+		view_json(rs, 200, m);
+	} else
+		http_redirect(rs, 303, loc);
+	free(loc);
+	goto done;
+unavailable:
+	view_unavailable(app, rq, rs);
+done:
+	db_admin_user_clear(&u);
+	valid_result_free(&v);
+}
+
+/* POST /admin/logout: csrf. */
+static void
+logout(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	char *loc;
+
+	if (!auth_require(app, rq, rs, &s) || !auth_require_csrf(app, rq, rs, &s))
+		return;
+	if (auth_session_end(app, rq, rs, &s) != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	loc = view_url(app, "/admin/login?out=1");
+	http_redirect(rs, 303, loc);
+	free(loc);
+}
+
+const struct route admin_login_routes[] = {
+	{ "GET",  "/admin/login",	login_form,	0 },
+	{ "POST", "/admin/login",	login_post,	0 },
+	{ "POST", "/admin/logout",	logout,		0 },
+};
+const size_t admin_login_nroutes = NELEM(admin_login_routes);

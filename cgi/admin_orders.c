@@ -1,0 +1,600 @@
+/* admin_orders.c — the orders in the back office: the live list, one order's detail, status changes. */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "admin_orders.h"
+#include "admin_view.h"
+#include "app.h"
+#include "auth.h"
+#include "db_orders.h"
+#include "feed.h"
+#include "mustache.h"
+#include "valid.h"
+#include "view.h"
+
+/* ---- the rendered rows, cached per process ---- */
+
+/* 1 when slot c was rendered for key k (every field but the cached text). */
+static int
+rows_key_eq(const struct admin_rows_slot *c, const struct admin_rows_slot *k)
+{
+	return c->used && db_admin_version_eq(&c->version, &k->version) &&
+	    c->store_id == k->store_id && c->status == k->status &&
+	    c->page == k->page && c->before_id == k->before_id &&
+	    c->day_start == k->day_start && c->multi_store == k->multi_store &&
+	    strcmp(c->lang, k->lang) == 0 && strcmp(c->csrf, k->csrf) == 0;
+}
+
+/* The cached rows for k, marked as just used, or NULL. */
+static const struct admin_rows_slot *
+rows_find(struct admin_cache *c, const struct admin_rows_slot *k)
+{
+	size_t i;
+
+	for (i = 0; i < ADMIN_ROWS_SLOTS; i++)
+		if (rows_key_eq(&c->rows[i], k)) {
+			c->rows[i].stamp = ++c->clock;
+			c->hits++;
+			return &c->rows[i];
+		}
+	c->misses++;
+	return NULL;
+}
+
+/*
+ * Keeps k (its html taken over: k->html is NULL afterwards) in a free slot,
+ * or in place of the least recently used one, whose text is freed.
+ * Returns the slot (valid until the next rows_keep).
+ */
+static const struct admin_rows_slot *
+rows_keep(struct admin_cache *c, struct admin_rows_slot *k)
+{
+	struct admin_rows_slot *dst = &c->rows[0];
+	size_t i;
+
+	for (i = 0; i < ADMIN_ROWS_SLOTS; i++) {
+		if (!c->rows[i].used) {
+			dst = &c->rows[i];
+			break;
+		}
+		if (c->rows[i].stamp < dst->stamp)
+			dst = &c->rows[i];
+	}
+	free(dst->html);
+	*dst = *k;
+	dst->used = 1;
+	dst->stamp = ++c->clock;
+	k->html = NULL;
+	return dst;
+}
+
+/*
+ * Renders the list's rows (templates/admin_order_rows: admin_order_row per
+ * order, the same partial the dashboard uses) into k->html (malloc'd; the
+ * caller owns it). The row template reads only the row's own fields, the
+ * texts (t) and the session's csrf, so those are the whole context. Returns
+ * MUS_OK, or the engine's status with *err filled.
+ *
+ * The page inserts this text unescaped ({{{rows_html}}}). That is safe
+ * because every byte of it comes from our own template, in which each value
+ * from the database goes through an escaping {{name}} tag: it is already HTML,
+ * escaped exactly as it was when the rows were rendered inside the page.
+ */
+static int
+rows_html(struct app *app, struct admin_rows_slot *k, struct json_object *rows,
+    struct mus_error *err)
+{
+	struct json_object *ctx = json_object_new_object();
+	struct buf b;
+	int rc;
+
+	json_object_object_add(ctx, "t", json_object_get(i18n_table(&app->i18n, k->lang)));
+	view_add_str(ctx, "csrf", k->csrf);
+	json_object_object_add(ctx, "orders", json_object_get(rows));
+	buf_init(&b);
+	if ((rc = mus_render(app->tmpl, "admin_order_rows", ctx, &b, err)) == MUS_OK) {
+		k->len = b.len;
+		k->html = buf_detach(&b);
+	}
+	buf_free(&b);
+	json_object_put(ctx);
+	return rc;
+}
+
+
+/* ---- the order list ---- */
+
+enum { L_STATUS, L_PAGE, L_BEFORE, L__MAX };
+static const struct valid_field list_fields[L__MAX] = {
+	[L_STATUS] = { "status", VALID_TEXT, 0, 1, 16, "admin.bad_filter" },
+	[L_PAGE]   = { "page", VALID_INT, 0, 1, 1000000, "admin.bad_page" },
+	[L_BEFORE] = { "before", VALID_INT, 0, 1, LONG_MAX, "admin.bad_page" },
+};
+
+/* What one list request asks for, validated. */
+struct list_query {
+	int	 status;	/* enum order_status, -1: any */
+	long	 page;		/* 1.. (page paging) */
+	int64_t	 before_id;	/* > 0: keyset paging below this id */
+};
+
+/* Reads ?status=, ?page=, ?before= into q; 0, or the locale key of the error. */
+static const char *
+list_query(struct http_request *rq, struct list_query *q)
+{
+	struct valid_result vr;
+	const char *err = NULL;
+
+	memset(q, 0, sizeof *q);
+	q->status = -1;
+	q->page = 1;
+	if (valid_form(list_fields, L__MAX, &rq->query, &vr) != 0)
+		err = vr.error[L_STATUS] ? vr.error[L_STATUS] :
+		    vr.error[L_PAGE] ? vr.error[L_PAGE] : vr.error[L_BEFORE];
+	else if (vr.present[L_STATUS] &&
+	    (q->status = order_status_parse(vr.text[L_STATUS])) < 0)
+		err = "admin.bad_filter";
+	if (vr.present[L_PAGE])
+		q->page = vr.num[L_PAGE];
+	if (vr.present[L_BEFORE])
+		q->before_id = vr.num[L_BEFORE];
+	valid_result_free(&vr);
+	return err;
+}
+
+/*
+ * The rows of the list: as data in *rows for JSON clients, else as text from
+ * the per-process cache (rendered now on a miss) in *hit. An HTML page whose
+ * rows were rendered at this database version, for this key, reuses their
+ * text: the 50 rows' query, model and rendering are most of the page's cost.
+ * Returns 0, -1 for a database error, -2 for a template error (logged).
+ */
+static int
+list_rows(struct app *app, struct http_request *rq, const struct db_order_filter *f,
+    struct admin_rows_slot *key, const char *path, struct json_object **rows,
+    const struct admin_rows_slot **hit)
+{
+	struct order *v = NULL;
+	struct mus_error err;
+	size_t n = 0, i;
+
+	*rows = NULL;
+	if (!rq->wants_json && (*hit = rows_find(app->admin, key)) != NULL)
+		return 0;
+	if (db_orders_list(app->db, f, &v, &n) != DB_OK)
+		return -1;
+	key->n = n;
+	key->last_id = n > 0 ? v[n - 1].id : 0;
+	*rows = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(*rows, admin_view_order_row(app, rq, &v[i],
+		    key->multi_store, key->day_start, path));
+	order_free_all(v, n);
+	if (rq->wants_json)
+		return 0;
+	if (rows_html(app, key, *rows, &err) != MUS_OK) {
+		log_msg(&app->log, LOG_ERROR, "template %s:%d:%d: %s",
+		    err.name, err.line, err.col, err.msg);
+		json_object_put(*rows);
+		*rows = NULL;
+		return -2;
+	}
+	json_object_put(*rows);
+	*rows = NULL;
+	*hit = rows_keep(app->admin, key);
+	return 0;
+}
+
+/* The status filter chips: "All" and one per status, with their counts. */
+static struct json_object *
+list_filters(struct app *app, struct http_request *rq, int current,
+    const int64_t counts[ORDER_NSTATUS], int64_t total)
+{
+	struct json_object *filters = json_object_new_array(), *fo;
+	char *path;
+	int st;
+
+	for (st = -1; st < ORDER_NSTATUS; st++) {
+		fo = json_object_new_object();
+		view_add_str(fo, "status", st >= 0 ? order_status_name(st) : "");
+		view_add_str(fo, "label", st >= 0 ? admin_view_status_label(app, rq, st) :
+		    view_text(app, rq, "admin.filter_all"));
+		json_object_object_add(fo, "count", json_object_new_int64(st >= 0 ?
+		    counts[st] : total));
+		path = admin_view_list_path(st, 1);
+		view_add_owned(fo, "url", view_url(app, path));
+		free(path);
+		if (st == current)
+			json_object_object_add(fo, "current", json_object_new_boolean(1));
+		json_object_array_add(filters, fo);
+	}
+	return filters;
+}
+
+/* The summary ("Showing 1–50 of 120") and the newer/older links of the list. */
+static void
+list_paging(struct app *app, struct http_request *rq, struct json_object *m,
+    const struct list_query *q, int64_t offset, size_t n_rows, int64_t last_id,
+    int64_t total)
+{
+	char from[24], to[24], tot[24], *path;
+
+	if (q->before_id == 0)
+		json_object_object_add(m, "summary_from", json_object_new_int64(offset + 1));
+	if (n_rows > 0 && q->before_id == 0) {
+		snprintf(from, sizeof from, "%" PRId64, offset + 1);
+		snprintf(to, sizeof to, "%" PRId64, offset + (int64_t)n_rows);
+		snprintf(tot, sizeof tot, "%" PRId64, total);
+		view_add_owned(m, "summary", view_textf(app, rq, "admin.showing",
+		    "from", from, "to", to, "total", tot, (char *)NULL));
+	}
+	if (q->page > 1 && q->before_id == 0) {
+		path = admin_view_list_path(q->status, q->page - 1);
+		view_add_owned(m, "newer_url", view_url(app, path));
+		free(path);
+	}
+	if (n_rows == 0 || (q->before_id ? n_rows < ADMIN_PAGE_SIZE :
+	    offset + (int64_t)n_rows >= total))
+		return;
+	if (q->before_id) {
+		char p2[96];
+
+		snprintf(p2, sizeof p2, "/admin/orders?before=%" PRId64 "%s%s", last_id,
+		    q->status >= 0 ? "&status=" : "",
+		    q->status >= 0 ? order_status_name(q->status) : "");
+		view_add_owned(m, "older_url", view_url(app, p2));
+	} else {
+		path = admin_view_list_path(q->status, q->page + 1);
+		view_add_owned(m, "older_url", view_url(app, path));
+		free(path);
+	}
+}
+
+/* GET /admin/orders: ?status=, ?page=N or ?before=ID. */
+static void
+orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	struct list_query q;
+	struct db_order_filter f;
+	struct json_object *m, *rows;
+	struct admin_rows_slot key;
+	const struct admin_rows_slot *hit = NULL;
+	int64_t head, counts[ORDER_NSTATUS], total = 0, nstores = 1;
+	const char *err;
+	char *path;
+	int i, rc;
+
+	if (!auth_require(app, rq, rs, &s))
+		return;
+	if ((err = list_query(rq, &q)) != NULL) {
+		view_fail(app, rq, rs, 400, "bad_request", err);
+		return;
+	}
+	/* The head first: anything newer than what the list shows comes by the feed. */
+	if (feed_head(app, s.row.store_id, &s.version, &head) != DB_OK ||
+	    db_orders_count(app->db, s.row.store_id, counts) != DB_OK ||
+	    db_admin_store_count(app->db, &nstores) != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	memset(&f, 0, sizeof f);
+	f.store_id = s.row.store_id;
+	f.status = q.status;
+	f.limit = ADMIN_PAGE_SIZE;
+	f.before_id = q.before_id;
+	if (q.before_id == 0)
+		f.offset = (int64_t)(q.page - 1) * ADMIN_PAGE_SIZE;
+	memset(&key, 0, sizeof key);
+	key.version = s.version;
+	key.store_id = s.row.store_id;
+	key.status = q.status;
+	key.page = q.page;
+	key.before_id = f.before_id;
+	key.day_start = order_day_start(time(NULL));
+	key.multi_store = s.row.store_id == DB_ALL_STORES && nstores > 1;
+	snprintf(key.lang, sizeof key.lang, "%s", view_lang(app, rq));
+	snprintf(key.csrf, sizeof key.csrf, "%s", s.row.csrf);
+	path = admin_view_list_path(q.status, q.page);
+	if ((rc = list_rows(app, rq, &f, &key, path, &rows, &hit)) != 0) {
+		free(path);
+		if (rc == -1)
+			view_unavailable(app, rq, rs);
+		else
+			view_internal_error(rs);
+		return;
+	}
+
+	m = admin_view_page(app, rq, &s, "nav_orders", head);
+	admin_view_refresh(app, rq, m, ADMIN_LIST_REFRESH_S);
+	view_add_owned(m, "list_url", view_url(app, path));
+	view_add_owned(m, "self_url", view_url(app, path));
+	view_add_str(m, "return_to", path);
+	free(path);
+	if (hit != NULL) {
+		key.n = hit->n;
+		key.last_id = hit->last_id;
+		json_object_object_add(m, "rows_html",
+		    json_object_new_string_len(hit->html, (int)hit->len));
+	} else
+		json_object_object_add(m, "orders", rows);
+	json_object_object_add(m, "has_orders", json_object_new_boolean(key.n > 0));
+	for (i = 0; i < ORDER_NSTATUS; i++)
+		total += counts[i];
+	json_object_object_add(m, "filters", list_filters(app, rq, q.status, counts, total));
+	view_add_str(m, "filter", q.status >= 0 ? order_status_name(q.status) : "");
+	if (q.status >= 0)
+		view_add_str(m, "filter_label", admin_view_status_label(app, rq, q.status));
+	total = q.status >= 0 ? counts[q.status] : total;
+	json_object_object_add(m, "total", json_object_new_int64(total));
+	json_object_object_add(m, "page", json_object_new_int64(q.before_id ? 0 : q.page));
+	list_paging(app, rq, m, &q, f.offset, key.n, key.last_id, total);
+	view_add_str(m, "empty_text", view_text(app, rq, q.status >= 0 ?
+	    "admin.empty_filtered" : "admin.empty"));
+	/* New orders are prepended live only where they belong: the first page. */
+	if (q.page == 1 && q.before_id == 0)
+		json_object_object_add(m, "live_list", json_object_new_boolean(1));
+	http_add_header(rs, "Cache-Control", "no-store");
+	view_render(app, rq, rs, 200, "admin_orders", m);
+}
+
+/* ---- one order ---- */
+
+/* One event of the order's history, newest first on the page. */
+static struct json_object *
+event_row(struct app *app, struct http_request *rq, const struct db_admin_event *ev)
+{
+	struct json_object *r = json_object_new_object(), *payload, *from, *to;
+	char key[48], buf[64];
+
+	view_add_str(r, "type", ev->type);
+	snprintf(key, sizeof key, "admin.event_%s", ev->type);
+	view_add_str(r, "label", view_text(app, rq, key));
+	view_add_time(r, "at", ev->created_at);
+	i18n_datetime(buf, sizeof buf, (time_t)ev->created_at, view_lang(app, rq));
+	view_add_str(r, "at_local", buf);
+	payload = json_tokener_parse(ev->payload ? ev->payload : "");
+	if (payload != NULL && json_object_object_get_ex(payload, "from", &from) &&
+	    json_object_object_get_ex(payload, "to", &to) && from && to) {
+		view_add_owned(r, "change", view_textf(app, rq, "admin.from_to",
+		    "from", admin_view_status_label(app, rq,
+		    order_status_parse(json_object_get_string(from))),
+		    "to", admin_view_status_label(app, rq,
+		    order_status_parse(json_object_get_string(to))), (char *)NULL));
+	}
+	json_object_put(payload);
+	return r;
+}
+
+/* The order itself as the detail page shows it. */
+static struct json_object *
+detail_order(struct app *app, struct http_request *rq, const struct order *o,
+    int show_store)
+{
+	struct json_object *jo = json_object_new_object();
+	const char *lang = view_lang(app, rq);
+	char buf[64], path[64];
+
+	view_add_str(jo, "number", o->number);
+	view_add_owned(jo, "title", view_textf(app, rq, "admin.order_title",
+	    "number", o->number, (char *)NULL));
+	view_add_str(jo, "status", order_status_name(o->status));
+	view_add_str(jo, "status_label", admin_view_status_label(app, rq, o->status));
+	view_add_str(jo, "customer_name", o->customer_name);
+	view_add_str(jo, "email", o->email);
+	view_add_str(jo, "phone", o->phone);
+	view_add_str(jo, "notes", o->notes);
+	view_add_str(jo, "store_name", o->store_name);
+	if (show_store)
+		json_object_object_add(jo, "show_store", json_object_new_boolean(1));
+	json_object_object_add(jo, "items_count", json_object_new_int64(o->items_count));
+	json_object_object_add(jo, "total_cents", json_object_new_int64(o->total_cents));
+	view_add_str(jo, "currency", o->currency);
+	view_add_price(jo, "total", o->total_cents, o->currency, lang);
+	view_add_time(jo, "created_at", o->created_at);
+	i18n_datetime(buf, sizeof buf, (time_t)o->created_at, lang);
+	view_add_str(jo, "created_local", buf);
+	view_add_time(jo, "updated_at", o->updated_at);
+	i18n_datetime(buf, sizeof buf, (time_t)o->updated_at, lang);
+	view_add_str(jo, "updated_local", buf);
+	snprintf(path, sizeof path, "/admin/orders/%s/status", o->number);
+	view_add_owned(jo, "status_url", view_url(app, path));
+	return jo;
+}
+
+/* The order's lines, with prices for the page. */
+static struct json_object *
+detail_items(struct app *app, struct http_request *rq, const struct order *o)
+{
+	struct json_object *arr = json_object_new_array(), *r;
+	const char *lang = view_lang(app, rq);
+	int64_t line;
+	size_t i;
+
+	for (i = 0; i < o->nitems; i++) {
+		r = json_object_new_object();
+		view_add_str(r, "sku", o->items[i].sku);
+		view_add_str(r, "name", o->items[i].name);
+		json_object_object_add(r, "qty", json_object_new_int64(o->items[i].qty));
+		json_object_object_add(r, "unit_price_cents",
+		    json_object_new_int64(o->items[i].unit_price_cents));
+		view_add_price(r, "unit_price", o->items[i].unit_price_cents, o->currency, lang);
+		if (order_line_total(o->items[i].unit_price_cents, o->items[i].qty, &line) != 0)
+			line = 0;
+		view_add_price(r, "amount", line, o->currency, lang);
+		json_object_array_add(arr, r);
+	}
+	return arr;
+}
+
+/* The workflow's next step and cancelling (apart, behind a confirmation), or why none. */
+static void
+detail_actions(struct app *app, struct http_request *rq, struct json_object *m,
+    const struct order *o)
+{
+	struct json_object *arr = json_object_new_array(), *r;
+	int to = order_next_step(o->status);
+	char key[48];
+
+	if (to >= 0) {
+		r = json_object_new_object();
+		view_add_str(r, "to", order_status_name(to));
+		snprintf(key, sizeof key, "admin.to.%s", order_status_name(to));
+		view_add_str(r, "label", view_text(app, rq, key));
+		json_object_array_add(arr, r);
+	}
+	if (order_cancellable(o->status))
+		json_object_object_add(m, "can_cancel", json_object_new_boolean(1));
+	if (order_status_final(o->status))
+		view_add_owned(m, "final_text", view_textf(app, rq, "admin.final",
+		    "status", admin_view_status_label(app, rq, o->status), (char *)NULL));
+	json_object_object_add(m, "actions", arr);
+}
+
+/* GET /admin/orders/{number} */
+static void
+order_detail(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	struct order o;
+	struct db_admin_event *ev = NULL;
+	struct json_object *m, *arr;
+	const char *number = kv_get(&rq->params, "number");
+	int changed = order_status_parse(kv_get(&rq->query, "changed"));
+	char path[64];
+	size_t ne = 0, i;
+	int64_t head, nstores = 1;
+	enum db_status rc;
+
+	memset(&o, 0, sizeof o);
+	if (!auth_require(app, rq, rs, &s))
+		return;
+	if (!order_number_valid(number)) {
+		view_fail(app, rq, rs, 404, "not_found", "admin.order_not_found");
+		return;
+	}
+	if (feed_head(app, s.row.store_id, &s.version, &head) != DB_OK)
+		goto unavailable;
+	rc = db_order_get(app->db, s.row.store_id, number, 1, &o);
+	if (rc == DB_NOTFOUND) {
+		view_fail(app, rq, rs, 404, "not_found", "admin.order_not_found");
+		return;
+	}
+	if (rc != DB_OK || db_admin_order_events(app->db, o.id, &ev, &ne) != DB_OK ||
+	    db_admin_store_count(app->db, &nstores) != DB_OK)
+		goto unavailable;
+
+	m = admin_view_page(app, rq, &s, "nav_orders", head);
+	json_object_object_add(m, "order", detail_order(app, rq, &o,
+	    s.row.store_id == DB_ALL_STORES && nstores > 1));
+	json_object_object_add(m, "items", detail_items(app, rq, &o));
+	arr = json_object_new_array();
+	for (i = ne; i > 0; i--)	/* newest first */
+		json_object_array_add(arr, event_row(app, rq, &ev[i - 1]));
+	json_object_object_add(m, "events", arr);
+	detail_actions(app, rq, m, &o);
+	if (changed >= 0 && changed == o.status)
+		view_add_owned(m, "notice", view_textf(app, rq, "admin.status_changed",
+		    "status", admin_view_status_label(app, rq, changed), (char *)NULL));
+	view_add_owned(m, "back_url", view_url(app, "/admin/orders"));
+	snprintf(path, sizeof path, "/admin/orders/%s", o.number);
+	view_add_owned(m, "self_url", view_url(app, path));
+	http_add_header(rs, "Cache-Control", "no-store");
+	view_render(app, rq, rs, 200, "admin_order", m);
+	goto done;
+unavailable:
+	view_unavailable(app, rq, rs);
+done:
+	order_clear(&o);
+	db_admin_events_free(ev, ne);
+}
+
+enum { ST_STATUS, ST_RETURN, ST__MAX };
+static const struct valid_field status_fields[ST__MAX] = {
+	[ST_STATUS] = { "status", VALID_TEXT, 1, 1, 16, "admin.unknown_status" },
+	[ST_RETURN] = { "return_to", VALID_TEXT, 0, 1, AUTH_NEXT_MAX, "admin.unknown_status" },
+};
+
+/* Where a status form goes back to: a back-office page it names, else the order. Caller frees. */
+static char *
+status_return(struct app *app, const char *back, const char *number, int to)
+{
+	char path[96];
+
+	if (back != NULL && *back != '\0' && auth_next_ok(back) &&
+	    (strcmp(back, "/admin") == 0 || strncmp(back, "/admin/", 7) == 0))
+		return view_url(app, back);
+	snprintf(path, sizeof path, "/admin/orders/%s?changed=%s", number,
+	    order_status_name(to));
+	return view_url(app, path);
+}
+
+/* POST /admin/orders/{number}/status: form status, csrf, return_to?. */
+static void
+order_status(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	struct valid_result v;
+	const char *number = kv_get(&rq->params, "number");
+	char *msg, *loc;
+	enum db_status rc;
+	int to, from;
+
+	if (!auth_require(app, rq, rs, &s) || !auth_require_csrf(app, rq, rs, &s))
+		return;
+	if (!order_number_valid(number)) {
+		view_fail(app, rq, rs, 404, "not_found", "admin.order_not_found");
+		return;
+	}
+	valid_request(status_fields, ST__MAX, rq, &v);
+	if (v.error[ST_STATUS] != NULL ||
+	    (to = order_status_parse(v.text[ST_STATUS])) < 0) {
+		view_fail(app, rq, rs, 400, "bad_status", "admin.unknown_status");
+		goto done;
+	}
+	rc = db_order_set_status(app->db, s.row.store_id, number, to,
+	    (int64_t)time(NULL), &from);
+	if (rc == DB_NOTFOUND) {
+		view_fail(app, rq, rs, 404, "not_found", "admin.order_not_found");
+		goto done;
+	}
+	if (rc == DB_CONFLICT) {
+		msg = view_textf(app, rq, "admin.bad_transition",
+		    "from", admin_view_status_label(app, rq, from >= 0 ? from : ORDER_PENDING),
+		    "to", admin_view_status_label(app, rq, to), (char *)NULL);
+		view_error(app, rq, rs, 409, "bad_transition", msg);
+		free(msg);
+		goto done;
+	}
+	if (rc != DB_OK) {
+		view_unavailable(app, rq, rs);
+		goto done;
+	}
+	log_msg(&app->log, LOG_INFO, "admin: order %s %s -> %s", number,
+	    order_status_name(from), order_status_name(to));
+	if (rq->wants_json) {
+		struct json_object *m = json_object_new_object();
+
+		view_add_str(m, "number", number);
+		view_add_str(m, "from", order_status_name(from));
+		view_add_str(m, "status", order_status_name(to));
+		view_json(rs, 200, m);
+		goto done;
+	}
+	loc = status_return(app, v.error[ST_RETURN] ? NULL : v.text[ST_RETURN], number, to);
+	http_redirect(rs, 303, loc);
+	free(loc);
+done:
+	valid_result_free(&v);
+}
+
+const struct route admin_orders_routes[] = {
+	{ "GET",  "/admin/orders",			orders_list,	0 },
+	{ "GET",  "/admin/orders/{number}",		order_detail,	0 },
+	{ "POST", "/admin/orders/{number}/status",	order_status,	0 },
+};
+const size_t admin_orders_nroutes = NELEM(admin_orders_routes);

@@ -1,0 +1,13 @@
+/* admin_orders.h — the orders in the back office: the live list, one order's detail, status changes. */
+#ifndef ORDERSYNC_ADMIN_ORDERS_H
+#define ORDERSYNC_ADMIN_ORDERS_H
+
+#include <stddef.h>
+
+#include "router.h"
+
+/* GET /admin/orders, GET /admin/orders/{number}, POST …/status; listed by main.c. */
+extern const struct route	admin_orders_routes[];
+extern const size_t		admin_orders_nroutes;
+
+#endif

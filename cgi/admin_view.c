@@ -1,0 +1,230 @@
+/* admin_view.c — what every back-office page shares: the page frame, order rows, list links, the browser's texts. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "admin_view.h"
+#include "app.h"
+#include "view.h"
+
+struct admin_cache *
+admin_cache_new(void)
+{
+	return xcalloc(1, sizeof(struct admin_cache));
+}
+
+void
+admin_cache_free(struct admin_cache *c)
+{
+	size_t i;
+
+	if (c == NULL)
+		return;
+	for (i = 0; i < ADMIN_ROWS_SLOTS; i++)
+		free(c->rows[i].html);
+	for (i = 0; i < ADMIN_TEXTS_SLOTS; i++)
+		free(c->texts[i].json);
+	free(c);
+}
+
+const char *
+admin_view_status_label(struct app *app, struct http_request *rq, int s)
+{
+	char key[32];
+
+	if (order_status_name(s) == NULL)
+		return "";
+	snprintf(key, sizeof key, "status.%s", order_status_name(s));
+	return view_text(app, rq, key);
+}
+
+/*
+ * The workflow as the browser needs it to update a row in place, from the
+ * order module (the one copy of the rules): {"pending": {"next":
+ * "processing", "action": "Accept", "final": false}, …}.
+ */
+static struct json_object *
+workflow(struct app *app, struct http_request *rq)
+{
+	struct json_object *w = json_object_new_object(), *one;
+	char key[48];
+	int s, next;
+
+	for (s = 0; s < ORDER_NSTATUS; s++) {
+		one = json_object_new_object();
+		next = order_next_step(s);
+		if (next >= 0) {
+			view_add_str(one, "next", order_status_name(next));
+			snprintf(key, sizeof key, "admin.action.%s", order_status_name(next));
+			view_add_str(one, "action", view_text(app, rq, key));
+		} else {
+			json_object_object_add(one, "next", NULL);
+			json_object_object_add(one, "action", NULL);
+		}
+		json_object_object_add(one, "final", json_object_new_boolean(order_status_final(s)));
+		json_object_object_add(w, order_status_name(s), one);
+	}
+	return w;
+}
+
+/* The texts the browser code needs, as one JSON string for a data-* attribute. Caller frees. */
+static char *
+js_texts(struct app *app, struct http_request *rq)
+{
+	static const char *const admin_keys[] = {
+		"col_number", "col_time", "col_customer", "col_items", "col_total",
+		"col_status", "col_actions", "empty", "empty_filtered", "showing",
+	};
+	struct json_object *t = i18n_table(&app->i18n, view_lang(app, rq));
+	struct json_object *o = json_object_new_object(), *a = json_object_new_object(), *v;
+	char *s;
+	size_t i;
+
+	if (json_object_object_get_ex(t, "feed", &v))
+		json_object_object_add(o, "feed", json_object_get(v));
+	if (json_object_object_get_ex(t, "status", &v))
+		json_object_object_add(o, "status", json_object_get(v));
+	if (json_object_object_get_ex(t, "dashboard", &v))
+		json_object_object_add(o, "dashboard", json_object_get(v));
+	for (i = 0; i < NELEM(admin_keys); i++) {
+		char key[64];
+
+		snprintf(key, sizeof key, "admin.%s", admin_keys[i]);
+		view_add_str(a, admin_keys[i], view_text(app, rq, key));
+	}
+	json_object_object_add(o, "admin", a);
+	json_object_object_add(o, "workflow", workflow(app, rq));
+	s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return s;
+}
+
+/*
+ * js_texts() for the request's language, made once per process and language:
+ * the locale tables are loaded at start-up and never change. Borrowed from
+ * app->admin; a language beyond ADMIN_TEXTS_SLOTS is recomputed into the last
+ * slot (there are as many languages as locale files, a handful).
+ */
+static const char *
+js_texts_cached(struct app *app, struct http_request *rq)
+{
+	struct admin_cache *c = app->admin;
+	const char *lang = view_lang(app, rq);
+	size_t i;
+
+	for (i = 0; i < ADMIN_TEXTS_SLOTS; i++) {
+		if (c->texts[i].json == NULL || i == ADMIN_TEXTS_SLOTS - 1)
+			break;
+		if (strcmp(c->texts[i].lang, lang) == 0)
+			return c->texts[i].json;
+	}
+	if (c->texts[i].json != NULL && strcmp(c->texts[i].lang, lang) == 0)
+		return c->texts[i].json;
+	free(c->texts[i].json);
+	snprintf(c->texts[i].lang, sizeof c->texts[i].lang, "%s", lang);
+	c->texts[i].json = js_texts(app, rq);
+	return c->texts[i].json;
+}
+
+struct json_object *
+admin_view_page(struct app *app, struct http_request *rq, const struct auth_session *s,
+    const char *nav, int64_t head)
+{
+	struct json_object *m = json_object_new_object(), *user, *live;
+	char key[32], cur[32];
+
+	view_add_str(m, "csrf", s->row.csrf);
+	user = json_object_new_object();
+	view_add_str(user, "email", s->row.email);
+	snprintf(key, sizeof key, "admin.role_%s", s->row.role);
+	view_add_str(user, "role", view_text(app, rq, key));
+	view_add_str(user, "scope", s->row.store_id == DB_ALL_STORES ?
+	    view_text(app, rq, "admin.all_stores") : s->row.store_name);
+	json_object_object_add(m, "user", user);
+	if (nav != NULL)
+		json_object_object_add(m, nav, json_object_new_boolean(1));
+	live = json_object_new_object();
+	view_add_str(live, "epoch", db_epoch(app->db));
+	snprintf(cur, sizeof cur, "%" PRId64, head);
+	view_add_str(live, "cursor", cur);
+	view_add_owned(live, "feed_url", view_url(app, "/admin/api/since"));
+	view_add_owned(live, "stats_url", view_url(app, "/admin/api/stats"));
+	view_add_owned(live, "orders_url", view_url(app, "/admin/orders"));
+	view_add_owned(live, "login_url", view_url(app, "/admin/login"));
+	view_add_owned(live, "worker_url", view_url(app, "/static/js/feed-worker.js?v=1"));
+	view_add_str(live, "texts", js_texts_cached(app, rq));
+	view_add_str(live, "currency", app->cfg.currency);
+	view_add_str(live, "tz", app->cfg.tz);
+	json_object_object_add(m, "live", live);
+	return m;
+}
+
+void
+admin_view_refresh(struct app *app, struct http_request *rq, struct json_object *m,
+    int seconds)
+{
+	char n[16];
+
+	snprintf(n, sizeof n, "%d", seconds);
+	json_object_object_add(m, "refresh_s", json_object_new_int(seconds));
+	view_add_owned(m, "auto_refresh", view_textf(app, rq, "admin.auto_refresh",
+	    "n", n, (char *)NULL));
+}
+
+struct json_object *
+admin_view_order_row(struct app *app, struct http_request *rq, const struct order *o,
+    int multi_store, int64_t day_start, const char *return_to)
+{
+	struct json_object *r = json_object_new_object(), *next;
+	const char *lang = view_lang(app, rq);
+	char buf[64], path[64], key[48];
+	int to = order_next_step(o->status);
+
+	view_add_str(r, "number", o->number);
+	snprintf(path, sizeof path, "/admin/orders/%s", o->number);
+	view_add_owned(r, "url", view_url(app, path));
+	view_add_str(r, "status", order_status_name(o->status));
+	view_add_str(r, "status_label", admin_view_status_label(app, rq, o->status));
+	view_add_str(r, "customer_name", o->customer_name);
+	json_object_object_add(r, "items_count", json_object_new_int64(o->items_count));
+	json_object_object_add(r, "total_cents", json_object_new_int64(o->total_cents));
+	view_add_str(r, "currency", o->currency);
+	view_add_price(r, "total", o->total_cents, o->currency, lang);
+	view_add_time(r, "created_at", o->created_at);
+	if (o->created_at >= day_start)
+		i18n_time(buf, sizeof buf, (time_t)o->created_at);
+	else
+		i18n_datetime(buf, sizeof buf, (time_t)o->created_at, lang);
+	view_add_str(r, "created_local", buf);
+	view_add_str(r, "store_name", o->store_name);
+	if (multi_store)
+		json_object_object_add(r, "show_store", json_object_new_boolean(1));
+	/* The one-click next step of the workflow, when there is one. */
+	if (to >= 0) {
+		next = json_object_new_object();
+		view_add_str(next, "to", order_status_name(to));
+		snprintf(key, sizeof key, "admin.action.%s", order_status_name(to));
+		view_add_str(next, "label", view_text(app, rq, key));
+		view_add_str(next, "return_to", return_to);
+		json_object_object_add(r, "next_action", next);
+	}
+	return r;
+}
+
+char *
+admin_view_list_path(int status, long page)
+{
+	const char *name = order_status_name(status);
+	struct buf b;
+
+	buf_init(&b);
+	buf_puts(&b, "/admin/orders");
+	if (name != NULL)
+		buf_printf(&b, "?status=%s", name);
+	if (page > 1)
+		buf_printf(&b, "%cpage=%ld", name != NULL ? '&' : '?', page);
+	return buf_detach(&b);
+}

@@ -1,0 +1,92 @@
+/* admin_view.h — what every back-office page shares: the page frame, order rows, list links, the browser's texts, and the admin pages' per-process cache. */
+#ifndef ORDERSYNC_ADMIN_VIEW_H
+#define ORDERSYNC_ADMIN_VIEW_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <json-c/json.h>
+
+#include "auth.h"
+#include "db_admin.h"
+#include "http.h"
+#include "order.h"
+
+struct app;
+
+#define ADMIN_PAGE_SIZE		50	/* orders per list page */
+#define ADMIN_LATEST		6	/* orders on the dashboard */
+#define ADMIN_LIST_REFRESH_S	30	/* without JS the order list reloads itself */
+#define ADMIN_DASH_REFRESH_S	60	/* ... and the dashboard */
+
+#define ADMIN_ROWS_SLOTS	4	/* rendered order-list bodies kept per process */
+#define ADMIN_TEXTS_SLOTS	4	/* languages whose browser texts are kept */
+
+/*
+ * One rendered body of the order list (the <tr> rows of one page) and what
+ * it was rendered for. Every field that changes the rows' bytes is in the
+ * key: the database version (any commit, this process's own included, moves
+ * it), the scope, the filter, the page, the language, the session's CSRF
+ * token (in each row's form), the local day (today's rows show a time, older
+ * ones a date) and whether rows name their store.
+ */
+struct admin_rows_slot {
+	int			used;
+	uint64_t		stamp;		/* last use: the oldest is replaced */
+	struct db_version	version;
+	int64_t			store_id;
+	int			status;		/* enum order_status, -1: all */
+	long			page;
+	int64_t			before_id;	/* ?before=, 0: none */
+	int64_t			day_start;
+	int			multi_store;
+	char			lang[16];
+	char			csrf[72];
+	size_t			n;		/* rows on the page */
+	int64_t			last_id;	/* id of the last row (older_url) */
+	char			*html;		/* owned; freed by admin_cache_free */
+	size_t			len;
+};
+
+/* The admin pages' per-process cache (app->admin). */
+struct admin_cache {
+	struct admin_rows_slot	rows[ADMIN_ROWS_SLOTS];
+	struct {
+		char	 lang[16];
+		char	*json;		/* the browser texts for lang; owned */
+	}			texts[ADMIN_TEXTS_SLOTS];
+	uint64_t		clock;
+	uint64_t		hits, misses;
+};
+
+/* A new empty cache (aborts on OOM). Free with admin_cache_free(); NULL is a no-op. */
+struct admin_cache *admin_cache_new(void);
+void	admin_cache_free(struct admin_cache *c);
+
+/* The status's name for staff ("En préparation"); "" when s is not a status. */
+const char *admin_view_status_label(struct app *app, struct http_request *rq, int s);
+
+/*
+ * The frame of every back-office page: the user, the CSRF token for its
+ * forms, which nav entry is current (nav, may be NULL), and what the browser
+ * code needs to follow the change feed from head. A new object the caller
+ * owns.
+ */
+struct json_object *admin_view_page(struct app *app, struct http_request *rq,
+		    const struct auth_session *s, const char *nav, int64_t head);
+/* Adds the no-JavaScript reload every seconds (refresh_s, auto_refresh) to m. */
+void	admin_view_refresh(struct app *app, struct http_request *rq,
+	    struct json_object *m, int seconds);
+/*
+ * One order as a list row, the fields the row template and the browser
+ * render from, with the workflow's next step (a form back to return_to).
+ * Rows of orders placed since day_start show a time, older ones a date.
+ * A new object the caller owns.
+ */
+struct json_object *admin_view_order_row(struct app *app, struct http_request *rq,
+		    const struct order *o, int multi_store, int64_t day_start,
+		    const char *return_to);
+/* "/admin/orders?status=x&page=n" with what is set (status -1: any). Caller frees. */
+char	*admin_view_list_path(int status, long page);
+
+#endif

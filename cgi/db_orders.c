@@ -1,0 +1,276 @@
+/* db_orders.c — the orders' SQL: reading orders (one, a list, their counts), status changes, feed events. */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "db_impl.h"
+#include "db_orders.h"
+
+/* The columns every order query selects, in this order; read by read_order(). */
+#define ORDER_COLS \
+	"o.id, o.store_id, o.number, o.status, o.currency, o.customer_name, " \
+	"o.email, o.phone, o.notes, t.name, o.total_cents, o.items_count, " \
+	"o.created_at, o.updated_at, o.access_token "
+#define ORDER_FROM "FROM orders o JOIN stores t ON t.id = o.store_id "
+
+/* Fills o from a row of ORDER_COLS. */
+static void
+read_order(sqlite3_stmt *st, struct order *o)
+{
+	o->id = sqlite3_column_int64(st, 0);
+	o->store_id = sqlite3_column_int64(st, 1);
+	db_col_copy(st, 2, o->number, sizeof o->number);
+	o->status = order_status_parse((const char *)sqlite3_column_text(st, 3));
+	db_col_copy(st, 4, o->currency, sizeof o->currency);
+	o->customer_name = db_col_strdup(st, 5);
+	o->email = db_col_strdup(st, 6);
+	o->phone = db_col_strdup(st, 7);
+	o->notes = db_col_strdup(st, 8);
+	o->store_name = db_col_strdup(st, 9);
+	o->total_cents = sqlite3_column_int64(st, 10);
+	o->items_count = sqlite3_column_int64(st, 11);
+	o->created_at = sqlite3_column_int64(st, 12);
+	o->updated_at = sqlite3_column_int64(st, 13);
+	db_col_copy(st, 14, o->access_token, sizeof o->access_token);
+}
+
+/* Reads the lines of order o into o->items. */
+static enum db_status
+read_items(struct db *db, struct order *o)
+{
+	struct order_item *it;
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	st = db_stmt(db, "SELECT sku, name, unit_price_cents, qty FROM order_items "
+	    "WHERE order_id = ? ORDER BY id");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, o->id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (o->nitems == cap) {
+			cap = cap ? cap * 2 : 8;
+			o->items = xrealloc(o->items, cap * sizeof *o->items);
+		}
+		it = &o->items[o->nitems++];
+		it->sku = db_col_strdup(st, 0);
+		it->name = db_col_strdup(st, 1);
+		it->unit_price_cents = sqlite3_column_int64(st, 2);
+		it->qty = sqlite3_column_int64(st, 3);
+	}
+	sqlite3_reset(st);
+	return db_status_of(db, rc, "read order items");
+}
+
+/* Steps st (bound, selecting ORDER_COLS) for one order into out. */
+static enum db_status
+one_order(struct db *db, sqlite3_stmt *st, int with_items, struct order *out)
+{
+	enum db_status rc;
+	int step;
+
+	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+		read_order(st, out);
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE)
+		return DB_NOTFOUND;
+	if (step != SQLITE_ROW)
+		return db_status_of(db, step, "read order");
+	if (with_items && (rc = read_items(db, out)) != DB_OK) {
+		order_clear(out);
+		return rc;
+	}
+	return DB_OK;
+}
+
+enum db_status
+db_order_get(struct db *db, int64_t store_id, const char *number, int with_items,
+    struct order *out)
+{
+	sqlite3_stmt *st;
+
+	memset(out, 0, sizeof *out);
+	st = db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
+	    "WHERE o.number = ?1 AND (?2 = 0 OR o.store_id = ?2)");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, number);
+	sqlite3_bind_int64(st, 2, store_id);
+	return one_order(db, st, with_items, out);
+}
+
+enum db_status
+db_orders_list(struct db *db, const struct db_order_filter *f, struct order **out,
+    size_t *n)
+{
+	struct order *v = NULL;
+	sqlite3_stmt *st;
+	size_t cap = 0, len = 0;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	st = db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
+	    "WHERE (?1 = 0 OR o.store_id = ?1) AND (?2 IS NULL OR o.status = ?2) "
+	    "AND (?3 <= 0 OR o.id < ?3) "
+	    "ORDER BY o.id DESC LIMIT ?4 OFFSET ?5");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, f->store_id);
+	db_bind_text(st, 2, order_status_name(f->status));
+	sqlite3_bind_int64(st, 3, f->before_id);
+	sqlite3_bind_int(st, 4, f->limit);
+	sqlite3_bind_int64(st, 5, f->offset > 0 ? f->offset : 0);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16;
+			v = xrealloc(v, cap * sizeof *v);
+		}
+		memset(&v[len], 0, sizeof v[len]);
+		read_order(st, &v[len++]);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		order_free_all(v, len);
+		return db_status_of(db, rc, "list orders");
+	}
+	*out = v;
+	*n = len;
+	return DB_OK;
+}
+
+enum db_status
+db_orders_count(struct db *db, int64_t store_id, int64_t counts[ORDER_NSTATUS])
+{
+	sqlite3_stmt *st;
+	int rc, s;
+
+	memset(counts, 0, ORDER_NSTATUS * sizeof counts[0]);
+	/* order_counts is kept by triggers on orders (schema.sql): a few rows, not a scan. */
+	st = db_stmt(db, "SELECT status, sum(n) FROM order_counts "
+	    "WHERE (?1 = 0 OR store_id = ?1) GROUP BY status");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, store_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if ((s = order_status_parse((const char *)sqlite3_column_text(st, 0))) >= 0)
+			counts[s] = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	return db_status_of(db, rc, "count orders");
+}
+
+/* Puts the stock of every line of order id back (a cancellation). */
+static enum db_status
+restore_stock(struct db *db, int64_t id)
+{
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "UPDATE products SET stock = stock + "
+	    "(SELECT sum(i.qty) FROM order_items i "
+	    " WHERE i.order_id = ?1 AND i.product_id = products.id) "
+	    "WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ?1)");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	return db_step_done(db, st, "restore stock");
+}
+
+enum db_status
+db_order_set_status(struct db *db, int64_t store_id, const char *number, int to,
+    int64_t now, int *from)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+	int64_t id = 0;
+	int step;
+
+	*from = -1;
+	if (order_status_name(to) == NULL)
+		return DB_CONFLICT;
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	st = db_stmt(db, "SELECT id, status FROM orders "
+	    "WHERE number = ?1 AND (?2 = 0 OR store_id = ?2)");
+	if (st == NULL) {
+		rc = DB_ERROR;
+		goto fail;
+	}
+	db_bind_text(st, 1, number);
+	sqlite3_bind_int64(st, 2, store_id);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		id = sqlite3_column_int64(st, 0);
+		*from = order_status_parse((const char *)sqlite3_column_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW) {
+		rc = step == SQLITE_DONE ? DB_NOTFOUND : db_status_of(db, step, "find order");
+		goto fail;
+	}
+	if (!order_transition_ok(*from, to)) {
+		rc = DB_CONFLICT;
+		goto fail;
+	}
+	/* The guard: a concurrent change between our read and write loses here. */
+	st = db_stmt(db, "UPDATE orders SET status = ?1, updated_at = ?2 "
+	    "WHERE id = ?3 AND status = ?4");
+	if (st == NULL) {
+		rc = DB_ERROR;
+		goto fail;
+	}
+	db_bind_text(st, 1, order_status_name(to));
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, id);
+	db_bind_text(st, 4, order_status_name(*from));
+	if ((rc = db_step_done(db, st, "set status")) != DB_OK)
+		goto fail;
+	if (sqlite3_changes(db->conn) != 1) {
+		rc = DB_CONFLICT;
+		goto fail;
+	}
+	if (to == ORDER_CANCELLED && (rc = restore_stock(db, id)) != DB_OK)
+		goto fail;
+	if ((rc = db_order_event_add(db, id, to == ORDER_CANCELLED ?
+	    "order_cancelled" : "order_updated", *from)) != DB_OK)
+		goto fail;
+	if ((rc = db_commit(db)) != DB_OK)
+		goto fail;
+	return DB_OK;
+fail:
+	db_rollback(db);
+	return rc;
+}
+
+enum db_status
+db_order_event_add(struct db *db, int64_t order_id, const char *type, int from)
+{
+	struct order o;
+	sqlite3_stmt *st;
+	enum db_status rc;
+	char *payload;
+
+	memset(&o, 0, sizeof o);
+	st = db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM "WHERE o.id = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, order_id);
+	if ((rc = one_order(db, st, 0, &o)) != DB_OK)
+		return rc;
+	payload = order_snapshot(&o, from);
+	st = db_stmt(db, "INSERT INTO order_events "
+	    "(store_id, order_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)");
+	if (st == NULL) {
+		rc = DB_ERROR;
+		goto done;
+	}
+	sqlite3_bind_int64(st, 1, o.store_id);
+	sqlite3_bind_int64(st, 2, o.id);
+	db_bind_text(st, 3, type);
+	db_bind_text(st, 4, payload);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
+	rc = db_step_done(db, st, "add event");
+done:
+	free(payload);
+	order_clear(&o);
+	return rc;
+}

@@ -1,0 +1,72 @@
+/* db_orders.h — the orders' SQL: reading orders (one, a list, their counts), status changes, feed events. */
+#ifndef ORDERSYNC_DB_ORDERS_H
+#define ORDERSYNC_DB_ORDERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+#include "order.h"
+
+/*
+ * A store scope: 0 means every store (a user whose store_id is NULL), any
+ * other value one store's id. Every read below that takes a scope returns
+ * only that store's rows.
+ */
+#define DB_ALL_STORES 0
+
+/*
+ * The order numbered number within the scope store_id, with its items when
+ * with_items (one indexed look-up when not). DB_NOTFOUND when there is none
+ * in the scope. On success release out with order_clear(); on failure it
+ * holds nothing to release.
+ */
+enum db_status	db_order_get(struct db *db, int64_t store_id, const char *number,
+		    int with_items, struct order *out /* OUT */);
+
+/* Which orders a list shows: newest first. */
+struct db_order_filter {
+	int64_t		 store_id;	/* scope */
+	int		 status;	/* enum order_status, or -1: any */
+	int64_t		 before_id;	/* > 0: only ids below it (keyset paging) */
+	int64_t		 offset;	/* rows to skip (page paging) */
+	int		 limit;
+};
+
+/*
+ * Lists the orders matching f (without items) into *out, *n of them; the
+ * caller frees with order_free_all(). On error *out is NULL and *n 0.
+ */
+enum db_status	db_orders_list(struct db *db, const struct db_order_filter *f,
+		    struct order **out /* OUT */, size_t *n /* OUT */);
+/*
+ * counts[s] = the scope's orders in status s. Reads order_counts, which
+ * triggers on orders keep exact in the writing transaction: a few indexed
+ * rows, whatever the number of orders.
+ */
+enum db_status	db_orders_count(struct db *db, int64_t store_id,
+		    int64_t counts[ORDER_NSTATUS] /* OUT */);
+
+/*
+ * Moves order number (within the scope) to status to, in one BEGIN
+ * IMMEDIATE transaction guarded by "WHERE status = <from>": restores stock
+ * when cancelling and writes the order_updated / order_cancelled event.
+ * *from receives the status the order had (-1 when not found). DB_NOTFOUND:
+ * no such order in the scope; DB_CONFLICT: the workflow (order.h) refuses
+ * from → to, or the order changed under us; nothing is written then.
+ */
+enum db_status	db_order_set_status(struct db *db, int64_t store_id,
+		    const char *number, int to, int64_t now, int *from /* OUT */);
+
+/*
+ * Appends a change-feed event for order order_id inside the caller's
+ * transaction (between db_begin and db_commit, after the change): its
+ * payload is order_snapshot() of the order row as it is now, with from
+ * (a status, or -1 for none). type is one of order_created, order_updated,
+ * order_cancelled, payment_created, payment_completed. DB_NOTFOUND when
+ * there is no such order.
+ */
+enum db_status	db_order_event_add(struct db *db, int64_t order_id, const char *type,
+		    int from);
+
+#endif
