@@ -6,10 +6,10 @@
 #include <sodium.h>
 
 #include "app.h"
+#include "cart.h"
 #include "checkout.h"
 #include "db_shop.h"
 #include "db_orders.h"
-#include "shop.h"
 #include "valid.h"
 #include "view.h"
 
@@ -234,7 +234,7 @@ checkout_again(struct app *app, struct http_request *rq, struct http_response *r
 	struct json_object *m, *co, *values, *errors, *n;
 	size_t i;
 
-	if (shop_cart_model(app, rq, cart, &m) != DB_OK) {
+	if (cart_model(app, rq, cart, &m) != DB_OK) {
 		view_unavailable(app, rq, rs);
 		return;
 	}
@@ -306,7 +306,7 @@ checkout_post(struct app *app, struct http_request *rq, struct http_response *rs
 
 	memset(&v, 0, sizeof v);
 	memset(&res, 0, sizeof res);
-	if (!shop_origin_ok(rq) || token == NULL ||
+	if (!http_origin_ok(rq) || token == NULL ||
 	    !valid_hex_token(token, 2 * ORDER_CART_BYTES, 2 * ORDER_CART_BYTES)) {
 		checkout_forbidden(app, rq, rs);
 		return;
@@ -324,7 +324,7 @@ checkout_post(struct app *app, struct http_request *rq, struct http_response *rs
 	 * order at any moment, rotating the cart's token and emptying it:
 	 * a stale token or an empty cart first asks whether that happened.
 	 */
-	if (shop_cart_load(app, rq, &cart, &found) != DB_OK)
+	if (cart_load(app, rq, &cart, &found) != DB_OK)
 		goto unavailable;
 	if (!found || !util_secret_eq(cart.form_token, token)) {
 		if ((rc = twin_order(app, rs, key)) == DB_NOTFOUND)
@@ -443,7 +443,7 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 		view_unavailable(app, rq, rs);
 		return;
 	}
-	if (shop_cart_load(app, rq, &cart, &found) != DB_OK ||
+	if (cart_load(app, rq, &cart, &found) != DB_OK ||
 	    (found && db_shop_cart_count(app->db, cart.id, &count) != DB_OK)) {
 		order_clear(&o);
 		view_unavailable(app, rq, rs);
@@ -457,12 +457,12 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 		for (i = 0; i < o.nitems; i++) {
 			it = json_object_array_get_idx(items, i);
 			json_object_object_add(it, "price",
-			    shop_price(app, rq, o.items[i].unit_price_cents));
+			    view_price(app, rq, o.items[i].unit_price_cents));
 			json_object_object_get_ex(it, "line_total_cents", &c);
-			json_object_object_add(it, "line_total", shop_price(app, rq,
+			json_object_object_add(it, "line_total", view_price(app, rq,
 			    json_object_get_int64(c)));
 		}
-		json_object_object_add(oj, "total", shop_price(app, rq, o.total_cents));
+		json_object_object_add(oj, "total", view_price(app, rq, o.total_cents));
 		snprintf(key, sizeof key, "order.status.%s", order_status_name(o.status));
 		json_object_object_add(oj, "status_label",
 		    json_object_new_string(view_text(app, rq, key)));

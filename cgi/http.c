@@ -766,3 +766,31 @@ http_serve(const char *base_url, http_handler handle, void *arg,
 	FCGX_Free(&req, 1);
 	return 0;
 }
+
+/* 1 when url ("scheme://host[:port]/...") names host (the Host header). */
+static int
+same_host(const char *url, const char *host)
+{
+	const char *p = strstr(url, "://");
+	size_t n;
+
+	if (p == NULL || host == NULL || *host == '\0')
+		return 0;
+	p += 3;
+	n = strcspn(p, "/?#");
+	return n == strlen(host) && strncasecmp(p, host, n) == 0;
+}
+
+int
+http_origin_ok(const struct http_request *rq)
+{
+	const char *host = http_header(rq, "Host");
+	const char *origin = http_header(rq, "Origin");
+	const char *referer = http_header(rq, "Referer");
+
+	if (origin != NULL && *origin != '\0')
+		return same_host(origin, host);
+	if (referer != NULL && *referer != '\0')
+		return same_host(referer, host);
+	return 1;
+}

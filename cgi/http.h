@@ -61,6 +61,13 @@ struct http_request {
 	char		       **envp;		/* borrowed: the request's parameters */
 };
 
+/*
+ * CSRF defence for cookie-identified POSTs (with SameSite cookies): 1 when
+ * the request carries no Origin and no Referer, or when the one it carries
+ * (Origin first) names the same host and port as the Host header; 0
+ * otherwise ("Origin: null" included).
+ */
+int		 http_origin_ok(const struct http_request *rq);
 /* The request's CGI/FastCGI parameter (e.g. "REMOTE_ADDR"), or NULL. */
 const char	*http_param(const struct http_request *rq, const char *name);
 /* An HTTP header by its name ("If-None-Match" reads HTTP_IF_NONE_MATCH), or NULL. */

@@ -5,6 +5,7 @@
 #include <strings.h>
 
 #include "app.h"
+#include "cart.h"
 #include "db_shop.h"
 #include "i18n.h"
 #include "order.h"
@@ -14,45 +15,6 @@
 
 /* Products with this stock or less say "Only N left". */
 #define LOW_STOCK 5
-
-/* ---- helpers shared with checkout.c ---- */
-
-struct json_object *
-shop_price(struct app *app, struct http_request *rq, int64_t cents)
-{
-	char s[64];
-
-	i18n_price(s, sizeof s, cents, app->cfg.currency, view_lang(app, rq));
-	return json_object_new_string(s);
-}
-
-/* 1 when url ("scheme://host[:port]/...") names host (the Host header). */
-static int
-same_host(const char *url, const char *host)
-{
-	const char *p = strstr(url, "://");
-	size_t n;
-
-	if (p == NULL || host == NULL || *host == '\0')
-		return 0;
-	p += 3;
-	n = strcspn(p, "/?#");
-	return n == strlen(host) && strncasecmp(p, host, n) == 0;
-}
-
-int
-shop_origin_ok(const struct http_request *rq)
-{
-	const char *host = http_header(rq, "Host");
-	const char *origin = http_header(rq, "Origin");
-	const char *referer = http_header(rq, "Referer");
-
-	if (origin != NULL && *origin != '\0')
-		return same_host(origin, host);
-	if (referer != NULL && *referer != '\0')
-		return same_host(referer, host);
-	return 1;
-}
 
 /* ---- validation tables ---- */
 
@@ -118,116 +80,6 @@ shop_validate_set(const char *product_param, const struct kvlist *form,
 	return ok;
 }
 
-/* ---- the cart ---- */
-
-enum db_status
-shop_cart_load(struct app *app, struct http_request *rq, struct shop_cart *cart,
-    int *found)
-{
-	const char *token = kv_get(&rq->cookies, SHOP_CART_COOKIE);
-	enum db_status rc;
-
-	*found = 0;
-	memset(cart, 0, sizeof *cart);
-	if (token == NULL || !valid_hex_token(token, 2 * ORDER_CART_BYTES,
-	    2 * ORDER_CART_BYTES))
-		return DB_OK;
-	rc = db_shop_cart_find(app->db, token, cart);
-	if (rc == DB_NOTFOUND)
-		return DB_OK;
-	if (rc == DB_OK)
-		*found = 1;
-	return rc;
-}
-
-/* The cart of the request, created (and its cookie set) when it has none. */
-static enum db_status
-cart_get_or_create(struct app *app, struct http_request *rq, struct http_response *rs,
-    struct shop_cart *cart)
-{
-	enum db_status rc;
-	int found;
-
-	if ((rc = shop_cart_load(app, rq, cart, &found)) != DB_OK || found)
-		return rc;
-	if ((rc = db_shop_cart_create(app->db, SHOP_STORE_ID, cart)) != DB_OK)
-		return rc;
-	http_set_cookie(rs, SHOP_CART_COOKIE, cart->token,
-	    *app->cfg.base_url ? app->cfg.base_url : "/", SHOP_CART_MAX_AGE,
-	    app->cfg.secure_cookies);
-	return DB_OK;
-}
-
-static struct json_object *
-line_json(struct app *app, struct http_request *rq, const struct shop_line *l)
-{
-	struct json_object *j = json_object_new_object();
-	char *problem = NULL;
-	int64_t max = l->stock < ORDER_QTY_MAX ? l->stock : ORDER_QTY_MAX;
-
-	json_object_object_add(j, "product_id", json_object_new_int64(l->product_id));
-	json_object_object_add(j, "sku", json_object_new_string(l->sku));
-	json_object_object_add(j, "name", json_object_new_string(l->name));
-	json_object_object_add(j, "qty", json_object_new_int(l->qty));
-	json_object_object_add(j, "unit_price_cents", json_object_new_int64(l->unit_price_cents));
-	json_object_object_add(j, "line_total_cents",
-	    json_object_new_int64(l->unit_price_cents * l->qty));
-	json_object_object_add(j, "stock", json_object_new_int64(l->active ? l->stock : 0));
-	json_object_object_add(j, "price", shop_price(app, rq, l->unit_price_cents));
-	json_object_object_add(j, "line_total", shop_price(app, rq, l->unit_price_cents * l->qty));
-	json_object_object_add(j, "max_qty", json_object_new_int64(max < 0 ? 0 : max));
-	if (!l->active)
-		problem = view_textf(app, rq, "cart.unavailable",
-		    "name", l->name, (char *)NULL);
-	else if (l->qty > l->stock)
-		problem = view_textf(app, rq, "cart.only_left", "name", l->name,
-		    "n", UTIL_I64(l->stock), (char *)NULL);
-	if (problem != NULL) {
-		json_object_object_add(j, "problem", json_object_new_string(problem));
-		free(problem);
-	}
-	return j;
-}
-
-enum db_status
-shop_cart_model(struct app *app, struct http_request *rq, const struct shop_cart *cart,
-    struct json_object **out)
-{
-	struct json_object *m, *c, *lines, *co;
-	struct shop_lines l;
-	enum db_status rc;
-	size_t i;
-
-	*out = NULL;
-	memset(&l, 0, sizeof l);
-	if (cart != NULL && (rc = db_shop_cart_lines(app->db, cart->id, &l)) != DB_OK)
-		return rc;
-	m = json_object_new_object();
-	c = json_object_new_object();
-	lines = json_object_new_array();
-	for (i = 0; i < l.n; i++)
-		json_object_array_add(lines, line_json(app, rq, &l.v[i]));
-	json_object_object_add(c, "count", json_object_new_int(l.count));
-	json_object_object_add(c, "lines", lines);
-	json_object_object_add(c, "total_cents", json_object_new_int64(l.total_cents));
-	json_object_object_add(c, "currency", json_object_new_string(app->cfg.currency));
-	json_object_object_add(c, "total", shop_price(app, rq, l.total_cents));
-	json_object_object_add(c, "empty", json_object_new_boolean(l.n == 0));
-	json_object_object_add(m, "cart", c);
-	json_object_object_add(m, "form_token",
-	    cart != NULL ? json_object_new_string(cart->form_token) : NULL);
-	co = json_object_new_object();
-	json_object_object_add(co, "open", json_object_new_boolean(0));
-	json_object_object_add(co, "values", json_object_new_object());
-	json_object_object_add(co, "errors", json_object_new_object());
-	json_object_object_add(m, "checkout", co);
-	if (!rq->wants_json)
-		json_object_object_add(m, "nav_cart", json_object_new_boolean(1));
-	db_shop_lines_free(&l);
-	*out = m;
-	return DB_OK;
-}
-
 /*
  * A refused cart change: JSON clients get {"error", "message", "cart"};
  * browsers the cart page with the message above it.
@@ -238,7 +90,7 @@ cart_refused(struct app *app, struct http_request *rq, struct http_response *rs,
 {
 	struct json_object *m, *c = NULL, *notice;
 
-	if (shop_cart_model(app, rq, cart, &m) != DB_OK) {
+	if (cart_model(app, rq, cart, &m) != DB_OK) {
 		view_unavailable(app, rq, rs);
 		return;
 	}
@@ -273,7 +125,7 @@ cart_changed(struct app *app, struct http_request *rq, struct http_response *rs,
 		free(url);
 		return;
 	}
-	if (shop_cart_model(app, rq, cart, &m) != DB_OK) {
+	if (cart_model(app, rq, cart, &m) != DB_OK) {
 		view_unavailable(app, rq, rs);
 		return;
 	}
@@ -331,7 +183,7 @@ cart_add(struct app *app, struct http_request *rq, struct http_response *rs)
 	int64_t product_id;
 	int qty;
 
-	if (!shop_origin_ok(rq)) {
+	if (!http_origin_ok(rq)) {
 		view_error(app, rq, rs, 403, "forbidden", view_text(app, rq, "cart.errors.origin"));
 		return;
 	}
@@ -339,7 +191,7 @@ cart_add(struct app *app, struct http_request *rq, struct http_response *rs)
 		struct shop_cart cart;
 		int found;
 
-		if (shop_cart_load(app, rq, &cart, &found) != DB_OK) {
+		if (cart_load(app, rq, &cart, &found) != DB_OK) {
 			view_unavailable(app, rq, rs);
 			return;
 		}
@@ -358,7 +210,7 @@ cart_set(struct app *app, struct http_request *rq, struct http_response *rs)
 	int64_t product_id;
 	int qty;
 
-	if (!shop_origin_ok(rq)) {
+	if (!http_origin_ok(rq)) {
 		view_error(app, rq, rs, 403, "forbidden", view_text(app, rq, "cart.errors.origin"));
 		return;
 	}
@@ -367,7 +219,7 @@ cart_set(struct app *app, struct http_request *rq, struct http_response *rs)
 		struct shop_cart cart;
 		int found;
 
-		if (shop_cart_load(app, rq, &cart, &found) != DB_OK) {
+		if (cart_load(app, rq, &cart, &found) != DB_OK) {
 			view_unavailable(app, rq, rs);
 			return;
 		}
@@ -406,7 +258,7 @@ product_json(struct app *app, struct http_request *rq, const struct shop_product
 	json_object_object_add(j, "price_cents", json_object_new_int64(p->price_cents));
 	json_object_object_add(j, "currency", json_object_new_string(app->cfg.currency));
 	json_object_object_add(j, "stock", json_object_new_int64(p->stock));
-	json_object_object_add(j, "price", shop_price(app, rq, p->price_cents));
+	json_object_object_add(j, "price", view_price(app, rq, p->price_cents));
 	json_object_object_add(j, "in_stock", json_object_new_boolean(p->stock > 0));
 	json_object_object_add(j, "low_stock",
 	    json_object_new_boolean(p->stock > 0 && p->stock <= LOW_STOCK));
@@ -440,7 +292,7 @@ catalog(struct app *app, struct http_request *rq, struct http_response *rs)
 	int found, count = 0;
 	size_t i;
 
-	if (shop_cart_load(app, rq, &cart, &found) != DB_OK ||
+	if (cart_load(app, rq, &cart, &found) != DB_OK ||
 	    (found && db_shop_cart_count(app->db, cart.id, &count) != DB_OK)) {
 		view_unavailable(app, rq, rs);
 		return;
@@ -473,8 +325,8 @@ cart_page(struct app *app, struct http_request *rq, struct http_response *rs)
 	const char *open = kv_get(&rq->query, "checkout");
 	int found;
 
-	if (shop_cart_load(app, rq, &cart, &found) != DB_OK ||
-	    shop_cart_model(app, rq, found ? &cart : NULL, &m) != DB_OK) {
+	if (cart_load(app, rq, &cart, &found) != DB_OK ||
+	    cart_model(app, rq, found ? &cart : NULL, &m) != DB_OK) {
 		view_unavailable(app, rq, rs);
 		return;
 	}

@@ -153,3 +153,12 @@ view_add_time(struct json_object *o, const char *key, int64_t t)
 	order_rfc3339(buf, t);
 	view_add_str(o, key, buf);
 }
+
+struct json_object *
+view_price(struct app *app, struct http_request *rq, int64_t cents)
+{
+	char s[64];
+
+	i18n_price(s, sizeof s, cents, app->cfg.currency, view_lang(app, rq));
+	return json_object_new_string(s);
+}

@@ -61,6 +61,8 @@ void	view_add_owned(struct json_object *o, const char *key, char *val);
 /* Adds key: cents formatted as a price in currency for lang ("12,90 €"). */
 void	view_add_price(struct json_object *o, const char *key, int64_t cents,
 	    const char *currency, const char *lang);
+/* cents as a price in the shop's currency for the request's language, as a new JSON string. */
+struct json_object *view_price(struct app *app, struct http_request *rq, int64_t cents);
 /* Adds key: t as RFC 3339 UTC. */
 void	view_add_time(struct json_object *o, const char *key, int64_t t);
 

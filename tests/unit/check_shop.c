@@ -9,6 +9,7 @@
 #include <sqlite3.h>
 
 #include "app.h"
+#include "cart.h"
 #include "checkout.h"
 #include "db_setup.h"
 #include "db_shop.h"
@@ -411,7 +412,7 @@ START_TEST(test_page_prices_and_texts)
 
 	memset(&rq, 0, sizeof rq);
 	rq.envp = penv_fr;
-	p = shop_price(&papp, &rq, 8999);
+	p = view_price(&papp, &rq, 8999);
 	ck_assert_str_eq(json_object_get_string(p), "89,99\u00a0€");
 	json_object_put(p);
 	s = view_textf(&papp, &rq, "catalog.only_left", "n", UTIL_I64(3), (char *)NULL);
@@ -424,7 +425,7 @@ START_TEST(test_page_prices_and_texts)
 
 	rq.envp = penv_en;
 	rq.lang = NULL;	/* another request: its language is chosen anew */
-	p = shop_price(&papp, &rq, 8999);
+	p = view_price(&papp, &rq, 8999);
 	ck_assert_str_eq(json_object_get_string(p), "€89.99");
 	json_object_put(p);
 	s = view_textf(&papp, &rq, "catalog.only_left", "n", UTIL_I64(3), (char *)NULL);
@@ -472,7 +473,7 @@ START_TEST(test_origin_check)
 	for (i = 0; i < NELEM(cases); i++) {
 		memset(&rq, 0, sizeof rq);
 		rq.envp = (char **)cases[i].env;
-		ck_assert_msg(shop_origin_ok(&rq) == cases[i].ok, "case %zu", i);
+		ck_assert_msg(http_origin_ok(&rq) == cases[i].ok, "case %zu", i);
 	}
 }
 END_TEST

@@ -1,0 +1,117 @@
+/* cart.c — the customer's cart as the pages need it: its cookie, loading or making it, its view model. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "app.h"
+#include "cart.h"
+#include "db_shop.h"
+#include "order.h"
+#include "valid.h"
+#include "view.h"
+
+enum db_status
+cart_load(struct app *app, struct http_request *rq, struct shop_cart *cart,
+    int *found)
+{
+	const char *token = kv_get(&rq->cookies, CART_COOKIE);
+	enum db_status rc;
+
+	*found = 0;
+	memset(cart, 0, sizeof *cart);
+	if (token == NULL || !valid_hex_token(token, 2 * ORDER_CART_BYTES,
+	    2 * ORDER_CART_BYTES))
+		return DB_OK;
+	rc = db_shop_cart_find(app->db, token, cart);
+	if (rc == DB_NOTFOUND)
+		return DB_OK;
+	if (rc == DB_OK)
+		*found = 1;
+	return rc;
+}
+
+enum db_status
+cart_get_or_create(struct app *app, struct http_request *rq, struct http_response *rs,
+    struct shop_cart *cart)
+{
+	enum db_status rc;
+	int found;
+
+	if ((rc = cart_load(app, rq, cart, &found)) != DB_OK || found)
+		return rc;
+	if ((rc = db_shop_cart_create(app->db, SHOP_STORE_ID, cart)) != DB_OK)
+		return rc;
+	http_set_cookie(rs, CART_COOKIE, cart->token,
+	    *app->cfg.base_url ? app->cfg.base_url : "/", CART_MAX_AGE,
+	    app->cfg.secure_cookies);
+	return DB_OK;
+}
+
+static struct json_object *
+line_json(struct app *app, struct http_request *rq, const struct shop_line *l)
+{
+	struct json_object *j = json_object_new_object();
+	char *problem = NULL;
+	int64_t max = l->stock < ORDER_QTY_MAX ? l->stock : ORDER_QTY_MAX;
+
+	json_object_object_add(j, "product_id", json_object_new_int64(l->product_id));
+	json_object_object_add(j, "sku", json_object_new_string(l->sku));
+	json_object_object_add(j, "name", json_object_new_string(l->name));
+	json_object_object_add(j, "qty", json_object_new_int(l->qty));
+	json_object_object_add(j, "unit_price_cents", json_object_new_int64(l->unit_price_cents));
+	json_object_object_add(j, "line_total_cents",
+	    json_object_new_int64(l->unit_price_cents * l->qty));
+	json_object_object_add(j, "stock", json_object_new_int64(l->active ? l->stock : 0));
+	json_object_object_add(j, "price", view_price(app, rq, l->unit_price_cents));
+	json_object_object_add(j, "line_total", view_price(app, rq, l->unit_price_cents * l->qty));
+	json_object_object_add(j, "max_qty", json_object_new_int64(max < 0 ? 0 : max));
+	if (!l->active)
+		problem = view_textf(app, rq, "cart.unavailable",
+		    "name", l->name, (char *)NULL);
+	else if (l->qty > l->stock)
+		problem = view_textf(app, rq, "cart.only_left", "name", l->name,
+		    "n", UTIL_I64(l->stock), (char *)NULL);
+	if (problem != NULL) {
+		json_object_object_add(j, "problem", json_object_new_string(problem));
+		free(problem);
+	}
+	return j;
+}
+
+enum db_status
+cart_model(struct app *app, struct http_request *rq, const struct shop_cart *cart,
+    struct json_object **out)
+{
+	struct json_object *m, *c, *lines, *co;
+	struct shop_lines l;
+	enum db_status rc;
+	size_t i;
+
+	*out = NULL;
+	memset(&l, 0, sizeof l);
+	if (cart != NULL && (rc = db_shop_cart_lines(app->db, cart->id, &l)) != DB_OK)
+		return rc;
+	m = json_object_new_object();
+	c = json_object_new_object();
+	lines = json_object_new_array();
+	for (i = 0; i < l.n; i++)
+		json_object_array_add(lines, line_json(app, rq, &l.v[i]));
+	json_object_object_add(c, "count", json_object_new_int(l.count));
+	json_object_object_add(c, "lines", lines);
+	json_object_object_add(c, "total_cents", json_object_new_int64(l.total_cents));
+	json_object_object_add(c, "currency", json_object_new_string(app->cfg.currency));
+	json_object_object_add(c, "total", view_price(app, rq, l.total_cents));
+	json_object_object_add(c, "empty", json_object_new_boolean(l.n == 0));
+	json_object_object_add(m, "cart", c);
+	json_object_object_add(m, "form_token",
+	    cart != NULL ? json_object_new_string(cart->form_token) : NULL);
+	co = json_object_new_object();
+	json_object_object_add(co, "open", json_object_new_boolean(0));
+	json_object_object_add(co, "values", json_object_new_object());
+	json_object_object_add(co, "errors", json_object_new_object());
+	json_object_object_add(m, "checkout", co);
+	if (!rq->wants_json)
+		json_object_object_add(m, "nav_cart", json_object_new_boolean(1));
+	db_shop_lines_free(&l);
+	*out = m;
+	return DB_OK;
+}
