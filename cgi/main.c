@@ -11,6 +11,7 @@
 #include "admin_dashboard.h"
 #include "admin_login.h"
 #include "admin_orders.h"
+#include "api_orders.h"
 #include "app.h"
 #include "checkout.h"
 #include "db.h"
@@ -83,6 +84,7 @@ dispatch(void *arg, struct http_request *rq, struct http_response *rs)
 		{ core_routes, NELEM(core_routes) },
 		{ shop_routes, shop_nroutes },
 		{ checkout_routes, checkout_nroutes },
+		{ api_orders_routes, api_orders_nroutes },
 		{ admin_login_routes, admin_login_nroutes },
 		{ admin_dashboard_routes, admin_dashboard_nroutes },
 		{ admin_orders_routes, admin_orders_nroutes },

@@ -11,6 +11,7 @@
 #include "app.h"
 #include "cart.h"
 #include "checkout.h"
+#include "order_input.h"
 #include "db_setup.h"
 #include "db_shop.h"
 #include "i18n.h"
@@ -84,12 +85,12 @@ wrong_has(const char *list, const char *name)
 
 START_TEST(test_checkout_form_table)
 {
-	static const char *names[CHECKOUT__MAX] = { "name", "email", "phone", "notes" };
+	static const char *names[ORDER_IN__MAX] = { "name", "email", "phone", "notes" };
 	struct kvlist form = form_of(form_cases[_i].form);
 	struct valid_result r;
-	int i, n = checkout_validate_form(&form, &r);
+	int i, n = order_input_form(&form, &r);
 
-	for (i = 0; i < CHECKOUT__MAX; i++)
+	for (i = 0; i < ORDER_IN__MAX; i++)
 		ck_assert_msg((r.error[i] != NULL) == wrong_has(form_cases[_i].wrong, names[i]),
 		    "case %d (%s): field %s", _i, form_cases[_i].form, names[i]);
 	ck_assert_int_eq(n, r.nerrors);
@@ -111,14 +112,14 @@ START_TEST(test_checkout_form_limits)
 	for (i = 0; i < 100; i++)
 		buf_puts(&b, "%C3%A9");
 	form = form_of(buf_str(&b));
-	ck_assert_int_eq(checkout_validate_form(&form, &r), 0);
-	ck_assert_int_eq((int)strlen(r.text[CHECKOUT_NAME]), 200);
+	ck_assert_int_eq(order_input_form(&form, &r), 0);
+	ck_assert_int_eq((int)strlen(r.text[ORDER_IN_NAME]), 200);
 	valid_result_free(&r);
 	kv_free(&form);
 	buf_puts(&b, "x");
 	form = form_of(buf_str(&b));
-	ck_assert_int_eq(checkout_validate_form(&form, &r), 1);
-	ck_assert_str_eq(r.error[CHECKOUT_NAME], "checkout.errors.name");
+	ck_assert_int_eq(order_input_form(&form, &r), 1);
+	ck_assert_str_eq(r.error[ORDER_IN_NAME], "checkout.errors.name");
 	valid_result_free(&r);
 	kv_free(&form);
 
@@ -128,13 +129,13 @@ START_TEST(test_checkout_form_limits)
 	for (i = 0; i < 1000; i++)
 		buf_putc(&b, 'n');
 	form = form_of(buf_str(&b));
-	ck_assert_int_eq(checkout_validate_form(&form, &r), 0);
+	ck_assert_int_eq(order_input_form(&form, &r), 0);
 	valid_result_free(&r);
 	kv_free(&form);
 	buf_putc(&b, 'n');
 	form = form_of(buf_str(&b));
-	ck_assert_int_eq(checkout_validate_form(&form, &r), 1);
-	ck_assert_str_eq(r.error[CHECKOUT_NOTES], "checkout.errors.notes");
+	ck_assert_int_eq(order_input_form(&form, &r), 1);
+	ck_assert_str_eq(r.error[ORDER_IN_NOTES], "checkout.errors.notes");
 	valid_result_free(&r);
 	kv_free(&form);
 	buf_free(&b);
@@ -175,9 +176,9 @@ START_TEST(test_api_body_table)
 {
 	struct json_object *body = json_of(api_cases[_i].body);
 	struct json_object *fields = json_object_new_object();
-	struct checkout_api a;
+	struct order_input a;
 	char want[256], *tok, *save = NULL;
-	int n = checkout_validate_api(body, &a, fields), expect = 0;
+	int n = order_input_api(body, &a, fields), expect = 0;
 
 	snprintf(want, sizeof want, "%s", api_cases[_i].fields);
 	for (tok = strtok_r(want, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
@@ -191,7 +192,7 @@ START_TEST(test_api_body_table)
 	ck_assert_int_eq(n > 0, expect > 0);
 	if (expect == 0)
 		ck_assert_int_eq((int)a.nitems, api_cases[_i].nitems);
-	checkout_api_free(&a);
+	order_input_free(&a);
 	json_object_put(fields);
 	json_object_put(body);
 }
@@ -200,14 +201,14 @@ END_TEST
 START_TEST(test_api_body_merge_and_limits)
 {
 	struct json_object *body, *fields;
-	struct checkout_api a;
+	struct order_input a;
 	struct buf b;
 	int i;
 
 	body = json_of("{\"customer\":{\"name\":\" Ann \",\"email\":\"ann@example.com\"},"
 	    "\"items\":[{\"sku\":\"A\",\"qty\":40},{\"sku\":\"B\",\"qty\":1},{\"sku\":\"A\",\"qty\":9}]}");
 	fields = json_object_new_object();
-	ck_assert_int_eq(checkout_validate_api(body, &a, fields), 0);
+	ck_assert_int_eq(order_input_api(body, &a, fields), 0);
 	ck_assert_str_eq(a.name, "Ann");
 	ck_assert_str_eq(a.phone, "");
 	ck_assert_str_eq(a.notes, "");
@@ -215,7 +216,7 @@ START_TEST(test_api_body_merge_and_limits)
 	ck_assert_str_eq(a.items[0].sku, "A");
 	ck_assert_int_eq(a.items[0].qty, 49);
 	ck_assert_int_eq(a.items[1].qty, 1);
-	checkout_api_free(&a);
+	order_input_free(&a);
 	json_object_put(fields);
 	json_object_put(body);
 
@@ -229,10 +230,10 @@ START_TEST(test_api_body_merge_and_limits)
 		buf_puts(&b, "]}");
 		body = json_of(buf_str(&b));
 		fields = json_object_new_object();
-		ck_assert_int_eq(checkout_validate_api(body, &a, fields) == 0, n == 50);
+		ck_assert_int_eq(order_input_api(body, &a, fields) == 0, n == 50);
 		if (n == 51)
 			ck_assert(json_object_object_get_ex(fields, "items", NULL));
-		checkout_api_free(&a);
+		order_input_free(&a);
 		json_object_put(fields);
 		json_object_put(body);
 	}
@@ -253,7 +254,7 @@ static const struct {
 
 START_TEST(test_idempotency_key_table)
 {
-	ck_assert_int_eq(checkout_key_valid(key_cases[_i].key), key_cases[_i].ok);
+	ck_assert_int_eq(order_input_key_ok(key_cases[_i].key), key_cases[_i].ok);
 }
 END_TEST
 
@@ -263,10 +264,10 @@ START_TEST(test_idempotency_key_length)
 
 	memset(k, 'k', sizeof k);
 	k[100] = '\0';
-	ck_assert_int_eq(checkout_key_valid(k), 1);
+	ck_assert_int_eq(order_input_key_ok(k), 1);
 	k[100] = 'k';
 	k[101] = '\0';
-	ck_assert_int_eq(checkout_key_valid(k), 0);
+	ck_assert_int_eq(order_input_key_ok(k), 0);
 }
 END_TEST
 
