@@ -480,93 +480,130 @@ free_number(struct db *db, time_t now, char *number)
 	return DB_ERROR;
 }
 
-enum db_status
-db_shop_checkout(struct db *db, const struct shop_checkout *co,
-    struct shop_checkout_result *res)
+/*
+ * Step 2 of the checkout: the form token must be the cart's current one.
+ * *ok is 0 when it is not (or the cart is gone).
+ */
+static enum db_status
+cart_token_ok(struct db *db, int64_t cart_id, const char *given, int *ok)
 {
+	char form_token[65];
 	sqlite3_stmt *st;
-	struct co_line *lines = NULL;
-	size_t n = 0, i;
-	time_t now = time(NULL);
-	int64_t total = 0;
-	int64_t left = 0;
-	char *hash = NULL;
-	char form_token[65], next_form[65];
+	int step;
+
+	*ok = 0;
+	st = db_stmt(db, "SELECT form_token FROM carts WHERE id = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, cart_id);
+	form_token[0] = '\0';
+	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+		db_col_copy(st, 0, form_token, sizeof form_token);
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_status_of(db, step, "cart token");
+	*ok = step == SQLITE_ROW && given != NULL && util_secret_eq(form_token, given);
+	return DB_OK;
+}
+
+/*
+ * Step 3: takes the stock of every line; a short line sets res (SHOP_SHORT,
+ * the product, what is left) and stops. *total and *count receive the
+ * order's sums. DB_ERROR for a total past int64 (prices the catalog refuses).
+ */
+static enum db_status
+take_all_stock(struct db *db, const struct co_line *lines, size_t n,
+    struct shop_checkout_result *res, int64_t *total, int *count)
+{
 	enum db_status rc;
-	int found, count = 0, short_of, step;
+	int64_t left = 0;
+	int short_of;
+	size_t i;
 
-	memset(res, 0, sizeof *res);
-	if ((rc = db_begin(db)) != DB_OK)
-		return rc;
-
-	/* 1. The key already names an order: the same request again, or not. */
-	if ((rc = find_by_key(db, co->idempotency_key, &found, res->number,
-	    res->access_token, &hash)) != DB_OK)
-		goto fail;
-	if (found) {
-		res->outcome = co->request_hash && strcmp(hash, co->request_hash) != 0 ?
-		    SHOP_KEY_REUSED : SHOP_REPLAY;
-		goto decided;
-	}
-
-	/* 2. The form token must be the cart's current one. */
-	if (co->cart_id != 0) {
-		st = db_stmt(db, "SELECT form_token FROM carts WHERE id = ?");
-		if (st == NULL)
-			goto error;
-		sqlite3_bind_int64(st, 1, co->cart_id);
-		form_token[0] = '\0';
-		if ((step = sqlite3_step(st)) == SQLITE_ROW)
-			db_col_copy(st, 0, form_token, sizeof form_token);
-		sqlite3_reset(st);
-		if (step != SQLITE_ROW && step != SQLITE_DONE) {
-			rc = db_status_of(db, step, "cart token");
-			goto fail;
-		}
-		if (step != SQLITE_ROW || co->form_token == NULL ||
-		    !util_secret_eq(form_token, co->form_token)) {
-			res->outcome = SHOP_BAD_TOKEN;
-			goto decided;
-		}
-		rc = cart_co_lines(db, co->cart_id, &lines, &n);
-	} else
-		rc = api_co_lines(db, co, &lines, &n, &res->product);
-	if (rc != DB_OK)
-		goto fail;
-	if (res->product != NULL) {
-		res->outcome = SHOP_UNKNOWN;
-		goto decided;
-	}
-	if (n == 0) {
-		res->outcome = SHOP_EMPTY;
-		goto decided;
-	}
-
-	/* 3. Take the stock, line by line; a short line undoes all of it. */
+	*total = 0;
+	*count = 0;
 	for (i = 0; i < n; i++) {
 		if ((rc = take_stock(db, &lines[i], &short_of, &left)) != DB_OK)
-			goto fail;
+			return rc;
 		if (short_of) {
 			res->outcome = SHOP_SHORT;
 			res->product = xstrdup(lines[i].name);
 			res->available = left;
-			goto decided;
+			return DB_OK;
 		}
-		if (order_total_add(&total, lines[i].price_cents, lines[i].qty) != 0)
-			goto error;	/* a total past int64: prices the catalog refuses */
-		count += lines[i].qty;
+		if (order_total_add(total, lines[i].price_cents, lines[i].qty) != 0)
+			return DB_ERROR;
+		*count += lines[i].qty;
 	}
+	return DB_OK;
+}
 
-	/* 4. The order, its items and its event. */
+/* Step 4: the order's lines as sold. */
+static enum db_status
+insert_items(struct db *db, int64_t order_id, const struct co_line *lines, size_t n)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		st = db_stmt(db, "INSERT INTO order_items (order_id, product_id, sku, name, "
+		    "unit_price_cents, qty) VALUES (?, ?, ?, ?, ?, ?)");
+		if (st == NULL)
+			return DB_ERROR;
+		sqlite3_bind_int64(st, 1, order_id);
+		sqlite3_bind_int64(st, 2, lines[i].product_id);
+		db_bind_text(st, 3, lines[i].sku);
+		db_bind_text(st, 4, lines[i].name);
+		sqlite3_bind_int64(st, 5, lines[i].price_cents);
+		sqlite3_bind_int(st, 6, lines[i].qty);
+		if ((rc = db_step_done(db, st, "insert order item")) != DB_OK)
+			return rc;
+	}
+	return DB_OK;
+}
+
+/* Step 5: empties the cart and gives it a new form token for its next checkout. */
+static enum db_status
+cart_done(struct db *db, int64_t cart_id, time_t now)
+{
+	char next_form[65];
+	sqlite3_stmt *st;
+	enum db_status rc;
+
+	st = db_stmt(db, "DELETE FROM cart_items WHERE cart_id = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, cart_id);
+	if ((rc = db_step_done(db, st, "empty cart")) != DB_OK)
+		return rc;
+	order_token_new(next_form, ORDER_CART_BYTES);
+	st = db_stmt(db, "UPDATE carts SET form_token = ?, updated_at = ? WHERE id = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, next_form);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 3, cart_id);
+	return db_step_done(db, st, "rotate form token");
+}
+
+/* Step 4: the order row (a new number and access token); DB_CONFLICT on a taken key. */
+static enum db_status
+insert_order(struct db *db, const struct shop_checkout *co, time_t now, int64_t total,
+    int count, struct shop_checkout_result *res)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+
 	if ((rc = free_number(db, now, res->number)) != DB_OK)
-		goto fail;
+		return rc;
 	order_token_new(res->access_token, ORDER_TOKEN_BYTES);
 	st = db_stmt(db, "INSERT INTO orders (store_id, number, status, customer_name, "
 	    "email, phone, notes, total_cents, currency, items_count, access_token, "
 	    "idempotency_key, request_hash, created_at, updated_at) "
 	    "VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)");
 	if (st == NULL)
-		goto error;
+		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, co->store_id);
 	db_bind_text(st, 2, res->number);
 	db_bind_text(st, 3, co->name);
@@ -580,70 +617,96 @@ db_shop_checkout(struct db *db, const struct shop_checkout *co,
 	db_bind_text(st, 11, co->idempotency_key);
 	db_bind_text(st, 12, co->request_hash);
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)now);
-	if ((rc = db_step_done(db, st, "insert order")) != DB_OK) {
-		if (rc != DB_CONFLICT)
+	if ((rc = db_step_done(db, st, "insert order")) != DB_OK)
+		return rc;
+	res->order_id = sqlite3_last_insert_rowid(db->conn);
+	return DB_OK;
+}
+
+/* Whether the key already names an order: res says a replay or a reuse; DB_NOTFOUND when not. */
+static enum db_status
+key_outcome(struct db *db, const struct shop_checkout *co, struct shop_checkout_result *res)
+{
+	enum db_status rc;
+	char *hash = NULL;
+	int found;
+
+	if ((rc = find_by_key(db, co->idempotency_key, &found, res->number,
+	    res->access_token, &hash)) != DB_OK)
+		return rc;
+	if (found)
+		res->outcome = co->request_hash && strcmp(hash, co->request_hash) != 0 ?
+		    SHOP_KEY_REUSED : SHOP_REPLAY;
+	free(hash);
+	return found ? DB_OK : DB_NOTFOUND;
+}
+
+enum db_status
+db_shop_checkout(struct db *db, const struct shop_checkout *co,
+    struct shop_checkout_result *res)
+{
+	struct co_line *lines = NULL;
+	size_t n = 0;
+	time_t now = time(NULL);
+	int64_t total = 0;
+	enum db_status rc;
+	int ok, count = 0;
+
+	memset(res, 0, sizeof *res);
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+
+	/* 1. The key already names an order: the same request again, or not. */
+	if ((rc = key_outcome(db, co, res)) == DB_OK)
+		goto decided;
+	if (rc != DB_NOTFOUND)
+		goto fail;
+
+	/* 2. The lines: the cart's (its form token must be current) or the API's. */
+	if (co->cart_id != 0) {
+		if ((rc = cart_token_ok(db, co->cart_id, co->form_token, &ok)) != DB_OK)
 			goto fail;
+		if (!ok) {
+			res->outcome = SHOP_BAD_TOKEN;
+			goto decided;
+		}
+		rc = cart_co_lines(db, co->cart_id, &lines, &n);
+	} else
+		rc = api_co_lines(db, co, &lines, &n, &res->product);
+	if (rc != DB_OK)
+		goto fail;
+	if (res->product != NULL || n == 0) {
+		res->outcome = res->product != NULL ? SHOP_UNKNOWN : SHOP_EMPTY;
+		goto decided;
+	}
+
+	/* 3. Take the stock, line by line; a short line undoes all of it. */
+	if ((rc = take_all_stock(db, lines, n, res, &total, &count)) != DB_OK)
+		goto fail;
+	if (res->outcome == SHOP_SHORT)
+		goto decided;
+
+	/* 4. The order, its items and its event. */
+	if ((rc = insert_order(db, co, now, total, count, res)) == DB_CONFLICT) {
 		/*
 		 * The UNIQUE idempotency_key is the last guard: another
 		 * request made the order first. Undo ours, answer with theirs.
 		 */
 		db_rollback(db);
-		free(hash);
-		hash = NULL;
-		if ((rc = find_by_key(db, co->idempotency_key, &found, res->number,
-		    res->access_token, &hash)) != DB_OK)
-			goto out;
-		if (!found) {
+		if ((rc = key_outcome(db, co, res)) == DB_NOTFOUND)
 			rc = DB_ERROR;
-			goto out;
-		}
-		res->outcome = co->request_hash && strcmp(hash, co->request_hash) != 0 ?
-		    SHOP_KEY_REUSED : SHOP_REPLAY;
 		goto out;
 	}
-	res->order_id = sqlite3_last_insert_rowid(db->conn);
-	for (i = 0; i < n; i++) {
-		st = db_stmt(db, "INSERT INTO order_items (order_id, product_id, sku, name, "
-		    "unit_price_cents, qty) VALUES (?, ?, ?, ?, ?, ?)");
-		if (st == NULL)
-			goto error;
-		sqlite3_bind_int64(st, 1, res->order_id);
-		sqlite3_bind_int64(st, 2, lines[i].product_id);
-		db_bind_text(st, 3, lines[i].sku);
-		db_bind_text(st, 4, lines[i].name);
-		sqlite3_bind_int64(st, 5, lines[i].price_cents);
-		sqlite3_bind_int(st, 6, lines[i].qty);
-		if ((rc = db_step_done(db, st, "insert order item")) != DB_OK)
-			goto fail;
-	}
-	if ((rc = db_order_event_add(db, res->order_id, "order_created", -1)) != DB_OK) {
-		if (rc == DB_CONFLICT || rc == DB_NOTFOUND)
-			rc = DB_ERROR;
+	if (rc != DB_OK || (rc = insert_items(db, res->order_id, lines, n)) != DB_OK ||
+	    (rc = db_order_event_add(db, res->order_id, "order_created", -1)) != DB_OK)
 		goto fail;
-	}
 
 	/* 5. Empty the cart; a new form token for its next checkout. */
-	if (co->cart_id != 0) {
-		st = db_stmt(db, "DELETE FROM cart_items WHERE cart_id = ?");
-		if (st == NULL)
-			goto error;
-		sqlite3_bind_int64(st, 1, co->cart_id);
-		if ((rc = db_step_done(db, st, "empty cart")) != DB_OK)
-			goto fail;
-		order_token_new(next_form, ORDER_CART_BYTES);
-		st = db_stmt(db, "UPDATE carts SET form_token = ?, updated_at = ? WHERE id = ?");
-		if (st == NULL)
-			goto error;
-		db_bind_text(st, 1, next_form);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-		sqlite3_bind_int64(st, 3, co->cart_id);
-		if ((rc = db_step_done(db, st, "rotate form token")) != DB_OK)
-			goto fail;
-	}
+	if (co->cart_id != 0 && (rc = cart_done(db, co->cart_id, now)) != DB_OK)
+		goto fail;
 	if ((rc = db_commit(db)) != DB_OK)
 		goto fail;
 	res->outcome = SHOP_CREATED;
-	rc = DB_OK;
 	goto out;
 
 decided:
@@ -651,8 +714,6 @@ decided:
 	db_rollback(db);
 	rc = DB_OK;
 	goto out;
-error:
-	rc = DB_ERROR;
 fail:
 	db_rollback(db);
 	free(res->product);
@@ -660,8 +721,7 @@ fail:
 	if (rc == DB_OK || rc == DB_NOTFOUND || rc == DB_CONFLICT)
 		rc = DB_ERROR;
 out:
-	free(hash);
-	co_lines_free(lines, n > 0 ? n : 0);
+	co_lines_free(lines, n);
 	return rc;
 }
 
