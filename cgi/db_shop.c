@@ -186,98 +186,105 @@ db_shop_cart_count(struct db *db, int64_t cart_id, int *count)
 	return db_status_of(db, rc, "cart count");
 }
 
+/*
+ * What a cart change starts from: the product (res->name, res->stock,
+ * *found, *active) and the quantity the cart holds of it (*cur).
+ */
+static enum db_status
+cart_line_read(struct db *db, int64_t cart_id, int64_t store_id, int64_t product_id,
+    struct shop_put_result *res, int *found, int *active, int *cur)
+{
+	sqlite3_stmt *st;
+	int step;
+
+	st = db_stmt(db, "SELECT name, stock, active FROM products WHERE id = ? AND store_id = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, product_id);
+	sqlite3_bind_int64(st, 2, store_id);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		*found = 1;
+		res->name = db_col_strdup(st, 0);
+		res->stock = sqlite3_column_int64(st, 1);
+		*active = sqlite3_column_int(st, 2);
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return db_status_of(db, step, "cart product");
+	st = db_stmt(db, "SELECT qty FROM cart_items WHERE cart_id = ? AND product_id = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, cart_id);
+	sqlite3_bind_int64(st, 2, product_id);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+		*cur = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? DB_OK :
+	    db_status_of(db, step, "cart line");
+}
+
+/* Sets the cart's line of product_id to qty (0 removes it) and touches the cart. */
+static enum db_status
+cart_line_write(struct db *db, int64_t cart_id, int64_t product_id, int qty, time_t now)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+
+	if (qty == 0)
+		st = db_stmt(db, "DELETE FROM cart_items WHERE cart_id = ?1 AND product_id = ?2");
+	else
+		st = db_stmt(db, "INSERT INTO cart_items (cart_id, product_id, qty, added_at) "
+		    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (cart_id, product_id) "
+		    "DO UPDATE SET qty = excluded.qty");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, cart_id);
+	sqlite3_bind_int64(st, 2, product_id);
+	if (qty != 0) {
+		sqlite3_bind_int(st, 3, qty);
+		sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	}
+	if ((rc = db_step_done(db, st, "put cart line")) != DB_OK)
+		return rc;
+	st = db_stmt(db, "UPDATE carts SET updated_at = ? WHERE id = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, cart_id);
+	return db_step_done(db, st, "touch cart");
+}
+
 enum db_status
 db_shop_cart_put(struct db *db, int64_t cart_id, int64_t store_id, int64_t product_id,
     int qty, int add, struct shop_put_result *res)
 {
-	sqlite3_stmt *st;
-	time_t now = time(NULL);
 	enum db_status rc;
-	int found = 0, active = 0, cur = 0, want, step;
+	int found = 0, active = 0, cur = 0, want;
 
 	memset(res, 0, sizeof *res);
 	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
-	st = db_stmt(db, "SELECT name, stock, active FROM products WHERE id = ? AND store_id = ?");
-	if (st == NULL)
-		goto error;
-	sqlite3_bind_int64(st, 1, product_id);
-	sqlite3_bind_int64(st, 2, store_id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		found = 1;
-		res->name = db_col_strdup(st, 0);
-		res->stock = sqlite3_column_int64(st, 1);
-		active = sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = db_status_of(db, step, "cart product");
+	if ((rc = cart_line_read(db, cart_id, store_id, product_id, res, &found, &active,
+	    &cur)) != DB_OK)
 		goto fail;
-	}
-	st = db_stmt(db, "SELECT qty FROM cart_items WHERE cart_id = ? AND product_id = ?");
-	if (st == NULL)
-		goto error;
-	sqlite3_bind_int64(st, 1, cart_id);
-	sqlite3_bind_int64(st, 2, product_id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW)
-		cur = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE) {
-		rc = db_status_of(db, step, "cart line");
-		goto fail;
-	}
 	res->qty = cur;
 	want = add ? cur + qty : qty;
-
-	if (want == 0) {
-		st = db_stmt(db, "DELETE FROM cart_items WHERE cart_id = ? AND product_id = ?");
-		if (st == NULL)
-			goto error;
-		sqlite3_bind_int64(st, 1, cart_id);
-		sqlite3_bind_int64(st, 2, product_id);
-		if ((rc = db_step_done(db, st, "remove cart line")) != DB_OK)
-			goto fail;
-	} else {
-		if (!found || !active) {
-			res->outcome = SHOP_PUT_NO_PRODUCT;
-			goto refused;
-		}
-		if (want > ORDER_QTY_MAX) {
-			res->outcome = SHOP_PUT_LIMIT;
-			goto refused;
-		}
-		if (want > res->stock) {
-			res->outcome = SHOP_PUT_STOCK;
-			goto refused;
-		}
-		st = db_stmt(db, "INSERT INTO cart_items (cart_id, product_id, qty, added_at) "
-		    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (cart_id, product_id) "
-		    "DO UPDATE SET qty = excluded.qty");
-		if (st == NULL)
-			goto error;
-		sqlite3_bind_int64(st, 1, cart_id);
-		sqlite3_bind_int64(st, 2, product_id);
-		sqlite3_bind_int(st, 3, want);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-		if ((rc = db_step_done(db, st, "put cart line")) != DB_OK)
-			goto fail;
+	/* A line may hold an active product, at most ORDER_QTY_MAX and the stock. */
+	if (want != 0 && (!found || !active))
+		res->outcome = SHOP_PUT_NO_PRODUCT;
+	else if (want > ORDER_QTY_MAX)
+		res->outcome = SHOP_PUT_LIMIT;
+	else if (want != 0 && want > res->stock)
+		res->outcome = SHOP_PUT_STOCK;
+	if (res->outcome != SHOP_PUT_OK) {
+		db_rollback(db);
+		return DB_OK;
 	}
-	st = db_stmt(db, "UPDATE carts SET updated_at = ? WHERE id = ?");
-	if (st == NULL)
-		goto error;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 2, cart_id);
-	if ((rc = db_step_done(db, st, "touch cart")) != DB_OK)
-		goto fail;
-	if ((rc = db_commit(db)) != DB_OK)
+	if ((rc = cart_line_write(db, cart_id, product_id, want, time(NULL))) != DB_OK ||
+	    (rc = db_commit(db)) != DB_OK)
 		goto fail;
 	res->qty = want;
 	return DB_OK;
-refused:
-	db_rollback(db);
-	return DB_OK;
-error:
-	rc = DB_ERROR;
 fail:
 	db_rollback(db);
 	shop_put_result_free(res);
