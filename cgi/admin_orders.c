@@ -254,6 +254,23 @@ list_paging(struct app *app, struct http_request *rq, struct json_object *m,
 	}
 }
 
+/* What the list's rendered rows depend on: the cache key (admin_view.h). */
+static void
+list_key(struct app *app, struct http_request *rq, const struct auth_session *s,
+    const struct list_query *q, int64_t nstores, struct admin_rows_slot *key)
+{
+	memset(key, 0, sizeof *key);
+	key->version = s->version;
+	key->store_id = s->row.store_id;
+	key->status = q->status;
+	key->page = q->page;
+	key->before_id = q->before_id;
+	key->day_start = order_day_start(time(NULL));
+	key->multi_store = s->row.store_id == DB_ALL_STORES && nstores > 1;
+	snprintf(key->lang, sizeof key->lang, "%s", view_lang(app, rq));
+	snprintf(key->csrf, sizeof key->csrf, "%s", s->row.csrf);
+}
+
 /* GET /admin/orders: ?status=, ?page=N or ?before=ID. */
 static void
 orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
@@ -289,16 +306,7 @@ orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
 	f.before_id = q.before_id;
 	if (q.before_id == 0)
 		f.offset = (int64_t)(q.page - 1) * ADMIN_PAGE_SIZE;
-	memset(&key, 0, sizeof key);
-	key.version = s.version;
-	key.store_id = s.row.store_id;
-	key.status = q.status;
-	key.page = q.page;
-	key.before_id = f.before_id;
-	key.day_start = order_day_start(time(NULL));
-	key.multi_store = s.row.store_id == DB_ALL_STORES && nstores > 1;
-	snprintf(key.lang, sizeof key.lang, "%s", view_lang(app, rq));
-	snprintf(key.csrf, sizeof key.csrf, "%s", s.row.csrf);
+	list_key(app, rq, &s, &q, nstores, &key);
 	path = admin_view_list_path(q.status, q.page);
 	if ((rc = list_rows(app, rq, &f, &key, path, &rows, &hit)) != 0) {
 		free(path);
