@@ -237,6 +237,31 @@ http_accepts_json(const char *accept)
 	return h == NULL || j < h;
 }
 
+/*
+ * 1 when the JSON text s[0..n) (already parsed: well-formed) spells a NUL
+ * as \u0000 in a string or a member name. json-c decodes it into the string,
+ * where every C reader of the value (json_object_get_string, a key lookup)
+ * sees the string cut short at it: "Trunc\u0000ated" would be stored as
+ * "Trunc". In well-formed JSON a backslash occurs only inside strings and
+ * starts a two-character escape (\uXXXX being \u and four hex digits), so
+ * stepping over each escaped character is enough to tell \\u0000 (a
+ * backslash, then "u0000") from \u0000.
+ */
+static int
+json_has_nul_escape(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
+			return 1;
+		p += 2;		/* the backslash and the character it escapes */
+		if (p >= end)
+			break;
+	}
+	return 0;
+}
+
 struct json_object *
 http_parse_json(const char *s, size_t n, const char **why)
 {
@@ -280,6 +305,11 @@ http_parse_json(const char *s, size_t n, const char **why)
 			return NULL;
 		}
 	json_tokener_free(tok);
+	if (json_has_nul_escape(s, n)) {
+		*why = "\\u0000 (NUL) in a JSON string";
+		json_object_put(obj);
+		return NULL;
+	}
 	if (obj == NULL)
 		*why = "empty JSON";
 	return obj;

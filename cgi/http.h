@@ -124,7 +124,10 @@ enum http_parse	http_normalize_path(const char *raw, size_t n, char **out);
 int		http_accepts_json(const char *accept);
 /*
  * Parses a JSON body with a depth limit; the whole input must be one value.
- * Returns NULL (and a static reason in *why) when it is not.
+ * Returns NULL (and a static reason in *why) when it is not, and when any
+ * string or member name, at any depth, holds a NUL (\u0000): json-c would
+ * keep it, and every C string reader of the value would see it cut short.
+ * The caller puts the returned object.
  */
 struct json_object *http_parse_json(const char *s, size_t n, const char **why);
 

@@ -374,6 +374,16 @@ static const struct {
 	{ "{\"a\":1}\0",		8, NULL, "NUL byte in JSON" },
 	{ "{\"a\":\"x\0y\"}",		11, NULL, "NUL byte in JSON" },
 	{ "\0{}",			3, NULL, "NUL byte in JSON" },
+	/* \u0000 would be cut short by every C string reader: refused. */
+	{ "{\"a\":\"Trunc\\u0000ated\"}",	0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "\"\\u0000\"",			0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "{\"a\\u0000b\":1}",		0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "{\"\\u0000\":1}",			0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "[[{\"x\":[\"ok\",\"\\u0000\"]}]]",	0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "{\"a\":\"\\\\\\u0000\"}",		0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "{\"a\":\"\\\\u0000\"}",		0, "{\"a\":\"\\\\u0000\"}", NULL },
+	{ "{\"a\":\"\\u0001\\u1000\\u00000\"}",	0, NULL, NULL },
+	{ "{\"a\":\"\\u0001\\u1000\"}",	0, "{\"a\":\"\\u0001\xe1\x80\x80\"}", NULL },
 };
 
 START_TEST(test_parse_json)
