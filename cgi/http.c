@@ -584,10 +584,46 @@ read_body(struct http_request *rq, struct io *io, int cgi)
 	}
 }
 
+/* 1 when every '%' of s starts a %xx escape other than %00 (RFC 3986 §2.1). */
+static int
+pct_wellformed(const char *s)
+{
+	for (; (s = strchr(s, '%')) != NULL; s += 3)
+		if (hexval((unsigned char)s[1]) < 0 || hexval((unsigned char)s[2]) < 0 ||
+		    (s[1] == '0' && s[2] == '0'))
+			return 0;
+	return 1;
+}
+
+/*
+ * Parses QUERY_STRING into rq->query, and checks the query as the client
+ * sent it too: lighttpd's url-normalize hands QUERY_STRING over re-encoded
+ * ("%zz" becomes "%25zz", "%41" becomes "A"), so a malformed escape in it
+ * reached the app as text. The request line (REQUEST_URI) keeps the bytes
+ * the client sent; when its query differs, it must be well-formed too.
+ */
+static void
+read_query(struct http_request *rq)
+{
+	const char *qs = http_param(rq, "QUERY_STRING");
+	const char *uri = http_param(rq, "REQUEST_URI"), *raw;
+	enum http_parse rc = HTTP_PARSE_OK;
+
+	if (qs != NULL)
+		rc = http_parse_urlencoded(qs, strlen(qs), &rq->query);
+	if (rc == HTTP_PARSE_OK && uri != NULL && (raw = strchr(uri, '?')) != NULL &&
+	    (qs == NULL || strcmp(raw + 1, qs) != 0) && !pct_wellformed(raw + 1))
+		rc = HTTP_PARSE_ENCODING;
+	if (rc == HTTP_PARSE_TOO_MANY)
+		fail(rq, 400, "The query string has more than 100 fields.");
+	else if (rc != HTTP_PARSE_OK)
+		fail(rq, 400, "The query string has a malformed percent-encoding.");
+}
+
 static void
 read_request(struct http_request *rq, struct io *io, const char *base_url, int cgi)
 {
-	const char *m, *qs, *v, *https, *scheme;
+	const char *m, *v, *https, *scheme;
 	size_t i, hdr = 0;
 	char **e;
 
@@ -620,14 +656,7 @@ read_request(struct http_request *rq, struct io *io, const char *base_url, int c
 	if (hdr > HTTP_MAX_HEADERS)
 		fail(rq, 431, "The request headers are too large.");
 
-	if ((qs = http_param(rq, "QUERY_STRING")) != NULL) {
-		enum http_parse rc = http_parse_urlencoded(qs, strlen(qs), &rq->query);
-
-		if (rc == HTTP_PARSE_TOO_MANY)
-			fail(rq, 400, "The query string has more than 100 fields.");
-		else if (rc != HTTP_PARSE_OK)
-			fail(rq, 400, "The query string has a malformed percent-encoding.");
-	}
+	read_query(rq);
 	if ((v = http_header(rq, "Cookie")) != NULL &&
 	    http_parse_cookies(v, &rq->cookies) != HTTP_PARSE_OK)
 		fail(rq, 400, "The request has too many cookies.");

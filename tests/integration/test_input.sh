@@ -69,4 +69,19 @@ expect_status 400 "%00 in a query name is 400"
 req GET '/orders/CMD-20260101%00-AAAAAA'
 expect_status 400 "%00 in a path parameter is 400"
 
+# ---- a malformed percent-encoding anywhere in the query: 400 ----
+# lighttpd hands the app QUERY_STRING re-encoded (%zz as %25zz); the request
+# line (REQUEST_URI) keeps what the client sent.
+for u in '/?q=%zz' '/cart?x=%G1' '/cart?x=1&y=%4' '/healthz?q=%' '/healthz?%zz' '/orders/CMD-20260101-AAAAAA?t=ab&x=%g0'; do
+	req GET "$u"
+	expect_status 400 "$u is 400"
+	expect_body_has 'percent-encoding' "... and says why ($u)"
+done
+req GET '/?q=%zz' -H 'Accept: application/json'
+expect_body_has '"error":"bad_request"' "a bad query is bad_request for JSON clients"
+for u in '/?q=%41%2B%2b+x' '/healthz?a=%C3%A9&b=' '/cart?x=%25zz'; do
+	req GET "$u"
+	expect_status 200 "$u (well-formed) is 200"
+done
+
 finish
