@@ -84,4 +84,26 @@ for u in '/?q=%41%2B%2b+x' '/healthz?a=%C3%A9&b=' '/cart?x=%25zz'; do
 	expect_status 200 "$u (well-formed) is 200"
 done
 
+# ---- POST /cart/items: an empty or missing quantity is 422, not one item ----
+CART=$WORK/cart.jar
+req POST /cart/items -c "$CART" -b "$CART" -d product_id=1 -d qty=2
+expect_status 303 "a cart with two of product 1"
+cart_qty() { sql "SELECT coalesce(sum(qty), 0) FROM cart_items"; }
+before=$(cart_qty)
+for form in 'product_id=2&qty=' 'product_id=2' 'product_id=2&qty=%20' 'qty=&product_id=2'; do
+	req POST /cart/items -b "$CART" --data "$form"
+	expect_status 422 "add with '$form' is 422"
+	expect_body_has 'Choose a quantity from 1 to 99' "... with the quantity's message ($form)"
+done
+for body in '{"product_id":2}' '{"product_id":2,"qty":""}' '{"product_id":2,"qty":null}'; do
+	req POST /cart/items -b "$CART" -H 'Accept: application/json' \
+	    -H 'Content-Type: application/json' --data "$body"
+	expect_status 422 "add with $body is 422"
+	expect_body_has 'Choose a quantity from 1 to 99' "... with the quantity's message ($body)"
+done
+[ "$(cart_qty)" = "$before" ] && ok "nothing was added to the cart" ||
+    nok "nothing was added to the cart" "$before -> $(cart_qty)"
+req POST /cart/items -b "$CART" -d product_id=2 -d qty=1
+expect_status 303 "add with qty=1 still works"
+
 finish
