@@ -227,6 +227,22 @@ http_normalize_path(const char *raw, size_t n, char **out)
 }
 
 int
+http_media_type_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+
+	if (ct == NULL)
+		return 0;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (strncasecmp(ct, type, n) != 0)
+		return 0;
+	for (ct += n; *ct == ' ' || *ct == '\t'; ct++)
+		;
+	return *ct == '\0' || *ct == ';';
+}
+
+int
 http_accepts_json(const char *accept)
 {
 	const char *j, *h;
@@ -564,13 +580,13 @@ read_body(struct http_request *rq, struct io *io, int cgi)
 		return;
 	if (ct == NULL)
 		ct = "";
-	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+	if (http_media_type_is(ct, "application/x-www-form-urlencoded")) {
 		rc = http_parse_urlencoded(rq->body, got, &rq->form);
 		if (rc == HTTP_PARSE_TOO_MANY)
 			fail(rq, 400, "The form has more than 100 fields.");
 		else if (rc != HTTP_PARSE_OK)
 			fail(rq, 400, "The form body has a malformed percent-encoding.");
-	} else if (strncasecmp(ct, "application/json", 16) == 0) {
+	} else if (http_media_type_is(ct, "application/json")) {
 		if ((rq->json = http_parse_json(rq->body, got, &why)) == NULL) {
 			char *msg = xasprintf("The JSON body is malformed: %s.", why);
 

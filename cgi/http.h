@@ -120,6 +120,13 @@ enum http_parse	http_parse_urlencoded(const char *s, size_t n, struct kvlist *ou
 enum http_parse	http_parse_cookies(const char *header, struct kvlist *out);
 /* A raw URL path into a decoded one that has no "..", "." or empty NUL. */
 enum http_parse	http_normalize_path(const char *raw, size_t n, char **out);
+/*
+ * 1 when the Content-Type value ct names the media type type (lowercase,
+ * "application/json"): the same type, case-insensitive (RFC 9110 §8.3.1),
+ * then only optional white space and either the end or ';' parameters.
+ * "application/jsonx" is not "application/json". 0 for a NULL ct.
+ */
+int		http_media_type_is(const char *ct, const char *type);
 /* 1 when an Accept header asks for JSON before HTML. */
 int		http_accepts_json(const char *accept);
 /*

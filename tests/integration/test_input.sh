@@ -106,4 +106,22 @@ done
 req POST /cart/items -b "$CART" -d product_id=2 -d qty=1
 expect_status 303 "add with qty=1 still works"
 
+# ---- only application/json (and parameters) is JSON; a look-alike is 415 ----
+for ct in 'application/jsonx' 'application/json-patch+json' 'application/jsonp; charset=utf-8' \
+    'text/json' 'application/json,text/plain' 'application/x-www-form-urlencodedx'; do
+	req POST /api/orders -H "Content-Type: $ct" -H "Idempotency-Key: ct-$RANDOM" --data "$GOOD"
+	expect_status 415 "Content-Type: $ct is 415"
+	expect_body_has 'application/json' "... and names the types accepted ($ct)"
+done
+n=0
+for ct in 'application/json' 'Application/JSON' 'application/json;charset=utf-8' \
+    'application/json ; charset="utf-8"' 'APPLICATION/json	;charset=UTF-8'; do
+	n=$((n + 1))
+	req POST /api/orders -H "Content-Type: $ct" -H "Idempotency-Key: ct-ok-$n" --data "$GOOD"
+	expect_status 201 "Content-Type: $ct is JSON"
+done
+req POST /cart/items -b "$CART" -H 'Content-Type: application/x-www-form-urlencodedx' \
+    --data 'product_id=2&qty=1'
+expect_status 415 "a look-alike form type is 415"
+
 finish
