@@ -99,6 +99,12 @@ printf '<p>{{$body}}default{{/body}}</p>' > "$WORK/tpl/frame.mustache"
 out=$(echo '{"name":"<World>","items":[1,2.5,"x"]}' | "$CTL_BIN" render "$WORK/tpl/page.mustache")
 [ "$out" = '<p>Hello, &lt;World&gt;! [1][2.5][x]</p>' ] && ok "ordersyncctl render renders with a parent" ||
     nok "ordersyncctl render renders with a parent" "$out"
+# The mustache spec ("Failed Lookup"): a partial that is not there renders as "".
+printf '[{{>nope}}]{{name}}\n  {{>gone}}\n.' > "$WORK/tpl/lookup.mustache"
+out=$(echo '{"name":"x"}' | "$CTL_BIN" render "$WORK/tpl/lookup.mustache" 2>"$WORK/render.err"); rc=$?
+[ "$rc:$out" = "0:[]x
+." ] && ok "ordersyncctl render renders a missing partial as empty, exit 0" ||
+    nok "ordersyncctl render renders a missing partial as empty, exit 0" "rc=$rc out=$out $(cat "$WORK/render.err")"
 printf 'a\n{{#open}}\nb' > "$WORK/tpl/broken.mustache"
 err=$(echo '{}' | "$CTL_BIN" render "$WORK/tpl/broken.mustache" 2>&1 >/dev/null); rc=$?
 case "$rc:$err" in
