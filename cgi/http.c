@@ -816,6 +816,7 @@ http_serve(const char *base_url, http_handler handle, void *arg,
 {
 	FCGX_Request req;
 	struct io io;
+	int rc;
 
 	randombytes_buf(&io.seq, sizeof io.seq);
 	if (FCGX_IsCGI()) {
@@ -825,13 +826,23 @@ http_serve(const char *base_url, http_handler handle, void *arg,
 		fflush(stdout);
 		return 0;
 	}
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		errno = errno ? errno : EBADF;
 		return -1;
+	}
 	while (!*stop) {
-		if (FCGX_Accept_r(&req) < 0) {
-			if (*stop || errno == EINTR)
-				continue;
-			break;
+		/* FCGX_Accept_r returns -errno (-9999 when errno was 0). */
+		if ((rc = FCGX_Accept_r(&req)) < 0) {
+			if (*stop || rc == -EINTR)
+				continue;	/* SIGTERM: the loop ends; any other signal: go on */
+			/*
+			 * Anything else is the listening socket failing: a loop
+			 * that went on would spin, and one that returned 0 would
+			 * look like a requested stop. Fail loudly instead.
+			 */
+			FCGX_Free(&req, 1);
+			errno = rc > -9999 ? -rc : EIO;
+			return -1;
 		}
 		io.fcgi = &req;
 		io.envp = req.envp;

@@ -144,7 +144,10 @@ struct json_object *http_parse_json(const char *s, size_t n, const char **why);
  * first); started as plain CGI it serves the one request in the environment.
  * For each request, reads and parses it (base_url is stripped from the path;
  * parse failures set rq->error), calls handle, writes the response and frees
- * both. Returns 0, or -1 when the FastCGI socket could not be used.
+ * both. Returns 0 when the CGI request was served or *stop ended the loop;
+ * -1 when the FastCGI socket could not be used or accepting a request on it
+ * failed (for any reason but a signal), with the cause in errno (EIO when
+ * libfcgi gave none): the caller logs it and exits non-zero.
  */
 typedef void (*http_handler)(void *arg, struct http_request *rq,
 		    struct http_response *rs);
