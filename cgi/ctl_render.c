@@ -17,7 +17,8 @@ static const char render_usage[] =
 "usage: ordersyncctl render TEMPLATE [DATA.json] [--partials DIR]\n"
 "  Renders TEMPLATE with the JSON data of DATA.json (default: stdin) to\n"
 "  stdout. Partials and parents are DIR/NAME.mustache (default: the\n"
-"  template's directory).\n";
+"  template's directory); one that is not there renders as nothing, as\n"
+"  the mustache spec says (the app itself refuses to start instead).\n";
 
 /* Reads all of stdin; NULL with errno set on a read error. Caller frees. */
 static char *
@@ -179,6 +180,8 @@ ctl_render(int argc, char **argv)
 
 	dir = pdir ? xstrdup(pdir) : dir_of(tpath);
 	cache = mus_cache_new_dir(dir);
+	/* The spec's "Failed Lookup": a missing partial or parent renders as "". */
+	mus_cache_set_strict(cache, 0);
 	if (mus_render_text(cache, tpath, tmpl, tlen, data, &out, &err) != MUS_OK) {
 		/* Errors in a partial name the partial; show its file. */
 		where = err.name;

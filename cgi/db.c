@@ -49,18 +49,22 @@ db_stmt(struct db *db, const char *sql)
 			sqlite3_clear_bindings(st);
 			return st;
 		}
+	/*
+	 * Full: refuse. Evicting would finalize a statement a caller may still
+	 * be stepping (see DB_STMT_CACHE); an uncached one would leak.
+	 */
+	if (db->ncache == DB_STMT_CACHE) {
+		if (db->log)
+			log_msg(db->log, LOG_ERROR, "db: statement cache full (%d texts; "
+			    "is SQL built at run time?): %.120s", DB_STMT_CACHE, sql);
+		return NULL;
+	}
 	rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK) {
 		db_status_of(db, rc, "prepare");
 		if (db->log)
 			log_msg(db->log, LOG_ERROR, "db: could not prepare: %.120s", sql);
 		return NULL;
-	}
-	if (db->ncache == DB_STMT_CACHE) {
-		/* Full: an uncached statement would leak, so recycle the oldest. */
-		sqlite3_finalize(db->cache[0].stmt);
-		memmove(&db->cache[0], &db->cache[1], (DB_STMT_CACHE - 1) * sizeof db->cache[0]);
-		db->ncache--;
 	}
 	db->cache[db->ncache].sql = sql;
 	db->cache[db->ncache].stmt = st;

@@ -7,7 +7,17 @@
 #include "db.h"
 #include "log.h"
 
-#define DB_STMT_CACHE 96
+/*
+ * The statement cache: one slot per distinct SQL text the program uses.
+ * Invariant: a statement db_stmt() returned stays valid until db_close();
+ * the cache never finalizes, evicts or recycles one before then, because a
+ * caller may still hold it (stepping through rows while it asks for another
+ * statement). That is affordable because the texts are string literals: there
+ * are as many as there are db_stmt() call sites (about 60), far below this
+ * size. A full cache (a caller passing built strings, which is a bug) refuses
+ * the new text, an error the caller already handles, and never evicts.
+ */
+#define DB_STMT_CACHE 256
 
 struct db {
 	sqlite3		*conn;
@@ -23,7 +33,9 @@ struct db {
 /*
  * Returns the cached prepared statement for sql (a string literal: it is
  * looked up by address), reset and with its bindings cleared; prepares it on
- * first use. NULL on error (logged). The statement stays owned by the cache.
+ * first use. NULL on error (logged), and when the cache is full (logged: see
+ * DB_STMT_CACHE). The statement stays owned by the cache and valid until
+ * db_close(), whatever other statements are asked for meanwhile.
  */
 sqlite3_stmt	*db_stmt(struct db *db, const char *sql);
 /* Maps a SQLite result code to a db_status and logs what is not OK. */

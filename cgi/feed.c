@@ -17,13 +17,23 @@ feed_parse_cursor(const char *s, int64_t *out)
 {
 	int64_t v = 0;
 	size_t i;
+	int d;
 
 	if (s == NULL)
 		return 0;
 	for (i = 0; s[i] != '\0'; i++) {
-		if (i == FEED_CURSOR_MAX_DIGITS || s[i] < '0' || s[i] > '9')
+		if (s[i] < '0' || s[i] > '9')
 			return 0;
-		v = v * 10 + (s[i] - '0');	/* 18 digits cannot overflow int64_t */
+		d = s[i] - '0';
+		/*
+		 * Past INT64_MAX: held there, never wrapped. Event ids are
+		 * SQLite rowids, at most INT64_MAX, so such a cursor is at or
+		 * ahead of every head, and a cursor ahead of the head resets.
+		 */
+		if (v > (INT64_MAX - d) / 10)
+			v = INT64_MAX;
+		else
+			v = v * 10 + d;
 	}
 	if (i == 0)
 		return 0;
@@ -38,9 +48,9 @@ feed_parse_epoch(const char *s)
 
 	if (s == NULL)
 		return 0;
+	/* Any length: one that is not ours (a long one cannot be) resets. */
 	for (i = 0; s[i] != '\0'; i++)
-		if (i == FEED_EPOCH_MAX || !((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f')))
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
 			return 0;
 	return i > 0;
 }

@@ -15,8 +15,6 @@ struct app;
 struct auth_session;
 
 #define FEED_MAX_EVENTS		100	/* events per answer; "more" says there are others */
-#define FEED_CURSOR_MAX_DIGITS	18	/* below 2^63: no overflow to think about */
-#define FEED_EPOCH_MAX		64
 #define FEED_HEAD_SLOTS		16	/* store scopes whose head is cached */
 #define FEED_RATE_SCOPES	8
 #define FEED_RATE_SAMPLES	8
@@ -63,11 +61,15 @@ struct feed_cache {
 /* -- Parsing (unit-tested). -- */
 
 /*
- * A cursor: 1..FEED_CURSOR_MAX_DIGITS decimal digits, nothing else (no
- * sign, space or empty string). Returns 1 and sets *out when valid.
+ * A cursor: one or more ASCII decimal digits, any number of them, nothing
+ * else (no sign, space or empty string). Returns 1 and sets *out when valid;
+ * a value past INT64_MAX is held at INT64_MAX (ahead of every head: reset).
  */
 int	feed_parse_cursor(const char *s, int64_t *out /* OUT */);
-/* An epoch as the client sends it back: 1..64 of [0-9a-f]. 1 when well-formed. */
+/*
+ * An epoch as the client sends it back: one or more of [0-9a-f], any length
+ * (one that is not the database's resets). 1 when well-formed.
+ */
 int	feed_parse_epoch(const char *s);
 
 /* -- The feed. -- */

@@ -227,6 +227,22 @@ http_normalize_path(const char *raw, size_t n, char **out)
 }
 
 int
+http_media_type_is(const char *ct, const char *type)
+{
+	size_t n = strlen(type);
+
+	if (ct == NULL)
+		return 0;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	if (strncasecmp(ct, type, n) != 0)
+		return 0;
+	for (ct += n; *ct == ' ' || *ct == '\t'; ct++)
+		;
+	return *ct == '\0' || *ct == ';';
+}
+
+int
 http_accepts_json(const char *accept)
 {
 	const char *j, *h;
@@ -235,6 +251,31 @@ http_accepts_json(const char *accept)
 		return 0;
 	h = strstr(accept, "text/html");
 	return h == NULL || j < h;
+}
+
+/*
+ * 1 when the JSON text s[0..n) (already parsed: well-formed) spells a NUL
+ * as \u0000 in a string or a member name. json-c decodes it into the string,
+ * where every C reader of the value (json_object_get_string, a key lookup)
+ * sees the string cut short at it: "Trunc\u0000ated" would be stored as
+ * "Trunc". In well-formed JSON a backslash occurs only inside strings and
+ * starts a two-character escape (\uXXXX being \u and four hex digits), so
+ * stepping over each escaped character is enough to tell \\u0000 (a
+ * backslash, then "u0000") from \u0000.
+ */
+static int
+json_has_nul_escape(const char *s, size_t n)
+{
+	const char *p = s, *end = s + n;
+
+	while ((p = memchr(p, '\\', (size_t)(end - p))) != NULL) {
+		if (end - p >= 6 && memcmp(p + 1, "u0000", 5) == 0)
+			return 1;
+		p += 2;		/* the backslash and the character it escapes */
+		if (p >= end)
+			break;
+	}
+	return 0;
 }
 
 struct json_object *
@@ -280,6 +321,11 @@ http_parse_json(const char *s, size_t n, const char **why)
 			return NULL;
 		}
 	json_tokener_free(tok);
+	if (json_has_nul_escape(s, n)) {
+		*why = "\\u0000 (NUL) in a JSON string";
+		json_object_put(obj);
+		return NULL;
+	}
 	if (obj == NULL)
 		*why = "empty JSON";
 	return obj;
@@ -534,13 +580,13 @@ read_body(struct http_request *rq, struct io *io, int cgi)
 		return;
 	if (ct == NULL)
 		ct = "";
-	if (strncasecmp(ct, "application/x-www-form-urlencoded", 33) == 0) {
+	if (http_media_type_is(ct, "application/x-www-form-urlencoded")) {
 		rc = http_parse_urlencoded(rq->body, got, &rq->form);
 		if (rc == HTTP_PARSE_TOO_MANY)
 			fail(rq, 400, "The form has more than 100 fields.");
 		else if (rc != HTTP_PARSE_OK)
 			fail(rq, 400, "The form body has a malformed percent-encoding.");
-	} else if (strncasecmp(ct, "application/json", 16) == 0) {
+	} else if (http_media_type_is(ct, "application/json")) {
 		if ((rq->json = http_parse_json(rq->body, got, &why)) == NULL) {
 			char *msg = xasprintf("The JSON body is malformed: %s.", why);
 
@@ -554,10 +600,46 @@ read_body(struct http_request *rq, struct io *io, int cgi)
 	}
 }
 
+/* 1 when every '%' of s starts a %xx escape other than %00 (RFC 3986 §2.1). */
+static int
+pct_wellformed(const char *s)
+{
+	for (; (s = strchr(s, '%')) != NULL; s += 3)
+		if (hexval((unsigned char)s[1]) < 0 || hexval((unsigned char)s[2]) < 0 ||
+		    (s[1] == '0' && s[2] == '0'))
+			return 0;
+	return 1;
+}
+
+/*
+ * Parses QUERY_STRING into rq->query, and checks the query as the client
+ * sent it too: lighttpd's url-normalize hands QUERY_STRING over re-encoded
+ * ("%zz" becomes "%25zz", "%41" becomes "A"), so a malformed escape in it
+ * reached the app as text. The request line (REQUEST_URI) keeps the bytes
+ * the client sent; when its query differs, it must be well-formed too.
+ */
+static void
+read_query(struct http_request *rq)
+{
+	const char *qs = http_param(rq, "QUERY_STRING");
+	const char *uri = http_param(rq, "REQUEST_URI"), *raw;
+	enum http_parse rc = HTTP_PARSE_OK;
+
+	if (qs != NULL)
+		rc = http_parse_urlencoded(qs, strlen(qs), &rq->query);
+	if (rc == HTTP_PARSE_OK && uri != NULL && (raw = strchr(uri, '?')) != NULL &&
+	    (qs == NULL || strcmp(raw + 1, qs) != 0) && !pct_wellformed(raw + 1))
+		rc = HTTP_PARSE_ENCODING;
+	if (rc == HTTP_PARSE_TOO_MANY)
+		fail(rq, 400, "The query string has more than 100 fields.");
+	else if (rc != HTTP_PARSE_OK)
+		fail(rq, 400, "The query string has a malformed percent-encoding.");
+}
+
 static void
 read_request(struct http_request *rq, struct io *io, const char *base_url, int cgi)
 {
-	const char *m, *qs, *v, *https, *scheme;
+	const char *m, *v, *https, *scheme;
 	size_t i, hdr = 0;
 	char **e;
 
@@ -590,14 +672,7 @@ read_request(struct http_request *rq, struct io *io, const char *base_url, int c
 	if (hdr > HTTP_MAX_HEADERS)
 		fail(rq, 431, "The request headers are too large.");
 
-	if ((qs = http_param(rq, "QUERY_STRING")) != NULL) {
-		enum http_parse rc = http_parse_urlencoded(qs, strlen(qs), &rq->query);
-
-		if (rc == HTTP_PARSE_TOO_MANY)
-			fail(rq, 400, "The query string has more than 100 fields.");
-		else if (rc != HTTP_PARSE_OK)
-			fail(rq, 400, "The query string has a malformed percent-encoding.");
-	}
+	read_query(rq);
 	if ((v = http_header(rq, "Cookie")) != NULL &&
 	    http_parse_cookies(v, &rq->cookies) != HTTP_PARSE_OK)
 		fail(rq, 400, "The request has too many cookies.");
@@ -741,6 +816,7 @@ http_serve(const char *base_url, http_handler handle, void *arg,
 {
 	FCGX_Request req;
 	struct io io;
+	int rc;
 
 	randombytes_buf(&io.seq, sizeof io.seq);
 	if (FCGX_IsCGI()) {
@@ -750,13 +826,23 @@ http_serve(const char *base_url, http_handler handle, void *arg,
 		fflush(stdout);
 		return 0;
 	}
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0)
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
+		errno = errno ? errno : EBADF;
 		return -1;
+	}
 	while (!*stop) {
-		if (FCGX_Accept_r(&req) < 0) {
-			if (*stop || errno == EINTR)
-				continue;
-			break;
+		/* FCGX_Accept_r returns -errno (-9999 when errno was 0). */
+		if ((rc = FCGX_Accept_r(&req)) < 0) {
+			if (*stop || rc == -EINTR)
+				continue;	/* SIGTERM: the loop ends; any other signal: go on */
+			/*
+			 * Anything else is the listening socket failing: a loop
+			 * that went on would spin, and one that returned 0 would
+			 * look like a requested stop. Fail loudly instead.
+			 */
+			FCGX_Free(&req, 1);
+			errno = rc > -9999 ? -rc : EIO;
+			return -1;
 		}
 		io.fcgi = &req;
 		io.envp = req.envp;

@@ -128,11 +128,21 @@ enum http_parse	http_parse_urlencoded(const char *s, size_t n, struct kvlist *ou
 enum http_parse	http_parse_cookies(const char *header, struct kvlist *out);
 /* A raw URL path into a decoded one that has no "..", "." or empty NUL. */
 enum http_parse	http_normalize_path(const char *raw, size_t n, char **out);
+/*
+ * 1 when the Content-Type value ct names the media type type (lowercase,
+ * "application/json"): the same type, case-insensitive (RFC 9110 §8.3.1),
+ * then only optional white space and either the end or ';' parameters.
+ * "application/jsonx" is not "application/json". 0 for a NULL ct.
+ */
+int		http_media_type_is(const char *ct, const char *type);
 /* 1 when an Accept header asks for JSON before HTML. */
 int		http_accepts_json(const char *accept);
 /*
  * Parses a JSON body with a depth limit; the whole input must be one value.
- * Returns NULL (and a static reason in *why) when it is not.
+ * Returns NULL (and a static reason in *why) when it is not, and when any
+ * string or member name, at any depth, holds a NUL (\u0000): json-c would
+ * keep it, and every C string reader of the value would see it cut short.
+ * The caller puts the returned object.
  */
 struct json_object *http_parse_json(const char *s, size_t n, const char **why);
 
@@ -142,7 +152,10 @@ struct json_object *http_parse_json(const char *s, size_t n, const char **why);
  * first); started as plain CGI it serves the one request in the environment.
  * For each request, reads and parses it (base_url is stripped from the path;
  * parse failures set rq->error), calls handle, writes the response and frees
- * both. Returns 0, or -1 when the FastCGI socket could not be used.
+ * both. Returns 0 when the CGI request was served or *stop ended the loop;
+ * -1 when the FastCGI socket could not be used or accepting a request on it
+ * failed (for any reason but a signal), with the cause in errno (EIO when
+ * libfcgi gave none): the caller logs it and exits non-zero.
  */
 typedef void (*http_handler)(void *arg, struct http_request *rq,
 		    struct http_response *rs);

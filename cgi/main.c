@@ -1,5 +1,6 @@
 /* main.c — ordersync.fcgi: wires config, logger, database, templates and routes, then serves. */
 #include <dirent.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -208,8 +209,10 @@ main(void)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	/* Loud at the loop: a failing accept ends the process, non-zero, saying why. */
 	if (http_serve(app.cfg.base_url, dispatch, &app, &stopping) != 0) {
-		fprintf(stderr, "ordersync: cannot serve on the FastCGI socket\n");
+		log_msg(&app.log, LOG_ERROR, "the FastCGI accept loop failed: %s; exiting",
+		    strerror(errno));
 		goto out;
 	}
 	rc = EXIT_SUCCESS;

@@ -20,7 +20,8 @@
 
 static const struct valid_field add_fields[] = {
 	{ "product_id", VALID_INT, 1, 1, LONG_MAX, "cart.errors.product" },
-	{ "qty", VALID_INT, 0, 1, ORDER_QTY_MAX, "cart.errors.qty" },
+	/* Required: an empty or missing quantity is refused, never taken as 1. */
+	{ "qty", VALID_INT, 1, 1, ORDER_QTY_MAX, "cart.errors.qty" },
 };
 enum { ADD_PRODUCT, ADD_QTY, ADD__MAX };
 
@@ -51,7 +52,7 @@ shop_validate_add(const struct kvlist *form, struct json_object *json,
 	ok = r.nerrors == 0;
 	if (ok) {
 		*product_id = r.num[ADD_PRODUCT];
-		*qty = r.present[ADD_QTY] ? (int)r.num[ADD_QTY] : 1;
+		*qty = (int)r.num[ADD_QTY];
 	}
 	valid_result_free(&r);
 	return ok;

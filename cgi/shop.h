@@ -17,7 +17,8 @@ extern const size_t shop_nroutes;
 
 /*
  * The form (or JSON object, when json is not NULL) of POST /cart/items:
- * product_id (required, a positive integer) and qty (1..99, 1 when absent).
+ * product_id (required, a positive integer) and qty (required, 1..99; empty
+ * or missing is refused).
  * Returns 1 with the values set, or 0 with *error_key naming the locale text.
  */
 int	shop_validate_add(const struct kvlist *form, struct json_object *json,

@@ -34,6 +34,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	http_parse_cookies(s, &kv);
 	kv_free(&kv);
 	(void)http_accepts_json(s);
+	(void)http_media_type_is(s, "application/json");
 	(void)http_etag_matches(s, "\"abc-1\"");
 	(void)valid_utf8(s, 1, &n);
 	(void)valid_email(s, 254);

@@ -83,6 +83,28 @@ expect_json \
     '"from" in b.events[0]' false "order_created has no from/to"
 TAG=$(etag_of)
 
+# ---- a cursor ahead of the head resets, whatever its length ----
+for c in 2 1000000000000000000 9223372036854775808 99999999999999999999999999999999999999; do
+	req GET "/admin/api/since?cursor=$c&epoch=$EPOCH" -b "$JAR"
+	expect_status 200 "cursor $c (${#c} digits), ahead of the head: 200"
+	expect_json 'b.reset' true "... reset (${#c} digits)" 'b.cursor' 1 "... to the head (${#c} digits)"
+done
+req GET "/admin/api/since?cursor=00000000000000000000000000001&epoch=$EPOCH" -b "$JAR"
+expect_json 'b.reset' undefined "a long cursor of leading zeros is the number it spells" \
+    'b.cursor' 1 "... at the head"
+LONG_EPOCH=$(printf '%s' "$EPOCH$EPOCH$EPOCH")
+req GET "/admin/api/since?cursor=1&epoch=$LONG_EPOCH" -b "$JAR"
+expect_status 200 "a 96-character epoch is another database's: 200"
+expect_json 'b.reset' true "... reset" 'b.epoch' "$EPOCH" "... with ours"
+for c in -1 +1 '' 1a ' 1' 0x1 1.0; do
+	req GET /admin/api/since -G --data-urlencode "cursor=$c" -b "$JAR"
+	expect_status 400 "cursor '$c' is 400"
+done
+for e in '' ABC xyz -1; do
+	req GET /admin/api/since -G --data-urlencode "cursor=1" --data-urlencode "epoch=$e" -b "$JAR"
+	expect_status 400 "epoch '$e' is 400"
+done
+
 # ---- nothing new: 304 ----
 rm -f "$WORK/body"
 req GET "/admin/api/since?cursor=1&epoch=$EPOCH" -b "$JAR" -H "If-None-Match: $TAG"
@@ -128,7 +150,10 @@ req GET "/admin/api/since?cursor=$((HEAD + 10))&epoch=$EPOCH" -b "$JAR"
 expect_json \
     'b.reset' true "a cursor ahead of the head: reset" \
     'b.cursor' $HEAD "... to the head"
-for bad in abc -1 1.5 1e3 '' '%2B5' 99999999999999999999 0x10; do
+req GET "/admin/api/since?cursor=99999999999999999999&epoch=$EPOCH" -b "$JAR"
+expect_json 'b.reset' true "a 20-digit cursor is ahead of the head: reset" \
+    'b.cursor' $HEAD "... to the head"
+for bad in abc -1 1.5 1e3 '' '%2B5' 0x10; do
 	req GET "/admin/api/since?cursor=$bad" -b "$JAR"
 	expect_status 400 "garbage cursor '$bad' is 400"
 done

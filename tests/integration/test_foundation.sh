@@ -83,6 +83,41 @@ case $err in
 *) nok "bad ORDERSYNC_POLL_MS stops start-up, named" "$err" ;;
 esac
 
+# The accept loop, loud at the loop: a FastCGI socket whose accept() fails
+# (a stream socket never put to listen: EINVAL) ends the process non-zero with
+# the reason on stderr; SIGTERM while waiting for a request is a clean exit 0.
+err=$(cd "$TOP" && timeout 10 env -i PATH="$PATH" ORDERSYNC_DB="$DB" ORDERSYNC_TEMPLATES="$TOP/templates" \
+    ASAN_OPTIONS="$ASAN_OPTIONS" perl -MSocket -e 'socket(my $s, AF_UNIX, SOCK_STREAM, 0) or die "socket: $!";
+    open(STDIN, "<&", $s) or die "dup: $!"; exec @ARGV or die "exec: $!"' "$APP_BIN" 2>&1 >/dev/null); rc=$?
+case "$rc:$err" in
+0:*|124:*|137:*) nok "a failing FastCGI accept exits non-zero" "rc=$rc $err" ;;
+*accept*"Invalid argument"*) ok "a failing FastCGI accept exits non-zero ($rc), saying why" ;;
+*) nok "a failing FastCGI accept exits non-zero, saying why" "rc=$rc $err" ;;
+esac
+SOCK=$WORK/accept.sock
+(cd "$TOP" && exec env -i PATH="$PATH" ORDERSYNC_DB="$DB" ORDERSYNC_TEMPLATES="$TOP/templates" \
+    ASAN_OPTIONS="$ASAN_OPTIONS" perl -MSocket -e 'my $p = shift; socket(my $s, AF_UNIX, SOCK_STREAM, 0) or die;
+    bind($s, pack_sockaddr_un($p)) or die "bind: $!"; listen($s, 8) or die "listen: $!";
+    open(STDIN, "<&", $s) or die "dup: $!"; exec @ARGV or die "exec: $!"' "$SOCK" "$APP_BIN" \
+    2>"$WORK/accept.err") &
+apid=$!
+up=
+for _ in $(seq 50); do
+	if [ -S "$SOCK" ] && env -i REQUEST_METHOD=GET REQUEST_URI=/healthz SCRIPT_NAME= \
+	    PATH_INFO=/healthz cgi-fcgi -bind -connect "$SOCK" 2>/dev/null | grep -q '^ok'; then
+		up=1; break
+	fi
+	sleep 0.1
+done
+[ -n "$up" ] && ok "the app serves a FastCGI socket it is handed" ||
+    nok "the app serves a FastCGI socket it is handed" "$(cat "$WORK/accept.err")"
+kill -TERM "$apid" 2>/dev/null
+for _ in $(seq 50); do kill -0 "$apid" 2>/dev/null || break; sleep 0.1; done
+kill -KILL "$apid" 2>/dev/null
+wait "$apid"; rc=$?
+[ "$rc" = 0 ] && ok "SIGTERM while waiting for a request exits 0" ||
+    nok "SIGTERM while waiting for a request exits 0" "rc=$rc $(cat "$WORK/accept.err")"
+
 # The CLI finds the admin user that serve.sh created.
 if "$CTL_BIN" --db "$DB" user show admin@example.com | grep -q 'role=admin'; then
 	ok "ordersyncctl finds the admin user"
@@ -99,6 +134,12 @@ printf '<p>{{$body}}default{{/body}}</p>' > "$WORK/tpl/frame.mustache"
 out=$(echo '{"name":"<World>","items":[1,2.5,"x"]}' | "$CTL_BIN" render "$WORK/tpl/page.mustache")
 [ "$out" = '<p>Hello, &lt;World&gt;! [1][2.5][x]</p>' ] && ok "ordersyncctl render renders with a parent" ||
     nok "ordersyncctl render renders with a parent" "$out"
+# The mustache spec ("Failed Lookup"): a partial that is not there renders as "".
+printf '[{{>nope}}]{{name}}\n  {{>gone}}\n.' > "$WORK/tpl/lookup.mustache"
+out=$(echo '{"name":"x"}' | "$CTL_BIN" render "$WORK/tpl/lookup.mustache" 2>"$WORK/render.err"); rc=$?
+[ "$rc:$out" = "0:[]x
+." ] && ok "ordersyncctl render renders a missing partial as empty, exit 0" ||
+    nok "ordersyncctl render renders a missing partial as empty, exit 0" "rc=$rc out=$out $(cat "$WORK/render.err")"
 printf 'a\n{{#open}}\nb' > "$WORK/tpl/broken.mustache"
 err=$(echo '{}' | "$CTL_BIN" render "$WORK/tpl/broken.mustache" 2>&1 >/dev/null); rc=$?
 case "$rc:$err" in

@@ -57,7 +57,7 @@ req POST /cart/items -b "$JAR" -d product_id=1 -d qty=0
 expect_status 422 "qty 0 is 422 for an add"
 req POST /cart/items -b "$JAR" -d product_id=abc
 expect_status 422 "a non-numeric product is 422"
-req POST /cart/items -b "$JAR" -H 'Accept: application/json' -d product_id=999
+req POST /cart/items -b "$JAR" -H 'Accept: application/json' -d product_id=999 -d qty=1
 expect_status 422 "an unknown product is 422"
 expect_body_has '"error":"unavailable"' "an unknown product is named unavailable"
 req POST /cart/items -b "$JAR" -d product_id=8 -d qty=10

@@ -9,6 +9,7 @@
 
 #include "db.h"
 #include "db_admin.h"
+#include "db_impl.h"	/* the statement cache, tested from outside */
 #include "db_setup.h"
 #include "unit.h"
 
@@ -246,6 +247,57 @@ START_TEST(test_data_version)
 	ck_assert_int_eq(db_commit(db), DB_OK);
 	ck_assert_int_eq(db_data_version(db, &v4), DB_OK);
 	ck_assert_int_eq(v4, v3);
+	db_close(db);
+}
+END_TEST
+
+/*
+ * The statement cache never finalizes a statement a caller may still hold:
+ * filled past its size while one statement is mid-way through its rows, it
+ * refuses new texts instead of evicting, and the held statement goes on.
+ */
+START_TEST(test_stmt_cache_keeps_held_statements)
+{
+	/* Static storage, as the string literals db_stmt is given have. */
+	static char texts[DB_STMT_CACHE + 8][32];
+	static const char rows[] = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
+	    "SELECT i + 1 FROM n WHERE i < 3) SELECT i FROM n";
+	struct db *db = open_ok();
+	sqlite3_stmt *held, *st, *first = NULL;
+	int i, refused = 0, served = 0;
+
+	ck_assert_int_eq(db_ping(db), DB_OK);	/* its statement is cached now */
+	held = db_stmt(db, rows);
+	ck_assert_ptr_nonnull(held);
+	ck_assert_int_eq(sqlite3_step(held), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(held, 0), 1);
+	for (i = 0; i < (int)NELEM(texts); i++) {
+		snprintf(texts[i], sizeof texts[i], "SELECT %d", i);
+		if ((st = db_stmt(db, texts[i])) == NULL) {
+			refused++;
+			continue;
+		}
+		if (first == NULL)
+			first = st;
+		served++;
+		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+		ck_assert_int_eq(sqlite3_column_int(st, 0), i);
+		sqlite3_reset(st);
+	}
+	/* The held statement was not finalized: it goes on where it was. */
+	ck_assert_int_eq(sqlite3_step(held), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(held, 0), 2);
+	ck_assert_int_eq(sqlite3_step(held), SQLITE_ROW);
+	ck_assert_int_eq(sqlite3_column_int(held, 0), 3);
+	ck_assert_int_eq(sqlite3_step(held), SQLITE_DONE);
+	ck_assert_msg(refused > 0, "a full cache must refuse, not evict");
+	ck_assert_int_lt(served, DB_STMT_CACHE);
+	/* Cached statements are still served, the same ones. */
+	ck_assert_ptr_eq(db_stmt(db, rows), held);
+	ck_assert_ptr_eq(db_stmt(db, texts[0]), first);
+	ck_assert_int_eq(db_ping(db), DB_OK);
+	/* A text not cached yet is refused, never a reason to evict. */
+	ck_assert_ptr_null(db_stmt(db, "SELECT 'one text too many'"));
 	db_close(db);
 }
 END_TEST
@@ -528,6 +580,7 @@ db_suite(void)
 	tcase_add_test(tc, test_ping);
 	tcase_add_test(tc, test_data_version);
 	tcase_add_test(tc, test_transactions);
+	tcase_add_test(tc, test_stmt_cache_keeps_held_statements);
 	tcase_add_test(tc, test_busy);
 	suite_add_tcase(s, tc);
 

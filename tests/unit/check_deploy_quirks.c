@@ -1,9 +1,14 @@
 /* check_deploy_quirks.c — the request as each web server hands it over (CGI environments seen on Apache, nginx, lighttpd), through http_serve(). */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 
 #include "http.h"
 #include "unit.h"
@@ -74,6 +79,41 @@ static const struct quirk {
 	  { "SCRIPT_NAME=/shop", "PATH_INFO=/cart", NULL }, NULL, 0, "/cart", 0, "", 0 },
 	{ "REQUEST_URI is decoded after the prefix is matched", "/shop",
 	  { "REQUEST_URI=/shop/caf%C3%A9", NULL }, NULL, 0, "/caf\xc3\xa9", 0, "", 0 },
+	{ "lighttpd re-encodes a stray % in QUERY_STRING: REQUEST_URI still says 400", "",
+	  { "REQUEST_URI=/?q=%zz", "QUERY_STRING=q=%25zz", NULL },
+	  NULL, 0, "/", 400, NULL, 0 },
+	{ "... a bad escape in a field the route does not use", "",
+	  { "REQUEST_URI=/cart?x=%G1&y=1", "QUERY_STRING=x=%25G1&y=1", NULL },
+	  NULL, 0, "/cart", 400, NULL, 0 },
+	{ "... a % cut short at the end", "",
+	  { "REQUEST_URI=/cart?x=%4", "QUERY_STRING=x=%254", NULL },
+	  NULL, 0, "/cart", 400, NULL, 0 },
+	{ "... a NUL escape in the raw query", "",
+	  { "REQUEST_URI=/cart?x=%00", "QUERY_STRING=x=", NULL },
+	  NULL, 0, "/cart", 400, NULL, 0 },
+	{ "lighttpd decodes unreserved escapes in QUERY_STRING: a good query is fine", "",
+	  { "REQUEST_URI=/cart?a=%41&b=%2B+c", "QUERY_STRING=a=A&b=%2B+c", NULL },
+	  NULL, 0, "/cart", 0, "", 0 },
+	{ "a look-alike media type is not JSON: 415", "",
+	  { "REQUEST_URI=/api/orders", "CONTENT_LENGTH=7",
+	    "CONTENT_TYPE=application/jsonx", NULL },
+	  "{\"a\":1}", 0, "/api/orders", 415, NULL, 0 },
+	{ "... nor application/json-seq", "",
+	  { "REQUEST_URI=/api/orders", "CONTENT_LENGTH=7",
+	    "CONTENT_TYPE=application/json-seq", NULL },
+	  "{\"a\":1}", 0, "/api/orders", 415, NULL, 0 },
+	{ "... nor a form type with a tail", "",
+	  { "REQUEST_URI=/cart/items", "CONTENT_LENGTH=3",
+	    "CONTENT_TYPE=application/x-www-form-urlencodedx", NULL },
+	  "a=1", 0, "/cart/items", 415, NULL, 0 },
+	{ "JSON type in capitals, with parameters after white space", "",
+	  { "REQUEST_URI=/api/orders", "CONTENT_LENGTH=7",
+	    "CONTENT_TYPE=Application/JSON ; charset=utf-8", NULL },
+	  "{\"a\":1}", 0, "/api/orders", 0, "", 0 },
+	{ "form type with a charset parameter", "",
+	  { "REQUEST_URI=/cart/items", "CONTENT_LENGTH=3",
+	    "CONTENT_TYPE=application/x-www-form-urlencoded;charset=UTF-8", NULL },
+	  "a=1", 0, "/cart/items", 0, "a=1", 0 },
 	{ "Apache mod_ssl: HTTPS=on", "",
 	  { "REQUEST_URI=/", "HTTPS=on", NULL }, NULL, 0, "/", 0, "", 1 },
 	{ "REQUEST_SCHEME=https alone", "",
@@ -173,6 +213,138 @@ START_TEST(test_quirk)
 }
 END_TEST
 
+/* ---- the FastCGI accept loop: loud when accept fails, quiet on SIGTERM ---- */
+
+static volatile sig_atomic_t child_stop;
+
+static void
+child_on_term(int sig)
+{
+	(void)sig;
+	child_stop = 1;
+}
+
+static void
+never_called(void *arg, struct http_request *rq, struct http_response *rs)
+{
+	(void)arg;
+	(void)rq;
+	(void)rs;
+	_exit(99);
+}
+
+/*
+ * Child: puts fd on stdin (FCGI_LISTENSOCK_FILENO), installs the SIGTERM
+ * handler as main.c does, says so on ready, runs http_serve and exits with
+ * 0 when it returned 0, else 100 + the errno it left (capped).
+ */
+static void
+serve_child(int fd, int ready)
+{
+	struct sigaction sa;
+	int rc;
+
+	if (dup2(fd, STDIN_FILENO) != STDIN_FILENO)
+		_exit(98);
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = child_on_term;	/* no SA_RESTART, as in main.c */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	if (write(ready, "r", 1) != 1)
+		_exit(97);
+	errno = 0;
+	rc = http_serve("", never_called, NULL, &child_stop);
+	_exit(rc == 0 ? 0 : 100 + (errno > 0 && errno < 100 ? errno : 0));
+}
+
+/* Forks serve_child on fd; returns its pid once it is about to serve. */
+static pid_t
+start_child(int fd)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	ck_assert_int_eq(pipe(p), 0);
+	fflush(stdout);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(p[0]);
+		serve_child(fd, p[1]);
+	}
+	close(p[1]);
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	close(p[0]);
+	return pid;
+}
+
+/* Waits up to 5 s for pid, sending sig every 100 ms when sig != 0; its status. */
+static int
+wait_child(pid_t pid, int sig)
+{
+	struct timespec tick = { 0, 100 * 1000 * 1000 };
+	int status, i;
+
+	for (i = 0; i < 50; i++) {
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return status;
+		if (sig)
+			kill(pid, sig);
+		nanosleep(&tick, NULL);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	ck_abort_msg("http_serve did not return within 5 s");
+	return status;
+}
+
+/*
+ * A listening socket on which accept() fails (a stream socket never put to
+ * listen: accept says EINVAL) must end http_serve with -1 and the reason in
+ * errno, not 0 as if asked to stop.
+ */
+START_TEST(test_accept_failure_is_an_error)
+{
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), status;
+	pid_t pid;
+
+	ck_assert_int_ge(fd, 0);
+	pid = start_child(fd);
+	close(fd);
+	status = wait_child(pid, 0);
+	ck_assert_msg(WIFEXITED(status), "http_serve's child died of signal %d",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	ck_assert_msg(WEXITSTATUS(status) != 0, "http_serve returned 0 after a failed accept");
+	ck_assert_int_eq(WEXITSTATUS(status), 100 + EINVAL);
+}
+END_TEST
+
+/* SIGTERM while waiting in accept: http_serve returns 0. */
+START_TEST(test_sigterm_is_a_clean_stop)
+{
+	struct sockaddr_un sun;
+	char dir[64];
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0), status;
+	pid_t pid;
+
+	ck_assert_int_ge(fd, 0);
+	unit_tmpdir(dir, sizeof dir, "accept");
+	memset(&sun, 0, sizeof sun);
+	sun.sun_family = AF_UNIX;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s/s", dir);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sun, sizeof sun), 0);
+	ck_assert_int_eq(listen(fd, 4), 0);
+	pid = start_child(fd);
+	close(fd);
+	status = wait_child(pid, SIGTERM);
+	unit_rmtree(dir);
+	ck_assert_msg(WIFEXITED(status), "http_serve's child died of signal %d",
+	    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+END_TEST
+
 static Suite *
 quirks_suite(void)
 {
@@ -180,6 +352,12 @@ quirks_suite(void)
 	TCase *tc = tcase_create("cgi");
 
 	tcase_add_loop_test(tc, test_quirk, 0, (int)NELEM(quirks));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("fastcgi_accept");
+	tcase_add_test(tc, test_accept_failure_is_an_error);
+	tcase_add_test(tc, test_sigterm_is_a_clean_stop);
+	tcase_set_timeout(tc, 15);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -178,9 +178,14 @@ START_TEST(test_cursor_parsing)
 		{ "42", 1, 42 },
 		{ "007", 1, 7 },
 		{ "999999999999999999", 1, INT64_C(999999999999999999) },	/* 18 digits */
-		{ "1000000000000000000", 0, 0 },	/* 19 digits: refused, never overflows */
-		{ "9223372036854775808", 0, 0 },	/* 2^63 */
-		{ "99999999999999999999999999", 0, 0 },
+		/* Any length: beyond int64_t is simply ahead of every head. */
+		{ "1000000000000000000", 1, INT64_C(1000000000000000000) },	/* 19 digits */
+		{ "9223372036854775807", 1, INT64_MAX },
+		{ "9223372036854775808", 1, INT64_MAX },	/* 2^63: held at the top */
+		{ "9223372036854775810", 1, INT64_MAX },
+		{ "99999999999999999999999999", 1, INT64_MAX },
+		{ "00000000000000000000000000000042", 1, 42 },	/* long, but small */
+		{ "000000000000000000000000000000000", 1, 0 },
 		{ "", 0, 0 },
 		{ "-1", 0, 0 },
 		{ "-0", 0, 0 },
@@ -221,7 +226,14 @@ START_TEST(test_epoch_parsing)
 		{ "xyz", 0 },
 		{ "12 34", 0 },
 		{ "1234567890123456789012345678901234567890123456789012345678901234", 1 },	/* 64 */
-		{ "12345678901234567890123456789012345678901234567890123456789012345", 0 },	/* 65 */
+		/* Any length: a long one is simply another database's epoch. */
+		{ "12345678901234567890123456789012345678901234567890123456789012345", 1 },	/* 65 */
+		{ "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef", 1 },
+		{ "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+		  "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdeg", 0 },
+		{ "-1", 0 },
+		{ "+a", 0 },
 	};
 	size_t i;
 
@@ -477,6 +489,7 @@ START_TEST(test_feed_store_scope)
 {
 	struct answer r;
 	struct json_object *events;
+	int64_t big;
 	size_t i;
 
 	exec_ok("INSERT INTO stores (id, slug, name) VALUES (2, 'lyon', 'Lyon')");
@@ -498,6 +511,13 @@ START_TEST(test_feed_store_scope)
 
 	/* The store's head is its own: 4, so cursor 5 is ahead of it for store 2. */
 	r = ask(2, 1, 5, NULL, NULL);
+	ck_assert_int_eq(json_object_get_boolean(get(r.body, "reset")), 1);
+	ck_assert_int_eq(get_int(r.body, "cursor"), 4);
+	json_object_put(r.body);
+
+	/* A cursor past int64_t, as feed_parse_cursor holds it, is ahead too. */
+	ck_assert_int_eq(feed_parse_cursor("99999999999999999999999", &big), 1);
+	r = ask(2, 1, big, NULL, NULL);
 	ck_assert_int_eq(json_object_get_boolean(get(r.body, "reset")), 1);
 	ck_assert_int_eq(get_int(r.body, "cursor"), 4);
 	json_object_put(r.body);

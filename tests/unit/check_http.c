@@ -342,6 +342,51 @@ START_TEST(test_accepts_json)
 }
 END_TEST
 
+/* ---- http_media_type_is (RFC 9110 §8.3.1) ---- */
+
+static const struct {
+	const char	*ct;
+	int		 json;
+} media[] = {
+	{ "application/json",			1 },
+	{ "Application/JSON",			1 },
+	{ "application/json;charset=utf-8",	1 },
+	{ "application/json ; charset=utf-8",	1 },
+	{ "application/json\t;charset=\"utf-8\"",	1 },
+	{ " application/json ",			1 },
+	{ "application/json;",			1 },
+	{ "application/jsonx",			0 },
+	{ "application/json-seq",		0 },
+	{ "application/json+x",			0 },
+	{ "application/json,text/plain",	0 },
+	{ "application/json x",			0 },
+	{ "application/jso",			0 },
+	{ "application/ json",			0 },
+	{ "text/json",				0 },
+	{ "",					0 },
+	{ NULL,					0 },
+};
+
+START_TEST(test_media_type_is)
+{
+	ck_assert_msg(http_media_type_is(media[_i].ct, "application/json") ==
+	    media[_i].json, "Content-Type \"%s\": want %d",
+	    media[_i].ct ? media[_i].ct : "(null)", media[_i].json);
+}
+END_TEST
+
+START_TEST(test_media_type_form)
+{
+	const char *form = "application/x-www-form-urlencoded";
+
+	ck_assert_int_eq(http_media_type_is(form, form), 1);
+	ck_assert_int_eq(http_media_type_is("application/x-www-form-urlencoded; charset=UTF-8",
+	    form), 1);
+	ck_assert_int_eq(http_media_type_is("application/x-www-form-urlencodedx", form), 0);
+	ck_assert_int_eq(http_media_type_is("application/x-www-form", form), 0);
+}
+END_TEST
+
 /* ---- http_parse_json ---- */
 
 static const struct {
@@ -374,6 +419,16 @@ static const struct {
 	{ "{\"a\":1}\0",		8, NULL, "NUL byte in JSON" },
 	{ "{\"a\":\"x\0y\"}",		11, NULL, "NUL byte in JSON" },
 	{ "\0{}",			3, NULL, "NUL byte in JSON" },
+	/* \u0000 would be cut short by every C string reader: refused. */
+	{ "{\"a\":\"Trunc\\u0000ated\"}",	0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "\"\\u0000\"",			0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "{\"a\\u0000b\":1}",		0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "{\"\\u0000\":1}",			0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "[[{\"x\":[\"ok\",\"\\u0000\"]}]]",	0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "{\"a\":\"\\\\\\u0000\"}",		0, NULL, "\\u0000 (NUL) in a JSON string" },
+	{ "{\"a\":\"\\\\u0000\"}",		0, "{\"a\":\"\\\\u0000\"}", NULL },
+	{ "{\"a\":\"\\u0001\\u1000\\u00000\"}",	0, NULL, NULL },
+	{ "{\"a\":\"\\u0001\\u1000\"}",	0, "{\"a\":\"\\u0001\xe1\x80\x80\"}", NULL },
 };
 
 START_TEST(test_parse_json)
@@ -690,6 +745,11 @@ http_suite(void)
 
 	tc = tcase_create("accepts_json");
 	tcase_add_loop_test(tc, test_accepts_json, 0, (int)NELEM(accepts));
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("media_type");
+	tcase_add_loop_test(tc, test_media_type_is, 0, (int)NELEM(media));
+	tcase_add_test(tc, test_media_type_form);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("parse_json");

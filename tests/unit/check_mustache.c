@@ -55,9 +55,9 @@ parse_json(const char *text)
 
 /* -------------------------------------------------------- the spec */
 
-/* Runs one spec file; prints its summary line; returns the failures. */
+/* Runs one spec file; prints its summary line when verbose; returns the failures. */
 static int
-run_spec_file(const char *dir, const char *file, int *npassed)
+run_spec_file(const char *dir, const char *file, int *npassed, int verbose)
 {
 	struct json_object *doc, *tests, *t, *v, *partials;
 	struct mus_cache *cache;
@@ -104,7 +104,8 @@ run_spec_file(const char *dir, const char *file, int *npassed)
 		buf_free(&out);
 		mus_cache_free(cache);
 	}
-	printf("spec %s: %d passed, %d failed\n", file, passed, failed);
+	if (verbose)
+		printf("spec %s: %d passed, %d failed\n", file, passed, failed);
 	json_object_put(doc);
 	free(path);
 	*npassed += passed;
@@ -120,29 +121,119 @@ is_spec_file(const struct dirent *de)
 	    strstr(de->d_name, "lambdas") == NULL;
 }
 
-START_TEST(test_spec)
-{
-	const char *dir = getenv("MUSTACHE_SPEC_DIR");
-	struct dirent **list;
-	int i, n, failed = 0, passed = 0;
+/*
+ * The spec's required modules: every one must be in the folder. Together
+ * they hold 136 tests in the pinned spec (v1.3); the optional modules we
+ * implement (~dynamic-names, ~inheritance) add to that.
+ */
+static const char *const spec_core[] = {
+	"comments.json", "delimiters.json", "interpolation.json",
+	"inverted.json", "partials.json", "sections.json",
+};
+#define SPEC_MIN_TESTS 136
 
+/*
+ * Runs every spec file of dir (the lambdas aside). Returns the number of
+ * failed spec tests, or -1 when dir cannot stand for the spec: unset, not
+ * there, a required module missing, or fewer than SPEC_MIN_TESTS tests in
+ * all. A spec run that ran nothing must fail, not pass with no assertion.
+ * Says why on stdout when verbose.
+ */
+static int
+run_spec_dir(const char *dir, int *ntests, int verbose)
+{
+	struct dirent **list;
+	struct stat st;
+	char *path;
+	int i, n, failed = 0, passed = 0, bad = 0;
+
+	*ntests = 0;
 	if (dir == NULL || dir[0] == '\0') {
-		printf("spec: skipped: MUSTACHE_SPEC_DIR is not set\n");
-		return;
+		if (verbose)
+			printf("spec: MUSTACHE_SPEC_DIR is not set (the Makefile sets it)\n");
+		return -1;
 	}
+	for (i = 0; i < (int)NELEM(spec_core); i++) {
+		path = xasprintf("%s/%s", dir, spec_core[i]);
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+			if (verbose)
+				printf("spec: %s is missing\n", path);
+			bad = 1;
+		}
+		free(path);
+	}
+	if (bad)
+		return -1;
 	if ((n = scandir(dir, &list, is_spec_file, alphasort)) < 0) {
-		printf("spec: skipped: folder %s is missing (%s)\n", dir,
-		    strerror(errno));
-		return;
+		if (verbose)
+			printf("spec: cannot read %s: %s\n", dir, strerror(errno));
+		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		failed += run_spec_file(dir, list[i]->d_name, &passed);
+		failed += run_spec_file(dir, list[i]->d_name, &passed, verbose);
 		free(list[i]);
 	}
 	free(list);
-	printf("spec: %d files, %d passed, %d failed\n", n, passed, failed);
-	ck_assert_int_gt(n, 0);
+	*ntests = passed + failed;
+	if (verbose)
+		printf("spec: %d files, %d passed, %d failed\n", n, passed, failed);
+	if (*ntests < SPEC_MIN_TESTS) {
+		if (verbose)
+			printf("spec: only %d tests in %s, want %d or more\n",
+			    *ntests, dir, SPEC_MIN_TESTS);
+		return -1;
+	}
+	return failed;
+}
+
+START_TEST(test_spec)
+{
+	int ntests, failed = run_spec_dir(getenv("MUSTACHE_SPEC_DIR"), &ntests, 1);
+
+	ck_assert_msg(failed >= 0, "the mustache spec did not run (MUSTACHE_SPEC_DIR=%s)",
+	    getenv("MUSTACHE_SPEC_DIR") ? getenv("MUSTACHE_SPEC_DIR") : "");
+	ck_assert_int_ge(ntests, SPEC_MIN_TESTS);
 	ck_assert_int_eq(failed, 0);
+}
+END_TEST
+
+/* Writes text to dir/name. */
+static void
+write_spec_file(const char *dir, const char *name, const char *text)
+{
+	char *path = xasprintf("%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_ge(fputs(text, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+	free(path);
+}
+
+/* The guard itself: a spec folder that is not there, or not whole, is an error. */
+START_TEST(test_spec_dir_refused)
+{
+	static const char one[] = "{\"tests\": [{\"name\": \"t\", \"data\": {}, "
+	    "\"template\": \"x\", \"expected\": \"x\"}]}";
+	char dir[64];
+	int ntests = -1;
+	size_t i;
+
+	ck_assert_int_eq(run_spec_dir(NULL, &ntests, 0), -1);
+	ck_assert_int_eq(run_spec_dir("", &ntests, 0), -1);
+	ck_assert_int_eq(run_spec_dir("/nonexistent/mustache-spec", &ntests, 0), -1);
+	unit_tmpdir(dir, sizeof dir, "spec");
+	ck_assert_int_eq(run_spec_dir(dir, &ntests, 0), -1);	/* empty */
+	/* Only some of the required modules. */
+	write_spec_file(dir, "comments.json", one);
+	write_spec_file(dir, "sections.json", one);
+	ck_assert_int_eq(run_spec_dir(dir, &ntests, 0), -1);
+	/* All of them, but with one test each: too few to be the spec. */
+	for (i = 0; i < NELEM(spec_core); i++)
+		write_spec_file(dir, spec_core[i], one);
+	ck_assert_int_eq(run_spec_dir(dir, &ntests, 0), -1);
+	ck_assert_int_eq(ntests, (int)NELEM(spec_core));
+	unit_rmtree(dir);
 }
 END_TEST
 
@@ -863,6 +954,7 @@ make_suite(void)
 	tc = tcase_create("spec");
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_spec);
+	tcase_add_test(tc, test_spec_dir_refused);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("cases");

@@ -20,6 +20,7 @@
 #include "shop.h"
 #include "unit.h"
 #include "valid.h"
+#include "view.h"
 
 /* ---- helpers ---- */
 
@@ -279,7 +280,11 @@ static const struct {
 	long		 product, qty;
 } add_cases[] = {
 	{ "product_id=3&qty=2", 1, 3, 2 },
-	{ "product_id=3", 1, 3, 1 },
+	{ "product_id=3", 0, 0, 0 },		/* no quantity: say so, do not guess 1 */
+	{ "product_id=3&qty=", 0, 0, 0 },
+	{ "product_id=3&qty=+", 0, 0, 0 },	/* only white space */
+	{ "qty=&product_id=3", 0, 0, 0 },
+	{ "product_id=3&qty=1", 1, 3, 1 },
 	{ "product_id=3&qty=99", 1, 3, 99 },
 	{ "product_id=3&qty=100", 0, 0, 0 },
 	{ "product_id=3&qty=0", 0, 0, 0 },
@@ -351,6 +356,22 @@ START_TEST(test_cart_add_json)
 	json_object_put(j);
 	j = json_of("[1]");
 	ck_assert_int_eq(shop_validate_add(NULL, j, &product, &qty, &err), 0);
+	json_object_put(j);
+	/* No quantity, an empty one or null: refused with the quantity's message. */
+	j = json_of("{\"product_id\": 5}");
+	err = NULL;
+	ck_assert_int_eq(shop_validate_add(NULL, j, &product, &qty, &err), 0);
+	ck_assert_str_eq(err, "cart.errors.qty");
+	json_object_put(j);
+	j = json_of("{\"product_id\": 5, \"qty\": \"\"}");
+	err = NULL;
+	ck_assert_int_eq(shop_validate_add(NULL, j, &product, &qty, &err), 0);
+	ck_assert_str_eq(err, "cart.errors.qty");
+	json_object_put(j);
+	j = json_of("{\"product_id\": 5, \"qty\": null}");
+	err = NULL;
+	ck_assert_int_eq(shop_validate_add(NULL, j, &product, &qty, &err), 0);
+	ck_assert_str_eq(err, "cart.errors.qty");
 	json_object_put(j);
 }
 END_TEST
