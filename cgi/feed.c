@@ -1,5 +1,6 @@
 /* feed.c — the admin change feed (GET /admin/api/since) and stats (GET /admin/api/stats), with their per-process caches. */
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,52 +9,10 @@
 #include "app.h"
 #include "auth.h"
 #include "feed.h"
+#include "valid.h"
 #include "view.h"
 
 /* ---- parsing ---- */
-
-int
-feed_parse_cursor(const char *s, int64_t *out)
-{
-	int64_t v = 0;
-	size_t i;
-	int d;
-
-	if (s == NULL)
-		return 0;
-	for (i = 0; s[i] != '\0'; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		d = s[i] - '0';
-		/*
-		 * Past INT64_MAX: held there, never wrapped. Event ids are
-		 * SQLite rowids, at most INT64_MAX, so such a cursor is at or
-		 * ahead of every head, and a cursor ahead of the head resets.
-		 */
-		if (v > (INT64_MAX - d) / 10)
-			v = INT64_MAX;
-		else
-			v = v * 10 + d;
-	}
-	if (i == 0)
-		return 0;
-	*out = v;
-	return 1;
-}
-
-int
-feed_parse_epoch(const char *s)
-{
-	size_t i;
-
-	if (s == NULL)
-		return 0;
-	/* Any length: one that is not ours (a long one cannot be) resets. */
-	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-			return 0;
-	return i > 0;
-}
 
 /* ---- the head cache ---- */
 
@@ -264,53 +223,55 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 	return DB_OK;
 }
 
+/* The feed's query: ?cursor=N (any number of digits) and ?epoch=E (lowercase hex). */
+enum { SINCE_CURSOR, SINCE_EPOCH, SINCE__MAX };
+static const struct valid_field since_fields[SINCE__MAX] = {
+	[SINCE_CURSOR] = { "cursor", VALID_CURSOR, 0, 0, 0, "feed.bad_cursor" },
+	[SINCE_EPOCH]  = { "epoch", VALID_TOKEN, 0, 1, LONG_MAX, "feed.bad_epoch" },
+};
+
 static void
 feed_since(struct app *app, struct http_request *rq, struct http_response *rs)
 {
 	struct auth_session s;
 	struct feed_query q;
 	struct feed_reply reply;
-	const char *cursor, *epoch;
+	struct valid_result v;
 
 	if (!auth_require(app, rq, rs, &s))
 		return;
 	http_add_header(rs, "Cache-Control", "no-store");
 	memset(&q, 0, sizeof q);
-	if ((cursor = kv_get(&rq->query, "cursor")) != NULL) {
-		if (!feed_parse_cursor(cursor, &q.cursor)) {
-			view_error(app, rq, rs, 400, "bad_cursor",
-			    view_text(app, rq, "feed.bad_cursor"));
-			return;
-		}
-		q.has_cursor = 1;
+	valid_form(since_fields, SINCE__MAX, &rq->query, &v);
+	if (v.nerrors > 0) {
+		view_fail(app, rq, rs, 400, v.error[SINCE_CURSOR] ? "bad_cursor" : "bad_epoch",
+		    v.error[SINCE_CURSOR] ? v.error[SINCE_CURSOR] : v.error[SINCE_EPOCH]);
+		goto out;
 	}
-	if ((epoch = kv_get(&rq->query, "epoch")) != NULL) {
-		if (!feed_parse_epoch(epoch)) {
-			view_error(app, rq, rs, 400, "bad_epoch",
-			    view_text(app, rq, "feed.bad_epoch"));
-			return;
-		}
-		q.epoch = epoch;
-	}
+	q.has_cursor = v.present[SINCE_CURSOR];
+	q.cursor = v.num[SINCE_CURSOR];
+	q.epoch = v.present[SINCE_EPOCH] ? v.text[SINCE_EPOCH] : NULL;
 	q.if_none_match = http_header(rq, "If-None-Match");
 	/* The answer is written as text straight into the response body. */
 	buf_reset(&rs->body);
 	if (feed_answer(app, s.row.store_id, &s.version, &q, &rs->body, &reply) != DB_OK) {
 		buf_reset(&rs->body);
 		view_unavailable(app, rq, rs);
-		return;
+		goto out;
 	}
 	auth_note_poll(app, &s);
 	http_add_header(rs, "ETag", "%s", reply.etag);
 	if (reply.status == 304) {
 		rs->status = 304;
 		buf_reset(&rs->body);
-		return;
+		goto out;
 	}
 	/* As view_json answers: application/json, one line. */
 	rs->status = reply.status;
 	rs->content_type = "application/json";
 	buf_putc(&rs->body, '\n');
+out:
+	valid_result_free(&v);
 }
 
 /* ---- stats ---- */

@@ -58,20 +58,6 @@ struct feed_cache {
 	int64_t			oldest;		/* the oldest kept event id, 0: none */
 };
 
-/* -- Parsing (unit-tested). -- */
-
-/*
- * A cursor: one or more ASCII decimal digits, any number of them, nothing
- * else (no sign, space or empty string). Returns 1 and sets *out when valid;
- * a value past INT64_MAX is held at INT64_MAX (ahead of every head: reset).
- */
-int	feed_parse_cursor(const char *s, int64_t *out /* OUT */);
-/*
- * An epoch as the client sends it back: one or more of [0-9a-f], any length
- * (one that is not the database's resets). 1 when well-formed.
- */
-int	feed_parse_epoch(const char *s);
-
 /* -- The feed. -- */
 
 /* What a client asked: the query, already parsed, and If-None-Match. */

@@ -112,6 +112,42 @@ valid_hex_token(const char *s, size_t min, size_t max)
 	return n >= min && n <= max;
 }
 
+int
+valid_cursor(const char *s, int64_t *out)
+{
+	int64_t v = 0;
+	size_t i;
+	int d;
+
+	if (s == NULL)
+		return 0;
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		d = s[i] - '0';
+		/*
+		 * Past INT64_MAX: held there, never wrapped. Event ids are
+		 * SQLite rowids, at most INT64_MAX, so such a cursor is at or
+		 * ahead of every head, and a cursor ahead of the head resets.
+		 */
+		if (v > (INT64_MAX - d) / 10)
+			v = INT64_MAX;
+		else
+			v = v * 10 + d;
+	}
+	if (i == 0)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+/* Machine values (tokens, cursors) are taken as sent: never trimmed, never empty. */
+static int
+verbatim(enum valid_kind k)
+{
+	return k == VALID_SECRET || k == VALID_TOKEN || k == VALID_CURSOR;
+}
+
 /* Trims ASCII white space at both ends into a new string. */
 static char *
 trimmed(const char *s)
@@ -128,9 +164,10 @@ trimmed(const char *s)
 
 /* Checks one present value; 1 when valid. */
 static int
-check_one(const struct valid_field *f, const char *v, long *num)
+check_one(const struct valid_field *f, const char *v, int64_t *num)
 {
 	size_t nchars;
+	long l;
 
 	switch (f->kind) {
 	case VALID_TEXT:
@@ -142,9 +179,14 @@ check_one(const struct valid_field *f, const char *v, long *num)
 	case VALID_PHONE:
 		return valid_phone(v, (size_t)f->max);
 	case VALID_INT:
-		return valid_int(v, f->min, f->max, num);
+		if (!valid_int(v, f->min, f->max, &l))
+			return 0;
+		*num = l;
+		return 1;
 	case VALID_TOKEN:
 		return valid_hex_token(v, (size_t)f->min, (size_t)f->max);
+	case VALID_CURSOR:
+		return valid_cursor(v, num);
 	case VALID_SECRET:
 		return valid_utf8(v, 1, &nchars) && (long)strlen(v) >= f->min &&
 		    (long)strlen(v) <= f->max;
@@ -159,8 +201,14 @@ check_field(const struct valid_field *f, size_t i, const char *raw,
 	if (raw == NULL)
 		res->text[i] = xstrdup("");
 	else
-		res->text[i] = f->kind == VALID_SECRET ? xstrdup(raw) : trimmed(raw);
+		res->text[i] = verbatim(f->kind) ? xstrdup(raw) : trimmed(raw);
 	res->present[i] = res->text[i][0] != '\0';
+	if (!res->present[i] && raw != NULL && verbatim(f->kind) && f->kind != VALID_SECRET) {
+		/* "cursor=" is a malformed cursor, not a missing one. */
+		res->error[i] = f->error_key;
+		res->nerrors++;
+		return;
+	}
 	if (!res->present[i]) {
 		if (f->required) {
 			res->error[i] = f->error_key;

@@ -2,6 +2,8 @@
 #ifndef ORDERSYNC_VALID_H
 #define ORDERSYNC_VALID_H
 
+#include <stdint.h>
+
 #include <json-c/json.h>
 
 #include "http.h"
@@ -14,7 +16,8 @@ enum valid_kind {
 	VALID_EMAIL,	/* a sane address: local@domain.tld, <= max bytes */
 	VALID_PHONE,	/* digits, spaces and + ( ) - */
 	VALID_INT,	/* decimal integer in [min, max] */
-	VALID_TOKEN,	/* lowercase hex, exactly min..max characters */
+	VALID_TOKEN,	/* lowercase hex, min..max characters, taken as sent */
+	VALID_CURSOR,	/* ASCII digits, any length, taken as sent; past INT64_MAX held there */
 	VALID_SECRET	/* a password: UTF-8 taken as it is (never trimmed), min..max bytes */
 };
 
@@ -38,7 +41,7 @@ struct valid_field {
  */
 struct valid_result {
 	char		*text[VALID_MAX_FIELDS];
-	long		 num[VALID_MAX_FIELDS];
+	int64_t		 num[VALID_MAX_FIELDS];
 	const char	*error[VALID_MAX_FIELDS];
 	int		 present[VALID_MAX_FIELDS];
 	int		 nerrors;
@@ -68,5 +71,11 @@ int	valid_email(const char *s, size_t max);
 int	valid_phone(const char *s, size_t max);
 int	valid_int(const char *s, long min, long max, long *out);
 int	valid_hex_token(const char *s, size_t min, size_t max);
+/*
+ * A cursor: one or more ASCII digits and nothing else (no sign, space or
+ * empty string). A value past INT64_MAX is held at INT64_MAX, never wrapped.
+ * Returns 1 and sets *out when valid.
+ */
+int	valid_cursor(const char *s, int64_t *out);
 
 #endif

@@ -16,6 +16,7 @@
 #include "db_setup.h"
 #include "feed.h"
 #include "unit.h"
+#include "valid.h"
 #include "unit_sql.h"
 
 static char base[64];
@@ -204,12 +205,12 @@ START_TEST(test_cursor_parsing)
 
 	for (i = 0; i < NELEM(cases); i++) {
 		v = -1;
-		ck_assert_msg(feed_parse_cursor(cases[i].in, &v) == cases[i].ok,
+		ck_assert_msg(valid_cursor(cases[i].in, &v) == cases[i].ok,
 		    "cursor \"%s\"", cases[i].in);
 		if (cases[i].ok)
 			ck_assert_int_eq(v, cases[i].want);
 	}
-	ck_assert_int_eq(feed_parse_cursor(NULL, &v), 0);
+	ck_assert_int_eq(valid_cursor(NULL, &v), 0);
 }
 END_TEST
 
@@ -238,8 +239,8 @@ START_TEST(test_epoch_parsing)
 	size_t i;
 
 	for (i = 0; i < NELEM(cases); i++)
-		ck_assert_msg(feed_parse_epoch(cases[i].in) == cases[i].ok, "epoch \"%s\"", cases[i].in);
-	ck_assert_int_eq(feed_parse_epoch(NULL), 0);
+		ck_assert_msg(valid_hex_token(cases[i].in, 1, SIZE_MAX) == cases[i].ok,
+		    "epoch \"%s\"", cases[i].in);
 }
 END_TEST
 
@@ -515,8 +516,8 @@ START_TEST(test_feed_store_scope)
 	ck_assert_int_eq(get_int(r.body, "cursor"), 4);
 	json_object_put(r.body);
 
-	/* A cursor past int64_t, as feed_parse_cursor holds it, is ahead too. */
-	ck_assert_int_eq(feed_parse_cursor("99999999999999999999999", &big), 1);
+	/* A cursor past int64_t, as valid_cursor holds it, is ahead too. */
+	ck_assert_int_eq(valid_cursor("99999999999999999999999", &big), 1);
 	r = ask(2, 1, big, NULL, NULL);
 	ck_assert_int_eq(json_object_get_boolean(get(r.body, "reset")), 1);
 	ck_assert_int_eq(get_int(r.body, "cursor"), 4);
