@@ -463,6 +463,10 @@ detail_actions(struct app *app, struct http_request *rq, struct json_object *m,
 	json_object_object_add(m, "actions", arr);
 }
 
+static const struct valid_field detail_fields[] = {
+	{ "changed", VALID_TEXT, 0, 1, 16, NULL },
+};
+
 /* GET /admin/orders/{number} */
 static void
 order_detail(struct app *app, struct http_request *rq, struct http_response *rs)
@@ -472,7 +476,8 @@ order_detail(struct app *app, struct http_request *rq, struct http_response *rs)
 	struct db_admin_event *ev = NULL;
 	struct json_object *m, *arr;
 	const char *number = kv_get(&rq->params, "number");
-	int changed = order_status_parse(kv_get(&rq->query, "changed"));
+	struct valid_result v;
+	int changed;
 	char path[64];
 	size_t ne = 0, i;
 	int64_t head, nstores = 1;
@@ -485,6 +490,10 @@ order_detail(struct app *app, struct http_request *rq, struct http_response *rs)
 		view_fail(app, rq, rs, 404, "not_found", "admin.order_not_found");
 		return;
 	}
+	/* ?changed=STATUS: the status form's redirect, for its notice; anything else is ignored. */
+	valid_form(detail_fields, NELEM(detail_fields), &rq->query, &v);
+	changed = v.error[0] ? -1 : order_status_parse(v.text[0]);
+	valid_result_free(&v);
 	if (feed_head(app, s.row.store_id, &s.version, &head) != DB_OK)
 		goto unavailable;
 	rc = db_order_get(app->db, s.row.store_id, number, 1, &o);

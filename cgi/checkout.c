@@ -26,25 +26,32 @@ order_not_found(struct app *app, struct http_request *rq, struct http_response *
  * token (compared in constant time). Returns DB_OK, DB_NOTFOUND (also for a
  * malformed number or a wrong token), or DB_BUSY/DB_ERROR.
  */
+/* The order page's query: t, the order's access token. */
+static const struct valid_field access_fields[] = {
+	{ "t", VALID_TOKEN, 1, 2 * ORDER_TOKEN_BYTES, 2 * ORDER_TOKEN_BYTES, NULL },
+};
+
 static enum db_status
 order_for_request(struct app *app, struct http_request *rq, int with_items,
     struct order *o)
 {
 	const char *number = kv_get(&rq->params, "number");
-	const char *t = kv_get(&rq->query, "t");
-	enum db_status rc;
+	struct valid_result v;
+	enum db_status rc = DB_NOTFOUND;
 
 	memset(o, 0, sizeof *o);
-	if (!order_number_valid(number) || t == NULL ||
-	    !valid_hex_token(t, 2 * ORDER_TOKEN_BYTES, 2 * ORDER_TOKEN_BYTES))
-		return DB_NOTFOUND;
+	if (valid_form(access_fields, NELEM(access_fields), &rq->query, &v) != 0 ||
+	    !order_number_valid(number))
+		goto out;
 	if ((rc = db_order_get(app->db, SHOP_STORE_ID, number, with_items, o)) != DB_OK)
-		return rc;
-	if (!util_secret_eq(o->access_token, t)) {
+		goto out;
+	if (!util_secret_eq(o->access_token, v.text[0])) {
 		order_clear(o);
-		return DB_NOTFOUND;
+		rc = DB_NOTFOUND;
 	}
-	return DB_OK;
+out:
+	valid_result_free(&v);
+	return rc;
 }
 
 static void
