@@ -274,10 +274,7 @@ read_events(struct db *db, sqlite3_stmt *st, struct db_admin_event **out, size_t
 	int rc;
 
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = xrealloc(v, cap * sizeof *v);
-		}
+		v = xgrow(v, &cap, len, sizeof *v);
 		v[len].id = sqlite3_column_int64(st, 0);
 		db_col_copy(st, 1, v[len].type, sizeof v[len].type);
 		v[len].created_at = sqlite3_column_int64(st, 2);

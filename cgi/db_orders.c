@@ -49,10 +49,7 @@ read_items(struct db *db, struct order *o)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, o->id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (o->nitems == cap) {
-			cap = cap ? cap * 2 : 8;
-			o->items = xrealloc(o->items, cap * sizeof *o->items);
-		}
+		o->items = xgrow(o->items, &cap, o->nitems, sizeof *o->items);
 		it = &o->items[o->nitems++];
 		it->sku = db_col_strdup(st, 0);
 		it->name = db_col_strdup(st, 1);
@@ -123,10 +120,7 @@ db_orders_list(struct db *db, const struct db_order_filter *f, struct order **ou
 	sqlite3_bind_int(st, 4, f->limit);
 	sqlite3_bind_int64(st, 5, f->offset > 0 ? f->offset : 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 16;
-			v = xrealloc(v, cap * sizeof *v);
-		}
+		v = xgrow(v, &cap, len, sizeof *v);
 		memset(&v[len], 0, sizeof v[len]);
 		read_order(st, &v[len++]);
 	}

@@ -27,10 +27,7 @@ db_shop_products(struct db *db, int64_t store_id, struct shop_products *out)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, store_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 16;
-			out->v = xrealloc(out->v, cap * sizeof *out->v);
-		}
+		out->v = xgrow(out->v, &cap, out->n, sizeof *out->v);
 		p = &out->v[out->n++];
 		p->id = sqlite3_column_int64(st, 0);
 		p->sku = db_col_strdup(st, 1);
@@ -131,10 +128,7 @@ db_shop_cart_lines(struct db *db, int64_t cart_id, struct shop_lines *out)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, cart_id);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (out->n == cap) {
-			cap = cap ? cap * 2 : 8;
-			out->v = xrealloc(out->v, cap * sizeof *out->v);
-		}
+		out->v = xgrow(out->v, &cap, out->n, sizeof *out->v);
 		l = &out->v[out->n++];
 		l->product_id = sqlite3_column_int64(st, 0);
 		l->sku = db_col_strdup(st, 1);

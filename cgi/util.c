@@ -241,3 +241,12 @@ util_i64(char *out, int64_t n)
 	snprintf(out, UTIL_I64_LEN, "%" PRId64, n);
 	return out;
 }
+
+void *
+xgrow(void *v, size_t *cap, size_t len, size_t size)
+{
+	if (len < *cap)
+		return v;
+	*cap = *cap ? *cap * 2 : 16;
+	return xrealloc(v, *cap * size);
+}

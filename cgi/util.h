@@ -15,6 +15,12 @@
  */
 void *xmalloc(size_t n);
 void *xcalloc(size_t nmemb, size_t size);
+/*
+ * Room for one more element in a growing array v of *cap elements of size
+ * bytes holding len: when full, doubles *cap (first 16) and reallocates.
+ * Returns the array (aborts on OOM, as xrealloc does).
+ */
+void *xgrow(void *v, size_t *cap, size_t len, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
