@@ -270,14 +270,18 @@ count_sql "UPDATE products SET stock = 3 WHERE sku = 'PRS-FRN-08'; UPDATE produc
 req GET /
 expect_body_has 'Only 3 left' "a low stock says how many are left"
 expect_body_has 'Out of stock' "no stock says out of stock"
-if grep -A4 'name="product_id" value="5"' "$BODY" | grep -q 'type="submit"[^>]* disabled'; then
-	ok "an out-of-stock product cannot be added"
+# Sold out: no form at all (no quantity box, no button), a line saying so instead.
+if grep -q 'name="product_id" value="5"' "$BODY" || grep -q 'id="qty-5"' "$BODY"; then
+	nok "an out-of-stock product offers no quantity and no add button"
 else
-	nok "an out-of-stock product cannot be added"
+	ok "an out-of-stock product offers no quantity and no add button"
 fi
+expect_body_has 'class="product__sold-out">Back in stock soon.' "an out-of-stock product says it is sold out"
+grep -q 'name="product_id" value="4"' "$BODY" && ok "an in-stock product keeps its add form" || nok "an in-stock product keeps its add form"
 req GET / -H 'Accept-Language: fr'
 expect_body_has 'Plus que 3 en stock' "low stock in French"
 expect_body_has 'Rupture de stock' "out of stock in French"
+expect_body_has 'Bientôt de retour en stock.' "sold out in French"
 
 # ---- under a base URL ----
 kill -TERM -- "-$SERVER_PGID" 2>/dev/null; sleep 0.3

@@ -1,0 +1,269 @@
+// shots.mjs — screenshots of every page, in English and French, at phone and desktop widths.
+//
+// Run by hand (make deps-e2e first):  node tests/e2e/shots.mjs OUTDIR
+//
+// Serves the built app (cgi/ordersync.fcgi) behind lighttpd on a free port with
+// a fresh database, fills it as a busy day would (orders from several customers,
+// one product sold out, one order under way), then saves OUTDIR/<lang>-<size>-<page>.png
+// for each page and OUTDIR/metrics.json: per shot, the header's height, the
+// elements wider than the page or than their box, and the checkout dialog's
+// movement when its errors appear. Stops the server and the browser whatever
+// happens. The PNGs are for people to look at: never commit them.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+import { ADMIN_EMAIL, ADMIN_PASSWORD, apiOrder } from './lib/app.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from './lib/env.mjs';
+import { Server } from './lib/server.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const TOP = path.resolve(HERE, '../..');
+const SIZES = {
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+  '1280': { viewport: { width: 1280, height: 800 } },
+  '1920': { viewport: { width: 1920, height: 1080 } },
+};
+const LANGS = { en: 'en-GB', fr: 'fr-FR' };
+
+const out = process.argv[2];
+if (!out) {
+  console.error('usage: node tests/e2e/shots.mjs OUTDIR');
+  process.exit(2);
+}
+fs.mkdirSync(out, { recursive: true });
+const work = fs.mkdtempSync(path.join(os.tmpdir(), 'ordersync-shots-'));
+const server = new Server({
+  top: TOP, db: path.join(work, 'ordersync.db'), dir: path.join(work, 'srv'), pollMs: 1000,
+  env: { ORDERSYNC_ADMIN_EMAIL: ADMIN_EMAIL, ORDERSYNC_ADMIN_PASSWORD: ADMIN_PASSWORD, ORDERSYNC_LANG: 'en' },
+});
+const metrics = {};
+let browser = null;
+
+/** What a reviewer looks for on a page: header rows, overflowing boxes, clipped text. */
+function measure() {
+  const iw = window.innerWidth;
+  const header = document.querySelector('.site-header');
+  const bad = [];
+  const name = (el) => `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${typeof el.className === 'string' && el.className.trim() ? '.' + el.className.trim().split(/\s+/).join('.') : ''}`;
+  for (const el of document.querySelectorAll('body *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width <= 1 || getComputedStyle(el).visibility === 'hidden' || el.closest('.visually-hidden')) continue;
+    if (r.right > iw + 0.5 && !el.closest('.table-wrap')) bad.push(`${name(el)} sticks out (right ${Math.round(r.right)} > ${iw})`);
+    const cs = getComputedStyle(el);
+    if (el.children.length === 0 && el.scrollWidth > el.clientWidth + 1 && el.clientWidth > 0 && cs.overflowX !== 'visible') {
+      bad.push(`${name(el)} clips its text (${el.scrollWidth} > ${el.clientWidth})`);
+    }
+    if (el.matches('.kpi__value, .btn, .filter, .stat-list dd') && el.scrollWidth > el.clientWidth + 1) {
+      bad.push(`${name(el)} overflows (${el.scrollWidth} > ${el.clientWidth})`);
+    }
+    const card = el.matches('.btn, .kpi__value, input') && el.closest('.card');
+    if (card) {
+      const c = card.getBoundingClientRect();
+      if (r.right > c.right + 0.5) bad.push(`${name(el)} leaves its card (right ${Math.round(r.right)} > ${Math.round(c.right)})`);
+    }
+    if (el.matches('.kpi__value') && el.parentElement) {
+      const p = el.parentElement.getBoundingClientRect();
+      if (r.right > p.right + 0.5) bad.push(`${name(el)} leaves its card (right ${Math.round(r.right)} > ${Math.round(p.right)})`);
+    }
+  }
+  for (const w of document.querySelectorAll('.table-wrap')) {
+    const ox = getComputedStyle(w).overflowX;
+    if (w.scrollWidth > w.clientWidth + 1 && ox !== 'auto' && ox !== 'scroll') bad.push(`${name(w)} cuts its table off`);
+    const card = w.closest('.card');
+    if (card && w.scrollWidth > w.clientWidth + 1 && getComputedStyle(card).overflow === 'hidden' && ox === 'visible') bad.push(`${name(card)} hides a table`);
+  }
+  return {
+    headerHeight: header ? Math.round(header.getBoundingClientRect().height) : 0,
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: iw,
+    problems: bad.slice(0, 12),
+  };
+}
+
+async function settle(page) {
+  await page.evaluate(() => Promise.race([
+    Promise.all(document.getAnimations()
+      .filter((a) => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+      .map((a) => a.finished.catch(() => {}))),
+    new Promise((r) => setTimeout(r, 1500)),
+  ])).catch(() => {});
+}
+
+async function shot(page, key, extra = {}) {
+  await settle(page);
+  const file = path.join(out, `${key}.png`);
+  await page.screenshot({ path: file, fullPage: true, timeout: 15000 });
+  metrics[key] = { ...(await page.evaluate(measure)), ...extra };
+  const m = metrics[key];
+  console.log(`${key}: header ${m.headerHeight}px${m.problems.length ? `; ${m.problems.length} problem(s): ${m.problems.slice(0, 3).join('; ')}` : ''}`);
+}
+
+const STAFF_EMAIL = 'staff@example.com';
+
+async function signIn(page, email = ADMIN_EMAIL) {
+  await page.goto(`${server.url}/admin/login`);
+  await page.fill('#login-email', email);
+  await page.fill('#login-password', ADMIN_PASSWORD);
+  await Promise.all([page.waitForURL((u) => !u.pathname.endsWith('/login')), page.click('.login__form button[type="submit"]')]);
+}
+
+/** A busy day: orders (one by Élodie), a sold-out product, one order under way. */
+async function fill() {
+  const base = server.url;
+  await apiOrder(base, { name: 'Hugo Lambert', email: 'hugo@example.com', items: [{ sku: 'GRN-HND-01', qty: 8 }] });
+  await apiOrder(base, { name: 'Camille Martin', email: 'camille@example.com', items: [{ sku: 'GFT-BOX-01', qty: 9 }, { sku: 'KET-GOO-1L', qty: 5 }] });
+  await apiOrder(base, { name: 'Léa Dubois', email: 'lea@example.com', items: [{ sku: 'PRS-FRN-08', qty: 11 }, { sku: 'COF-ESP-250', qty: 30 }] });
+  await apiOrder(base, { name: 'Élodie Fournier', email: 'elodie@example.com', items: [{ sku: 'TEA-EGR-100', qty: 2 }, { sku: 'MUG-STO-350', qty: 1 }, { sku: 'COF-FIL-500', qty: 3 }] });
+}
+
+/** The order list as staff sees it, after a new order by Élodie came in: what the feed said. */
+async function watchElodie(page) {
+  await page.goto(`${server.url}/admin/orders`);
+  await page.waitForSelector('#admin-live.is-live', { timeout: 10000 });
+  await apiOrder(server.url, { name: 'Èva Ouellet', email: 'eva@example.com', items: [{ sku: 'TEA-EGR-100', qty: 1 }] });
+  await page.waitForFunction(() => (document.getElementById('announcer').textContent || '').length > 0, null, { timeout: 10000 });
+  return page.evaluate(() => ({
+    announced: document.getElementById('announcer').textContent,
+    notified: ((window.__shots && window.__shots.notifications) || []).map((n) => n.body),
+  }));
+}
+
+async function shop(ctx, lang, size) {
+  const page = await ctx.newPage();
+  const key = (p) => `${lang}-${size}-${p}`;
+  await page.goto(`${server.url}/`);
+  await shot(page, key('catalog'));
+  // Two products in the cart, then the checkout dialog, then its errors.
+  for (const name of ['Stoneware mug', 'Earl Grey tea, 100 g']) {
+    const toasts = await page.locator('.toast').count();
+    await page.locator(`[data-add-form][data-name="${name}"] button`).click();
+    await page.waitForFunction((n) => document.querySelectorAll('.toast').length > n, toasts, { timeout: 5000 });
+  }
+  await page.goto(`${server.url}/cart`);
+  await shot(page, key('cart'));
+  await page.click('[data-open-checkout]');
+  await page.waitForSelector('dialog[open]');
+  await page.fill('#co-name', 'Élodie Fournier');
+  const before = await page.evaluate(() => document.querySelector('dialog[open]').getBoundingClientRect().top);
+  await shot(page, key('checkout'));
+  await page.fill('#co-email', 'elodie@example');
+  await page.fill('#co-phone', '06 12 ab');
+  await page.click('[data-confirm]');
+  await page.waitForSelector('#co-phone-err:not([hidden])');
+  const after = await page.evaluate(() => document.querySelector('dialog[open]').getBoundingClientRect().top);
+  const texts = await page.evaluate(() => [...document.querySelectorAll('#co-phone-hint, #co-phone-err')]
+    .filter((e) => e.offsetParent !== null && getComputedStyle(e).visibility !== 'hidden').map((e) => e.textContent.trim()));
+  await shot(page, key('checkout-errors'), { dialogMoved: Math.round(after - before), phoneTexts: texts });
+  await page.close();
+}
+
+async function admin(ctx, lang, size, number) {
+  const page = await ctx.newPage();
+  const key = (p) => `${lang}-${size}-${p}`;
+  await page.goto(`${server.url}/admin/login`);
+  await shot(page, key('admin-login'));
+  await signIn(page);
+  await page.goto(`${server.url}/admin`);
+  await page.waitForSelector('#admin-live.is-live', { timeout: 10000 }).catch(() => {});
+  await shot(page, key('admin-dashboard'));
+  await page.goto(`${server.url}/admin/orders`);
+  await page.waitForSelector('#admin-live.is-live', { timeout: 10000 }).catch(() => {});
+  await shot(page, key('admin-orders'));
+  await page.goto(`${server.url}/admin/orders?status=completed`);
+  await shot(page, key('admin-orders-completed'));
+  await page.goto(`${server.url}/admin/orders/${number}`);
+  await shot(page, key('admin-order'));
+  await page.close();
+}
+
+async function newContext(lang, size, extra = {}) {
+  return browser.newContext({
+    ...SIZES[size], locale: LANGS[lang], extraHTTPHeaders: { 'Accept-Language': `${LANGS[lang]},${lang};q=0.9` }, ...extra,
+  });
+}
+
+async function main() {
+  await server.start();
+  // A member of staff of the default store (the header names the store).
+  execFileSync(path.join(TOP, 'cgi/ordersyncctl'), ['--db', server.db, 'user', 'add', STAFF_EMAIL, '--role', 'staff', '--store', 'default'],
+    { input: `${ADMIN_PASSWORD}\n`, stdio: ['pipe', 'ignore', 'inherit'] });
+  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30000 });
+  console.log(`shots: ordersync at ${server.url}, Chromium ${browser.version()}, into ${out}`);
+  await fill();
+  // One order accepted and one completed, through the order page's own buttons.
+  const staff = await newContext('en', '1280');
+  const sp = await staff.newPage();
+  await signIn(sp);
+  await sp.goto(`${server.url}/admin/orders`);
+  const numbers = await sp.locator('#orders-body tr').evaluateAll((rows) => rows.map((r) => r.dataset.number));
+  for (const n of numbers.slice(0, 2)) {
+    await sp.goto(`${server.url}/admin/orders/${n}`);
+    await Promise.all([sp.waitForNavigation(), sp.click('.step-form button')]);
+  }
+  await sp.goto(`${server.url}/admin/orders/${numbers[1]}`);
+  await Promise.all([sp.waitForNavigation(), sp.click('.step-form button')]);
+  await staff.close();
+  const elodie = numbers[0];
+
+  for (const lang of Object.keys(LANGS)) {
+    for (const size of Object.keys(SIZES)) {
+      const ctx = await newContext(lang, size);
+      try {
+        await shop(ctx, lang, size);
+        await admin(ctx, lang, size, elodie);
+      } finally {
+        await ctx.close();
+      }
+      const staffCtx = await newContext(lang, size);
+      try {
+        const page = await staffCtx.newPage();
+        await signIn(page, STAFF_EMAIL);
+        await page.goto(`${server.url}/admin/orders`);
+        await page.waitForSelector('#admin-live.is-live', { timeout: 10000 }).catch(() => {});
+        await shot(page, `${lang}-${size}-admin-staff-orders`);
+      } finally {
+        await staffCtx.close();
+      }
+    }
+    // What the feed says of a new order (aria-live text and notification body).
+    const ctx = await newContext(lang, '1280', { permissions: ['notifications'] });
+    await ctx.addInitScript(() => {
+      const rec = (window.__shots = { notifications: [] });
+      if ('Notification' in window) {
+        const Native = window.Notification;
+        window.Notification = class extends Native {
+          constructor(title, options) {
+            super(title, options);
+            rec.notifications.push({ title, body: (options && options.body) || '' });
+          }
+        };
+      }
+    });
+    try {
+      const page = await ctx.newPage();
+      await signIn(page);
+      metrics[`${lang}-feed-texts`] = await watchElodie(page);
+      console.log(`${lang} feed texts: ${JSON.stringify(metrics[`${lang}-feed-texts`])}`);
+    } finally {
+      await ctx.close();
+    }
+  }
+}
+
+let failed = false;
+try {
+  await main();
+} catch (err) {
+  failed = true;
+  console.error(`shots: ${err.stack || err}`);
+} finally {
+  if (browser) await browser.close().catch(() => {});
+  await server.stop().catch(() => {});
+  fs.writeFileSync(path.join(out, 'metrics.json'), JSON.stringify(metrics, null, 2) + '\n');
+  fs.rmSync(work, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
