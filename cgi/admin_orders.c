@@ -201,8 +201,7 @@ list_filters(struct app *app, struct http_request *rq, int current,
 	for (st = -1; st < ORDER_NSTATUS; st++) {
 		fo = json_object_new_object();
 		view_add_str(fo, "status", st >= 0 ? order_status_name(st) : "");
-		view_add_str(fo, "label", st >= 0 ? admin_view_status_label(app, rq, st) :
-		    view_text(app, rq, "admin.filter_all"));
+		view_add_str(fo, "label", admin_view_filter_label(app, rq, st));
 		json_object_object_add(fo, "count", json_object_new_int64(st >= 0 ?
 		    counts[st] : total));
 		path = admin_view_list_path(st, 1);
@@ -336,7 +335,7 @@ orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
 	json_object_object_add(m, "filters", list_filters(app, rq, q.status, counts, total));
 	view_add_str(m, "filter", q.status >= 0 ? order_status_name(q.status) : "");
 	if (q.status >= 0)
-		view_add_str(m, "filter_label", admin_view_status_label(app, rq, q.status));
+		view_add_str(m, "filter_label", admin_view_filter_label(app, rq, q.status));
 	total = q.status >= 0 ? counts[q.status] : total;
 	json_object_object_add(m, "total", json_object_new_int64(total));
 	json_object_object_add(m, "page", json_object_new_int64(q.before_id ? 0 : q.page));
@@ -396,7 +395,7 @@ detail_order(struct app *app, struct http_request *rq, const struct order *o,
 	view_add_str(jo, "email", o->email);
 	view_add_str(jo, "phone", o->phone);
 	view_add_str(jo, "notes", o->notes);
-	view_add_str(jo, "store_name", o->store_name);
+	view_add_str(jo, "store_name", admin_view_store_name(app, rq, o->store_name));
 	if (show_store)
 		json_object_object_add(jo, "show_store", json_object_new_boolean(1));
 	json_object_object_add(jo, "items_count", json_object_new_int64(o->items_count));

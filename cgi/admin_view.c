@@ -40,6 +40,25 @@ admin_view_status_label(struct app *app, struct http_request *rq, int s)
 	return view_text(app, rq, key);
 }
 
+const char *
+admin_view_filter_label(struct app *app, struct http_request *rq, int s)
+{
+	char key[40];
+
+	if (order_status_name(s) == NULL)
+		return view_text(app, rq, "admin.filter_all");
+	snprintf(key, sizeof key, "admin.filter_%s", order_status_name(s));
+	return view_text(app, rq, key);
+}
+
+const char *
+admin_view_store_name(struct app *app, struct http_request *rq, const char *name)
+{
+	if (name != NULL && strcmp(name, "Default store") == 0)
+		return view_text(app, rq, "admin.default_store");
+	return name;
+}
+
 /*
  * The workflow as the browser needs it to update a row in place, from the
  * order module (the one copy of the rules): {"pending": {"next":
@@ -142,7 +161,8 @@ admin_view_page(struct app *app, struct http_request *rq, const struct auth_sess
 	snprintf(key, sizeof key, "admin.role_%s", s->row.role);
 	view_add_str(user, "role", view_text(app, rq, key));
 	view_add_str(user, "scope", s->row.store_id == DB_ALL_STORES ?
-	    view_text(app, rq, "admin.all_stores") : s->row.store_name);
+	    view_text(app, rq, "admin.all_stores") :
+	    admin_view_store_name(app, rq, s->row.store_name));
 	json_object_object_add(m, "user", user);
 	if (nav != NULL)
 		json_object_object_add(m, nav, json_object_new_boolean(1));
@@ -199,7 +219,7 @@ admin_view_order_row(struct app *app, struct http_request *rq, const struct orde
 	else
 		i18n_datetime(buf, sizeof buf, (time_t)o->created_at, lang);
 	view_add_str(r, "created_local", buf);
-	view_add_str(r, "store_name", o->store_name);
+	view_add_str(r, "store_name", admin_view_store_name(app, rq, o->store_name));
 	if (multi_store)
 		json_object_object_add(r, "show_store", json_object_new_boolean(1));
 	/* The one-click next step of the workflow, when there is one. */

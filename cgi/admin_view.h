@@ -66,6 +66,16 @@ void	admin_cache_free(struct admin_cache *c);
 /* The status's name for staff ("En préparation"); "" when s is not a status. */
 const char *admin_view_status_label(struct app *app, struct http_request *rq, int s);
 
+/* A filter chip's words: "All" (s -1), or the status as a filter ("Terminées": plural in French). */
+const char *admin_view_filter_label(struct app *app, struct http_request *rq, int s);
+/*
+ * A store's name for people. The store schema.sql seeds keeps its English
+ * placeholder ("Default store") until it is renamed: that one is a locale
+ * text. Borrowed.
+ */
+const char *admin_view_store_name(struct app *app, struct http_request *rq,
+	    const char *name);
+
 /*
  * The frame of every back-office page: the user, the CSRF token for its
  * forms, which nav entry is current (nav, may be NULL), and what the browser
