@@ -238,5 +238,5 @@ DROP INDEX login_attempts_email;
 CREATE INDEX login_attempts_pair ON login_attempts (email, addr, at);
 CREATE INDEX login_attempts_device ON login_attempts (device, at);
 -- The secret that signs device cookies (HMAC-SHA256 key, 32 random bytes in
--- hex), made once per database; replacing it voids every device cookie.
-INSERT INTO meta (key, value) VALUES ('device_key', lower(hex(randomblob(32))));
+-- hex) is meta.device_key, made on the first sign-in (db_admin_device_key);
+-- deleting it voids every device cookie.

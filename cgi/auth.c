@@ -502,14 +502,18 @@ auth_device_verify(const unsigned char key[AUTH_DEVICE_KEY], const char *value,
 	return 1;
 }
 
-/* The device key from the database, as bytes. */
+/* The device key from the database (made on first use), as bytes. */
 static enum db_status
 device_key(struct app *app, unsigned char key[AUTH_DEVICE_KEY])
 {
-	char hex[2 * AUTH_DEVICE_KEY + 1];
+	char hex[2 * AUTH_DEVICE_KEY + 1], fresh[2 * AUTH_DEVICE_KEY + 1];
 	enum db_status rc;
 
-	if ((rc = db_admin_device_key(app->db, hex)) != DB_OK)
+	randombytes_buf(key, AUTH_DEVICE_KEY);
+	sodium_bin2hex(fresh, sizeof fresh, key, AUTH_DEVICE_KEY);
+	rc = db_admin_device_key(app->db, fresh, hex);
+	sodium_memzero(fresh, sizeof fresh);
+	if (rc != DB_OK)
 		return rc;
 	rc = sodium_hex2bin(key, AUTH_DEVICE_KEY, hex, strlen(hex), NULL, NULL, NULL) == 0 ?
 	    DB_OK : DB_ERROR;

@@ -325,18 +325,18 @@ read_device_key(struct db *db, char out[65])
 }
 
 enum db_status
-db_admin_device_key(struct db *db, char out[65])
+db_admin_device_key(struct db *db, const char *fresh, char out[65])
 {
 	sqlite3_stmt *st;
 	enum db_status rc;
 
 	if ((rc = read_device_key(db, out)) != DB_NOTFOUND)
 		return rc;
-	/* Deleted by hand: a new key (the old cookies stop counting as devices). */
-	st = db_stmt(db, "INSERT OR IGNORE INTO meta (key, value) "
-	    "VALUES ('device_key', lower(hex(randomblob(32))))");
+	/* The first use (or the row was deleted: the old cookies stop counting). */
+	st = db_stmt(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('device_key', ?)");
 	if (st == NULL)
 		return DB_ERROR;
+	db_bind_text(st, 1, fresh);
 	if ((rc = db_step_done(db, st, "make device key")) != DB_OK)
 		return rc;
 	rc = read_device_key(db, out);

@@ -107,9 +107,12 @@ enum db_status	db_admin_login_begin(struct db *db, const char *email, const char
 enum db_status	db_admin_login_succeeded(struct db *db, int64_t attempt_id);
 /*
  * The secret key that signs device cookies: meta.device_key, 64 hex digits
- * (made by migration 3; made here when missing) copied into out.
+ * copied into out. When there is none yet (the first sign-in, or someone
+ * deleted it) fresh (64 hex digits of random bytes the caller made) is
+ * stored and becomes it, unless another process stored its own first.
  */
-enum db_status	db_admin_device_key(struct db *db, char out[65] /* OUT */);
+enum db_status	db_admin_device_key(struct db *db, const char *fresh,
+		    char out[65] /* OUT */);
 
 /* ---- stores ---- */
 

@@ -764,13 +764,19 @@ START_TEST(test_device_issue_and_find)
 	struct http_request rq;
 	struct http_response rs;
 	char id[AUTH_DEVICE_ID_HEX + 1], value[AUTH_DEVICE_MAX], key1[65], key2[65];
+	char fresh1[65], fresh2[65];
 	const char *h, *p;
 
-	/* The key is made once per database and kept. */
+	auth_token_new(fresh1);
+	auth_token_new(fresh2);
+
+	/* The key is made on first use, once per database, and kept. */
+	ck_assert_int_eq(one_int("SELECT count(*) FROM meta WHERE key = 'device_key'"), 0);
+	ck_assert_int_eq(db_admin_device_key(app.db, fresh1, key1), DB_OK);
+	ck_assert_str_eq(key1, fresh1);
 	ck_assert_int_eq(one_int("SELECT length(value) FROM meta WHERE key = 'device_key'"), 64);
-	ck_assert_int_eq(db_admin_device_key(app.db, key1), DB_OK);
-	ck_assert_int_eq(db_admin_device_key(app.db, key2), DB_OK);
-	ck_assert_str_eq(key1, key2);
+	ck_assert_int_eq(db_admin_device_key(app.db, fresh2, key2), DB_OK);
+	ck_assert_str_eq(key2, key1);
 
 	request(&rq, "POST", "/admin/login", NULL);
 	http_response_init(&rs);
@@ -806,7 +812,7 @@ START_TEST(test_device_issue_and_find)
 	exec_ok("DELETE FROM meta WHERE key = 'device_key'");
 	ck_assert_int_eq(auth_device_find(&app, &rq, 1, id), DB_OK);
 	ck_assert_str_eq(id, "");
-	ck_assert_int_eq(db_admin_device_key(app.db, key2), DB_OK);
+	ck_assert_int_eq(db_admin_device_key(app.db, fresh2, key2), DB_OK);
 	ck_assert_str_ne(key1, key2);
 	http_request_free(&rq);
 }
