@@ -233,6 +233,8 @@ pair_blocked(struct db *db, const char *email, const char *addr, int64_t now,
 	sqlite3_bind_int(st, 4, lim->per_pair - 1);
 	if ((rc = blocked_by(db, st, lim->window, until, "throttle by account")) != DB_OK)
 		return rc;
+	if (*addr == '\0')
+		return DB_OK;	/* no address known: not one bucket for all of them */
 	st = db_stmt(db, "SELECT at FROM login_attempts WHERE addr = ?1 AND ok = 0 "
 	    "AND at > ?2 ORDER BY at DESC LIMIT 1 OFFSET ?3");
 	if (st == NULL)

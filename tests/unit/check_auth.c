@@ -645,6 +645,13 @@ START_TEST(test_throttle_address)
 	/* A device cookie of the account gets through. */
 	ck_assert(attempt("admin@example.com", "198.51.100.4", "00112233445566778899aabbccddeeff",
 	    1, &retry));
+
+	/* No address known (a server that sets no REMOTE_ADDR): not one shared bucket. */
+	for (i = 0; i < AUTH_THROTTLE_ADDR; i++) {
+		snprintf(email, sizeof email, "spray%d@example.com", i);
+		ck_assert(attempt(email, "", "", 0, &retry));
+	}
+	ck_assert(attempt("staff@example.com", "", "", 1, &retry));
 }
 END_TEST
 
