@@ -227,3 +227,16 @@ END;
 CREATE TRIGGER orders_count_delete AFTER DELETE ON orders BEGIN
 	UPDATE order_counts SET n = n - 1 WHERE store_id = OLD.store_id AND status = OLD.status;
 END;
+
+-- @migration 3
+-- v2 sign-in throttling: failures count per (account, address), per address,
+-- and per device cookie. device is the id of the signed device cookie the
+-- attempt carried ('' without one). Attempts are recorded (as failures)
+-- before the password is checked, and marked ok = 1 when it matched.
+ALTER TABLE login_attempts ADD COLUMN device TEXT NOT NULL DEFAULT '';
+DROP INDEX login_attempts_email;
+CREATE INDEX login_attempts_pair ON login_attempts (email, addr, at);
+CREATE INDEX login_attempts_device ON login_attempts (device, at);
+-- The secret that signs device cookies (HMAC-SHA256 key, 32 random bytes in
+-- hex) is meta.device_key, made on the first sign-in (db_admin_device_key);
+-- deleting it voids every device cookie.

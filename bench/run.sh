@@ -344,8 +344,9 @@ leak_run() {
 # costs in memory (Argon2id) next to serving. Not part of the targets' run.
 sign_in_probe() {
 	local code
-	code=$(curl -sS -o /dev/null -w '%{http_code}' \
-	    --data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=$ADMIN_PASSWORD" \
+	# A JSON body: no form token to fetch first (ADMIN_PASSWORD is hex, no quoting).
+	code=$(curl -sS -o /dev/null -w '%{http_code}' -H 'Content-Type: application/json' \
+	    --data "{\"email\":\"$ADMIN_EMAIL\",\"password\":\"$ADMIN_PASSWORD\"}" \
 	    "http://127.0.0.1:$PORT_small/admin/login" || true)
 	SIGNIN="POST /admin/login answered $code; app processes after it: VmHWM $(rss_of small VmHWM), VmRSS $(rss_of small VmRSS) (pid:kB)"
 }

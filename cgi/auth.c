@@ -1,4 +1,5 @@
-/* auth.c — admin authentication: passwords, sessions, CSRF tokens, login throttling, the session cache. */
+/* auth.c — admin authentication: passwords, sessions, CSRF tokens, device cookies, login throttling, the session cache. */
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -361,29 +362,238 @@ auth_note_poll(struct app *app, const struct auth_session *sess)
 	cache_rebase(app, s, &before);
 }
 
+/* ---- cookies only the sign-in page reads ---- */
+
+/* The sign-in page's path under the mount prefix. Caller frees. */
+static char *
+login_path(struct app *app)
+{
+	return view_url(app, "/admin/login");
+}
+
+/*
+ * Sets a cookie as http_set_cookie() does (RFC 6265 §4.1) but SameSite=
+ * Strict: these two are only ever needed on a same-origin POST of the
+ * sign-in form, so a browser never sends them on a request another site
+ * starts. Path is the sign-in page: they ride on nothing else (the feed's
+ * polls included).
+ */
+static void
+set_strict_cookie(struct app *app, struct http_request *rq, struct http_response *rs,
+    const char *name, const char *value, long max_age)
+{
+	char *path = login_path(app);
+
+	http_add_header(rs, "Set-Cookie", "%s=%s; Path=%s; Max-Age=%ld; HttpOnly; "
+	    "SameSite=Strict%s", name, value, path, max_age,
+	    app->cfg.secure_cookies || rq->https ? "; Secure" : "");
+	free(path);
+}
+
+/* ---- login CSRF: the pre-session token ---- */
+
+void
+auth_login_token(struct app *app, struct http_request *rq, struct http_response *rs,
+    char out[AUTH_TOKEN_HEX + 1])
+{
+	const char *have = kv_get(&rq->cookies, AUTH_LOGIN_COOKIE);
+
+	if (auth_token_wellformed(have))
+		snprintf(out, AUTH_TOKEN_HEX + 1, "%s", have);
+	else
+		auth_token_new(out);
+	set_strict_cookie(app, rq, rs, AUTH_LOGIN_COOKIE, out, AUTH_LOGIN_SECS);
+}
+
+int
+auth_login_token_ok(const struct http_request *rq)
+{
+	/*
+	 * A JSON body needs no token. It comes with Content-Type:
+	 * application/json (http.c parses nothing else as JSON), which an HTML
+	 * form cannot send, and a script on another site can send only after
+	 * a CORS preflight that this application never grants. So a JSON
+	 * sign-in is always the client's own (scripts, the test suites, a
+	 * native app), and login CSRF needs a form. (A form with text/plain
+	 * or multipart bodies is refused with 415 before any handler runs.)
+	 * The Origin and Fetch-Metadata checks still apply to it.
+	 */
+	if (rq->json != NULL)
+		return 1;
+	return auth_csrf_ok(kv_get(&rq->cookies, AUTH_LOGIN_COOKIE), kv_get(&rq->form, "csrf"));
+}
+
+/* ---- device cookies ---- */
+
+/* mac = HMAC-SHA256 under key of "ordersync-device." + payload[0..n). */
+static void
+device_mac(const unsigned char key[AUTH_DEVICE_KEY], const char *payload, size_t n,
+    unsigned char mac[crypto_auth_hmacsha256_BYTES])
+{
+	static const char domain[] = "ordersync-device.";
+	crypto_auth_hmacsha256_state st;
+
+	crypto_auth_hmacsha256_init(&st, key, AUTH_DEVICE_KEY);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)domain, sizeof domain - 1);
+	crypto_auth_hmacsha256_update(&st, (const unsigned char *)payload, n);
+	crypto_auth_hmacsha256_final(&st, mac);
+}
+
+void
+auth_device_sign(const unsigned char key[AUTH_DEVICE_KEY], int64_t user_id,
+    int64_t issued_at, const char *id, char *out, size_t outsz)
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES];
+	char hex[2 * sizeof mac + 1];
+	int n;
+
+	n = snprintf(out, outsz, "%" PRId64 ".%" PRId64 ".%s", user_id, issued_at, id);
+	if (n < 0 || (size_t)n + 1 + sizeof hex > outsz) {
+		if (outsz > 0)
+			out[0] = '\0';
+		return;
+	}
+	device_mac(key, out, (size_t)n, mac);
+	sodium_bin2hex(hex, sizeof hex, mac, sizeof mac);
+	snprintf(out + n, outsz - (size_t)n, ".%s", hex);
+}
+
+/* 1 when s[0..n) is n lowercase hex digits. */
+static int
+lower_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return 0;
+	return 1;
+}
+
+int
+auth_device_verify(const unsigned char key[AUTH_DEVICE_KEY], const char *value,
+    int64_t user_id, int64_t now, char id[AUTH_DEVICE_ID_HEX + 1])
+{
+	unsigned char mac[crypto_auth_hmacsha256_BYTES], want[sizeof mac];
+	const char *dot;
+	char idbuf[AUTH_DEVICE_ID_HEX + 1];
+	long long uid, at;
+	size_t n;
+	int end = 0, ok;
+
+	id[0] = '\0';
+	if (value == NULL || (n = strlen(value)) >= AUTH_DEVICE_MAX ||
+	    (dot = strrchr(value, '.')) == NULL || strlen(dot + 1) != 2 * sizeof mac ||
+	    !lower_hex(dot + 1, 2 * sizeof mac) ||
+	    sodium_hex2bin(mac, sizeof mac, dot + 1, 2 * sizeof mac, NULL, NULL, NULL) != 0)
+		return 0;
+	/* The MAC first: what follows parses only text this server wrote. */
+	device_mac(key, value, (size_t)(dot - value), want);
+	ok = sodium_memcmp(mac, want, sizeof mac) == 0;
+	sodium_memzero(want, sizeof want);
+	if (!ok)
+		return 0;
+	if (sscanf(value, "%lld.%lld.%32[0-9a-f]%n", &uid, &at, idbuf, &end) != 3 ||
+	    value + end != dot || strlen(idbuf) != AUTH_DEVICE_ID_HEX)
+		return 0;
+	if (uid != user_id || at > now + 300 || now - at >= AUTH_DEVICE_SECS)
+		return 0;
+	snprintf(id, AUTH_DEVICE_ID_HEX + 1, "%s", idbuf);
+	return 1;
+}
+
+/* The device key from the database (made on first use), as bytes. */
+static enum db_status
+device_key(struct app *app, unsigned char key[AUTH_DEVICE_KEY])
+{
+	char hex[2 * AUTH_DEVICE_KEY + 1], fresh[2 * AUTH_DEVICE_KEY + 1];
+	enum db_status rc;
+
+	randombytes_buf(key, AUTH_DEVICE_KEY);
+	sodium_bin2hex(fresh, sizeof fresh, key, AUTH_DEVICE_KEY);
+	rc = db_admin_device_key(app->db, fresh, hex);
+	sodium_memzero(fresh, sizeof fresh);
+	if (rc != DB_OK)
+		return rc;
+	rc = sodium_hex2bin(key, AUTH_DEVICE_KEY, hex, strlen(hex), NULL, NULL, NULL) == 0 ?
+	    DB_OK : DB_ERROR;
+	sodium_memzero(hex, sizeof hex);
+	return rc;
+}
+
+/* The cookie name for user_id's device cookie into out. */
+static void
+device_cookie_name(int64_t user_id, char out[48])
+{
+	snprintf(out, 48, "%s%" PRId64, AUTH_DEVICE_COOKIE, user_id);
+}
+
+enum db_status
+auth_device_find(struct app *app, const struct http_request *rq, int64_t user_id,
+    char id[AUTH_DEVICE_ID_HEX + 1])
+{
+	unsigned char key[AUTH_DEVICE_KEY];
+	const char *value;
+	char name[48];
+	enum db_status rc;
+
+	id[0] = '\0';
+	device_cookie_name(user_id, name);
+	if ((value = kv_get(&rq->cookies, name)) == NULL)
+		return DB_OK;
+	if ((rc = device_key(app, key)) != DB_OK)
+		return rc;
+	(void)auth_device_verify(key, value, user_id, (int64_t)time(NULL), id);
+	sodium_memzero(key, sizeof key);
+	return DB_OK;
+}
+
+enum db_status
+auth_device_issue(struct app *app, struct http_request *rq, struct http_response *rs,
+    int64_t user_id)
+{
+	unsigned char key[AUTH_DEVICE_KEY], raw[AUTH_DEVICE_ID_HEX / 2];
+	char id[AUTH_DEVICE_ID_HEX + 1], value[AUTH_DEVICE_MAX], name[48];
+	enum db_status rc;
+
+	if ((rc = device_key(app, key)) != DB_OK)
+		return rc;
+	randombytes_buf(raw, sizeof raw);
+	sodium_bin2hex(id, sizeof id, raw, sizeof raw);
+	auth_device_sign(key, user_id, (int64_t)time(NULL), id, value, sizeof value);
+	sodium_memzero(key, sizeof key);
+	device_cookie_name(user_id, name);
+	set_strict_cookie(app, rq, rs, name, value, AUTH_DEVICE_SECS);
+	return DB_OK;
+}
+
 /* ---- login throttling ---- */
 
 enum db_status
-auth_throttle(struct app *app, const char *email, const char *addr, int64_t *retry_after)
+auth_attempt_begin(struct app *app, const char *email, const char *addr,
+    const char *device, struct auth_attempt *out)
 {
+	static const struct db_admin_login_limits lim = {
+		AUTH_THROTTLE_WINDOW, AUTH_THROTTLE_PAIR, AUTH_THROTTLE_ADDR,
+		AUTH_THROTTLE_DEVICE
+	};
 	int64_t now = (int64_t)time(NULL), until;
 	enum db_status rc;
 
-	*retry_after = 0;
-	rc = db_admin_login_blocked_until(app->db, email, addr, now, AUTH_THROTTLE_WINDOW,
-	    AUTH_THROTTLE_MAX, &until);
-	if (rc == DB_OK && until > now)
-		*retry_after = until - now;
+	memset(out, 0, sizeof *out);
+	rc = db_admin_login_begin(app->db, email, addr, device, now, &lim, &out->id, &until);
+	if (rc == DB_OK && out->id == 0)
+		out->retry_after = until > now ? until - now : 1;
 	return rc;
 }
 
 enum db_status
-auth_record_attempt(struct app *app, const char *email, const char *addr, int ok)
+auth_attempt_end(struct app *app, const struct auth_attempt *a, int ok)
 {
 	int64_t now = (int64_t)time(NULL);
 	enum db_status rc;
 
-	if ((rc = db_admin_login_record(app->db, email, addr, now, ok)) != DB_OK)
+	if (ok && (rc = db_admin_login_succeeded(app->db, a->id)) != DB_OK)
 		return rc;
 	if (ok || now - app->auth->last_prune >= 3600) {
 		app->auth->last_prune = now;

@@ -1,4 +1,4 @@
-/* auth.h — admin authentication: passwords, sessions, CSRF tokens, login throttling, the session cache. */
+/* auth.h — admin authentication: passwords, sessions, CSRF tokens, device cookies, login throttling, the session cache. */
 #ifndef ORDERSYNC_AUTH_H
 #define ORDERSYNC_AUTH_H
 
@@ -15,8 +15,17 @@ struct app;
 #define AUTH_TOUCH_SECS		60		/* last_seen_at written at most this often */
 #define AUTH_CACHE_SECS		30		/* a cached session is re-read after this */
 #define AUTH_POLL_WRITE_SECS	30		/* sessions.last_poll_at written at most this often */
-#define AUTH_THROTTLE_MAX	5		/* failed logins ... */
+#define AUTH_THROTTLE_PAIR	5		/* failed logins of one account from one address, */
+#define AUTH_THROTTLE_ADDR	50		/* ... from one address, whatever the account, */
+#define AUTH_THROTTLE_DEVICE	5		/* ... or with one device cookie ... */
 #define AUTH_THROTTLE_WINDOW	(15 * 60)	/* ... in this window: 429 */
+#define AUTH_LOGIN_COOKIE	"ordersync_login"	/* the sign-in form's pre-session token */
+#define AUTH_LOGIN_SECS		3600		/* ... lives an hour */
+#define AUTH_DEVICE_COOKIE	"ordersync_device_"	/* + the user id: a signed device cookie */
+#define AUTH_DEVICE_SECS	(365 * 86400)	/* ... lives a year */
+#define AUTH_DEVICE_ID_HEX	32		/* a device's random id, lowercase hex */
+#define AUTH_DEVICE_MAX		160		/* bytes of a device cookie's value, at most */
+#define AUTH_DEVICE_KEY		32		/* bytes of the HMAC-SHA256 key */
 #define AUTH_PASSWORD_MAX	1024		/* bytes */
 #define AUTH_NEXT_MAX		512		/* bytes of a ?next= path */
 #define AUTH_CACHE_SLOTS	32
@@ -122,21 +131,81 @@ enum db_status auth_session_end(struct app *app, struct http_request *rq,
 /* Counts one feed poll of s; writes the count at most every AUTH_POLL_WRITE_SECS. */
 void	auth_note_poll(struct app *app, const struct auth_session *s);
 
-/* -- Login throttling. -- */
+/* -- Login CSRF: the sign-in form's pre-session token. -- */
 
 /*
- * *retry_after = seconds until email (lowercased) and addr both have fewer
- * than AUTH_THROTTLE_MAX failures in AUTH_THROTTLE_WINDOW; 0 when login may
- * be tried now.
+ * The sign-in form's token: the request's AUTH_LOGIN_COOKIE when it is
+ * well-formed (two open tabs share one), else a new random one. Sets the
+ * cookie on rs (HttpOnly, SameSite=Strict, Path the sign-in page,
+ * AUTH_LOGIN_SECS) and copies the token to out for the form's hidden field.
  */
-enum db_status auth_throttle(struct app *app, const char *email, const char *addr,
-		    int64_t *retry_after /* OUT */);
+void	auth_login_token(struct app *app, struct http_request *rq,
+	    struct http_response *rs, char out[AUTH_TOKEN_HEX + 1] /* OUT */);
 /*
- * Records a login attempt. On success, and at most hourly otherwise (so an
- * attack from many addresses cannot grow the table without bound), deletes
- * attempts older than a day and expired sessions.
+ * 1 when a sign-in POST carries its pre-session token: the form field
+ * "csrf" equals the AUTH_LOGIN_COOKIE cookie (constant-time), or the body
+ * is JSON (see auth.c for why that is enough). 0 otherwise.
  */
-enum db_status auth_record_attempt(struct app *app, const char *email,
-		    const char *addr, int ok);
+int	auth_login_token_ok(const struct http_request *rq);
+
+/* -- Device cookies: "this browser has signed in to this account before". -- */
+
+/*
+ * Writes into out (outsz >= AUTH_DEVICE_MAX) the value of a device cookie
+ * for user_id issued at issued_at with the device id id (AUTH_DEVICE_ID_HEX
+ * lowercase hex digits): "user_id.issued_at.id.mac", where mac is the hex
+ * HMAC-SHA256 of the rest under key.
+ */
+void	auth_device_sign(const unsigned char key[AUTH_DEVICE_KEY], int64_t user_id,
+	    int64_t issued_at, const char *id, char *out /* OUT */, size_t outsz);
+/*
+ * 1 when value is a device cookie signed with key for user_id, issued at
+ * most AUTH_DEVICE_SECS before now (and not after now + 300 s); its device
+ * id is copied to id. 0 for anything else (NULL included); id is "" then.
+ */
+int	auth_device_verify(const unsigned char key[AUTH_DEVICE_KEY], const char *value,
+	    int64_t user_id, int64_t now, char id[AUTH_DEVICE_ID_HEX + 1] /* OUT */);
+/*
+ * The device id of the request's valid device cookie for user_id into id,
+ * "" when it has none (or a forged, expired or foreign one). Fails only
+ * when the key cannot be read.
+ */
+enum db_status auth_device_find(struct app *app, const struct http_request *rq,
+		    int64_t user_id, char id[AUTH_DEVICE_ID_HEX + 1] /* OUT */);
+/*
+ * Sets on rs a new device cookie for user_id (a new device id; HttpOnly,
+ * SameSite=Strict, Path the sign-in page, AUTH_DEVICE_SECS, Secure like
+ * the session cookie). Fails only when the key cannot be read.
+ */
+enum db_status auth_device_issue(struct app *app, struct http_request *rq,
+		    struct http_response *rs, int64_t user_id);
+
+/* -- Login throttling (DESIGN.md, "Login throttling (v2)"). -- */
+
+/* A sign-in attempt opened by auth_attempt_begin. */
+struct auth_attempt {
+	int64_t	id;		/* its login_attempts row; 0 when refused */
+	int64_t	retry_after;	/* refused: seconds until it may be tried; else 0 */
+};
+
+/*
+ * Opens a sign-in attempt for email (lowercased) from addr, with the device
+ * id of a valid device cookie for that account or "" (auth_device_find).
+ * Without a device: AUTH_THROTTLE_PAIR failures of the (email, addr) pair,
+ * or AUTH_THROTTLE_ADDR from addr, in AUTH_THROTTLE_WINDOW refuse it. With
+ * one, only AUTH_THROTTLE_DEVICE failures of that device do: a stranger's
+ * failures never lock its owner out. A refused attempt has out->retry_after
+ * > 0; an accepted one is already counted as a failure (atomically with the
+ * check), so call auth_attempt_end() after checking the password.
+ */
+enum db_status auth_attempt_begin(struct app *app, const char *email, const char *addr,
+		    const char *device, struct auth_attempt *out /* OUT */);
+/*
+ * Closes an accepted attempt: ok marks it a success. On success, and at
+ * most hourly otherwise (so an attack from many addresses cannot grow the
+ * table without bound), deletes attempts older than a day and expired
+ * sessions.
+ */
+enum db_status auth_attempt_end(struct app *app, const struct auth_attempt *a, int ok);
 
 #endif

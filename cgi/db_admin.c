@@ -175,69 +175,174 @@ db_admin_prune(struct db *db, int64_t now, int64_t attempts_before)
 
 /* ---- login throttling ---- */
 
-enum db_status
-db_admin_login_record(struct db *db, const char *email, const char *addr,
-    int64_t now, int ok)
+/*
+ * Steps st, a query of failure times newest first bound by the caller,
+ * whose row is the max-th most recent failure: while it is in the window
+ * there are max failures in it, so the block lasts until it leaves. Raises
+ * *until to that time; no row leaves it as it is.
+ */
+static enum db_status
+blocked_by(struct db *db, sqlite3_stmt *st, int64_t window, int64_t *until,
+    const char *what)
+{
+	enum db_status rc;
+	int64_t at = 0;
+
+	rc = db_one_int(db, st, &at, what);
+	if (rc == DB_OK && at + window > *until)
+		*until = at + window;
+	return rc == DB_NOTFOUND ? DB_OK : rc;
+}
+
+/* *until for an attempt with the device id device: its own failures only. */
+static enum db_status
+device_blocked(struct db *db, const char *device, int64_t now,
+    const struct db_admin_login_limits *lim, int64_t *until)
 {
 	sqlite3_stmt *st;
 
-	st = db_stmt(db, "INSERT INTO login_attempts (email, addr, at, ok) VALUES (?, ?, ?, ?)");
+	st = db_stmt(db, "SELECT at FROM login_attempts WHERE device = ?1 AND ok = 0 "
+	    "AND at > ?2 AND id > coalesce((SELECT max(id) FROM login_attempts "
+	    "  WHERE device = ?1 AND ok = 1), 0) "
+	    "ORDER BY at DESC, id DESC LIMIT 1 OFFSET ?3");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, device);
+	sqlite3_bind_int64(st, 2, now - lim->window);
+	sqlite3_bind_int(st, 3, lim->per_device - 1);
+	return blocked_by(db, st, lim->window, until, "throttle by device");
+}
+
+/* *until for an attempt without a device: its (email, addr) pair and its address. */
+static enum db_status
+pair_blocked(struct db *db, const char *email, const char *addr, int64_t now,
+    const struct db_admin_login_limits *lim, int64_t *until)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+
+	st = db_stmt(db, "SELECT at FROM login_attempts WHERE email = ?1 AND addr = ?2 "
+	    "AND ok = 0 AND at > ?3 AND id > coalesce((SELECT max(id) FROM login_attempts "
+	    "  WHERE email = ?1 AND addr = ?2 AND device = '' AND ok = 1), 0) "
+	    "ORDER BY at DESC, id DESC LIMIT 1 OFFSET ?4");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, email);
 	db_bind_text(st, 2, addr);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int(st, 4, ok ? 1 : 0);
-	return db_step_done(db, st, "record login attempt");
-}
-
-enum db_status
-db_admin_login_blocked_until(struct db *db, const char *email, const char *addr,
-    int64_t now, int64_t window, int max, int64_t *until)
-{
-	sqlite3_stmt *st;
-	enum db_status rc;
-	int64_t at = 0;
-
-	*until = 0;
-	if (max < 1)
-		return DB_OK;
-	/*
-	 * The max-th most recent failure in the window: while it is in the
-	 * window there are max failures in it, so the block lasts until it
-	 * leaves the window.
-	 */
-	st = db_stmt(db, "SELECT at FROM login_attempts WHERE email = ?1 AND ok = 0 "
-	    "AND at > max(?2, coalesce((SELECT max(at) FROM login_attempts "
-	    "  WHERE email = ?1 AND ok = 1), 0)) "
-	    "ORDER BY at DESC LIMIT 1 OFFSET ?3");
-	if (st == NULL)
-		return DB_ERROR;
-	db_bind_text(st, 1, email);
-	sqlite3_bind_int64(st, 2, now - window);
-	sqlite3_bind_int(st, 3, max - 1);
-	rc = db_one_int(db, st, &at, "throttle by account");
-	if (rc == DB_OK && at + window > *until)
-		*until = at + window;
-	else if (rc != DB_NOTFOUND && rc != DB_OK)
+	sqlite3_bind_int64(st, 3, now - lim->window);
+	sqlite3_bind_int(st, 4, lim->per_pair - 1);
+	if ((rc = blocked_by(db, st, lim->window, until, "throttle by account")) != DB_OK)
 		return rc;
-	if (addr == NULL || *addr == '\0')
-		return DB_OK;
+	if (*addr == '\0')
+		return DB_OK;	/* no address known: not one bucket for all of them */
 	st = db_stmt(db, "SELECT at FROM login_attempts WHERE addr = ?1 AND ok = 0 "
 	    "AND at > ?2 ORDER BY at DESC LIMIT 1 OFFSET ?3");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, addr);
-	sqlite3_bind_int64(st, 2, now - window);
-	sqlite3_bind_int(st, 3, max - 1);
-	rc = db_one_int(db, st, &at, "throttle by address");
-	if (rc == DB_OK && at + window > *until)
-		*until = at + window;
-	else if (rc != DB_NOTFOUND && rc != DB_OK)
+	sqlite3_bind_int64(st, 2, now - lim->window);
+	sqlite3_bind_int(st, 3, lim->per_addr - 1);
+	return blocked_by(db, st, lim->window, until, "throttle by address");
+}
+
+enum db_status
+db_admin_login_begin(struct db *db, const char *email, const char *addr,
+    const char *device, int64_t now, const struct db_admin_login_limits *lim,
+    int64_t *attempt_id, int64_t *until)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+
+	*attempt_id = 0;
+	*until = 0;
+	if (addr == NULL)
+		addr = "";
+	if (device == NULL)
+		device = "";
+	/* IMMEDIATE: the count and the insert below are one step for every process. */
+	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
-	if (*until <= now)
-		*until = 0;
-	return DB_OK;
+	if (*device != '\0')
+		rc = device_blocked(db, device, now, lim, until);
+	else
+		rc = pair_blocked(db, email, addr, now, lim, until);
+	if (rc != DB_OK || *until > now) {
+		db_rollback(db);
+		if (*until <= now)
+			*until = 0;
+		return rc;
+	}
+	*until = 0;
+	st = db_stmt(db, "INSERT INTO login_attempts (email, addr, device, at, ok) "
+	    "VALUES (?, ?, ?, ?, 0)");
+	if (st == NULL) {
+		db_rollback(db);
+		return DB_ERROR;
+	}
+	db_bind_text(st, 1, email);
+	db_bind_text(st, 2, addr);
+	db_bind_text(st, 3, device);
+	sqlite3_bind_int64(st, 4, now);
+	if ((rc = db_step_done(db, st, "record login attempt")) != DB_OK) {
+		db_rollback(db);
+		return rc;
+	}
+	*attempt_id = (int64_t)sqlite3_last_insert_rowid(db->conn);
+	if ((rc = db_commit(db)) != DB_OK) {
+		db_rollback(db);
+		*attempt_id = 0;
+	}
+	return rc;
+}
+
+enum db_status
+db_admin_login_succeeded(struct db *db, int64_t attempt_id)
+{
+	sqlite3_stmt *st = db_stmt(db, "UPDATE login_attempts SET ok = 1 WHERE id = ?");
+
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, attempt_id);
+	return db_step_done(db, st, "record login success");
+}
+
+/* Reads meta.device_key into out; DB_NOTFOUND when there is none. */
+static enum db_status
+read_device_key(struct db *db, char out[65])
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT value FROM meta WHERE key = 'device_key'");
+	int step;
+
+	out[0] = '\0';
+	if (st == NULL)
+		return DB_ERROR;
+	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+		db_col_copy(st, 0, out, 65);
+	sqlite3_reset(st);
+	if (step == SQLITE_DONE)
+		return DB_NOTFOUND;
+	if (step != SQLITE_ROW)
+		return db_status_of(db, step, "read device key");
+	return strlen(out) == 64 ? DB_OK : DB_ERROR;
+}
+
+enum db_status
+db_admin_device_key(struct db *db, const char *fresh, char out[65])
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+
+	if ((rc = read_device_key(db, out)) != DB_NOTFOUND)
+		return rc;
+	/* The first use (or the row was deleted: the old cookies stop counting). */
+	st = db_stmt(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('device_key', ?)");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, fresh);
+	if ((rc = db_step_done(db, st, "make device key")) != DB_OK)
+		return rc;
+	rc = read_device_key(db, out);
+	return rc == DB_NOTFOUND ? DB_ERROR : rc;
 }
 
 /* ---- stores ---- */

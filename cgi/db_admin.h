@@ -78,18 +78,41 @@ enum db_status	db_admin_prune(struct db *db, int64_t now, int64_t attempts_befor
 
 /* ---- login throttling ---- */
 
-/* Records a login attempt (email lowercased by the caller; addr may be ""). */
-enum db_status	db_admin_login_record(struct db *db, const char *email,
-		    const char *addr, int64_t now, int ok);
+/* The sign-in throttle's limits (auth.h holds the values). */
+struct db_admin_login_limits {
+	int64_t	window;		/* seconds a failure counts for */
+	int	per_pair;	/* failures of one (email, addr) pair */
+	int	per_addr;	/* failures from one address, any email */
+	int	per_device;	/* failures with one device cookie */
+};
+
 /*
- * Login throttling: *until is set to the time when the account email, or
- * the address addr, will have fewer than max failed attempts in the window
- * of window seconds ending at now (failures of the account before its last
- * successful login do not count); 0 when neither is blocked now.
+ * Opens a sign-in attempt in one BEGIN IMMEDIATE transaction: counts the
+ * failures in the window that apply and, when they are below the limits,
+ * records the attempt at once as a failure (ok = 0) and sets *attempt_id,
+ * before the caller checks the password. So parallel attempts can never
+ * check more passwords than the limit: each one counts those in flight.
+ * With a device id (not ""), only that device's failures since its last
+ * success count (no lockout of the account or address applies to it);
+ * without one, the (email, addr) pair's failures since the pair's last
+ * success without a device, and the address's failures. A blocked attempt
+ * records nothing: *attempt_id = 0 and *until = when the failure that
+ * blocks it leaves the window. email is lowercased by the caller; addr may
+ * be "". DB_BUSY when the lock could not be taken.
  */
-enum db_status	db_admin_login_blocked_until(struct db *db, const char *email,
-		    const char *addr, int64_t now, int64_t window, int max,
-		    int64_t *until /* OUT */);
+enum db_status	db_admin_login_begin(struct db *db, const char *email, const char *addr,
+		    const char *device, int64_t now, const struct db_admin_login_limits *lim,
+		    int64_t *attempt_id /* OUT */, int64_t *until /* OUT */);
+/* Marks the attempt attempt_id (from db_admin_login_begin) a success. */
+enum db_status	db_admin_login_succeeded(struct db *db, int64_t attempt_id);
+/*
+ * The secret key that signs device cookies: meta.device_key, 64 hex digits
+ * copied into out. When there is none yet (the first sign-in, or someone
+ * deleted it) fresh (64 hex digits of random bytes the caller made) is
+ * stored and becomes it, unless another process stored its own first.
+ */
+enum db_status	db_admin_device_key(struct db *db, const char *fresh,
+		    char out[65] /* OUT */);
 
 /* ---- stores ---- */
 

@@ -49,6 +49,8 @@ route_missing() {
 	[ "$STATUS" = 404 ] && grep -q '"error" *: *"not_found"' "$T/body"
 }
 json() { jq -r "$1" "$T/body" 2>/dev/null; }
+# login_token FILE: the sign-in form's hidden csrf value in an HTML file.
+login_token() { sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$1" | head -n 1; }
 
 echo "# smoke test of $URL (base \"$BASE\")"
 
@@ -268,10 +270,13 @@ else
 	fi
 	req GET /admin/login
 	[ "$STATUS" = 200 ] && cp "$T/body" "$T/login.html" && check_base "sign-in page" "$T/login.html"
+	# The form's pre-session token: the same value in its hidden field and a cookie.
+	token=$(login_token "$T/login.html")
 	if [ -z "$ADMIN_PASSWORD" ]; then
 		skip "admin sign-in" "ORDERSYNC_ADMIN_PASSWORD is not set"
 	else
-		req POST /admin/login -c "$admin" -b "$admin" -H "Origin: $ORIGIN" \
+		req POST /admin/login -c "$admin" -b "$admin" -b "ordersync_login=$token" \
+		    -H "Origin: $ORIGIN" --data-urlencode "csrf=$token" \
 		    --data-urlencode "email=$ADMIN_EMAIL" --data-urlencode "password=$ADMIN_PASSWORD"
 		cpath=$(tr -d '\r' < "$T/headers" | grep -i '^set-cookie:' | grep -o 'Path=[^;]*' | head -n 1)
 		if [ "$STATUS" = 303 ] && location_ok && grep -qi '^set-cookie:' "$T/headers"; then
@@ -363,8 +368,11 @@ if [ -n "${SMOKE_HTTPS_URL:-}" ]; then
 	if [ "$code" = 200 ]; then ok "HTTPS: /healthz is 200"; else nok "HTTPS: /healthz is 200" "status $code"; fi
 	if [ -n "$ADMIN_PASSWORD" ]; then
 		: > "$T/headers"
+		curl -ksS --max-time 10 -o "$T/login-https.html" "$SMOKE_HTTPS_URL/admin/login" 2>/dev/null
+		token=$(login_token "$T/login-https.html")
 		code=$(curl -ksS --max-time 10 -o /dev/null -D "$T/headers" -w '%{http_code}' \
-		    -H "Origin: ${SMOKE_HTTPS_URL%"$BASE"}" --data-urlencode "email=$ADMIN_EMAIL" \
+		    -H "Origin: ${SMOKE_HTTPS_URL%"$BASE"}" -b "ordersync_login=$token" \
+		    --data-urlencode "csrf=$token" --data-urlencode "email=$ADMIN_EMAIL" \
 		    --data-urlencode "password=$ADMIN_PASSWORD" "$SMOKE_HTTPS_URL/admin/login" 2>/dev/null) || code=000
 		line=$(tr -d '\r' < "$T/headers" | grep -i '^set-cookie: ordersync_admin=' | head -n 1)
 		if [ "$code" = 303 ] && [[ $line == *"; Secure"* ]]; then

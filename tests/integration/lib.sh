@@ -90,6 +90,30 @@ json_field() {
 	grep -o "\"$1\": *\"\{0,1\}[^\",}]*" "$BODY" | head -n 1 | sed -e "s/\"$1\": *\"\{0,1\}//"
 }
 
+# login_form JAR [curl args...]: GET /admin/login as a browser does; its
+# pre-session cookie is kept in JAR.login (a jar without the session, so a
+# signed-in JAR still gets the form). Sets LOGIN_TOKEN to the form's hidden
+# csrf value ("" when the page has none).
+login_form() {
+	local jar=$1
+	shift
+	req GET /admin/login -c "$jar.login" -b "$jar.login" "$@"
+	LOGIN_TOKEN=$(sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p' "$BODY" | head -n 1)
+}
+# admin_login JAR EMAIL PASSWORD [NEXT [curl args...]]: signs in through the
+# form as a browser does (the form and its token first, then the POST with
+# the token as cookie and field); cookies kept in JAR. The curl args (e.g.
+# --interface 127.0.0.2) go to both requests. Sets STATUS, BODY, HEADERS.
+admin_login() {
+	local jar=$1 email=$2 password=$3 next=${4:-}
+	shift 3
+	[ $# -gt 0 ] && shift
+	login_form "$jar" "$@"
+	req POST /admin/login -c "$jar" -b "$jar" -b "ordersync_login=$LOGIN_TOKEN" "$@" \
+	    --data-urlencode "csrf=$LOGIN_TOKEN" --data-urlencode "email=$email" \
+	    --data-urlencode "password=$password" ${next:+--data-urlencode "next=$next"}
+}
+
 finish() {
 	echo "$(basename "$0"): $PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]

@@ -45,8 +45,7 @@ expect_status 401 "feed without a session is 401"
 expect_header '^content-type: application/json' "401 is JSON"
 expect_body_has '"error":"unauthorized"' "401 names the error"
 
-req POST /admin/login -c "$JAR" --data-urlencode "email=admin@example.com" \
-    --data-urlencode "password=$ORDERSYNC_ADMIN_PASSWORD"
+admin_login "$JAR" admin@example.com "$ORDERSYNC_ADMIN_PASSWORD"
 expect_status 303 "admin signs in"
 
 # ---- no cursor: the head, no events ----
@@ -207,7 +206,7 @@ for n in LYON01 LYON02; do
 	    FROM orders WHERE number = 'CMD-20261121-$n';"
 done
 place "After Lyon" MUG-STO-350 1
-req POST /admin/login -c "$STAFF" --data-urlencode "email=staff@example.com" --data-urlencode "password=staff-password-1"
+admin_login "$STAFF" staff@example.com staff-password-1
 expect_status 303 "staff signs in"
 req GET /admin/api/since -b "$STAFF"
 expect_json 'b.cursor' $((HEAD + 2)) "the staff's head is their store's last event"

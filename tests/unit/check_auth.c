@@ -1,4 +1,4 @@
-/* check_auth.c — admin authentication (cgi/auth.h): tokens, CSRF, next paths, passwords, sessions and their cache, throttling. */
+/* check_auth.c — admin authentication (cgi/auth.h): tokens, CSRF, next paths, passwords, device cookies, sessions and their cache, login tokens, throttling. */
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -149,6 +149,58 @@ START_TEST(test_passwords)
 	ck_assert_int_eq(auth_password_verify(NULL, "correct-horse-battery"), 0);
 	ck_assert_int_eq(auth_password_verify(NULL, ""), 0);
 	ck_assert_int_eq(auth_password_verify("not a hash", "x"), 0);
+}
+END_TEST
+
+START_TEST(test_device_cookie)
+{
+	static const unsigned char key[AUTH_DEVICE_KEY] = "0123456789abcdef0123456789abcdef";
+	static const unsigned char other[AUTH_DEVICE_KEY] = "0123456789abcdef0123456789abcdeF";
+	static const char id[] = "00112233445566778899aabbccddeeff";
+	const int64_t now = 1800000000;
+	char good[AUTH_DEVICE_MAX], v[AUTH_DEVICE_MAX + 40], got[AUTH_DEVICE_ID_HEX + 1];
+	size_t n;
+	int i;
+
+	ck_assert_int_ge(sodium_init(), 0);
+	auth_device_sign(key, 42, now - 10, id, good, sizeof good);
+	ck_assert_int_eq(strncmp(good, "42.1799999990.00112233445566778899aabbccddeeff.", 47), 0);
+	ck_assert_uint_eq(strlen(good), 47 + 64);
+	ck_assert_int_eq(auth_device_verify(key, good, 42, now, got), 1);
+	ck_assert_str_eq(got, id);
+	/* The same input signs the same way; anything else does not verify. */
+	auth_device_sign(key, 42, now - 10, id, v, sizeof v);
+	ck_assert_str_eq(v, good);
+	ck_assert_int_eq(auth_device_verify(other, good, 42, now, got), 0);
+	ck_assert_str_eq(got, "");
+	ck_assert_int_eq(auth_device_verify(key, good, 43, now, got), 0);	/* another account */
+	ck_assert_int_eq(auth_device_verify(key, good, 42, now - 10 + AUTH_DEVICE_SECS, got), 0);
+	ck_assert_int_eq(auth_device_verify(key, good, 42, now - 10 + AUTH_DEVICE_SECS - 1, got), 1);
+	ck_assert_int_eq(auth_device_verify(key, good, 42, now - 400, got), 0);	/* from the future */
+	ck_assert_int_eq(auth_device_verify(key, NULL, 42, now, got), 0);
+	ck_assert_int_eq(auth_device_verify(key, "", 42, now, got), 0);
+	ck_assert_int_eq(auth_device_verify(key, "42.1799999990", 42, now, got), 0);
+	/* Every single changed character of a good cookie is refused. */
+	n = strlen(good);
+	for (i = 0; i < (int)n; i++) {
+		snprintf(v, sizeof v, "%s", good);
+		v[i] = v[i] == '1' ? '2' : '1';
+		ck_assert_msg(auth_device_verify(key, v, 42, now, got) == 0, "changed at %d: %s", i, v);
+	}
+	/* Upper-case hex, a trailing byte, an oversized value. */
+	snprintf(v, sizeof v, "%s", good);
+	for (i = 47; v[i]; i++)
+		if (v[i] >= 'a' && v[i] <= 'f')
+			v[i] = (char)(v[i] - 'a' + 'A');
+	ck_assert_int_eq(auth_device_verify(key, v, 42, now, got), 0);
+	snprintf(v, sizeof v, "%s0", good);
+	ck_assert_int_eq(auth_device_verify(key, v, 42, now, got), 0);
+	memset(v, '1', sizeof v - 1);
+	v[sizeof v - 1] = '\0';
+	ck_assert_int_eq(auth_device_verify(key, v, 42, now, got), 0);
+	/* A payload that is not ours never parses, even with a valid MAC over it. */
+	auth_device_sign(key, 42, now - 10, "short", v, sizeof v);
+	ck_assert_int_eq(auth_device_verify(key, v, 42, now, got), 0);
 }
 END_TEST
 
@@ -523,48 +575,253 @@ START_TEST(test_require)
 }
 END_TEST
 
-START_TEST(test_throttle)
+/* Opens an attempt for email from addr with device ("": none); 1 when allowed. */
+static int
+attempt(const char *email, const char *addr, const char *device, int ok, int64_t *retry)
+{
+	struct auth_attempt a;
+
+	ck_assert_int_eq(auth_attempt_begin(&app, email, addr, device, &a), DB_OK);
+	*retry = a.retry_after;
+	if (a.retry_after > 0) {
+		ck_assert_int_eq(a.id, 0);
+		return 0;
+	}
+	ck_assert_int_gt(a.id, 0);
+	ck_assert_int_eq(auth_attempt_end(&app, &a, ok), DB_OK);
+	return 1;
+}
+
+START_TEST(test_throttle_pairs)
 {
 	int64_t retry;
 	int i;
 
-	for (i = 0; i < AUTH_THROTTLE_MAX - 1; i++)
-		ck_assert_int_eq(auth_record_attempt(&app, "admin@example.com", "192.0.2.1", 0), DB_OK);
-	ck_assert_int_eq(auth_throttle(&app, "admin@example.com", "192.0.2.9", &retry), DB_OK);
-	ck_assert_int_eq(retry, 0);
-	ck_assert_int_eq(auth_record_attempt(&app, "admin@example.com", "192.0.2.2", 0), DB_OK);
-	/* Five failures for the account, from any address: blocked about 15 minutes. */
-	ck_assert_int_eq(auth_throttle(&app, "admin@example.com", "192.0.2.9", &retry), DB_OK);
+	for (i = 0; i < AUTH_THROTTLE_PAIR; i++)
+		ck_assert(attempt("admin@example.com", "192.0.2.1", "", 0, &retry));
+	/* Five failures of the pair: that pair waits about 15 minutes ... */
+	ck_assert(!attempt("admin@example.com", "192.0.2.1", "", 1, &retry));
 	ck_assert_int_gt(retry, AUTH_THROTTLE_WINDOW - 5);
 	ck_assert_int_le(retry, AUTH_THROTTLE_WINDOW);
-	ck_assert_int_eq(auth_throttle(&app, "staff@example.com", "192.0.2.9", &retry), DB_OK);
-	ck_assert_int_eq(retry, 0);
-
-	/* Five failures from one address, over several accounts: that address is blocked. */
-	for (i = 0; i < AUTH_THROTTLE_MAX; i++) {
-		char email[64];
-
-		snprintf(email, sizeof email, "guess%d@example.com", i);
-		ck_assert_int_eq(auth_record_attempt(&app, email, "198.51.100.4", 0), DB_OK);
-	}
-	ck_assert_int_eq(auth_throttle(&app, "staff@example.com", "198.51.100.4", &retry), DB_OK);
-	ck_assert_int_gt(retry, 0);
-	ck_assert_int_eq(auth_throttle(&app, "staff@example.com", "198.51.100.5", &retry), DB_OK);
-	ck_assert_int_eq(retry, 0);
+	/* ... and nobody else: the account from another address, another account here. */
+	ck_assert(attempt("admin@example.com", "192.0.2.9", "", 1, &retry));
+	ck_assert(attempt("staff@example.com", "192.0.2.1", "", 1, &retry));
+	/* The owner's success elsewhere does not unlock the stranger's pair. */
+	ck_assert(!attempt("admin@example.com", "192.0.2.1", "", 1, &retry));
+	/* Refused attempts are not recorded: 5 failures, 2 successes. */
+	ck_assert_int_eq(one_int("SELECT count(*) FROM login_attempts WHERE ok = 0"), 5);
+	ck_assert_int_eq(one_int("SELECT count(*) FROM login_attempts WHERE ok = 1"), 2);
 
 	/* Failures older than the window do not count. */
-	exec_ok("UPDATE login_attempts SET at = at - 901 WHERE email = 'admin@example.com'");
-	ck_assert_int_eq(auth_throttle(&app, "admin@example.com", "192.0.2.9", &retry), DB_OK);
-	ck_assert_int_eq(retry, 0);
+	exec_ok("UPDATE login_attempts SET at = at - 901 WHERE addr = '192.0.2.1'");
+	ck_assert(attempt("admin@example.com", "192.0.2.1", "", 0, &retry));
 
-	/* A success resets the account's count (not the address's). */
-	for (i = 0; i < AUTH_THROTTLE_MAX - 1; i++)
-		ck_assert_int_eq(auth_record_attempt(&app, "staff@example.com", "203.0.113.1", 0), DB_OK);
-	exec_ok("UPDATE login_attempts SET at = at - 2 WHERE email = 'staff@example.com'");
-	ck_assert_int_eq(auth_record_attempt(&app, "staff@example.com", "203.0.113.1", 1), DB_OK);
-	ck_assert_int_eq(auth_record_attempt(&app, "staff@example.com", "203.0.113.2", 0), DB_OK);
-	ck_assert_int_eq(auth_throttle(&app, "staff@example.com", "203.0.113.3", &retry), DB_OK);
-	ck_assert_int_eq(retry, 0);
+	/* A success of the pair resets its count (not the address's). */
+	for (i = 0; i < AUTH_THROTTLE_PAIR - 1; i++)
+		ck_assert(attempt("staff@example.com", "203.0.113.1", "", 0, &retry));
+	ck_assert(attempt("staff@example.com", "203.0.113.1", "", 1, &retry));
+	for (i = 0; i < AUTH_THROTTLE_PAIR; i++)
+		ck_assert(attempt("staff@example.com", "203.0.113.1", "", 0, &retry));
+	ck_assert(!attempt("staff@example.com", "203.0.113.1", "", 0, &retry));
+}
+END_TEST
+
+START_TEST(test_throttle_address)
+{
+	int64_t retry;
+	char email[64];
+	int i;
+
+	/* Fifty failures from one address, one per account: the address waits. */
+	for (i = 0; i < AUTH_THROTTLE_ADDR; i++) {
+		snprintf(email, sizeof email, "guess%d@example.com", i);
+		ck_assert_msg(attempt(email, "198.51.100.4", "", 0, &retry), "attempt %d", i);
+	}
+	ck_assert(!attempt("staff@example.com", "198.51.100.4", "", 1, &retry));
+	ck_assert_int_gt(retry, 0);
+	ck_assert(attempt("staff@example.com", "198.51.100.5", "", 1, &retry));
+	/* A success there does not reset it: one valid account is no skeleton key. */
+	ck_assert(!attempt("admin@example.com", "198.51.100.4", "", 1, &retry));
+	/* A device cookie of the account gets through. */
+	ck_assert(attempt("admin@example.com", "198.51.100.4", "00112233445566778899aabbccddeeff",
+	    1, &retry));
+
+	/* No address known (a server that sets no REMOTE_ADDR): not one shared bucket. */
+	for (i = 0; i < AUTH_THROTTLE_ADDR; i++) {
+		snprintf(email, sizeof email, "spray%d@example.com", i);
+		ck_assert(attempt(email, "", "", 0, &retry));
+	}
+	ck_assert(attempt("staff@example.com", "", "", 1, &retry));
+}
+END_TEST
+
+START_TEST(test_throttle_devices)
+{
+	const char *dev = "00112233445566778899aabbccddeeff";
+	const char *dev2 = "ffeeddccbbaa99887766554433221100";
+	int64_t retry;
+	int i;
+
+	/* A stranger locks the pair ... */
+	for (i = 0; i < AUTH_THROTTLE_PAIR; i++)
+		ck_assert(attempt("admin@example.com", "192.0.2.1", "", 0, &retry));
+	ck_assert(!attempt("admin@example.com", "192.0.2.1", "", 1, &retry));
+	/* ... not the owner's browser at the same address. */
+	ck_assert(attempt("admin@example.com", "192.0.2.1", dev, 1, &retry));
+	ck_assert_int_eq(one_int("SELECT count(*) FROM login_attempts WHERE device != ''"), 1);
+	/* A device has its own limit (a stolen cookie is no unlimited pass) ... */
+	for (i = 0; i < AUTH_THROTTLE_DEVICE; i++)
+		ck_assert(attempt("admin@example.com", "192.0.2.1", dev, 0, &retry));
+	ck_assert(!attempt("admin@example.com", "192.0.2.1", dev, 1, &retry));
+	ck_assert_int_gt(retry, 0);
+	/* ... that no other device shares. */
+	ck_assert(attempt("admin@example.com", "192.0.2.1", dev2, 1, &retry));
+	/* A device's success resets its count, not the stranger's pair. */
+	ck_assert(!attempt("admin@example.com", "192.0.2.1", "", 1, &retry));
+}
+END_TEST
+
+START_TEST(test_attempts_in_flight_count)
+{
+	struct auth_attempt a[AUTH_THROTTLE_PAIR + 1];
+	int i;
+
+	/*
+	 * Attempts not yet closed (their passwords still being checked) count
+	 * as failures: the sixth is refused before any of them finishes.
+	 */
+	for (i = 0; i < AUTH_THROTTLE_PAIR; i++) {
+		ck_assert_int_eq(auth_attempt_begin(&app, "admin@example.com", "192.0.2.1", "",
+		    &a[i]), DB_OK);
+		ck_assert_int_gt(a[i].id, 0);
+	}
+	ck_assert_int_eq(auth_attempt_begin(&app, "admin@example.com", "192.0.2.1", "",
+	    &a[i]), DB_OK);
+	ck_assert_int_eq(a[i].id, 0);
+	ck_assert_int_gt(a[i].retry_after, 0);
+	/* One of them was the right password: the pair starts again after it. */
+	ck_assert_int_eq(auth_attempt_end(&app, &a[4], 1), DB_OK);
+	ck_assert_int_eq(one_int("SELECT count(*) FROM login_attempts WHERE ok = 1"), 1);
+	ck_assert_int_eq(auth_attempt_begin(&app, "admin@example.com", "192.0.2.1", "",
+	    &a[5]), DB_OK);
+	ck_assert_int_gt(a[5].id, 0);
+}
+END_TEST
+
+START_TEST(test_login_token)
+{
+	struct http_request rq;
+	struct http_response rs;
+	char token[AUTH_TOKEN_HEX + 1], again[AUTH_TOKEN_HEX + 1], other[AUTH_TOKEN_HEX + 1];
+	const char *h;
+
+	/* A new token, in a strict cookie on the sign-in path. */
+	request(&rq, "GET", "/admin/login", NULL);
+	http_response_init(&rs);
+	auth_login_token(&app, &rq, &rs, token);
+	ck_assert(auth_token_wellformed(token));
+	h = buf_str(&rs.headers);
+	ck_assert_ptr_nonnull(strstr(h, "Set-Cookie: " AUTH_LOGIN_COOKIE "="));
+	ck_assert_ptr_nonnull(strstr(h, token));
+	ck_assert_ptr_nonnull(strstr(h, "; Path=/admin/login; Max-Age=3600; HttpOnly; SameSite=Strict\r\n"));
+	http_response_free(&rs);
+	/* The browser's token is kept (two tabs), a malformed one replaced. */
+	kv_add(&rq.cookies, AUTH_LOGIN_COOKIE, strlen(AUTH_LOGIN_COOKIE), token, strlen(token));
+	http_response_init(&rs);
+	auth_login_token(&app, &rq, &rs, again);
+	ck_assert_str_eq(again, token);
+	http_response_free(&rs);
+	http_request_free(&rq);
+	request(&rq, "GET", "/admin/login", NULL);
+	kv_add(&rq.cookies, AUTH_LOGIN_COOKIE, strlen(AUTH_LOGIN_COOKIE), "abc", 3);
+	http_response_init(&rs);
+	auth_login_token(&app, &rq, &rs, again);
+	ck_assert_str_ne(again, "abc");
+	ck_assert(auth_token_wellformed(again));
+	http_response_free(&rs);
+	http_request_free(&rq);
+
+	/* The POST: the field must equal the cookie. */
+	auth_token_new(other);
+	request(&rq, "POST", "/admin/login", NULL);
+	ck_assert_int_eq(auth_login_token_ok(&rq), 0);				/* neither */
+	kv_add(&rq.form, "csrf", 4, token, strlen(token));
+	ck_assert_int_eq(auth_login_token_ok(&rq), 0);				/* no cookie */
+	kv_add(&rq.cookies, AUTH_LOGIN_COOKIE, strlen(AUTH_LOGIN_COOKIE), other, strlen(other));
+	ck_assert_int_eq(auth_login_token_ok(&rq), 0);				/* another one */
+	kv_free(&rq.cookies);
+	kv_add(&rq.cookies, AUTH_LOGIN_COOKIE, strlen(AUTH_LOGIN_COOKIE), token, strlen(token));
+	ck_assert_int_eq(auth_login_token_ok(&rq), 1);
+	kv_free(&rq.form);
+	ck_assert_int_eq(auth_login_token_ok(&rq), 0);				/* no field */
+	kv_add(&rq.form, "csrf", 4, "", 0);
+	ck_assert_int_eq(auth_login_token_ok(&rq), 0);
+	kv_free(&rq.cookies);
+	kv_add(&rq.cookies, AUTH_LOGIN_COOKIE, strlen(AUTH_LOGIN_COOKIE), "", 0);
+	ck_assert_int_eq(auth_login_token_ok(&rq), 0);				/* two empty ones */
+	/* A JSON body (Content-Type: application/json) needs none. */
+	rq.json = json_object_new_object();
+	ck_assert_int_eq(auth_login_token_ok(&rq), 1);
+	http_request_free(&rq);
+}
+END_TEST
+
+START_TEST(test_device_issue_and_find)
+{
+	struct http_request rq;
+	struct http_response rs;
+	char id[AUTH_DEVICE_ID_HEX + 1], value[AUTH_DEVICE_MAX], key1[65], key2[65];
+	char fresh1[65], fresh2[65];
+	const char *h, *p;
+
+	auth_token_new(fresh1);
+	auth_token_new(fresh2);
+
+	/* The key is made on first use, once per database, and kept. */
+	ck_assert_int_eq(one_int("SELECT count(*) FROM meta WHERE key = 'device_key'"), 0);
+	ck_assert_int_eq(db_admin_device_key(app.db, fresh1, key1), DB_OK);
+	ck_assert_str_eq(key1, fresh1);
+	ck_assert_int_eq(one_int("SELECT length(value) FROM meta WHERE key = 'device_key'"), 64);
+	ck_assert_int_eq(db_admin_device_key(app.db, fresh2, key2), DB_OK);
+	ck_assert_str_eq(key2, key1);
+
+	request(&rq, "POST", "/admin/login", NULL);
+	http_response_init(&rs);
+	ck_assert_int_eq(auth_device_issue(&app, &rq, &rs, 1), DB_OK);
+	h = buf_str(&rs.headers);
+	p = strstr(h, "Set-Cookie: " AUTH_DEVICE_COOKIE "1=");
+	ck_assert_ptr_nonnull(p);
+	p += strlen("Set-Cookie: " AUTH_DEVICE_COOKIE "1=");
+	snprintf(value, sizeof value, "%.*s", (int)strcspn(p, ";"), p);
+	ck_assert_ptr_nonnull(strstr(h, "; Path=/admin/login; Max-Age=31536000; HttpOnly; SameSite=Strict\r\n"));
+	http_response_free(&rs);
+	http_request_free(&rq);
+
+	/* Back on the next sign-in: its device id, for that account only. */
+	request(&rq, "POST", "/admin/login", NULL);
+	ck_assert_int_eq(auth_device_find(&app, &rq, 1, id), DB_OK);
+	ck_assert_str_eq(id, "");
+	kv_add(&rq.cookies, AUTH_DEVICE_COOKIE "1", strlen(AUTH_DEVICE_COOKIE "1"), value, strlen(value));
+	ck_assert_int_eq(auth_device_find(&app, &rq, 1, id), DB_OK);
+	ck_assert_uint_eq(strlen(id), AUTH_DEVICE_ID_HEX);
+	ck_assert_int_eq(auth_device_find(&app, &rq, 2, id), DB_OK);
+	ck_assert_str_eq(id, "");
+	http_request_free(&rq);
+	/* Under a cookie name of another account it does not count either. */
+	request(&rq, "POST", "/admin/login", NULL);
+	kv_add(&rq.cookies, AUTH_DEVICE_COOKIE "2", strlen(AUTH_DEVICE_COOKIE "2"), value, strlen(value));
+	ck_assert_int_eq(auth_device_find(&app, &rq, 2, id), DB_OK);
+	ck_assert_str_eq(id, "");
+	/* A new key (the row deleted) voids every device cookie. */
+	http_request_free(&rq);
+	request(&rq, "POST", "/admin/login", NULL);
+	kv_add(&rq.cookies, AUTH_DEVICE_COOKIE "1", strlen(AUTH_DEVICE_COOKIE "1"), value, strlen(value));
+	exec_ok("DELETE FROM meta WHERE key = 'device_key'");
+	ck_assert_int_eq(auth_device_find(&app, &rq, 1, id), DB_OK);
+	ck_assert_str_eq(id, "");
+	ck_assert_int_eq(db_admin_device_key(app.db, fresh2, key2), DB_OK);
+	ck_assert_str_ne(key1, key2);
+	http_request_free(&rq);
 }
 END_TEST
 
@@ -582,6 +839,7 @@ auth_suite(void)
 	tcase_add_test(tc, test_next);
 	tcase_add_test(tc, test_query_escape);
 	tcase_add_test(tc, test_passwords);
+	tcase_add_test(tc, test_device_cookie);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("sessions");
@@ -593,7 +851,12 @@ auth_suite(void)
 	tcase_add_test(tc, test_cache_costs_one_pragma);
 	tcase_add_test(tc, test_polls_are_batched);
 	tcase_add_test(tc, test_require);
-	tcase_add_test(tc, test_throttle);
+	tcase_add_test(tc, test_throttle_pairs);
+	tcase_add_test(tc, test_throttle_address);
+	tcase_add_test(tc, test_throttle_devices);
+	tcase_add_test(tc, test_attempts_in_flight_count);
+	tcase_add_test(tc, test_login_token);
+	tcase_add_test(tc, test_device_issue_and_find);
 	suite_add_tcase(s, tc);
 	return s;
 }
