@@ -20,7 +20,7 @@ export ORDERSYNC_DB ORDERSYNC_ADMIN_EMAIL
 PKGS		:= fcgi sqlite3 json-c libsodium
 DEPS_DEBIAN	:= libfcgi-dev libfcgi-bin spawn-fcgi libsqlite3-dev sqlite3 \
 		   libjson-c-dev libsodium-dev check pkg-config lighttpd curl \
-		   clang libclang-rt-14-dev nodejs
+		   clang libclang-rt-14-dev nodejs mandoc
 WARN		:= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Werror
 OPT		?= -O2 -g
 PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -57,8 +57,9 @@ deps:
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+		$$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 \
+			install -y -qq --no-install-recommends $$missing; \
 	fi
 
 build build/san build/fuzz:
@@ -157,8 +158,8 @@ clean:
 # install fails when Apache already has it): unless the machine already
 # has a policy-rc.d, one that forbids starting services is in place for
 # the install only. The tests start their own servers on loopback ports.
-DEPS_DEPLOY	:= apache2 libapache2-mod-fcgid nginx spawn-fcgi lighttpd \
-		   lighttpd-mod-openssl curl jq openssl
+DEPS_DEPLOY	:= apache2 libapache2-mod-fcgid libapache2-mod-qos nginx spawn-fcgi \
+		   lighttpd lighttpd-mod-openssl curl jq openssl python3
 deps-deploy: deps
 	@missing=""; for p in $(DEPS_DEPLOY); do \
 		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -169,8 +170,9 @@ deps-deploy: deps
 		if [ ! -e $$prc ]; then \
 			printf '#!/bin/sh\nexit 101\n' | $$SUDO tee $$prc >/dev/null && \
 			$$SUDO chmod 0755 $$prc && own=1; fi; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+		$$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 \
+			install -y -qq --no-install-recommends $$missing; \
 		rc=$$?; [ $$own = 1 ] && $$SUDO rm -f $$prc; exit $$rc; \
 	fi
 

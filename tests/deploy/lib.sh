@@ -252,7 +252,14 @@ run_smoke() {
 		sleep "$hold"
 		return 0
 	fi
-	bash "$TOP/tests/deploy/smoke.sh" "$URL"
+	local rc=0
+	bash "$TOP/tests/deploy/smoke.sh" "$URL" || rc=1
+	# Then a bounded slowloris from a second loopback address: the shop
+	# must keep answering this one (plain HTTP; DEPLOY_SLOW=0 skips it).
+	if [ "${DEPLOY_SLOW:-1}" = 1 ]; then
+		bash "$TOP/tests/deploy/slow_clients.sh" "$URL" || rc=1
+	fi
+	return $rc
 }
 
 # apache_base CONF MPM MODULE...: the server-level part of an Apache httpd
