@@ -285,7 +285,11 @@ ErrorLog "$W/logs/error.log"
 LogLevel warn
 LoadModule mpm_${mpm}_module /usr/lib/apache2/modules/mod_mpm_${mpm}.so
 EOC
-		for m in authz_core mime "$@"; do
+		# Debian 12's mod_qos needs PCRE 1 loaded first (ordersync-limits.conf).
+		local pcre1
+		pcre1=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)/libpcre.so.3
+		[ -e "$pcre1" ] && echo "LoadFile $pcre1"
+		for m in authz_core mime reqtimeout qos "$@"; do
 			echo "LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so"
 		done
 		cat <<EOC
@@ -295,7 +299,8 @@ AddType "text/javascript; charset=utf-8" .js .mjs
 LogFormat "%h %t \"%r\" %>s %b %D" timed
 CustomLog "$W/logs/access.log" timed
 StartServers 1
-MaxRequestWorkers 16
+# More workers than one address may hold (ordersync-limits.conf: 20).
+MaxRequestWorkers 64
 DocumentRoot "$W/htdocs"
 <Directory />
 	Require all denied
@@ -303,9 +308,12 @@ DocumentRoot "$W/htdocs"
 </Directory>
 EOC
 		if [ "$mpm" != prefork ]; then
-			echo "ThreadsPerChild 8"
-			echo "ServerLimit 2"
+			echo "ThreadsPerChild 16"
+			echo "ServerLimit 4"
 		fi
+		# The server-wide slow-client limits, as README tells the host
+		# (a2enconf ordersync-limits).
+		echo "Include \"$TOP/deploy/apache/ordersync-limits.conf\""
 		if [ "$(id -u)" = 0 ]; then
 			echo "User $RUN_USER"
 			echo "Group $RUN_GROUP"
