@@ -46,7 +46,7 @@ UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=build/san/%)
 FUZZ_SRC	:= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN	:= $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
-.PHONY: all deps run check unit jsunit integration fuzz install clean
+.PHONY: all deps run check unit jsunit integration manlint fuzz install clean
 .DELETE_ON_ERROR:
 
 all: cgi/ordersync.fcgi cgi/ordersyncctl
@@ -110,7 +110,7 @@ run: deps
 
 # ASAN_OPTIONS: leak detection on; abort so a failure is loud in the test log.
 check: deps
-	@$(MAKE) --no-print-directory unit jsunit integration
+	@$(MAKE) --no-print-directory unit jsunit integration manlint
 
 unit: $(UNIT_BIN)
 	@rc=0; for t in $(UNIT_BIN); do \
@@ -125,6 +125,24 @@ jsunit:
 integration: all build/san/ordersync.fcgi build/san/ordersyncctl
 	@rc=0; for t in tests/integration/test_*.sh; do \
 		echo "== $$t"; bash $$t || rc=1; done; exit $$rc
+
+# The man page: mandoc's lint (warnings and worse fail; style notes such as
+# an outdated mandoc.db do not), and every command that `ordersyncctl
+# --help` lists has its own entry (".It Cm COMMAND") in the page.
+MAN1		:= man/ordersyncctl.1
+manlint: cgi/ordersyncctl
+	@command -v mandoc >/dev/null || { echo "manlint: mandoc is not installed (make deps)"; exit 1; }
+	@mandoc -T lint -W warning $(MAN1) || { echo "manlint: $(MAN1) has warnings"; exit 1; }
+	@n=0; bad=""; \
+	cmds=$$(./cgi/ordersyncctl --help | awk '/^  [a-z]/ { \
+		split(substr($$0, 3, 29), w, " "); c = ""; \
+		for (i = 1; (i in w) && w[i] ~ /^[a-z][a-z-]*$$/; i++) c = c (c == "" ? "" : " ") w[i]; \
+		if (c != "") print c }' | tr ' ' '_'); \
+	for c in $$cmds; do n=$$((n + 1)); c=$$(echo "$$c" | tr '_' ' '); \
+		grep -q "^\.It Cm $$c\( \|$$\)" $(MAN1) || bad="$$bad '$$c'"; done; \
+	if [ $$n -lt 7 ] || [ -n "$$bad" ]; then \
+		echo "manlint: $(MAN1) lacks commands:$$bad ($$n found in --help)"; exit 1; fi; \
+	echo "manlint: $(MAN1) is clean and documents all $$n commands"
 
 fuzz: deps $(FUZZ_BIN)
 
@@ -148,6 +166,9 @@ install: all
 	install -m 0644 deploy/nginx/ordersync.conf $(DESTDIR)$(PREFIX)/share/ordersync/deploy/nginx/
 	install -m 0644 deploy/systemd/ordersync.socket deploy/systemd/ordersync.service \
 		$(DESTDIR)$(PREFIX)/share/ordersync/deploy/systemd/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/ordersync
+	install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/ordersyncctl.1
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/ordersync/README.md
 
 clean:
 	rm -rf build cgi/ordersync.fcgi cgi/ordersyncctl
