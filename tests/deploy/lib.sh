@@ -131,6 +131,9 @@ deploy_setup() {
 	[ -f "$PREFIX_DIR/share/ordersync/templates/layout.mustache" ] || die "install: no templates"
 	[ -f "$PREFIX_DIR/share/ordersync/templates/locales/fr.json" ] || die "install: no locales"
 	[ -f "$PREFIX_DIR/share/ordersync/static/css/app.css" ] || die "install: no static files"
+	# What the systemd unit's Documentation= names.
+	[ -f "$PREFIX_DIR/share/man/man1/ordersyncctl.1" ] || die "install: no man page"
+	[ -f "$PREFIX_DIR/share/doc/ordersync/README.md" ] || die "install: no share/doc/ordersync/README.md"
 	chmod -R go+rX "$ROOT"
 
 	DB=$W/data/ordersync.db
