@@ -2,19 +2,40 @@
 # test_orphans.sh — app processes die with the FastCGI server that started them (kill -9 lighttpd), but outlive a spawner that exits (spawn-fcgi).
 . "$(dirname "$0")/lib.sh"
 
+# stat_field PID N: field N of /proc/PID/stat counted after the command
+# name, which may hold spaces (1: state, 2: parent PID).
+stat_field() {
+	local line f
+	line=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	read -r -a f <<< "${line##*) }"
+	printf '%s\n' "${f[$(($2 - 1))]}"
+}
+
 # alive_of PID...: those of the PIDs still running (zombies count as gone).
 alive_of() {
 	local p st
 	for p in "$@"; do
-		st=$(awk '{ print $3 }' "/proc/$p/stat" 2>/dev/null) || continue
+		st=$(stat_field "$p" 1) || continue
 		[ -n "$st" ] && [ "$st" != Z ] && printf '%s ' "$p"
 	done
 }
 
+# children_of PID: the PIDs whose parent is PID (from /proc, no procps).
+children_of() {
+	local f p
+	for f in /proc/[0-9]*/stat; do
+		p=${f#/proc/}
+		p=${p%/stat}
+		[ "$(stat_field "$p" 2)" = "$1" ] && printf '%s ' "$p"
+	done
+}
+# parent_of PID
+parent_of() { stat_field "$1" 2; }
+
 # ---- lighttpd + mod_fastcgi: the app's parent is lighttpd itself ----
 start_app
 lpid=$(cat "$WORK/srv/lighttpd.pid" 2>/dev/null)
-apps=$(pgrep -P "$lpid" 2>/dev/null | tr '\n' ' ')
+apps=$(children_of "$lpid")
 if [ -z "$lpid" ] || [ -z "$apps" ]; then
 	nok "lighttpd runs with its app processes" "lighttpd PID '${lpid}', app PIDs '${apps}'"
 	finish
@@ -32,7 +53,7 @@ if [ -z "$left" ]; then
 	ok "kill -9 of lighttpd: every app process is gone within 5 s"
 else
 	nok "kill -9 of lighttpd: every app process is gone within 5 s" \
-	    "still running: $left (parent now $(ps -o ppid= -p ${left%% *} 2>/dev/null | tr -d ' '))"
+	    "still running: $left (parent now $(parent_of "${left%% *}"))"
 	kill -KILL $left 2>/dev/null
 fi
 
