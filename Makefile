@@ -3,7 +3,8 @@
 #   make deps     install the missing Debian packages (apt-get; sudo when not root)
 #   make          build cgi/ordersync.fcgi and cgi/ordersyncctl
 #   make run      serve shop + admin on 127.0.0.1:$(PORT) behind lighttpd
-#   make check    unit tests (Check, ASan+UBSan), then integration tests
+#   make check    unit tests (Check, ASan+UBSan), integration tests, manlint
+#   make manlint  lint man/ordersyncctl.1 (mandoc) and check it covers every command
 #   make fuzz     build the libFuzzer harnesses (clang)
 #   make install  PREFIX=/usr/local DESTDIR=
 
