@@ -3,7 +3,8 @@
 #   make deps     install the missing Debian packages (apt-get; sudo when not root)
 #   make          build cgi/ordersync.fcgi and cgi/ordersyncctl
 #   make run      serve shop + admin on 127.0.0.1:$(PORT) behind lighttpd
-#   make check    unit tests (Check, ASan+UBSan), then integration tests
+#   make check    unit tests (Check, ASan+UBSan), integration tests, manlint
+#   make manlint  lint man/ordersyncctl.1 (mandoc) and check it covers every command
 #   make fuzz     build the libFuzzer harnesses (clang)
 #   make install  PREFIX=/usr/local DESTDIR=
 
@@ -20,7 +21,7 @@ export ORDERSYNC_DB ORDERSYNC_ADMIN_EMAIL
 PKGS		:= fcgi sqlite3 json-c libsodium
 DEPS_DEBIAN	:= libfcgi-dev libfcgi-bin spawn-fcgi libsqlite3-dev sqlite3 \
 		   libjson-c-dev libsodium-dev check pkg-config lighttpd curl \
-		   clang libclang-rt-14-dev nodejs
+		   clang libclang-rt-14-dev nodejs mandoc
 WARN		:= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Werror
 OPT		?= -O2 -g
 PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -46,7 +47,7 @@ UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=build/san/%)
 FUZZ_SRC	:= $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN	:= $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
 
-.PHONY: all deps run check unit jsunit integration fuzz install clean
+.PHONY: all deps run check unit jsunit integration manlint fuzz install clean
 .DELETE_ON_ERROR:
 
 all: cgi/ordersync.fcgi cgi/ordersyncctl
@@ -57,8 +58,9 @@ deps:
 	if [ -n "$$missing" ]; then \
 		echo "deps: installing$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+		$$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 \
+			install -y -qq --no-install-recommends $$missing; \
 	fi
 
 build build/san build/fuzz:
@@ -109,7 +111,7 @@ run: deps
 
 # ASAN_OPTIONS: leak detection on; abort so a failure is loud in the test log.
 check: deps
-	@$(MAKE) --no-print-directory unit jsunit integration
+	@$(MAKE) --no-print-directory unit jsunit integration manlint
 
 unit: $(UNIT_BIN)
 	@rc=0; for t in $(UNIT_BIN); do \
@@ -124,6 +126,24 @@ jsunit:
 integration: all build/san/ordersync.fcgi build/san/ordersyncctl
 	@rc=0; for t in tests/integration/test_*.sh; do \
 		echo "== $$t"; bash $$t || rc=1; done; exit $$rc
+
+# The man page: mandoc's lint (warnings and worse fail; style notes such as
+# an outdated mandoc.db do not), and every command that `ordersyncctl
+# --help` lists has its own entry (".It Cm COMMAND") in the page.
+MAN1		:= man/ordersyncctl.1
+manlint: cgi/ordersyncctl
+	@command -v mandoc >/dev/null || { echo "manlint: mandoc is not installed (make deps)"; exit 1; }
+	@mandoc -T lint -W warning $(MAN1) || { echo "manlint: $(MAN1) has warnings"; exit 1; }
+	@n=0; bad=""; \
+	cmds=$$(./cgi/ordersyncctl --help | awk '/^  [a-z]/ { \
+		split(substr($$0, 3, 29), w, " "); c = ""; \
+		for (i = 1; (i in w) && w[i] ~ /^[a-z][a-z-]*$$/; i++) c = c (c == "" ? "" : " ") w[i]; \
+		if (c != "") print c }' | tr ' ' '_'); \
+	for c in $$cmds; do n=$$((n + 1)); c=$$(echo "$$c" | tr '_' ' '); \
+		grep -q "^\.It Cm $$c\( \|$$\)" $(MAN1) || bad="$$bad '$$c'"; done; \
+	if [ $$n -lt 7 ] || [ -n "$$bad" ]; then \
+		echo "manlint: $(MAN1) lacks commands:$$bad ($$n found in --help)"; exit 1; fi; \
+	echo "manlint: $(MAN1) is clean and documents all $$n commands"
 
 fuzz: deps $(FUZZ_BIN)
 
@@ -147,6 +167,9 @@ install: all
 	install -m 0644 deploy/nginx/ordersync.conf $(DESTDIR)$(PREFIX)/share/ordersync/deploy/nginx/
 	install -m 0644 deploy/systemd/ordersync.socket deploy/systemd/ordersync.service \
 		$(DESTDIR)$(PREFIX)/share/ordersync/deploy/systemd/
+	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/ordersync
+	install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/ordersyncctl.1
+	install -m 0644 README.md $(DESTDIR)$(PREFIX)/share/doc/ordersync/README.md
 
 clean:
 	rm -rf build cgi/ordersync.fcgi cgi/ordersyncctl
@@ -157,8 +180,8 @@ clean:
 # install fails when Apache already has it): unless the machine already
 # has a policy-rc.d, one that forbids starting services is in place for
 # the install only. The tests start their own servers on loopback ports.
-DEPS_DEPLOY	:= apache2 libapache2-mod-fcgid nginx spawn-fcgi lighttpd \
-		   lighttpd-mod-openssl curl jq openssl
+DEPS_DEPLOY	:= apache2 libapache2-mod-fcgid libapache2-mod-qos nginx spawn-fcgi \
+		   lighttpd lighttpd-mod-openssl curl jq openssl python3
 deps-deploy: deps
 	@missing=""; for p in $(DEPS_DEPLOY); do \
 		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -169,8 +192,9 @@ deps-deploy: deps
 		if [ ! -e $$prc ]; then \
 			printf '#!/bin/sh\nexit 101\n' | $$SUDO tee $$prc >/dev/null && \
 			$$SUDO chmod 0755 $$prc && own=1; fi; \
-		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+		$$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 \
+			install -y -qq --no-install-recommends $$missing; \
 		rc=$$?; [ $$own = 1 ] && $$SUDO rm -f $$prc; exit $$rc; \
 	fi
 

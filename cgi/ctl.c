@@ -1,11 +1,13 @@
-/* ctl.c — ordersyncctl, the admin CLI: init, demo, user add/show, store add, render. */
+/* ctl.c — ordersyncctl, the admin CLI: init, demo, user add/show, store add, render, check-config. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <sodium.h>
 
+#include "config.h"
 #include "ctl.h"
 #include "db.h"
 #include "db_setup.h"
@@ -24,6 +26,8 @@ static const char usage[] =
 "  store add SLUG NAME          add a store\n"
 "  render TEMPLATE [DATA.json] [--partials DIR]\n"
 "                               render a mustache template to stdout\n"
+"  check-config                 check the ORDERSYNC_* environment as the app\n"
+"                               reads it; print the settings, change nothing\n"
 "\n"
 "The database is --db PATH, else $ORDERSYNC_DB, else var/ordersync.db.\n";
 
@@ -132,6 +136,55 @@ cmd_user_add(const char *dbpath, struct logger *lg, int argc, char **argv)
 	}
 }
 
+static const char *
+env_getter(const char *name)
+{
+	return getenv(name);
+}
+
+/*
+ * ordersyncctl check-config: the app's own start-up check of its
+ * environment (cfg_load), run before anything is created, so a bad value is
+ * reported plainly by itself. The database is dbpath (--db, else
+ * $ORDERSYNC_DB, else the default), as for every command. Prints the
+ * settings on stdout and returns 0, or the message naming the variable on
+ * stderr and returns 1.
+ */
+static int
+cmd_check_config(const char *dbpath)
+{
+	static const char *const levels[] = { "error", "warn", "info", "debug" };
+	struct config cfg;
+	struct buf err;
+	struct stat st;
+	int rc = EXIT_FAILURE;
+
+	buf_init(&err);
+	memset(&cfg, 0, sizeof cfg);
+	if (setenv("ORDERSYNC_DB", dbpath, 1) != 0 || cfg_load(&cfg, env_getter, &err) != 0) {
+		fprintf(stderr, "ordersyncctl: %s\n", buf_str(&err));
+		goto out;
+	}
+	if (stat(cfg.templates_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "ordersyncctl: ORDERSYNC_TEMPLATES: %s is not a directory\n",
+		    cfg.templates_dir);
+		goto out;
+	}
+	printf("ORDERSYNC_DB=%s\nORDERSYNC_TEMPLATES=%s\nORDERSYNC_BASE_URL=%s\n"
+	    "ORDERSYNC_POLL_MS=%d\nORDERSYNC_CURRENCY=%s\nORDERSYNC_TZ=%s\n"
+	    "ORDERSYNC_LANG=%s\nORDERSYNC_SHOP_NAME=%s\nORDERSYNC_SECURE_COOKIES=%d\n"
+	    "ORDERSYNC_LOG_LEVEL=%s\nORDERSYNC_SYNCHRONOUS=%s\n",
+	    cfg.db_path, cfg.templates_dir, cfg.base_url, cfg.poll_ms, cfg.currency,
+	    cfg.tz, cfg.lang, cfg.shop_name, cfg.secure_cookies,
+	    levels[cfg.log_level],
+	    cfg.sync_full ? "FULL" : "NORMAL");
+	rc = EXIT_SUCCESS;
+out:
+	cfg_free(&cfg);
+	buf_free(&err);
+	return rc;
+}
+
 static int
 cmd_user_show(const char *dbpath, struct logger *lg, const char *email)
 {
@@ -176,6 +229,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[i], "render") == 0)
 		return ctl_render(argc - i, argv + i);
+	if (strcmp(argv[i], "check-config") == 0 && argc == i + 1)
+		return cmd_check_config(dbpath);
 	if (strcmp(argv[i], "init") == 0 && argc == i + 1) {
 		if ((db = open_db(dbpath, &lg)) == NULL)
 			return EXIT_FAILURE;

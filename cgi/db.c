@@ -1,6 +1,7 @@
 /* db.c — the SQLite store: opening, schema migrations, transactions, the statement cache. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "db_impl.h"
 
@@ -9,6 +10,9 @@ extern const char db_schema_sql[];
 
 #define MIGRATION_MARK "-- @migration "
 #define BUSY_TIMEOUT_MS 5000
+/* What a host must fix when SQLite cannot write (README, "The database"). */
+#define OWNER_HINT "the database file, its -wal and -shm files and its " \
+	"directory must belong to the user the app runs as"
 
 enum db_status
 db_status_of(struct db *db, int rc, const char *what)
@@ -23,6 +27,11 @@ db_status_of(struct db *db, int rc, const char *what)
 		if (db->log)
 			log_msg(db->log, LOG_WARN, "db: %s: database is locked", what);
 		return DB_BUSY;
+	case SQLITE_READONLY:
+		if (db->log)
+			log_msg(db->log, LOG_ERROR, "db: %s: the database is read-only for "
+			    "this process (uid %ld); %s", what, (long)getuid(), OWNER_HINT);
+		return DB_ERROR;
 	case SQLITE_CONSTRAINT:
 		if (db->log)
 			log_msg(db->log, LOG_INFO, "db: %s: %s", what, sqlite3_errmsg(db->conn));
@@ -257,9 +266,15 @@ db_open(const char *path, int sync_full, struct logger *lg, struct buf *err)
 	if (exec(db, "PRAGMA journal_mode = WAL", "wal") != DB_OK ||
 	    exec(db, sync_full ? "PRAGMA synchronous = FULL" :
 	    "PRAGMA synchronous = NORMAL", "synchronous") != DB_OK) {
-		buf_printf(err, "cannot set up %s: %s", path, sqlite3_errmsg(db->conn));
+		rc = sqlite3_errcode(db->conn);
+		buf_printf(err, "cannot set up %s: %s%s%s", path, sqlite3_errmsg(db->conn),
+		    rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN ? "; " : "",
+		    rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN ? OWNER_HINT : "");
 		goto fail;
 	}
+	if (sqlite3_db_readonly(db->conn, "main") == 1 && lg != NULL)
+		log_msg(lg, LOG_ERROR, "db: %s is read-only for this process (uid %ld) "
+		    "at start-up: no order can be saved; %s", path, (long)getuid(), OWNER_HINT);
 	/*
 	 * Migrations run with foreign keys off, as SQLite's procedure for
 	 * changing a table's definition asks (a rebuilt table is dropped and

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <sodium.h>
 
@@ -160,6 +162,60 @@ check_templates(struct app *app)
 	return rc;
 }
 
+/*
+ * Makes the app stop when the FastCGI server that started it dies.
+ *
+ * A server that spawns the app itself (lighttpd's mod_fastcgi, mod_fcgid,
+ * multiwatch) stays its parent for the app's whole life. Killed with
+ * SIGKILL, it cannot stop its children: they would live on under PID 1,
+ * holding the socket and the database, and the next server would reuse
+ * them. So when the parent at start-up is such a server, the kernel is
+ * asked to send SIGTERM when it dies (PR_SET_PDEATHSIG, Linux): during
+ * start-up that ends the process, later on_term ends the accept loop like
+ * any SIGTERM. It runs first thing, so the parent seen is the one that
+ * exec'd us (a spawner has had no time to leave yet).
+ *
+ * Not when the parent is supposed to go away: PID 1 is systemd's socket
+ * activation (or a spawner that has already left), and spawn-fcgi forks
+ * the app and exits a moment later, so a child of spawn-fcgi must not
+ * follow it (/proc/PPID/comm names the parent).
+ *
+ * The parent may die between getppid() and prctl(), and then no signal
+ * ever comes; reading getppid() again after prctl() closes that window: a
+ * different parent means the first one is gone already.
+ *
+ * Returns 0 to serve on, -1 when the parent died before we got here.
+ */
+static int
+follow_parent(void)
+{
+	pid_t ppid = getppid();
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	if (ppid <= 1)
+		return 0;
+	snprintf(path, sizeof path, "/proc/%ld/comm", (long)ppid);
+	if ((f = fopen(path, "r")) != NULL) {
+		if (fgets(comm, sizeof comm, f) == NULL)
+			comm[0] = '\0';
+		fclose(f);
+	}
+	comm[strcspn(comm, "\n")] = '\0';
+	if (strcmp(comm, "spawn-fcgi") == 0)
+		return 0;
+	if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0) {
+		perror("ordersync: prctl(PR_SET_PDEATHSIG)");
+		return 0;
+	}
+	if (getppid() != ppid) {
+		fprintf(stderr, "ordersync: the FastCGI server that started us "
+		    "(PID %ld) is gone; exiting\n", (long)ppid);
+		return -1;
+	}
+	return 0;
+}
+
 static const char *
 env_getter(const char *name)
 {
@@ -177,6 +233,8 @@ main(void)
 	memset(&app, 0, sizeof app);
 	app_caches_new(&app);
 	buf_init(&err);
+	if (follow_parent() != 0)
+		goto out;
 	log_init(&app.log, LOG_INFO);
 	if (sodium_init() < 0) {
 		fprintf(stderr, "ordersync: libsodium failed to initialise\n");

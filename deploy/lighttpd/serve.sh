@@ -9,7 +9,9 @@
 # --no-db: leave the database alone (a responder that is not the app);
 # --ready: the path that answers once the server is up (default /healthz).
 #
-# Creates the database when it is missing (schema, demo catalog, one admin
+# First checks the app's configuration (ordersyncctl check-config, with the
+# ORDERSYNC_* environment the app will get) and stops on a bad value before
+# creating anything. Creates the database when it is missing (schema, demo catalog, one admin
 # user: $ORDERSYNC_ADMIN_EMAIL with $ORDERSYNC_ADMIN_PASSWORD, or a random
 # password printed once), writes a lighttpd config into DIR that includes
 # deploy/lighttpd/ordersync.conf, and starts lighttpd in its own process
@@ -44,6 +46,20 @@ done
 command -v lighttpd >/dev/null || { echo "serve.sh: lighttpd is not installed (make deps)" >&2; exit 1; }
 
 case $db in /*) ;; *) db=$top/$db ;; esac
+# The app's own configuration check, with the environment the app will be
+# given below, before anything is created: a bad ORDERSYNC_* value stops
+# here with the app's message alone, not in lighttpd's log after the
+# database and the admin's password were made.
+if [ $nodb = 0 ]; then
+	if ! ORDERSYNC_DB="$db" ORDERSYNC_TEMPLATES="$share/templates" \
+	    ORDERSYNC_BASE_URL="$base" ORDERSYNC_POLL_MS="$poll_ms" \
+	    ORDERSYNC_LANG="${ORDERSYNC_LANG:-en}" \
+	    ORDERSYNC_SHOP_NAME="${ORDERSYNC_SHOP_NAME:-ordersync shop}" \
+	    "$ctl" check-config >/dev/null; then
+		echo "serve.sh: fix the setting above; nothing was started or created" >&2
+		exit 2
+	fi
+fi
 mkdir -p "$(dirname "$db")"
 if [ -z "$dir" ]; then
 	dir=$(dirname "$db")/lighttpd-$port

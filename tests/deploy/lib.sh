@@ -131,6 +131,9 @@ deploy_setup() {
 	[ -f "$PREFIX_DIR/share/ordersync/templates/layout.mustache" ] || die "install: no templates"
 	[ -f "$PREFIX_DIR/share/ordersync/templates/locales/fr.json" ] || die "install: no locales"
 	[ -f "$PREFIX_DIR/share/ordersync/static/css/app.css" ] || die "install: no static files"
+	# What the systemd unit's Documentation= names.
+	[ -f "$PREFIX_DIR/share/man/man1/ordersyncctl.1" ] || die "install: no man page"
+	[ -f "$PREFIX_DIR/share/doc/ordersync/README.md" ] || die "install: no share/doc/ordersync/README.md"
 	chmod -R go+rX "$ROOT"
 
 	DB=$W/data/ordersync.db
@@ -236,8 +239,12 @@ start_pool() {
 	if [ "$(id -u)" = 0 ]; then
 		user_opts=(-u "$RUN_USER" -g "$RUN_GROUP" -U "$RUN_USER" -G "$RUN_GROUP")
 	fi
+	# The app's log goes to a file as README's command sends it (spawn-fcgi
+	# itself sends the app's stderr to /dev/null).
+	APP_LOG=$W/logs/app.log
 	spawn-fcgi -s "$sock" -M 0660 "${user_opts[@]}" -F 2 -P "$W/run/pool.pids" \
-	    -- /usr/bin/env "${envs[@]}" "$PREFIX_DIR/lib/ordersync/ordersync.fcgi" \
+	    -- /usr/bin/env "${envs[@]}" /bin/sh -c 'exec "$0" 2>>"$1"' \
+	    "$PREFIX_DIR/lib/ordersync/ordersync.fcgi" "$APP_LOG" \
 	    >> "$W/logs/pool.log" 2>&1 < /dev/null || die "spawn-fcgi failed"
 	track_pidfile "$W/run/pool.pids"
 	wait_file "$sock" || die "the pool's socket did not appear"
@@ -252,7 +259,24 @@ run_smoke() {
 		sleep "$hold"
 		return 0
 	fi
-	bash "$TOP/tests/deploy/smoke.sh" "$URL"
+	local rc=0
+	bash "$TOP/tests/deploy/smoke.sh" "$URL" || rc=1
+	# A spawn-fcgi pool: the orders the smoke test placed are in the app's
+	# log, so the documented command keeps it.
+	if [ -n "${APP_LOG:-}" ]; then
+		if grep -q 'created through the API' "$APP_LOG" 2>/dev/null; then
+			echo "ok   - the pool's app log (spawn-fcgi, README's command) has the orders"
+		else
+			echo "FAIL - the pool's app log (spawn-fcgi, README's command) has the orders"
+			rc=1
+		fi
+	fi
+	# Then a bounded slowloris from a second loopback address: the shop
+	# must keep answering this one (plain HTTP; DEPLOY_SLOW=0 skips it).
+	if [ "${DEPLOY_SLOW:-1}" = 1 ]; then
+		bash "$TOP/tests/deploy/slow_clients.sh" "$URL" || rc=1
+	fi
+	return $rc
 }
 
 # apache_base CONF MPM MODULE...: the server-level part of an Apache httpd
@@ -278,7 +302,11 @@ ErrorLog "$W/logs/error.log"
 LogLevel warn
 LoadModule mpm_${mpm}_module /usr/lib/apache2/modules/mod_mpm_${mpm}.so
 EOC
-		for m in authz_core mime "$@"; do
+		# Debian 12's mod_qos needs PCRE 1 loaded first (ordersync-limits.conf).
+		local pcre1
+		pcre1=/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)/libpcre.so.3
+		[ -e "$pcre1" ] && echo "LoadFile $pcre1"
+		for m in authz_core mime reqtimeout qos "$@"; do
 			echo "LoadModule ${m}_module /usr/lib/apache2/modules/mod_${m}.so"
 		done
 		cat <<EOC
@@ -288,7 +316,8 @@ AddType "text/javascript; charset=utf-8" .js .mjs
 LogFormat "%h %t \"%r\" %>s %b %D" timed
 CustomLog "$W/logs/access.log" timed
 StartServers 1
-MaxRequestWorkers 16
+# More workers than one address may hold (ordersync-limits.conf: 20).
+MaxRequestWorkers 64
 DocumentRoot "$W/htdocs"
 <Directory />
 	Require all denied
@@ -296,9 +325,12 @@ DocumentRoot "$W/htdocs"
 </Directory>
 EOC
 		if [ "$mpm" != prefork ]; then
-			echo "ThreadsPerChild 8"
-			echo "ServerLimit 2"
+			echo "ThreadsPerChild 16"
+			echo "ServerLimit 4"
 		fi
+		# The server-wide slow-client limits, as README tells the host
+		# (a2enconf ordersync-limits).
+		echo "Include \"$TOP/deploy/apache/ordersync-limits.conf\""
 		if [ "$(id -u)" = 0 ]; then
 			echo "User $RUN_USER"
 			echo "Group $RUN_GROUP"

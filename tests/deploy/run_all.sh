@@ -7,6 +7,8 @@
 # Environment: DEPLOY_PREFIX_ALL=1 also runs every server setup under /shop;
 # SMOKE_STRICT=0 lets a smoke check be skipped when the app lacks its route
 # (default 1: every route is built, so a missing one is a failure);
+# DEPLOY_SLOW=0 skips the slow-client check (slow_clients.sh) each server
+# setup runs after its smoke test;
 # DEPLOY_RUN_TIMEOUT (seconds per setup, default 300); DEPLOY_VERBOSE=1
 # prints every runner's output, not only the failing ones'.
 # Exits non-zero when any setup failed. A setup whose smoke test skipped
@@ -75,6 +77,12 @@ for s in "${SETUPS[@]}"; do
 	np=$(printf '%s' "$summary" | awk '{print $2}')
 	nf=$(printf '%s' "$summary" | awk '{print $4}')
 	ns=$(printf '%s' "$summary" | awk '{print $6}')
+	# The slow-client check's own line counts with the smoke test's.
+	slow=$(grep -E '^slow-clients: [0-9]+ passed' "$log" | tail -n 1)
+	if [ -n "$slow" ]; then
+		np=$(( ${np:-0} + $(printf '%s' "$slow" | awk '{print $2}') ))
+		nf=$(( ${nf:-0} + $(printf '%s' "$slow" | awk '{print $4}') ))
+	fi
 	checks="${np:-0} ok, ${nf:-0} failed"
 	if [ "${ns:-0}" -gt 0 ] 2>/dev/null; then checks="$checks, $ns skipped"; fi
 	if [ $rc = 0 ]; then

@@ -33,9 +33,11 @@ $user
 daemon off;
 master_process on;
 worker_processes 1;
+# Room for slow clients, as deploy/nginx/ordersync.conf tells nginx.conf.
+worker_rlimit_nofile 16384;
 pid $W/run/nginx.pid;
 error_log $W/logs/error.log warn;
-events { worker_connections 128; }
+events { worker_connections 8192; }
 http {
 	include /etc/nginx/mime.types;
 	default_type application/octet-stream;

@@ -14,8 +14,14 @@ cp "$TOP/deploy/systemd/ordersync.socket" "$W/units/"
 render "$TOP/deploy/systemd/ordersync.service" "$W/units/ordersync.service" \
     "ExecStart=/usr/local/lib/ordersync/ordersync.fcgi|ExecStart=$W/bin/ordersync.fcgi"
 
+# Documentation=man:ordersyncctl(1): verify runs man(1) on it, so the page
+# is put where man finds it, as `make install` does under PREFIX.
+mkdir -p "$W/man/man1"
+cp "$TOP/man/ordersyncctl.1" "$W/man/man1/"
+
 rc=0 P=0 F=0 S=0
-systemd-analyze verify "$W/units/ordersync.socket" "$W/units/ordersync.service" > "$W/logs/verify.log" 2>&1 || rc=1
+MANPATH="$W/man:" systemd-analyze verify "$W/units/ordersync.socket" "$W/units/ordersync.service" \
+    > "$W/logs/verify.log" 2>&1 || rc=1
 if [ $rc = 0 ] && [ ! -s "$W/logs/verify.log" ]; then
 	echo "ok   - systemd-analyze verify: no warnings"
 	P=$((P + 1))

@@ -5,6 +5,8 @@
 #                            or, mounted under a prefix, http://127.0.0.1:8091/shop
 # Environment: ORDERSYNC_ADMIN_EMAIL, ORDERSYNC_ADMIN_PASSWORD (an admin of
 # that database), SMOKE_STRICT=1 turns every SKIP into a failure.
+# The shop needs an active product with 3 or more in stock (two orders of
+# it are placed): an empty catalog is reported as a failure that says so.
 #
 # Prints one line per check (ok / FAIL / SKIP) and ends with
 # "smoke: N passed, M failed, K skipped"; exits 1 when a check failed.
@@ -150,7 +152,15 @@ elif [ "$STATUS" = 200 ] && [ "$(json '.products | length')" -gt 0 ] 2>/dev/null
 	# A product with stock for two orders (1 + 2 items).
 	SKU=$(json '[.products[] | select(.stock >= 3)][0].sku')
 	PID=$(json '[.products[] | select(.stock >= 3)][0].id')
-	[ "$SKU" = null ] && SKU= PID=
+	if [ "$SKU" = null ]; then
+		SKU= PID=
+		nok "the catalog has an active product with 3 or more in stock to order" \
+		    "none: the order checks need one; on a staging copy, add the demo catalog (ordersyncctl --db DB demo)"
+	fi
+elif [ "$STATUS" = 200 ]; then
+	nok "catalog as JSON: the catalog has a product to order" \
+	    "it is empty: the order checks need an active product with 3 or more in stock; on a staging copy, add the demo catalog (ordersyncctl --db DB demo)"
+	SKU= PID=
 else
 	nok "catalog as JSON" "$(why)"
 	SKU= PID=
