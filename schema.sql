@@ -240,3 +240,61 @@ CREATE INDEX login_attempts_device ON login_attempts (device, at);
 -- The secret that signs device cookies (HMAC-SHA256 key, 32 random bytes in
 -- hex) is meta.device_key, made on the first sign-in (db_admin_device_key);
 -- deleting it voids every device cookie.
+
+-- @migration 4
+-- v2 catalog: each product has a low-stock threshold and may have a photo,
+-- stored in the database as WebP renditions (media, content-addressed by the
+-- SHA-256 of their bytes), so a backup of the database is the whole shop.
+CREATE TABLE media (
+	id		TEXT PRIMARY KEY CHECK (length(id) = 64),
+	width		INTEGER NOT NULL CHECK (width > 0),
+	height		INTEGER NOT NULL CHECK (height > 0),
+	bytes		BLOB NOT NULL,
+	created_at	INTEGER NOT NULL
+) WITHOUT ROWID;
+ALTER TABLE products ADD COLUMN low_stock_at INTEGER NOT NULL DEFAULT 3
+    CHECK (low_stock_at BETWEEN 0 AND 1000000);
+-- image: the large rendition (about 1200 px wide), thumb: the small one (480).
+ALTER TABLE products ADD COLUMN image TEXT REFERENCES media (id);
+ALTER TABLE products ADD COLUMN thumb TEXT REFERENCES media (id);
+
+-- The feed carries product events too (stock_low: order_id NULL, product_id
+-- set) and payment refunds. SQLite cannot relax a NOT NULL or a CHECK in
+-- place: the table is rebuilt, its AUTOINCREMENT high-water mark kept so an
+-- id is never handed out twice.
+CREATE TABLE order_events_v4 (
+	id		INTEGER PRIMARY KEY AUTOINCREMENT,
+	store_id	INTEGER NOT NULL REFERENCES stores (id),
+	order_id	INTEGER REFERENCES orders (id),
+	product_id	INTEGER REFERENCES products (id),
+	type		TEXT NOT NULL CHECK (type IN ('order_created', 'order_updated',
+	    'order_cancelled', 'payment_created', 'payment_completed',
+	    'payment_refunded', 'stock_low')),
+	payload		TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(payload)),
+	created_at	INTEGER NOT NULL,
+	CHECK ((order_id IS NULL) = (type = 'stock_low')),
+	CHECK ((product_id IS NOT NULL) = (type = 'stock_low'))
+);
+INSERT INTO order_events_v4 (id, store_id, order_id, type, payload, created_at)
+    SELECT id, store_id, order_id, type, payload, created_at FROM order_events;
+UPDATE sqlite_sequence SET seq = max(seq,
+    (SELECT coalesce(max(seq), 0) FROM sqlite_sequence WHERE name = 'order_events'))
+    WHERE name = 'order_events_v4';
+INSERT INTO sqlite_sequence (name, seq) SELECT 'order_events_v4', seq FROM sqlite_sequence
+    WHERE name = 'order_events' AND NOT EXISTS
+    (SELECT 1 FROM sqlite_sequence WHERE name = 'order_events_v4');
+DROP TABLE order_events;
+ALTER TABLE order_events_v4 RENAME TO order_events;
+CREATE INDEX order_events_store ON order_events (store_id, id);
+CREATE INDEX order_events_order ON order_events (order_id, id);
+-- Every stock adjustment made by hand, with its reason: the product's history.
+CREATE TABLE stock_moves (
+	id		INTEGER PRIMARY KEY,
+	product_id	INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,
+	delta		INTEGER NOT NULL CHECK (delta <> 0),
+	stock_after	INTEGER NOT NULL CHECK (stock_after >= 0),
+	reason		TEXT NOT NULL CHECK (length(reason) <= 200),
+	user_id		INTEGER REFERENCES users (id) ON DELETE SET NULL,
+	created_at	INTEGER NOT NULL
+);
+CREATE INDEX stock_moves_product ON stock_moves (product_id, id);

@@ -7,6 +7,7 @@
 
 #include "admin_view.h"
 #include "app.h"
+#include "role.h"
 #include "view.h"
 
 struct admin_cache *
@@ -164,6 +165,8 @@ admin_view_page(struct app *app, struct http_request *rq, const struct auth_sess
 	    view_text(app, rq, "admin.all_stores") :
 	    admin_view_store_name(app, rq, s->row.store_name));
 	json_object_object_add(m, "user", user);
+	if (role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES, RIGHT_CATALOG))
+		json_object_object_add(m, "can_catalog", json_object_new_boolean(1));
 	if (nav != NULL)
 		json_object_object_add(m, nav, json_object_new_boolean(1));
 	live = json_object_new_object();

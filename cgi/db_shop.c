@@ -5,6 +5,7 @@
 
 #include "db_impl.h"
 #include "db_shop.h"
+#include "db_catalog.h"
 #include "db_orders.h"
 
 /* How many order numbers to draw before giving up (36^6 a day: never reached). */
@@ -422,25 +423,36 @@ api_co_lines(struct db *db, const struct shop_checkout *co, struct co_line **out
 	return DB_OK;
 }
 
-/* Takes qty of the line's product; *short_of is 1 (and *left the stock) when it cannot. */
+/*
+ * Takes qty of the line's product; *short_of is 1 (and *left the stock) when
+ * it cannot. A sale that takes the product across its low-stock threshold
+ * writes the stock_low event in the same transaction.
+ */
 static enum db_status
 take_stock(struct db *db, const struct co_line *l, int *short_of, int64_t *left)
 {
 	sqlite3_stmt *st;
-	enum db_status rc;
-	int step;
+	int64_t after = 0, low = 0;
+	int step, taken = 0;
 
 	*short_of = 0;
 	st = db_stmt(db, "UPDATE products SET stock = stock - ?1 "
-	    "WHERE id = ?2 AND stock >= ?1 AND active = 1");
+	    "WHERE id = ?2 AND stock >= ?1 AND active = 1 RETURNING stock, low_stock_at");
 	if (st == NULL)
 		return DB_ERROR;
 	sqlite3_bind_int(st, 1, l->qty);
 	sqlite3_bind_int64(st, 2, l->product_id);
-	if ((rc = db_step_done(db, st, "take stock")) != DB_OK)
-		return rc;
-	if (sqlite3_changes(db->conn) == 1)
-		return DB_OK;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		after = sqlite3_column_int64(st, 0);
+		low = sqlite3_column_int64(st, 1);
+		taken = 1;
+	}
+	sqlite3_reset(st);
+	if (step != SQLITE_DONE)
+		return db_status_of(db, step, "take stock");
+	if (taken)
+		return product_crossed_low(after + l->qty, after, low) ?
+		    db_catalog_stock_low(db, l->product_id) : DB_OK;
 	*short_of = 1;
 	*left = 0;
 	st = db_stmt(db, "SELECT CASE WHEN active = 1 THEN stock ELSE 0 END "

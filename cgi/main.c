@@ -11,6 +11,7 @@
 
 #include <sodium.h>
 
+#include "admin_catalog.h"
 #include "admin_dashboard.h"
 #include "admin_login.h"
 #include "admin_orders.h"
@@ -91,6 +92,7 @@ dispatch(void *arg, struct http_request *rq, struct http_response *rs)
 		{ admin_login_routes, admin_login_nroutes },
 		{ admin_dashboard_routes, admin_dashboard_nroutes },
 		{ admin_orders_routes, admin_orders_nroutes },
+		{ admin_catalog_routes, admin_catalog_nroutes },
 		{ feed_routes, feed_nroutes },
 	};
 	struct app *app = arg;

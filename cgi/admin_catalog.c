@@ -1,0 +1,558 @@
+/* admin_catalog.c — the catalog in the back office: the product list, new and edit forms, stock adjustments, deletion. */
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admin_catalog.h"
+#include "admin_view.h"
+#include "app.h"
+#include "auth.h"
+#include "db_catalog.h"
+#include "feed.h"
+#include "product.h"
+#include "role.h"
+#include "valid.h"
+#include "view.h"
+
+#define CATALOG_LIST_MAX	500	/* products on the list page */
+
+/*
+ * The session, when its user may run the catalog (DESIGN.md "Roles":
+ * admins; a one-store admin for their store only). Else writes 403 (or the
+ * sign-in redirect) and returns 0.
+ */
+static int
+catalog_session(struct app *app, struct http_request *rq, struct http_response *rs,
+    struct auth_session *s, int post)
+{
+	if (!auth_require(app, rq, rs, s) || (post && !auth_require_csrf(app, rq, rs, s)))
+		return 0;
+	if (!role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES,
+	    RIGHT_CATALOG)) {
+		view_fail(app, rq, rs, 403, "forbidden", "products.forbidden");
+		return 0;
+	}
+	return 1;
+}
+
+/* The route's {id}: a positive integer, else 0 (a 404). */
+static int64_t
+route_id(struct http_request *rq)
+{
+	long id;
+
+	if (!valid_int(kv_get(&rq->params, "id") ? kv_get(&rq->params, "id") : "", 1,
+	    LONG_MAX, &id))
+		return 0;
+	return id;
+}
+
+static void
+not_found(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	view_fail(app, rq, rs, 404, "not_found", "products.not_found");
+}
+
+/* One product as the list and the form show it (the JSON fields and the page's words). */
+static struct json_object *
+product_row(struct app *app, struct http_request *rq, const struct product *p)
+{
+	struct json_object *r = product_json(p, app->cfg.base_url);
+	char path[64], price[24], *thumb;
+
+	snprintf(path, sizeof path, "/admin/products/%" PRId64, p->id);
+	view_add_owned(r, "url", view_url(app, path));
+	view_add_price(r, "price", p->price_cents, app->cfg.currency, view_lang(app, rq));
+	product_price_input(price, sizeof price, p->price_cents, view_lang(app, rq));
+	view_add_str(r, "price_input", price);
+	view_add_str(r, "store_name", admin_view_store_name(app, rq, p->store_name));
+	if (product_is_low(p->stock, p->low_stock_at))
+		json_object_object_add(r, "low", json_object_new_boolean(1));
+	if (p->sold)
+		json_object_object_add(r, "sold", json_object_new_boolean(1));
+	if ((thumb = product_media_url(app->cfg.base_url, &p->thumb)) != NULL)
+		view_add_owned(r, "thumb_url", thumb);
+	return r;
+}
+
+/* ---- the list ---- */
+
+enum { L_Q, L_ACTIVE, L__MAX };
+static const struct valid_field list_fields[L__MAX] = {
+	[L_Q]      = { "q", VALID_TEXT, 0, 0, 100, "products.errors.search" },
+	[L_ACTIVE] = { "active", VALID_INT, 0, 0, 1, "products.errors.search" },
+};
+
+/* GET /admin/products: ?q= (name or SKU), ?active=0|1. */
+static void
+products_list(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	struct valid_result v;
+	struct db_product_filter f;
+	struct product *list = NULL;
+	struct json_object *m, *arr;
+	int64_t head;
+	size_t n = 0, i;
+
+	if (!catalog_session(app, rq, rs, &s, 0))
+		return;
+	if (valid_form(list_fields, L__MAX, &rq->query, &v) != 0) {
+		view_fail(app, rq, rs, 400, "bad_request", "products.errors.search");
+		goto out;
+	}
+	memset(&f, 0, sizeof f);
+	f.store_id = s.row.store_id;
+	f.q = v.text[L_Q];
+	f.active = v.present[L_ACTIVE] ? (int)v.num[L_ACTIVE] : -1;
+	f.limit = CATALOG_LIST_MAX;
+	if (feed_head(app, s.row.store_id, &s.version, &head) != DB_OK ||
+	    db_catalog_list(app->db, &f, &list, &n) != DB_OK) {
+		view_unavailable(app, rq, rs);
+		goto out;
+	}
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++)
+		json_object_array_add(arr, product_row(app, rq, &list[i]));
+	if (rq->wants_json) {
+		m = json_object_new_object();
+		json_object_object_add(m, "products", arr);
+		view_json(rs, 200, m);
+		goto out;
+	}
+	m = admin_view_page(app, rq, &s, "nav_products", head);
+	json_object_object_add(m, "products", arr);
+	json_object_object_add(m, "has_products", json_object_new_boolean(n > 0));
+	view_add_str(m, "q", f.q);
+	json_object_object_add(m, f.active < 0 ? "filter_all" : f.active ? "filter_active" :
+	    "filter_inactive", json_object_new_boolean(1));
+	json_object_object_add(m, "multi_store",
+	    json_object_new_boolean(s.row.store_id == DB_ALL_STORES));
+	view_add_owned(m, "new_url", view_url(app, "/admin/products/new"));
+	view_add_owned(m, "self_url", view_url(app, "/admin/products"));
+	http_add_header(rs, "Cache-Control", "no-store");
+	view_render(app, rq, rs, 200, "admin_products", m);
+out:
+	product_free_all(list, n);
+	valid_result_free(&v);
+}
+
+/* ---- the form: new and edit ---- */
+
+enum {
+	F_SKU, F_NAME, F_DESC, F_PRICE, F_STOCK, F_ACTIVE, F_LOW, F_STORE, F_STOCK_WAS,
+	F__MAX
+};
+static const struct valid_field form_fields[F__MAX] = {
+	[F_SKU]	      = { "sku", VALID_TEXT, 1, 1, PRODUCT_SKU_MAX, "products.errors.sku" },
+	[F_NAME]      = { "name", VALID_TEXT, 1, 1, PRODUCT_NAME_MAX, "products.errors.name" },
+	[F_DESC]      = { "description", VALID_LINES, 0, 0, PRODUCT_DESC_MAX,
+			  "products.errors.description" },
+	[F_PRICE]     = { "price", VALID_TEXT, 1, 1, 16, "products.errors.price" },
+	[F_STOCK]     = { "stock", VALID_INT, 0, 0, PRODUCT_STOCK_MAX, "products.errors.stock" },
+	[F_ACTIVE]    = { "active", VALID_INT, 0, 0, 1, "products.errors.active" },
+	[F_LOW]	      = { "low_stock_at", VALID_INT, 0, 0, PRODUCT_STOCK_MAX,
+			  "products.errors.low_stock_at" },
+	[F_STORE]     = { "store", VALID_TEXT, 0, 1, 64, "products.errors.store" },
+	[F_STOCK_WAS] = { "stock_was", VALID_INT, 0, 0, PRODUCT_STOCK_MAX,
+			  "products.errors.stock" },
+};
+
+/*
+ * The product form as posted. JSON clients send the same fields with
+ * price_cents (cents) in place of price and active as a boolean or 0/1.
+ * A field the request does not name keeps cur's value (cur NULL: a new
+ * product, the defaults), so a JSON client may send only what changes; a
+ * form's unticked "active" box is the one absence that means 0.
+ * Returns the number of wrong fields; v holds the texts and error keys.
+ */
+/* 1 when the request names the field at all (a form's "x=" or a JSON member). */
+static int
+given(const struct http_request *rq, const char *name)
+{
+	if (rq->json != NULL)
+		return json_object_object_get_ex(rq->json, name, NULL);
+	return kv_get(&rq->form, name) != NULL;
+}
+
+static int
+read_form(struct http_request *rq, struct valid_result *v, struct product *p,
+    const struct product *cur)
+{
+	int is_new = cur == NULL;
+
+	struct json_object *j;
+
+	valid_request(form_fields, F__MAX, rq, v);
+	if (rq->json != NULL && json_object_object_get_ex(rq->json, "price_cents", &j)) {
+		/* JSON: money in cents (DESIGN.md); "price" then is not asked for. */
+		if (v->error[F_PRICE] != NULL && !v->present[F_PRICE]) {
+			v->error[F_PRICE] = NULL;
+			v->nerrors--;
+		}
+		if (!json_object_is_type(j, json_type_int) || json_object_get_int64(j) < 0 ||
+		    json_object_get_int64(j) > PRODUCT_PRICE_MAX) {
+			v->error[F_PRICE] = "products.errors.price";
+			v->nerrors++;
+		} else
+			p->price_cents = json_object_get_int64(j);
+	} else if (!is_new && !given(rq, "price")) {
+		/* Edit without a price: it stays. */
+		if (v->error[F_PRICE] != NULL) {
+			v->error[F_PRICE] = NULL;
+			v->nerrors--;
+		}
+		p->price_cents = cur->price_cents;
+	} else if (v->error[F_PRICE] == NULL &&
+	    product_price_parse(v->text[F_PRICE], &p->price_cents) != 0) {
+		v->error[F_PRICE] = "products.errors.price";
+		v->nerrors++;
+	}
+	if (rq->json != NULL && json_object_object_get_ex(rq->json, "active", &j) &&
+	    json_object_is_type(j, json_type_boolean)) {
+		if (v->error[F_ACTIVE] != NULL) {
+			v->error[F_ACTIVE] = NULL;
+			v->nerrors--;
+		}
+		p->active = json_object_get_boolean(j);
+	} else if (rq->json != NULL)
+		p->active = v->present[F_ACTIVE] ? (int)v->num[F_ACTIVE] : is_new ? 1 : cur->active;
+	else	/* a checkbox: sent when ticked */
+		p->active = v->present[F_ACTIVE] && v->num[F_ACTIVE] == 1;
+	if (is_new && !v->present[F_STOCK] && v->error[F_STOCK] == NULL) {
+		v->error[F_STOCK] = "products.errors.stock";
+		v->nerrors++;
+	}
+	p->sku = v->text[F_SKU];
+	p->name = v->text[F_NAME];
+	p->description = given(rq, "description") || is_new ? v->text[F_DESC] : cur->description;
+	p->stock = v->num[F_STOCK];
+	p->low_stock_at = v->present[F_LOW] ? v->num[F_LOW] :
+	    is_new ? PRODUCT_LOW_DEFAULT : cur->low_stock_at;
+	return v->nerrors;
+}
+
+/* The form's page: values as posted (or the product's), errors beside their fields. */
+static void
+form_page(struct app *app, struct http_request *rq, struct http_response *rs,
+    const struct auth_session *s, int status, const struct product *p,
+    const struct valid_result *v, const char *notice)
+{
+	struct json_object *m = NULL, *vals, *errs;
+	char path[64];
+	size_t i;
+
+	if (rq->wants_json && v != NULL && v->nerrors > 0) {
+		errs = json_object_new_object();
+		for (i = 0; i < F__MAX; i++)
+			if (v->error[i] != NULL)
+				view_add_str(errs, form_fields[i].name, view_text(app, rq, v->error[i]));
+		m = json_object_new_object();
+		view_add_str(m, "error", "invalid");
+		view_add_str(m, "message", view_text(app, rq, "products.errors.summary"));
+		json_object_object_add(m, "fields", errs);
+		view_json(rs, status, m);
+		return;
+	}
+	m = admin_view_page(app, rq, s, "nav_products", 0);
+	vals = p != NULL && p->id > 0 ? product_row(app, rq, p) : json_object_new_object();
+	errs = json_object_new_object();
+	for (i = 0; v != NULL && i < F__MAX; i++) {
+		if (v->text[i] != NULL && i != F_STOCK_WAS && (v->present[i] || v->error[i]))
+			view_add_str(vals, i == F_PRICE ? "price_input" : form_fields[i].name,
+			    v->text[i]);
+		if (v->error[i] != NULL)
+			view_add_str(errs, form_fields[i].name, view_text(app, rq, v->error[i]));
+	}
+	if (p == NULL || p->id == 0) {
+		json_object_object_add(m, "is_new", json_object_new_boolean(1));
+		if (v == NULL) {
+			view_add_str(vals, "low_stock_at", "3");
+			json_object_object_add(vals, "active", json_object_new_boolean(1));
+		}
+		view_add_owned(m, "action_url", view_url(app, "/admin/products/new"));
+	} else {
+		snprintf(path, sizeof path, "/admin/products/%" PRId64, p->id);
+		view_add_owned(m, "action_url", view_url(app, path));
+		snprintf(path, sizeof path, "/admin/products/%" PRId64 "/stock", p->id);
+		view_add_owned(m, "stock_url", view_url(app, path));
+		snprintf(path, sizeof path, "/admin/products/%" PRId64 "/delete", p->id);
+		view_add_owned(m, "delete_url", view_url(app, path));
+	}
+	if (v != NULL && v->nerrors > 0)
+		view_add_str(m, "summary", view_text(app, rq, "products.errors.summary"));
+	if (notice != NULL)
+		view_add_str(m, "notice", notice);
+	json_object_object_add(m, "product", vals);
+	json_object_object_add(m, "errors", errs);
+	json_object_object_add(m, "pick_store",
+	    json_object_new_boolean(s->row.store_id == DB_ALL_STORES));
+	view_add_owned(m, "back_url", view_url(app, "/admin/products"));
+	http_add_header(rs, "Cache-Control", "no-store");
+	view_render(app, rq, rs, status, "admin_product", m);
+}
+
+/* Where a saved product goes: its page (303), or {"product"} for JSON clients. */
+static void
+saved(struct app *app, struct http_request *rq, struct http_response *rs, int64_t store_id,
+    int64_t id, int status)
+{
+	struct json_object *m;
+	struct product p;
+	char path[80], *loc;
+
+	if (!rq->wants_json) {
+		snprintf(path, sizeof path, "/admin/products/%" PRId64 "?saved=1", id);
+		loc = view_url(app, path);
+		http_redirect(rs, 303, loc);
+		free(loc);
+		return;
+	}
+	if (db_catalog_get(app->db, store_id, id, &p) != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	m = json_object_new_object();
+	json_object_object_add(m, "product", product_json(&p, app->cfg.base_url));
+	product_clear(&p);
+	view_json(rs, status, m);
+}
+
+/* 409 naming the SKU another product of the store has. */
+static void
+duplicate_sku(struct app *app, struct http_request *rq, struct http_response *rs,
+    const char *sku)
+{
+	char *msg = view_textf(app, rq, "products.errors.duplicate", "sku", sku, (char *)NULL);
+
+	view_error(app, rq, rs, 409, "duplicate_sku", msg);
+	free(msg);
+}
+
+/* The store a new product goes to: the session's, or ?store= slug for every-store admins. */
+static int
+target_store(struct app *app, const struct auth_session *s, struct valid_result *v,
+    int64_t *store_id)
+{
+	if (s->row.store_id != DB_ALL_STORES) {
+		*store_id = s->row.store_id;
+		return 1;
+	}
+	*store_id = 1;	/* the default store */
+	if (!v->present[F_STORE])
+		return 1;
+	if (db_catalog_store_id(app->db, v->text[F_STORE], store_id) == DB_OK)
+		return 1;
+	v->error[F_STORE] = "products.errors.store";
+	v->nerrors++;
+	return 0;
+}
+
+/* GET /admin/products/new */
+static void
+product_new_form(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+
+	if (catalog_session(app, rq, rs, &s, 0))
+		form_page(app, rq, rs, &s, 200, NULL, NULL, NULL);
+}
+
+/* POST /admin/products/new → 303 /admin/products/{id}; JSON 201 {"product"}. */
+static void
+product_create(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	struct valid_result v;
+	struct product p;
+	enum db_status rc;
+
+	if (!catalog_session(app, rq, rs, &s, 1))
+		return;
+	memset(&p, 0, sizeof p);
+	if (read_form(rq, &v, &p, NULL) != 0 || !target_store(app, &s, &v, &p.store_id)) {
+		form_page(app, rq, rs, &s, 422, NULL, &v, NULL);
+		goto out;
+	}
+	if ((rc = db_catalog_create(app->db, &p)) == DB_CONFLICT)
+		duplicate_sku(app, rq, rs, p.sku);
+	else if (rc != DB_OK)
+		view_unavailable(app, rq, rs);
+	else {
+		log_msg(&app->log, LOG_INFO, "catalog: product %" PRId64 " added", p.id);
+		saved(app, rq, rs, s.row.store_id, p.id, 201);
+	}
+out:
+	valid_result_free(&v);
+}
+
+/* GET /admin/products/{id} (?saved=1 after a change) */
+static void
+product_edit_form(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	struct product p;
+	struct json_object *m;
+	enum db_status rc;
+	int64_t id = route_id(rq);
+
+	if (!catalog_session(app, rq, rs, &s, 0))
+		return;
+	if (id == 0 || (rc = db_catalog_get(app->db, s.row.store_id, id, &p)) == DB_NOTFOUND) {
+		not_found(app, rq, rs);
+		return;
+	}
+	if (rc != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	if (rq->wants_json) {
+		m = json_object_new_object();
+		json_object_object_add(m, "product", product_json(&p, app->cfg.base_url));
+		view_json(rs, 200, m);
+	} else
+		form_page(app, rq, rs, &s, 200, &p, NULL, kv_get(&rq->query, "saved") ?
+		    view_text(app, rq, "products.saved") : NULL);
+	product_clear(&p);
+}
+
+/*
+ * POST /admin/products/{id}. The page's form sends the stock it showed
+ * (stock_was): a different stock is applied as the difference, atomically,
+ * so sales made while the form was open are kept. Without stock_was (a JSON
+ * client) stock is set as given; without stock it is left alone.
+ */
+static void
+product_update(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	struct valid_result v;
+	struct product p, cur, after;
+	enum db_status rc;
+	int64_t id = route_id(rq);
+	int set_stock;
+
+	if (!catalog_session(app, rq, rs, &s, 1))
+		return;
+	if (id == 0 || (rc = db_catalog_get(app->db, s.row.store_id, id, &cur)) == DB_NOTFOUND) {
+		not_found(app, rq, rs);
+		return;
+	}
+	if (rc != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	memset(&p, 0, sizeof p);
+	if (read_form(rq, &v, &p, &cur) != 0) {
+		form_page(app, rq, rs, &s, 422, &cur, &v, NULL);
+		goto out;
+	}
+	p.id = id;
+	set_stock = v.present[F_STOCK] && !v.present[F_STOCK_WAS];
+	if ((rc = db_catalog_update(app->db, s.row.store_id, &p, set_stock)) == DB_OK &&
+	    v.present[F_STOCK] && v.present[F_STOCK_WAS] && p.stock != v.num[F_STOCK_WAS]) {
+		rc = db_catalog_adjust(app->db, s.row.store_id, id, p.stock - v.num[F_STOCK_WAS],
+		    view_text(app, rq, "products.edited"), s.row.user_id, &after);
+		product_clear(&after);
+	}
+	if (rc == DB_CONFLICT)
+		duplicate_sku(app, rq, rs, p.sku);
+	else if (rc == DB_NOTFOUND)
+		not_found(app, rq, rs);
+	else if (rc != DB_OK)
+		view_unavailable(app, rq, rs);
+	else
+		saved(app, rq, rs, s.row.store_id, id, 200);
+out:
+	product_clear(&cur);
+	valid_result_free(&v);
+}
+
+enum { A_DELTA, A_REASON, A__MAX };
+static const struct valid_field adjust_fields[A__MAX] = {
+	[A_DELTA]  = { "delta", VALID_TEXT, 1, 1, 16, "products.errors.delta" },
+	[A_REASON] = { "reason", VALID_TEXT, 0, 0, PRODUCT_REASON_MAX, "products.errors.reason" },
+};
+
+/* POST /admin/products/{id}/stock: delta ("+12", "−1"), reason → 303 back; JSON the product. */
+static void
+product_adjust(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	struct valid_result v;
+	struct product after;
+	enum db_status rc;
+	int64_t id = route_id(rq), delta = 0;
+
+	if (!catalog_session(app, rq, rs, &s, 1))
+		return;
+	if (id == 0) {
+		not_found(app, rq, rs);
+		return;
+	}
+	if (valid_request(adjust_fields, A__MAX, rq, &v) != 0 ||
+	    product_delta_parse(v.text[A_DELTA], &delta) != 0) {
+		view_fail(app, rq, rs, 422, "invalid", v.error[A_REASON] ?
+		    "products.errors.reason" : "products.errors.delta");
+		goto out;
+	}
+	rc = db_catalog_adjust(app->db, s.row.store_id, id, delta, v.text[A_REASON],
+	    s.row.user_id, &after);
+	if (rc == DB_NOTFOUND)
+		not_found(app, rq, rs);
+	else if (rc == DB_CONFLICT)
+		view_fail(app, rq, rs, 409, "stock_range", "products.errors.stock_range");
+	else if (rc != DB_OK)
+		view_unavailable(app, rq, rs);
+	else {
+		log_msg(&app->log, LOG_INFO, "catalog: product %" PRId64 " stock %+" PRId64
+		    " -> %" PRId64, id, delta, after.stock);
+		product_clear(&after);
+		saved(app, rq, rs, s.row.store_id, id, 200);
+	}
+out:
+	valid_result_free(&v);
+}
+
+/* POST /admin/products/{id}/delete: only a product never sold; else 409 (deactivate it). */
+static void
+product_delete(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct auth_session s;
+	struct json_object *m;
+	enum db_status rc;
+	int64_t id = route_id(rq);
+	char *loc;
+
+	if (!catalog_session(app, rq, rs, &s, 1))
+		return;
+	rc = id == 0 ? DB_NOTFOUND : db_catalog_delete(app->db, s.row.store_id, id);
+	if (rc == DB_NOTFOUND)
+		not_found(app, rq, rs);
+	else if (rc == DB_CONFLICT)
+		view_fail(app, rq, rs, 409, "sold", "products.errors.sold");
+	else if (rc != DB_OK)
+		view_unavailable(app, rq, rs);
+	else if (rq->wants_json) {
+		m = json_object_new_object();
+		json_object_object_add(m, "deleted", json_object_new_boolean(1));
+		view_json(rs, 200, m);
+	} else {
+		loc = view_url(app, "/admin/products");
+		http_redirect(rs, 303, loc);
+		free(loc);
+	}
+}
+
+const struct route admin_catalog_routes[] = {
+	{ "GET",  "/admin/products",			products_list,		0 },
+	{ "GET",  "/admin/products/new",		product_new_form,	0 },
+	{ "POST", "/admin/products/new",		product_create,		0 },
+	{ "GET",  "/admin/products/{id}",		product_edit_form,	0 },
+	{ "POST", "/admin/products/{id}",		product_update,		0 },
+	{ "POST", "/admin/products/{id}/stock",		product_adjust,		0 },
+	{ "POST", "/admin/products/{id}/delete",	product_delete,		0 },
+};
+const size_t admin_catalog_nroutes = NELEM(admin_catalog_routes);
