@@ -526,8 +526,11 @@ read_path(struct http_request *rq, const char *base_url)
 }
 
 static void
-read_body(struct http_request *rq, struct io *io, int cgi)
+read_body(struct http_request *rq, struct io *io, int cgi, int upload)
 {
+	const size_t max = upload ? HTTP_MAX_UPLOAD : HTTP_MAX_BODY;
+	const char *too_large = upload ? "The request body is larger than 8 MiB." :
+	    "The request body is larger than 64 KiB.";
 	const char *cl = http_param(rq, "CONTENT_LENGTH");
 	const char *ct = http_param(rq, "CONTENT_TYPE");
 	const char *why;
@@ -555,8 +558,8 @@ read_body(struct http_request *rq, struct io *io, int cgi)
 		if (te == NULL || *te == '\0')
 			want = 0;
 	}
-	if (want > HTTP_MAX_BODY) {
-		fail(rq, 413, "The request body is larger than 64 KiB.");
+	if (want > (long)max) {
+		fail(rq, 413, too_large);
 		return;
 	}
 	/*
@@ -564,12 +567,12 @@ read_body(struct http_request *rq, struct io *io, int cgi)
 	 * bounded. A known length gets a buffer of that size: a 64 KiB
 	 * allocation per GET made glibc consolidate its heap on every free.
 	 */
-	rq->body = xmalloc(want >= 0 ? (size_t)want + 1 : HTTP_MAX_BODY + 2);
-	got = io_read(io, rq->body, want >= 0 ? (size_t)want : HTTP_MAX_BODY + 1);
+	rq->body = xmalloc(want >= 0 ? (size_t)want + 1 : max + 2);
+	got = io_read(io, rq->body, want >= 0 ? (size_t)want : max + 1);
 	rq->body[got] = '\0';
 	rq->body_len = got;
-	if (got > HTTP_MAX_BODY) {
-		fail(rq, 413, "The request body is larger than 64 KiB.");
+	if (got > max) {
+		fail(rq, 413, too_large);
 		return;
 	}
 	if (want >= 0 && got < (size_t)want) {
@@ -593,6 +596,8 @@ read_body(struct http_request *rq, struct io *io, int cgi)
 			fail(rq, 400, msg);
 			free(msg);
 		}
+	} else if (upload && http_media_type_is(ct, "text/csv")) {
+		/* Kept as it is in rq->body: the route reads it. */
 	} else if (rq->method == HTTP_POST || rq->method == HTTP_PUT ||
 	    rq->method == HTTP_PATCH) {
 		fail(rq, 415, "Send the body as application/x-www-form-urlencoded "
@@ -636,8 +641,9 @@ read_query(struct http_request *rq)
 		fail(rq, 400, "The query string has a malformed percent-encoding.");
 }
 
+/* Reads everything but the body (read_body, once the route is known). */
 static void
-read_request(struct http_request *rq, struct io *io, const char *base_url, int cgi)
+read_request(struct http_request *rq, struct io *io, const char *base_url)
 {
 	const char *m, *v, *https, *scheme;
 	size_t i, hdr = 0;
@@ -676,8 +682,6 @@ read_request(struct http_request *rq, struct io *io, const char *base_url, int c
 	if ((v = http_header(rq, "Cookie")) != NULL &&
 	    http_parse_cookies(v, &rq->cookies) != HTTP_PARSE_OK)
 		fail(rq, 400, "The request has too many cookies.");
-	if (!rq->error)
-		read_body(rq, io, cgi);
 }
 
 /* ---- the response ---- */
@@ -797,12 +801,15 @@ write_response(struct http_response *rs, struct io *io, int head)
 }
 
 static void
-serve_one(struct io *io, const char *base_url, http_handler handle, void *arg, int cgi)
+serve_one(struct io *io, const char *base_url, http_handler handle,
+    http_upload_rule uploads, void *arg, int cgi)
 {
 	struct http_request rq;
 	struct http_response rs;
 
-	read_request(&rq, io, base_url, cgi);
+	read_request(&rq, io, base_url);
+	if (!rq.error)
+		read_body(&rq, io, cgi, uploads != NULL && uploads(arg, &rq));
 	http_response_init(&rs);
 	handle(arg, &rq, &rs);
 	write_response(&rs, io, rq.method == HTTP_HEAD);
@@ -811,8 +818,8 @@ serve_one(struct io *io, const char *base_url, http_handler handle, void *arg, i
 }
 
 int
-http_serve(const char *base_url, http_handler handle, void *arg,
-    volatile sig_atomic_t *stop)
+http_serve(const char *base_url, http_handler handle, http_upload_rule uploads,
+    void *arg, volatile sig_atomic_t *stop)
 {
 	FCGX_Request req;
 	struct io io;
@@ -822,7 +829,7 @@ http_serve(const char *base_url, http_handler handle, void *arg,
 	if (FCGX_IsCGI()) {
 		io.fcgi = NULL;
 		io.envp = environ;
-		serve_one(&io, base_url, handle, arg, 1);
+		serve_one(&io, base_url, handle, uploads, arg, 1);
 		fflush(stdout);
 		return 0;
 	}
@@ -846,7 +853,7 @@ http_serve(const char *base_url, http_handler handle, void *arg,
 		}
 		io.fcgi = &req;
 		io.envp = req.envp;
-		serve_one(&io, base_url, handle, arg, 0);
+		serve_one(&io, base_url, handle, uploads, arg, 0);
 		FCGX_Finish_r(&req);
 	}
 	FCGX_Free(&req, 1);

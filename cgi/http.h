@@ -10,6 +10,7 @@
 #include "util.h"
 
 #define HTTP_MAX_BODY		(64 * 1024)	/* larger bodies: 413 */
+#define HTTP_MAX_UPLOAD		(8 * 1024 * 1024)	/* on routes that take uploads */
 #define HTTP_MAX_FIELDS		100		/* more query/form fields: 400 */
 #define HTTP_MAX_HEADERS	(32 * 1024)	/* all HTTP_* params together: 431 */
 #define HTTP_MAX_JSON_DEPTH	16
@@ -159,7 +160,15 @@ struct json_object *http_parse_json(const char *s, size_t n, const char **why);
  */
 typedef void (*http_handler)(void *arg, struct http_request *rq,
 		    struct http_response *rs);
-int	http_serve(const char *base_url, http_handler handle, void *arg,
-	    volatile sig_atomic_t *stop);
+/*
+ * Asked after the request line, headers and query are read and before the
+ * body is: 1 when this request's route takes uploads (its table says so).
+ * Such a body may be up to HTTP_MAX_UPLOAD bytes and may also be
+ * multipart/form-data or text/csv; any other request keeps HTTP_MAX_BODY and
+ * the two form types of read_body. NULL: no route takes uploads.
+ */
+typedef int (*http_upload_rule)(void *arg, const struct http_request *rq);
+int	http_serve(const char *base_url, http_handler handle, http_upload_rule uploads,
+	    void *arg, volatile sig_atomic_t *stop);
 
 #endif

@@ -76,8 +76,14 @@ error_code(int status)
 	}
 }
 
-static void
-dispatch(void *arg, struct http_request *rq, struct http_response *rs)
+/*
+ * The route for the request's method and path, over every module's table in
+ * match order; params receives its {name} values (NULL: not kept), allow the
+ * methods a 405 names (NULL: not kept).
+ */
+static enum route_result
+find_route(const struct http_request *rq, struct kvlist *params, const struct route **r,
+    struct buf *allow)
 {
 	/*
 	 * Every route table of the app, in match order. Automatic, not static:
@@ -95,22 +101,48 @@ dispatch(void *arg, struct http_request *rq, struct http_response *rs)
 		{ admin_catalog_routes, admin_catalog_nroutes },
 		{ feed_routes, feed_nroutes },
 	};
-	struct app *app = arg;
-	const struct route *r = NULL;
 	enum route_result res = ROUTE_NOT_FOUND;
-	struct buf allow;
+	struct kvlist scratch = { 0 };
+	struct buf none;
 	size_t i;
 
-	snprintf(app->log.reqid, sizeof app->log.reqid, "%s", rq->id);
-	view_lang(app, rq);	/* the reply's language, chosen once */
-	buf_init(&allow);
+	buf_init(&none);
 	for (i = 0; i < NELEM(route_tables) && res != ROUTE_OK; i++) {
 		enum route_result one = route_match(route_tables[i].table,
-		    route_tables[i].n, rq->method_name, rq->path, &rq->params, &r, &allow);
+		    route_tables[i].n, rq->method_name, rq->path,
+		    params ? params : &scratch, r, allow ? allow : &none);
 
 		if (one == ROUTE_OK || res == ROUTE_NOT_FOUND)
 			res = one;
 	}
+	kv_free(&scratch);
+	buf_free(&none);
+	return res;
+}
+
+/* http_upload_rule: the request's route takes uploads (ROUTE_UPLOAD). */
+static int
+takes_upload(void *arg, const struct http_request *rq)
+{
+	const struct route *r = NULL;
+
+	(void)arg;
+	return rq->path != NULL && find_route(rq, NULL, &r, NULL) == ROUTE_OK &&
+	    (r->flags & ROUTE_UPLOAD) != 0;
+}
+
+static void
+dispatch(void *arg, struct http_request *rq, struct http_response *rs)
+{
+	struct app *app = arg;
+	const struct route *r = NULL;
+	enum route_result res;
+	struct buf allow;
+
+	snprintf(app->log.reqid, sizeof app->log.reqid, "%s", rq->id);
+	view_lang(app, rq);	/* the reply's language, chosen once */
+	buf_init(&allow);
+	res = rq->path != NULL ? find_route(rq, &rq->params, &r, &allow) : ROUTE_NOT_FOUND;
 	/* The route knows whether it answers JSON, its errors included. */
 	if (res == ROUTE_OK && (r->flags & ROUTE_JSON))
 		rq->wants_json = 1;
@@ -270,7 +302,7 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Loud at the loop: a failing accept ends the process, non-zero, saying why. */
-	if (http_serve(app.cfg.base_url, dispatch, &app, &stopping) != 0) {
+	if (http_serve(app.cfg.base_url, dispatch, takes_upload, &app, &stopping) != 0) {
 		log_msg(&app.log, LOG_ERROR, "the FastCGI accept loop failed: %s; exiting",
 		    strerror(errno));
 		goto out;
