@@ -76,6 +76,7 @@ db_catalog_list(struct db *db, const struct db_product_filter *f, struct product
 	st = db_stmt(db, "SELECT " PRODUCT_COLS PRODUCT_FROM
 	    "WHERE (?1 = 0 OR p.store_id = ?1) AND (?2 < 0 OR p.active = ?2) "
 	    "AND (?3 IS NULL OR p.name LIKE ?3 ESCAPE '\\' OR p.sku LIKE ?3 ESCAPE '\\') "
+	    "AND (?5 = 0 OR p.stock <= p.low_stock_at) "
 	    "ORDER BY p.stock <= p.low_stock_at DESC, p.name COLLATE NOCASE, p.id LIMIT ?4");
 	if (st == NULL)
 		return DB_ERROR;
@@ -85,6 +86,7 @@ db_catalog_list(struct db *db, const struct db_product_filter *f, struct product
 	sqlite3_bind_int(st, 2, f->active);
 	db_bind_text(st, 3, pat);
 	sqlite3_bind_int(st, 4, f->limit > 0 ? f->limit : -1);
+	sqlite3_bind_int(st, 5, f->low_only ? 1 : 0);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		v = xgrow(v, &cap, len, sizeof *v);
 		memset(&v[len], 0, sizeof v[len]);

@@ -13,6 +13,7 @@ struct db_product_filter {
 	int64_t		 store_id;	/* scope: 0 every store */
 	const char	*q;		/* NULL/"": any; else a name or SKU containing it (case-insensitive) */
 	int		 active;	/* -1 any, 0 inactive, 1 active */
+	int		 low_only;	/* 1: only products at or below their threshold */
 	int		 limit;		/* at most this many (<= 0: no limit) */
 };
 

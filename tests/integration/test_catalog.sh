@@ -58,6 +58,12 @@ expect_jget 'b.products[0].sku' 'MUG-STO-350' "low stock first"
 req GET '/admin/products?active=2' -b "$JAR"
 expect_status 400 "a bad filter: 400"
 
+# ---- the dashboard lists low products ----
+req GET /admin -b "$JAR"
+expect_body_has 'class="low-stock__item"' "the dashboard lists low products"
+expect_body_has 'Stoneware mug' "... the mug at 2 (threshold 3)"
+expect_body_lacks '>Espresso beans, 250 g<' "... not the espresso at 40"
+
 # ---- create ----
 post "$JAR" /admin/products/new --data-urlencode 'sku=TEA-JAS-50' --data-urlencode 'name=Thé au jasmin' \
     --data-urlencode 'description=Vert, parfumé' --data-urlencode 'price=12,90' \
