@@ -94,7 +94,7 @@ products_list(struct app *app, struct http_request *rq, struct http_response *rs
 	struct db_product_filter f;
 	struct product *list = NULL;
 	struct json_object *m, *arr;
-	int64_t head;
+	int64_t head, nstores = 1;
 	size_t n = 0, i;
 
 	if (!catalog_session(app, rq, rs, &s, 0))
@@ -109,6 +109,7 @@ products_list(struct app *app, struct http_request *rq, struct http_response *rs
 	f.active = v.present[L_ACTIVE] ? (int)v.num[L_ACTIVE] : -1;
 	f.limit = CATALOG_LIST_MAX;
 	if (feed_head(app, s.row.store_id, &s.version, &head) != DB_OK ||
+	    db_admin_store_count(app->db, &nstores) != DB_OK ||
 	    db_catalog_list(app->db, &f, &list, &n) != DB_OK) {
 		view_unavailable(app, rq, rs);
 		goto out;
@@ -129,7 +130,7 @@ products_list(struct app *app, struct http_request *rq, struct http_response *rs
 	json_object_object_add(m, f.active < 0 ? "filter_all" : f.active ? "filter_active" :
 	    "filter_inactive", json_object_new_boolean(1));
 	json_object_object_add(m, "multi_store",
-	    json_object_new_boolean(s.row.store_id == DB_ALL_STORES));
+	    json_object_new_boolean(s.row.store_id == DB_ALL_STORES && nstores > 1));
 	view_add_owned(m, "new_url", view_url(app, "/admin/products/new"));
 	view_add_owned(m, "self_url", view_url(app, "/admin/products"));
 	http_add_header(rs, "Cache-Control", "no-store");
