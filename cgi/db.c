@@ -108,6 +108,34 @@ db_step_done(struct db *db, sqlite3_stmt *st, const char *what)
 	return db_status_of(db, rc, what);
 }
 
+enum db_status
+db_collect(struct db *db, sqlite3_stmt *st, size_t size, void (*read)(sqlite3_stmt *, void *),
+    void (*clear)(void *), void **out, size_t *n, const char *what)
+{
+	unsigned char *v = NULL;
+	size_t cap = 0, len = 0, i;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		v = xgrow(v, &cap, len, size);
+		memset(v + len * size, 0, size);
+		read(st, v + len * size);
+		len++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		for (i = 0; i < len; i++)
+			clear(v + i * size);
+		free(v);
+		return db_status_of(db, rc, what);
+	}
+	*out = v;
+	*n = len;
+	return DB_OK;
+}
+
 void
 db_col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz)
 {

@@ -370,30 +370,34 @@ db_admin_events_free(struct db_admin_event *v, size_t n)
 	free(v);
 }
 
+static void
+read_event_cb(sqlite3_stmt *st, void *p)
+{
+	struct db_admin_event *e = p;
+
+	e->id = sqlite3_column_int64(st, 0);
+	db_col_copy(st, 1, e->type, sizeof e->type);
+	e->created_at = sqlite3_column_int64(st, 2);
+	e->payload = db_col_strdup(st, 3);
+}
+
+static void
+clear_event_cb(void *p)
+{
+	free(((struct db_admin_event *)p)->payload);
+}
+
 /* Collects the rows (id, type, created_at, payload) of a prepared, bound query. */
 static enum db_status
 read_events(struct db *db, sqlite3_stmt *st, struct db_admin_event **out, size_t *n)
 {
-	struct db_admin_event *v = NULL;
-	size_t cap = 0, len = 0;
-	int rc;
+	enum db_status rc;
+	void *v;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xgrow(v, &cap, len, sizeof *v);
-		v[len].id = sqlite3_column_int64(st, 0);
-		db_col_copy(st, 1, v[len].type, sizeof v[len].type);
-		v[len].created_at = sqlite3_column_int64(st, 2);
-		v[len].payload = db_col_strdup(st, 3);
-		len++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		db_admin_events_free(v, len);
-		return db_status_of(db, rc, "read events");
-	}
+	rc = db_collect(db, st, sizeof **out, read_event_cb, clear_event_cb, &v, n,
+	    "read events");
 	*out = v;
-	*n = len;
-	return DB_OK;
+	return rc;
 }
 
 enum db_status

@@ -61,15 +61,26 @@ like_pattern(const char *q)
 	return buf_detach(&b);
 }
 
+static void
+read_product_cb(sqlite3_stmt *st, void *p)
+{
+	read_product(st, p);
+}
+
+static void
+clear_product_cb(void *p)
+{
+	product_clear(p);
+}
+
 enum db_status
 db_catalog_list(struct db *db, const struct db_product_filter *f, struct product **out,
     size_t *n)
 {
-	struct product *v = NULL;
 	sqlite3_stmt *st;
-	size_t cap = 0, len = 0;
+	enum db_status rc;
 	char *pat = NULL;
-	int rc;
+	void *v;
 
 	*out = NULL;
 	*n = 0;
@@ -87,20 +98,11 @@ db_catalog_list(struct db *db, const struct db_product_filter *f, struct product
 	db_bind_text(st, 3, pat);
 	sqlite3_bind_int(st, 4, f->limit > 0 ? f->limit : -1);
 	sqlite3_bind_int(st, 5, f->low_only ? 1 : 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xgrow(v, &cap, len, sizeof *v);
-		memset(&v[len], 0, sizeof v[len]);
-		read_product(st, &v[len++]);
-	}
-	sqlite3_reset(st);
-	free(pat);
-	if (rc != SQLITE_DONE) {
-		product_free_all(v, len);
-		return db_status_of(db, rc, "list products");
-	}
+	rc = db_collect(db, st, sizeof **out, read_product_cb, clear_product_cb, &v, n,
+	    "list products");
 	*out = v;
-	*n = len;
-	return DB_OK;
+	free(pat);
+	return rc;
 }
 
 enum db_status

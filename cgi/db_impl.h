@@ -46,6 +46,16 @@ int		 db_bind_text(sqlite3_stmt *st, int i, const char *s);
 char		*db_col_strdup(sqlite3_stmt *st, int i);
 /* Runs a statement that returns no rows (or ignores them); resets it. */
 enum db_status	 db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
+/*
+ * Steps st (prepared and bound) to its end, reading each row with read into
+ * a new zeroed element (size bytes) of a growing array; resets st. On
+ * success *out holds *n elements (NULL when none) the caller frees; on error
+ * the elements read so far are released with clear, *out is NULL and *n 0,
+ * and the failure is logged with what.
+ */
+enum db_status	 db_collect(struct db *db, sqlite3_stmt *st, size_t size,
+		    void (*read)(sqlite3_stmt *, void *), void (*clear)(void *),
+		    void **out /* OUT */, size_t *n /* OUT */, const char *what);
 /* Copies column text into a fixed array of outsz bytes, truncating; "" for NULL. */
 void		 db_col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz);
 /* Steps a one-row, one-integer query into *out; DB_NOTFOUND without a row. Resets st. */

@@ -97,14 +97,25 @@ db_order_get(struct db *db, int64_t store_id, const char *number, int with_items
 	return one_order(db, st, with_items, out);
 }
 
+static void
+read_order_cb(sqlite3_stmt *st, void *o)
+{
+	read_order(st, o);
+}
+
+static void
+clear_order_cb(void *o)
+{
+	order_clear(o);
+}
+
 enum db_status
 db_orders_list(struct db *db, const struct db_order_filter *f, struct order **out,
     size_t *n)
 {
-	struct order *v = NULL;
 	sqlite3_stmt *st;
-	size_t cap = 0, len = 0;
-	int rc;
+	enum db_status rc;
+	void *v;
 
 	*out = NULL;
 	*n = 0;
@@ -119,19 +130,10 @@ db_orders_list(struct db *db, const struct db_order_filter *f, struct order **ou
 	sqlite3_bind_int64(st, 3, f->before_id);
 	sqlite3_bind_int(st, 4, f->limit);
 	sqlite3_bind_int64(st, 5, f->offset > 0 ? f->offset : 0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		v = xgrow(v, &cap, len, sizeof *v);
-		memset(&v[len], 0, sizeof v[len]);
-		read_order(st, &v[len++]);
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		order_free_all(v, len);
-		return db_status_of(db, rc, "list orders");
-	}
+	rc = db_collect(db, st, sizeof **out, read_order_cb, clear_order_cb, &v, n,
+	    "list orders");
 	*out = v;
-	*n = len;
-	return DB_OK;
+	return rc;
 }
 
 enum db_status
