@@ -21,11 +21,12 @@ export ORDERSYNC_DB ORDERSYNC_ADMIN_EMAIL
 PKGS		:= fcgi sqlite3 json-c libsodium
 DEPS_DEBIAN	:= libfcgi-dev libfcgi-bin spawn-fcgi libsqlite3-dev sqlite3 \
 		   libjson-c-dev libsodium-dev check pkg-config lighttpd curl \
-		   clang libclang-rt-14-dev nodejs mandoc
+		   clang libclang-rt-14-dev nodejs mandoc libcsv-dev
 WARN		:= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Werror
 OPT		?= -O2 -g
 PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcsv ships no pkg-config file: linked by name.
+PKG_LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
 CHECK_CFLAGS	 = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS	 = $(shell pkg-config --libs check 2>/dev/null)
 ALL_CFLAGS	 = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
