@@ -1,4 +1,5 @@
 /* csv.c — the CSV service: a whole file into rows with line numbers (libcsv does the quoting), and RFC 4180 cells out. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -6,6 +7,7 @@
 #include <csv.h>
 
 #include "csv.h"
+#include "i18n.h"
 
 void
 csv_issue_add(struct csv_issues *is, size_t line, const char *code, const char *arg,
@@ -35,6 +37,15 @@ csv_issues_free(struct csv_issues *is)
 	}
 	free(is->v);
 	memset(is, 0, sizeof *is);
+}
+
+char *
+csv_issue_text(const struct i18n *in, const char *lang, const struct csv_issue *e)
+{
+	char key[64];
+
+	snprintf(key, sizeof key, "csv.errors.%s", e->code);
+	return i18n_fill(i18n_text(in, lang, key), "arg", e->arg, "arg2", e->arg2, (char *)NULL);
 }
 
 static void

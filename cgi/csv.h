@@ -6,6 +6,8 @@
 
 #include "util.h"
 
+struct i18n;
+
 #define CSV_MAX_ROWS	100000	/* data rows a file may hold (the header not counted) */
 #define CSV_MAX_ISSUES	200	/* issues kept; the count goes on (csv_issues.total) */
 
@@ -34,6 +36,11 @@ void	csv_issue_add(struct csv_issues *is, size_t line, const char *code,
 	    const char *arg, const char *arg2);
 /* Frees what is holds and zeroes it; safe on a zeroed struct. */
 void	csv_issues_free(struct csv_issues *is);
+/*
+ * The issue in words for lang: the locale text "csv.errors.CODE" with
+ * {arg} and {arg2} filled (i18n_fill()). A new string; the caller frees it.
+ */
+char	*csv_issue_text(const struct i18n *in, const char *lang, const struct csv_issue *e);
 
 /* One record: its fields (owned, NUL-terminated) and the line it starts on. */
 struct csv_row {

@@ -131,3 +131,15 @@ fail:
 	memset(count, 0, sizeof *count);
 	return rc;
 }
+
+enum db_status
+db_catalog_find_sku(struct db *db, int64_t store_id, const char *sku, int64_t *id)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM products WHERE store_id = ? AND sku = ?");
+
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, store_id);
+	db_bind_text(st, 2, sku);
+	return db_one_int(db, st, id, "find product by SKU");
+}

@@ -28,4 +28,8 @@ enum db_status	db_catalog_import(struct db *db, int64_t store_id,
 		    const struct product_csv_row *rows, size_t n, const char *reason,
 		    struct db_import_count *count /* OUT */);
 
+/* The id of store_id's product whose SKU is sku, into *id; DB_NOTFOUND. */
+enum db_status	db_catalog_find_sku(struct db *db, int64_t store_id, const char *sku,
+		    int64_t *id /* OUT */);
+
 #endif
