@@ -10,8 +10,10 @@
 /*
  * The columns, in the order the export writes them. sku, name, price and
  * stock are required; description, active and low_stock_at may be left
- * out (or a cell left empty): a new product then gets "", 1 and
- * PRODUCT_LOW_DEFAULT, an existing one keeps what it has.
+ * out: a new product then gets "", 1 and PRODUCT_LOW_DEFAULT, an existing
+ * one keeps what it has. An empty active or low_stock_at cell means the
+ * same; an empty description cell is an empty description (the export
+ * writes one so, and it must read back).
  */
 enum {
 	PCSV_SKU, PCSV_NAME, PCSV_DESC, PCSV_PRICE, PCSV_STOCK, PCSV_ACTIVE, PCSV_LOW,

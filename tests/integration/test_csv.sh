@@ -71,13 +71,14 @@ same "$(sql "SELECT price_cents || '|' || stock || '|' || low_stock_at FROM prod
     "the known SKU updated (13.10), an empty threshold keeps its value"
 same "$(sql "SELECT count(*) FROM stock_moves m JOIN products p ON p.id = m.product_id WHERE p.sku = 'COF-ESP-250' AND m.delta = -33")" 1 \
     "the stock change is recorded as a stock move"
-printf 'sku,name,price,stock\nCOF-ESP-250,Espresso beans,13.10,2\n' > "$WORK/low.csv"
+printf 'sku,name,price,stock\nCOF-ESP-250,Espresso beans,13.10,2\nCOF-FIL-500,Filter coffee,18.90,25\n' > "$WORK/low.csv"
 upload "$JAR" "$WORK/low.csv"
 expect_status 200 "a file without the optional columns"
 same "$(sql "SELECT count(*) FROM order_events e JOIN products p ON p.id = e.product_id WHERE e.type = 'stock_low' AND p.sku = 'COF-ESP-250'")" 1 \
     "stock 7 → 2 crosses the threshold: one stock_low event"
-same "$(sql "SELECT description FROM products WHERE sku = 'COF-ESP-250'")" "Dark roast, notes of cocoa and hazelnut." \
+same "$(sql "SELECT description FROM products WHERE sku = 'COF-FIL-500'")" "Washed Ethiopian, bright and floral." \
     "a missing description column keeps the description"
+same "$(sql "SELECT description FROM products WHERE sku = 'COF-ESP-250'")" "" "an empty description cell empties it"
 
 # ---- formula cell: stored as text, exported guarded ----
 printf 'sku,name,price,stock\nFORM-1,"=HYPERLINK(""http://evil.example"",""x"")",1.00,1\n' > "$WORK/formula.csv"
@@ -228,7 +229,7 @@ CTL product set NOPE-1 --stock 1 > "$WORK/out" 2>&1 && nok "ctl product set of a
 CTL product add LY-9 "Lyon thing" 1 1 --store lyon > /dev/null 2>&1
 same "$(sql "SELECT store_id FROM products WHERE sku = 'LY-9'")" "$lyon" "ctl product add --store lyon"
 CTL product list --store lyon > "$WORK/list.tsv"
-same "$(cut -f1 "$WORK/list.tsv" | sort | tr '\n' ' ')" "LY-1 LY-2 LY-9 sku " "ctl product list --store lyon: that store's products, tab-separated"
+same "$(cut -f1 "$WORK/list.tsv" | sort | tr '\n' ' ')" "COF-ESP-250 LY-1 LY-2 LY-9 sku " "ctl product list --store lyon: that store's products, tab-separated"
 CTL product list --csv > "$WORK/list.csv"
 same "$(head -n 1 "$WORK/list.csv" | tr -d '\r')" "sku,name,description,price,stock,active,low_stock_at" "ctl product list --csv: the import's columns"
 printf 'sku,name,price,stock\nCLI-5,Five,5,5\n' > "$WORK/cli.csv"
