@@ -197,6 +197,18 @@ on_row(int c, void *arg)
 	ps->fcap = 0;
 }
 
+/* 1 when the n bytes of a line hold only spaces, tabs and its line end: libcsv skips it. */
+static int
+blank(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != ' ' && p[i] != '\t' && p[i] != '\r' && p[i] != '\n')
+			return 0;
+	return 1;
+}
+
 /*
  * Feeds the file to libcsv one physical line at a time, so each record
  * knows the line it starts on. Returns 0, or -1 after a quoting error
@@ -213,7 +225,7 @@ feed_lines(struct csv_parser *cp, struct pstate *ps, const char *p, size_t len,
 	while (len > 0 && ps->over_line == 0) {
 		nl = memchr(p, '\n', len);
 		n = nl ? (size_t)(nl - p) + 1 : len;
-		if (ps->at_start) {
+		if (ps->at_start && !blank(p, n)) {
 			ps->cur.line = ps->line;
 			ps->at_start = 0;
 		}
