@@ -99,29 +99,42 @@ utf8_len(const unsigned char *p, size_t n)
 	return len;
 }
 
+/*
+ * The length of the line at p (n bytes left) with its end: LF, CRLF, or a
+ * CR alone (old Mac files); n when the data ends first.
+ */
+static size_t
+line_len(const char *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (p[i] == '\n')
+			return i + 1;
+		if (p[i] == '\r')
+			return i + 1 < n && p[i + 1] == '\n' ? i + 2 : i + 1;
+	}
+	return n;
+}
+
 /* Lists every line holding a NUL or bytes that are not UTF-8; returns how many. */
 static size_t
 check_bytes(const unsigned char *p, size_t len, struct csv_issues *is)
 {
-	size_t i = 0, line = 1, bad = 0, k;
-	const unsigned char *nl;
+	size_t line = 1, bad = 0, i, k, n;
 
-	while (i < len) {
-		if (p[i] == '\n') {
-			line++;
-			i++;
-			continue;
-		}
-		if (p[i] != '\0' && (k = utf8_len(p + i, len - i)) > 0) {
-			i += k;
-			continue;
-		}
-		csv_issue_add(is, line, p[i] == '\0' ? "nul" : "utf8", NULL, NULL);
-		bad++;
-		/* One issue per line: go on at the next one. */
-		if ((nl = memchr(p + i, '\n', len - i)) == NULL)
-			break;
-		i = (size_t)(nl - p);
+	while (len > 0) {
+		n = line_len((const char *)p, len);
+		for (i = 0; i < n; i += k)
+			if (p[i] == '\0' || (k = utf8_len(p + i, n - i)) == 0) {
+				/* One issue per line: go on at the next one. */
+				csv_issue_add(is, line, p[i] == '\0' ? "nul" : "utf8", NULL, NULL);
+				bad++;
+				break;
+			}
+		p += n;
+		len -= n;
+		line++;
 	}
 	return bad;
 }
@@ -218,13 +231,11 @@ static int
 feed_lines(struct csv_parser *cp, struct pstate *ps, const char *p, size_t len,
     struct csv_issues *is)
 {
-	const char *nl;
 	size_t n;
 
 	ps->line = 1;
 	while (len > 0 && ps->over_line == 0) {
-		nl = memchr(p, '\n', len);
-		n = nl ? (size_t)(nl - p) + 1 : len;
+		n = line_len(p, len);
 		if (ps->at_start && !blank(p, n)) {
 			ps->cur.line = ps->line;
 			ps->at_start = 0;

@@ -59,7 +59,8 @@ struct csv_doc {
 /*
  * Reads len bytes of CSV: UTF-8 with or without a byte-order mark, fields
  * separated by ',' or ';' (whichever the first line has more of, outside
- * quotes; ',' on a tie), records ended by LF or CRLF, RFC 4180 quoting (a
+ * quotes; ',' on a tie), records ended by LF, CRLF or a lone CR (each a
+ * line for the numbering, inside quotes too), RFC 4180 quoting (a
  * quoted field may hold separators, doubled quotes and line breaks: its row
  * then ends on a later line, and the next one starts there). Unquoted
  * fields lose their surrounding spaces and tabs. Lines with no content, and

@@ -37,6 +37,12 @@ START_TEST(test_rows_and_lines)
 	ck_assert_str_eq(d.row[1].field[1], "2");
 	ck_assert_uint_eq(d.row[2].line, 3);
 	csv_doc_free(&d);
+	/* A CR alone ends a line too (old Mac files): each record its own line. */
+	ck_assert_int_eq(parse("s;d\r,0,2\rx;y", 0, 0, &d, &is), 0);
+	ck_assert_uint_eq(d.nrow, 3);
+	ck_assert_uint_eq(d.row[1].line, 2);
+	ck_assert_uint_eq(d.row[2].line, 3);
+	csv_doc_free(&d);
 }
 END_TEST
 
