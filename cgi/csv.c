@@ -166,6 +166,7 @@ struct pstate {
 	int		 at_start;	/* the next byte fed starts a record */
 	size_t		 max;		/* data rows allowed */
 	size_t		 over_line;	/* the first row past max, 0 if none */
+	size_t		 wide_line;	/* the first record over CSV_MAX_FIELDS, 0 if none */
 };
 
 /* libcsv's field callback: a copy of the field, its CRLFs made LF. */
@@ -174,9 +175,15 @@ on_field(void *s, size_t len, void *arg)
 {
 	struct pstate *ps = arg;
 	const char *in = s ? s : "";
-	char *f = xmalloc(len + 1);
+	char *f;
 	size_t i, o = 0;
 
+	if (ps->cur.nfield >= CSV_MAX_FIELDS) {
+		if (ps->wide_line == 0)
+			ps->wide_line = ps->cur.line;
+		return;
+	}
+	f = xmalloc(len + 1);
 	for (i = 0; i < len; i++)
 		if (!(in[i] == '\r' && i + 1 < len && in[i + 1] == '\n'))
 			f[o++] = in[i];
@@ -234,7 +241,7 @@ feed_lines(struct csv_parser *cp, struct pstate *ps, const char *p, size_t len,
 	size_t n;
 
 	ps->line = 1;
-	while (len > 0 && ps->over_line == 0) {
+	while (len > 0 && ps->over_line == 0 && ps->wide_line == 0) {
 		n = line_len(p, len);
 		if (ps->at_start && !blank(p, n)) {
 			ps->cur.line = ps->line;
@@ -248,7 +255,7 @@ feed_lines(struct csv_parser *cp, struct pstate *ps, const char *p, size_t len,
 		len -= n;
 		ps->line++;
 	}
-	if (ps->over_line == 0 && csv_fini(cp, on_field, on_row, ps) != 0) {
+	if (ps->over_line == 0 && ps->wide_line == 0 && csv_fini(cp, on_field, on_row, ps) != 0) {
 		csv_issue_add(is, ps->cur.line, "quote", NULL, NULL);
 		return -1;
 	}
@@ -281,6 +288,11 @@ csv_parse_doc(const char *data, size_t len, size_t max_rows, struct csv_doc *doc
 	ps.max = max_rows ? max_rows : CSV_MAX_ROWS;
 	if (feed_lines(&cp, &ps, data, len, is) != 0)
 		goto out;
+	if (ps.wide_line != 0) {
+		snprintf(max, sizeof max, "%d", CSV_MAX_FIELDS);
+		csv_issue_add(is, ps.wide_line, "too_wide", max, NULL);
+		goto out;
+	}
 	if (ps.over_line != 0) {
 		snprintf(max, sizeof max, "%zu", ps.max);
 		csv_issue_add(is, ps.over_line, "too_many", max, NULL);

@@ -9,6 +9,7 @@
 struct i18n;
 
 #define CSV_MAX_ROWS	100000	/* data rows a file may hold (the header not counted) */
+#define CSV_MAX_FIELDS	32	/* fields a record may have: bounds the memory a file costs */
 #define CSV_MAX_ISSUES	200	/* issues kept; the count goes on (csv_issues.total) */
 
 /*
@@ -67,7 +68,8 @@ struct csv_doc {
  * records whose every field is empty (a spreadsheet's trailing ";;;;"), are
  * skipped. Refused, each named by its line in issues: a NUL byte, bytes
  * that are not UTF-8 (every such line is listed), a broken quote, more than
- * max_rows data rows (max_rows 0: CSV_MAX_ROWS), an empty file.
+ * max_rows data rows (max_rows 0: CSV_MAX_ROWS), a record of more than
+ * CSV_MAX_FIELDS fields ("too_wide"), an empty file.
  * Returns 0 and fills doc (release with csv_doc_free()), or -1 with
  * issues filled and doc empty.
  */

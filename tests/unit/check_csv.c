@@ -144,6 +144,16 @@ START_TEST(test_too_many)
 	ck_assert_int_eq(parse(b.data, b.len, 0, &d, &is), -1);
 	ck_assert_uint_eq(is.v[0].line, CSV_MAX_ROWS + 2);
 	csv_issues_free(&is);
+	/* A record of more fields than CSV_MAX_FIELDS stops the parse, named. */
+	buf_reset(&b);
+	buf_puts(&b, "a,b\n1,2\n");
+	for (i = 0; i <= CSV_MAX_FIELDS; i++)
+		buf_puts(&b, "x,");
+	buf_puts(&b, "\n");
+	ck_assert_int_eq(parse(b.data, b.len, 0, &d, &is), -1);
+	ck_assert_str_eq(is.v[0].code, "too_wide");
+	ck_assert_uint_eq(is.v[0].line, 3);
+	csv_issues_free(&is);
 	buf_free(&b);
 }
 END_TEST
