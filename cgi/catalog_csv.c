@@ -13,6 +13,7 @@
 #include "db_catalog_csv.h"
 #include "product_csv.h"
 #include "role.h"
+#include "valid.h"
 #include "view.h"
 
 /*
@@ -191,13 +192,16 @@ refused(struct app *app, struct http_request *rq, struct http_response *rs,
 	view_render(app, rq, rs, 422, "admin_products_import", m);
 }
 
-/* 200: what was imported. */
+/*
+ * What was imported: {"imported", "created", "updated"} for JSON clients;
+ * a browser is sent on (303) to the import page, which says it.
+ */
 static void
-imported(struct app *app, struct http_request *rq, struct http_response *rs,
-    const struct auth_session *s, size_t n, const struct db_import_count *c)
+imported(struct app *app, struct http_request *rq, struct http_response *rs, size_t n,
+    const struct db_import_count *c)
 {
 	struct json_object *m;
-	char a[24], b[24];
+	char path[96], *loc;
 
 	if (rq->wants_json) {
 		m = json_object_new_object();
@@ -207,13 +211,11 @@ imported(struct app *app, struct http_request *rq, struct http_response *rs,
 		view_json(rs, 200, m);
 		return;
 	}
-	m = import_page(app, rq, s);
-	snprintf(a, sizeof a, "%zu", c->created);
-	snprintf(b, sizeof b, "%zu", c->updated);
-	view_add_owned(m, "notice", view_textf(app, rq, "csv.done", "created", a,
-	    "updated", b, (char *)NULL));
-	http_add_header(rs, "Cache-Control", "no-store");
-	view_render(app, rq, rs, 200, "admin_products_import", m);
+	snprintf(path, sizeof path, "/admin/products/import?created=%zu&updated=%zu",
+	    c->created, c->updated);
+	loc = view_url(app, path);
+	http_redirect(rs, 303, loc);
+	free(loc);
 }
 
 /*
@@ -253,22 +255,33 @@ products_import(struct app *app, struct http_request *rq, struct http_response *
 	}
 	log_msg(&app->log, LOG_INFO, "catalog: import of %zu rows into store %" PRId64
 	    " (%zu new, %zu updated)", n, store_id, count.created, count.updated);
-	imported(app, rq, rs, &s, n, &count);
+	imported(app, rq, rs, n, &count);
 out:
 	product_csv_rows_free(rows, n);
 	csv_issues_free(&is);
 }
 
-/* GET /admin/products/import: the import page (paste or upload, and the export links). */
+/*
+ * GET /admin/products/import: the import page (upload or paste, and the
+ * export links); after an import, ?created=N&updated=M says what it did.
+ */
 static void
 import_form(struct app *app, struct http_request *rq, struct http_response *rs)
 {
 	struct auth_session s;
+	struct json_object *m;
+	const char *created = kv_get(&rq->query, "created");
+	const char *updated = kv_get(&rq->query, "updated");
 
 	if (!csv_session(app, rq, rs, &s, 0))
 		return;
+	m = import_page(app, rq, &s);
+	if (created != NULL && updated != NULL && valid_int(created, 0, CSV_MAX_ROWS, NULL) &&
+	    valid_int(updated, 0, CSV_MAX_ROWS, NULL))
+		view_add_owned(m, "notice", view_textf(app, rq, "csv.done", "created", created,
+		    "updated", updated, (char *)NULL));
 	http_add_header(rs, "Cache-Control", "no-store");
-	view_render(app, rq, rs, 200, "admin_products_import", import_page(app, rq, &s));
+	view_render(app, rq, rs, 200, "admin_products_import", m);
 }
 
 const struct route catalog_csv_routes[] = {

@@ -159,8 +159,11 @@ expect_body_has 'Rien n’a été importé' "... says nothing was imported"
 expect_body_has '<td class="num mono">7</td>' "... lists line 7"
 req POST /admin/products.csv -b "$JAR" --data-urlencode "csrf=$(cat "$JAR.csrf")" \
     --data-urlencode "csv@$WORK/formula.csv"
-expect_status 200 "pasted good lines: 200"
-expect_body_has 'Imported: 0 new products, 1 updated.' "... the page says what was done"
+expect_status 303 "pasted good lines: 303 back to the import page"
+loc=$(tr -d '\r' < "$HEADERS" | sed -n 's/^[Ll]ocation: //p')
+same "$loc" "/admin/products/import?created=0&updated=1" "... saying what was done"
+req GET "$loc" -b "$JAR"
+expect_body_has 'Imported: 0 new products, 1 updated.' "... the page says it"
 
 # ---- 10,000 lines, timed ----
 awk 'BEGIN { print "sku,name,description,price,stock,active,low_stock_at";
