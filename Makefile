@@ -21,16 +21,19 @@ export ORDERSYNC_DB ORDERSYNC_ADMIN_EMAIL
 PKGS		:= fcgi sqlite3 json-c libsodium
 DEPS_DEBIAN	:= libfcgi-dev libfcgi-bin spawn-fcgi libsqlite3-dev sqlite3 \
 		   libjson-c-dev libsodium-dev check pkg-config lighttpd curl \
-		   clang libclang-rt-14-dev nodejs mandoc
+		   clang libclang-rt-14-dev nodejs mandoc libcsv-dev
 WARN		:= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Werror
 OPT		?= -O2 -g
 PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libcsv ships no pkg-config file: linked by name.
+PKG_LIBS	 = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lcsv
 CHECK_CFLAGS	 = $(shell pkg-config --cflags check 2>/dev/null)
 CHECK_LIBS	 = $(shell pkg-config --libs check 2>/dev/null)
 ALL_CFLAGS	 = -std=c11 -D_GNU_SOURCE $(WARN) $(OPT) $(PKG_CFLAGS) $(CFLAGS)
 SAN		:= -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 
+# Tests and fuzzers find cgi/'s headers with -iquote (#include "..." only):
+# cgi/csv.h must not hide libcsv's <csv.h>.
 # Every cgi/*.c except the two entry points (main.c, ctl*.c) is library code
 # shared by the app, the CLI, the unit tests and the fuzzers.
 APP_MAIN	:= cgi/main.c
@@ -99,11 +102,11 @@ build/san/ordersyncctl: $(CTL_SRC) $(SAN_CORE_OBJ) $(HDRS) | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 -o $@ $(CTL_SRC) $(SAN_CORE_OBJ) $(PKG_LIBS) $(LDFLAGS)
 
 build/san/check_%: tests/unit/check_%.c $(wildcard tests/unit/*.h) $(SAN_CORE_OBJ) $(HDRS) | build/san
-	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(CHECK_CFLAGS) -Icgi -o $@ $< $(SAN_CORE_OBJ) $(PKG_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(CHECK_CFLAGS) -iquote cgi -o $@ $< $(SAN_CORE_OBJ) $(PKG_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) build/schema_sql.c $(HDRS) | build/fuzz
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		$(PKG_CFLAGS) -Icgi -o $@ $< $(CORE_SRC) build/schema_sql.c $(PKG_LIBS)
+		$(PKG_CFLAGS) -iquote cgi -o $@ $< $(CORE_SRC) build/schema_sql.c $(PKG_LIBS)
 
 run: deps
 	@$(MAKE) --no-print-directory all

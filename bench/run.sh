@@ -11,6 +11,8 @@
 #   LEAK_SECS=S   its length (default 120)
 #   PROCS=N       FastCGI processes per lighttpd (default 2, as `make run`)
 #   THREADS, CONNS  wrk -t / -c (default 2 / 64)
+#   ONLY=import   only scenario 7 (the 10,000-line CSV import), ROUNDS times: no
+#                 wrk, no growth database; well under a minute
 #   CC, BENCH_CFLAGS, BENCH_LIBS  set by the Makefile's bench target
 #
 # Everything listens on 127.0.0.1 only; every load is bounded by wrk -d.
@@ -40,7 +42,7 @@ CONNS=${CONNS:-64}
 CC=${CC:-cc}
 PKGS="fcgi sqlite3 json-c libsodium"
 BENCH_CFLAGS=${BENCH_CFLAGS:-"-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -DNDEBUG $(pkg-config --cflags $PKGS)"}
-BENCH_LIBS=${BENCH_LIBS:-"$(pkg-config --libs $PKGS)"}
+BENCH_LIBS=${BENCH_LIBS:-"$(pkg-config --libs $PKGS) -lcsv"}
 export BENCH_LUA_DIR=$TOP/bench/lua
 
 for tool in wrk lighttpd sqlite3 curl b2sum; do
@@ -81,7 +83,8 @@ build() {
 		case $src in cgi/main.c|cgi/ctl*.c) continue ;; esac
 		obj=$OUT/$(basename "${src%.c}").o
 		objs+=("$obj")
-		$CC $BENCH_CFLAGS -Icgi -c -o "$obj" "$src" &
+		# -iquote: cgi/csv.h must not hide libcsv's <csv.h>.
+		$CC $BENCH_CFLAGS -iquote cgi -c -o "$obj" "$src" &
 		pids+=($!)
 		if [ ${#pids[@]} -ge 2 ]; then
 			wait "${pids[0]}"
@@ -282,6 +285,9 @@ main() {
 	start_app big "$WORK/big.db"
 	start_app full "$WORK/orders-full.db"
 	start_app normal "$WORK/orders-normal.db" ORDERSYNC_SYNCHRONOUS=NORMAL
+	cp "$WORK/small.db" "$WORK/catalog.db"
+	start_app catalog "$WORK/catalog.db"
+	import_file
 
 	# A customer with one item in the cart, for the catalog page.
 	curl -fsS -o /dev/null -c "$WORK/cart.jar" -H "$JSON" \
@@ -300,6 +306,7 @@ main() {
 		    -s "$BENCH_LUA_DIR/order.lua"
 		scenario "s4-normal" normal "http://127.0.0.1:$PORT_normal/api/orders" \
 		    -s "$BENCH_LUA_DIR/order.lua"
+		import_scenario
 	done
 
 	RSS_ROUNDS="small: $(rss_of small VmHWM) | big: $(rss_of big VmHWM) | full: $(rss_of full VmHWM) | normal: $(rss_of normal VmHWM)"
@@ -318,6 +325,46 @@ main() {
 	cp "$WORK/latest.md" bench/results/latest.md
 	cp "$RAW" "$OUT/latest.raw.log"
 	cat bench/results/latest.md
+}
+
+# Scenario 7: one POST /admin/products.csv of a 10,000-line catalog (curl,
+# not wrk: one request is the unit), on its own copy of the small database.
+# The first round adds 10,000 products, the next ones update them all. The
+# raw line: "s7 secs=S status=C imported=N".
+import_file() {
+	awk 'BEGIN { print "sku,name,description,price,stock,active,low_stock_at";
+	  for (i = 1; i <= 10000; i++)
+	    printf "BENCH-%05d,\"Product %d, bench\",Line %d of the bench file,%d.%02d,%d,1,3\n",
+	      i, i, i, i % 500, i % 100, 10 + i % 50 }' > "$WORK/import.csv"
+}
+import_scenario() {
+	local out
+	out=$(curl -sS -o "$WORK/import.out" -w '%{http_code} %{time_total}' \
+	    -H "$COOKIE" -H "X-CSRF-Token: $CSRF_TOKEN" -H "$JSON" -H 'Content-Type: text/csv' \
+	    --data-binary "@$WORK/import.csv" "http://127.0.0.1:$PORT_catalog/admin/products.csv" || echo "000 0")
+	echo "s7 secs=${out#* } status=${out%% *} imported=$(sed -n 's/.*"imported": *\([0-9]*\).*/\1/p' "$WORK/import.out")" >> "$RAW"
+}
+import_only() {
+	build
+	LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+	make_db "$WORK/catalog.db" "$SMALL"
+	start_app catalog "$WORK/catalog.db"
+	import_file
+	for r in $(seq 1 "$ROUNDS"); do
+		import_scenario
+	done
+	import_rows
+}
+# The scenario-7 rows of the report: the first import (adds) and the median of the others (updates).
+import_rows() {
+	local first rest
+	first=$(grep '^s7 ' "$RAW" | head -n 1)
+	rest=$(grep '^s7 ' "$RAW" | tail -n +2 | tr ' ' '\n' | sed -n 's/^secs=//p' | median)
+	echo "| scenario | seconds | answer |"
+	echo "|---|---:|---|"
+	echo "| 7. POST /admin/products.csv, 10 000 lines, all new | $(echo "$first" | tr ' ' '\n' | sed -n 's/^secs=//p') | $(echo "$first" | tr ' ' '\n' | sed -n 's/^status=//p'), imported $(echo "$first" | tr ' ' '\n' | sed -n 's/^imported=//p') |"
+	[ "$(grep -c '^s7 ' "$RAW")" -gt 1 ] && echo "| 7. the same file again, 10 000 updates (median of $(( $(grep -c '^s7 ' "$RAW") - 1 ))) | $rest | |"
+	return 0
 }
 
 # Scenario 2 for LEAK_SECS on the small database, VmRSS of its app processes
@@ -445,6 +492,10 @@ report() {
 	echo
 	echo "errors = wrk socket errors (connect/read/write/timeout) + answers that are neither 2xx nor 304, summed over the rounds (all runs, warm-ups and leak run included: $errs_total)."
 	echo
+	echo "## Catalog import (scenario 7)"
+	echo
+	import_rows
+	echo
 	echo "## Growth ($SMALL → $BIG orders and events)"
 	echo
 	echo "| scenario | req/s at $SMALL ÷ req/s at $BIG | p50 at $BIG ÷ p50 at $SMALL | app CPU µs/req at $BIG ÷ at $SMALL |"
@@ -510,4 +561,10 @@ report() {
 }
 
 # BENCH_SOURCE_ONLY=1: define the functions and stop (for profiling by hand).
-[ "${BENCH_SOURCE_ONLY:-0}" = 1 ] || main "$@"
+if [ "${BENCH_SOURCE_ONLY:-0}" = 1 ]; then
+	:
+elif [ "${ONLY:-}" = import ]; then
+	import_only
+else
+	main "$@"
+fi

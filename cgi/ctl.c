@@ -1,4 +1,4 @@
-/* ctl.c — ordersyncctl, the admin CLI: init, demo, user add/show, store add, render, check-config. */
+/* ctl.c — ordersyncctl, the admin CLI: init, demo, user add/show, store add, product, import, render, check-config. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,11 +19,22 @@ static const char usage[] =
 "usage: ordersyncctl [--db PATH] COMMAND ...\n"
 "\n"
 "  init                         create or migrate the database\n"
-"  demo                         insert the demo catalog (8 products)\n"
+"  demo [--remove]              insert the demo catalog (8 products); --remove\n"
+"                               deletes those never sold, hides the others\n"
 "  user add EMAIL [--role admin|staff] [--store SLUG]\n"
 "                               add a user; the password is read from stdin\n"
 "  user show EMAIL              print a user's role and store\n"
 "  store add SLUG NAME          add a store\n"
+"  product add SKU NAME PRICE STOCK [--store SLUG] [--description TEXT]\n"
+"              [--inactive] [--low N]\n"
+"                               add a product (PRICE 12.90 or 12,90)\n"
+"  product set SKU [--name N] [--description T] [--price P] [--stock N]\n"
+"              [--active 0|1] [--low N] [--store SLUG]\n"
+"                               change a product; what is not given stays\n"
+"  product list [--store SLUG] [--csv]\n"
+"                               the products, tab-separated (or CSV)\n"
+"  import FILE.csv [--store SLUG]\n"
+"                               import a catalog CSV: all lines or none\n"
 "  render TEMPLATE [DATA.json] [--partials DIR]\n"
 "                               render a mustache template to stdout\n"
 "  check-config                 check the ORDERSYNC_* environment as the app\n"
@@ -238,6 +249,10 @@ main(int argc, char **argv)
 		db_close(db);
 		return EXIT_SUCCESS;
 	}
+	if (strcmp(argv[i], "demo") == 0 && argc == i + 2 && strcmp(argv[i + 1], "--remove") == 0)
+		return ctl_demo_remove(dbpath, &lg);
+	if (strcmp(argv[i], "import") == 0 || (strcmp(argv[i], "product") == 0 && i + 1 < argc))
+		return ctl_product(dbpath, &lg, argc - i, argv + i);
 	if (strcmp(argv[i], "demo") == 0 && argc == i + 1) {
 		if ((db = open_db(dbpath, &lg)) == NULL)
 			return EXIT_FAILURE;

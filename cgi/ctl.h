@@ -15,4 +15,20 @@
  */
 int	ctl_render(int argc, char **argv);
 
+struct logger;
+
+/*
+ * ordersyncctl product add|set|list ... and ordersyncctl import FILE.csv
+ * (argv[0] is "product" or "import"), on the database at dbpath: the
+ * catalog from the command line, with the product form's rules and the
+ * page's all-or-nothing import (bad lines on stderr as "line N: why").
+ * Returns the exit status: 0 done, 1 refused or failed, 2 a usage error.
+ */
+int	ctl_product(const char *dbpath, struct logger *lg, int argc, char **argv);
+/*
+ * ordersyncctl demo --remove: deletes the demo products of the default
+ * store never sold, deactivates the sold ones. Returns the exit status.
+ */
+int	ctl_demo_remove(const char *dbpath, struct logger *lg);
+
 #endif

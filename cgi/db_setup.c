@@ -52,6 +52,50 @@ fail:
 	return rc;
 }
 
+/* Runs st (bound to one demo SKU) and adds the rows it changed to *n. */
+static enum db_status
+demo_step(struct db *db, sqlite3_stmt *st, const char *sku, int *n)
+{
+	enum db_status rc;
+
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, sku);
+	if ((rc = db_step_done(db, st, "remove demo")) == DB_OK)
+		*n += sqlite3_changes(db->conn);
+	return rc;
+}
+
+enum db_status
+db_demo_remove(struct db *db, int *deleted, int *deactivated)
+{
+	enum db_status rc;
+	size_t i;
+	int carts = 0;
+
+	*deleted = *deactivated = 0;
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	for (i = 0; i < NELEM(demo); i++) {
+		if ((rc = demo_step(db, db_stmt(db, "DELETE FROM cart_items WHERE product_id IN "
+		    "(SELECT p.id FROM products p WHERE p.store_id = 1 AND p.sku = ?1 AND NOT "
+		    "EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = p.id) AND NOT "
+		    "EXISTS (SELECT 1 FROM order_events e WHERE e.product_id = p.id))"),
+		    demo[i].sku, &carts)) != DB_OK ||
+		    (rc = demo_step(db, db_stmt(db, "DELETE FROM products WHERE store_id = 1 AND "
+		    "sku = ?1 AND NOT EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = "
+		    "products.id) AND NOT EXISTS (SELECT 1 FROM order_events e WHERE "
+		    "e.product_id = products.id)"), demo[i].sku, deleted)) != DB_OK ||
+		    (rc = demo_step(db, db_stmt(db, "UPDATE products SET active = 0 WHERE "
+		    "store_id = 1 AND sku = ?1 AND active = 1"), demo[i].sku, deactivated)) != DB_OK)
+			goto fail;
+	}
+	return db_commit(db);
+fail:
+	db_rollback(db);
+	return rc;
+}
+
 enum db_status
 db_user_add(struct db *db, const char *email, const char *password_hash,
     const char *role, const char *store_slug)

@@ -17,6 +17,7 @@
 #include "admin_orders.h"
 #include "api_orders.h"
 #include "app.h"
+#include "catalog_csv.h"
 #include "checkout.h"
 #include "db.h"
 #include "feed.h"
@@ -98,6 +99,8 @@ find_route(const struct http_request *rq, struct kvlist *params, const struct ro
 		{ admin_login_routes, admin_login_nroutes },
 		{ admin_dashboard_routes, admin_dashboard_nroutes },
 		{ admin_orders_routes, admin_orders_nroutes },
+		/* before admin_catalog: its /admin/products/{id} would take "import" */
+		{ catalog_csv_routes, catalog_csv_nroutes },
 		{ admin_catalog_routes, admin_catalog_nroutes },
 		{ feed_routes, feed_nroutes },
 	};
