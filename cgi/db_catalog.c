@@ -293,17 +293,27 @@ db_catalog_delete(struct db *db, int64_t store_id, int64_t id)
 	sqlite3_stmt *st;
 	enum db_status rc;
 	struct product p;
+	int64_t kept = 0;
 
 	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
 	if ((rc = db_catalog_get(db, store_id, id, &p)) != DB_OK)
 		goto fail;
-	if (p.sold) {
-		product_clear(&p);
+	product_clear(&p);
+	/* Sold, or named by the feed's history (stock_low): kept, only hidden. */
+	st = db_stmt(db, "SELECT EXISTS (SELECT 1 FROM order_items WHERE product_id = ?1) "
+	    "OR EXISTS (SELECT 1 FROM order_events WHERE product_id = ?1)");
+	if (st == NULL) {
+		rc = DB_ERROR;
+		goto fail;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = db_one_int(db, st, &kept, "product history")) != DB_OK)
+		goto fail;
+	if (kept) {
 		rc = DB_CONFLICT;
 		goto fail;
 	}
-	product_clear(&p);
 	st = db_stmt(db, "DELETE FROM cart_items WHERE product_id = ?");
 	if (st == NULL) {
 		rc = DB_ERROR;

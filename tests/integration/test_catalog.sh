@@ -182,6 +182,13 @@ expect_status 201 "a sale of 10 from 13"
 post "$JAR" "/admin/products/$ID/delete"
 expect_status 409 "a sold product cannot be deleted: 409"
 API1=$(sql "SELECT id FROM products WHERE sku = 'API-1'")
+post "$JAR" /admin/products/new --data-urlencode sku=ALERTED --data-urlencode name=Alerted \
+    --data-urlencode price=1 --data-urlencode stock=5 --data-urlencode low_stock_at=3
+ALERTED=$(sql "SELECT id FROM products WHERE sku = 'ALERTED'")
+post "$JAR" "/admin/products/$ALERTED/stock" --data-urlencode delta=-4
+post "$JAR" "/admin/products/$ALERTED/delete"
+expect_status 409 "a product the feed named (stock_low), never sold: 409, not a 500"
+expect_body_has "history" "... saying it has a history"
 post "$JAR" "/admin/products/$API1/delete"
 expect_status 303 "a product never sold is deleted: 303"
 [ "$(sql "SELECT count(*) FROM products WHERE sku = 'API-1'")" = 0 ] && ok "... gone" || nok "... gone"
