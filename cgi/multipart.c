@@ -26,10 +26,12 @@ struct parse_state {
 
 /*
  * GMimeParserWarningFunc: GMime reads past what it finds wrong; an upload
- * cannot be half-understood, so a truncated or malformed multipart, and
- * every "critical" issue (parts other software would read differently),
- * refuse the body. 8-bit headers (UTF-8 file names) and duplicated headers
- * are what browsers send and stay accepted.
+ * cannot be half-understood, so a malformed multipart and every "critical"
+ * issue (parts other software would read differently) refuse the body.
+ * 8-bit headers (UTF-8 file names) and duplicated headers are what browsers
+ * send and stay accepted. GMime says "truncated" of every form body (it
+ * reads it as a message that ends early), so the end is checked apart:
+ * closed().
  */
 static void
 on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer arg)
@@ -40,7 +42,6 @@ on_warning(gint64 offset, GMimeParserWarning code, const gchar *item, gpointer a
 	(void)item;
 	switch (code) {
 	case GMIME_WARN_MALFORMED_MULTIPART:
-	case GMIME_WARN_TRUNCATED_MESSAGE:
 	case GMIME_WARN_MALFORMED_MESSAGE:
 	case GMIME_CRIT_INVALID_HEADER_NAME:
 	case GMIME_CRIT_CONFLICTING_HEADER:
@@ -115,20 +116,25 @@ http_files_free(struct http_files *l)
 	memset(l, 0, sizeof *l);
 }
 
-/* The part's content, decoded from its transfer encoding, into a new GByteArray (caller unrefs). */
+/*
+ * The part's content, decoded from its transfer encoding, into a new
+ * GByteArray (caller unrefs) of *len bytes and a NUL after them.
+ */
 static GByteArray *
-part_bytes(GMimePart *part)
+part_bytes(GMimePart *part, size_t *len)
 {
 	GMimeDataWrapper *w = g_mime_part_get_content(part);
 	GByteArray *a = g_byte_array_new();
 	GMimeStream *mem;
 
-	if (w == NULL)
-		return a;
-	mem = g_mime_stream_mem_new_with_byte_array(a);
-	g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
-	g_mime_data_wrapper_write_to_stream(w, mem);
-	g_object_unref(mem);
+	if (w != NULL) {
+		mem = g_mime_stream_mem_new_with_byte_array(a);
+		g_mime_stream_mem_set_owner(GMIME_STREAM_MEM(mem), FALSE);
+		g_mime_data_wrapper_write_to_stream(w, mem);
+		g_object_unref(mem);
+	}
+	*len = a->len;
+	g_byte_array_append(a, (const guint8 *)"", 1);
 	return a;
 }
 
@@ -142,7 +148,7 @@ text_ok(const char *s, size_t len)
 /* Appends one file part; -1 when the field already has one. */
 static int
 add_file(struct http_files *files, const char *name, const char *filename,
-    GMimePart *part, GByteArray *a)
+    GMimePart *part, const guint8 *data, size_t len)
 {
 	GMimeContentType *ct = g_mime_object_get_content_type(GMIME_OBJECT(part));
 	struct http_file *f;
@@ -157,11 +163,9 @@ add_file(struct http_files *files, const char *name, const char *filename,
 	mime = ct != NULL ? g_mime_content_type_get_mime_type(ct) : NULL;
 	f->type = xstrdup(mime != NULL ? mime : "application/octet-stream");
 	g_free(mime);
-	f->len = a->len;
-	f->data = xmalloc(a->len + 1);
-	if (a->len > 0)
-		memcpy(f->data, a->data, a->len);
-	f->data[a->len] = '\0';
+	f->len = len;
+	f->data = xmalloc(len + 1);
+	memcpy(f->data, data, len + 1);	/* with the NUL */
 	return 0;
 }
 
@@ -172,6 +176,7 @@ read_part(GMimeObject *obj, struct kvlist *form, struct http_files *files, const
 	GMimeContentDisposition *cd;
 	const char *disp, *name, *filename;
 	GByteArray *a;
+	size_t len;
 	int rc = 0;
 
 	if (!GMIME_IS_PART(obj)) {
@@ -191,17 +196,17 @@ read_part(GMimeObject *obj, struct kvlist *form, struct http_files *files, const
 		return -1;
 	}
 	filename = g_mime_content_disposition_get_parameter(cd, "filename");
-	a = part_bytes(GMIME_PART(obj));
+	a = part_bytes(GMIME_PART(obj), &len);
 	if (filename != NULL) {
-		if (add_file(files, name, filename, GMIME_PART(obj), a) != 0) {
+		if (add_file(files, name, filename, GMIME_PART(obj), a->data, len) != 0) {
 			*why = "The multipart body has more than one file for a field.";
 			rc = -1;
 		}
-	} else if (!text_ok((const char *)a->data, a->len)) {
+	} else if (!text_ok((const char *)a->data, len)) {
 		*why = "A field of the multipart body holds a NUL byte or invalid UTF-8.";
 		rc = -1;
 	} else
-		kv_add(form, name, strlen(name), (const char *)a->data, a->len);
+		kv_add(form, name, strlen(name), (const char *)a->data, len);
 	g_byte_array_unref(a);
 	return rc;
 }
@@ -230,12 +235,18 @@ construct(const char *content_type, const char *body, size_t len, struct parse_s
 	return obj;
 }
 
-/* 1 when the Content-Type value names a non-empty boundary. */
+/*
+ * 1 when the Content-Type value names multipart/form-data with a boundary
+ * (1 to 70 characters, RFC 2046 §5.1.1) and the body holds its close
+ * delimiter "--boundary--": a body cut short (a client that gave up, a
+ * truncated upload) has none and is refused whole.
+ */
 static int
-has_boundary(const char *content_type)
+boundary_ok(const char *content_type, const char *body, size_t len)
 {
 	GMimeContentType *ct = g_mime_content_type_parse(NULL, content_type);
 	const char *b;
+	char *close;
 	int ok;
 
 	if (ct == NULL)
@@ -243,6 +254,11 @@ has_boundary(const char *content_type)
 	b = g_mime_content_type_get_parameter(ct, "boundary");
 	ok = b != NULL && *b != '\0' && strlen(b) <= 70 &&
 	    g_mime_content_type_is_type(ct, "multipart", "form-data");
+	if (ok) {
+		close = xasprintf("--%s--", b);
+		ok = memmem(body, len, close, strlen(close)) != NULL ? 1 : -1;
+		free(close);
+	}
 	g_object_unref(ct);
 	return ok;
 }
@@ -256,10 +272,16 @@ multipart_parse(const char *content_type, const char *body, size_t len,
 	GMimeMultipart *mp = NULL;
 	int i, n = 0, rc = 0;
 
-	if (strpbrk(content_type, "\r\n") != NULL || !has_boundary(content_type)) {
+	if (strpbrk(content_type, "\r\n") != NULL ||
+	    (rc = boundary_ok(content_type, body, len)) == 0) {
 		*why = "The multipart/form-data body has no boundary.";
 		return -1;
 	}
+	if (rc < 0) {
+		*why = "The multipart/form-data body is incomplete: it has no closing boundary.";
+		return -1;
+	}
+	rc = 0;
 	if ((obj = construct(content_type, body, len, &ps)) == NULL) {
 		*why = "The multipart/form-data body is malformed.";
 		return -1;
