@@ -35,7 +35,8 @@ image_init(const char *argv0)
 void
 image_shutdown(void)
 {
-	vips_shutdown();
+	if (vips_get_argv0() != NULL)	/* set by vips_init(): it was started */
+		vips_shutdown();
 }
 
 void
@@ -185,6 +186,10 @@ image_renditions(const void *data, size_t len, struct image_out out[IMAGE__NOUT]
 	int i;
 
 	memset(out, 0, IMAGE__NOUT * sizeof *out);
+	if (image_init(NULL) != 0) {
+		*why = "The image library failed to start.";
+		return IMAGE_UNREADABLE;
+	}
 	if (len == 0) {
 		*why = "The file is empty.";
 		return IMAGE_EMPTY;

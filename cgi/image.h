@@ -27,12 +27,13 @@ struct image_out {
 };
 
 /*
- * Starts libvips for the process (once, before the first
- * image_renditions()): no operation cache (a request's buffer is never held
- * after it), one worker thread. Returns 0, or -1 when libvips fails to start.
- * image_shutdown() at exit.
+ * Starts libvips for the process: no operation cache (a request's buffer is
+ * never held after it), one worker thread. image_renditions() calls it, so a
+ * process that never sees a photo (a CGI request, the CLI) never pays for
+ * libvips; calling it again is cheap. Returns 0, or -1 when libvips fails to
+ * start. image_shutdown() at exit (a no-op when it never started).
  */
-int	image_init(const char *argv0);
+int	image_init(const char *argv0 /* NULL: "ordersync" */);
 void	image_shutdown(void);
 
 /*
