@@ -15,6 +15,16 @@ static const char *const allowed_loaders[] = {
 	"VipsForeignLoadWebpBuffer",
 };
 
+/* GLogFunc: libvips' warnings ("error in tile ...") say nothing the refusal does not. */
+static void
+quiet(const gchar *domain, GLogLevelFlags level, const gchar *msg, gpointer arg)
+{
+	(void)domain;
+	(void)level;
+	(void)msg;
+	(void)arg;
+}
+
 int
 image_init(const char *argv0)
 {
@@ -29,6 +39,7 @@ image_init(const char *argv0)
 	vips_cache_set_max_mem(0);
 	vips_cache_set_max_files(0);
 	vips_concurrency_set(1);
+	g_log_set_handler("VIPS", G_LOG_LEVEL_WARNING, quiet, NULL);
 	return 0;
 }
 
