@@ -55,7 +55,8 @@ enum db_status	db_catalog_adjust(struct db *db, int64_t store_id, int64_t id,
 		    int64_t delta, const char *reason, int64_t user_id,
 		    struct product *after /* OUT */);
 /*
- * Deletes product id of the scope, with its lines in carts. DB_CONFLICT
+ * Deletes product id of the scope, with its lines in carts and the photo
+ * renditions no other product uses, in one transaction. DB_CONFLICT
  * when an order has it (a sold product is only deactivated); DB_NOTFOUND.
  */
 enum db_status	db_catalog_delete(struct db *db, int64_t store_id, int64_t id);

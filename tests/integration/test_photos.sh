@@ -178,6 +178,11 @@ req POST /admin/products/new -b "$JAR" -F "csrf=$CSRF" -F 'sku=PHO-NEW-1' -F 'na
 expect_status 303 "a new product with a photo: 303"
 NID=$(sql "SELECT id FROM products WHERE sku = 'PHO-NEW-1'")
 [ "$(image_of "$NID")" != "none/none" ] && ok "... it has its photo" || nok "... it has its photo"
+MEDIA_BEFORE=$(media_count)
+req POST "/admin/products/$NID/delete" -b "$JAR" --data-urlencode "csrf=$CSRF"
+expect_status 303 "deleting the (never sold) product with a photo: 303"
+[ "$(media_count)" = "$((MEDIA_BEFORE - 2))" ] && ok "... its renditions go with it" ||
+	nok "... its renditions go with it" "$MEDIA_BEFORE -> $(media_count)"
 req POST /admin/products/new -b "$JAR" -F "csrf=$CSRF" -F 'sku=PHO-NEW-2' -F 'name=Bad photo' \
     -F 'price=9.50' -F 'stock=4' -F "photo=@$PHOTOS/doc.pdf"
 expect_status 422 "a new product with a PDF: 422"
