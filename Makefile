@@ -18,9 +18,10 @@ ORDERSYNC_DB		?= var/ordersync.db
 ORDERSYNC_ADMIN_EMAIL	?= admin@example.com
 export ORDERSYNC_DB ORDERSYNC_ADMIN_EMAIL
 
-PKGS		:= fcgi sqlite3 json-c libsodium
+PKGS		:= fcgi sqlite3 json-c libsodium gmime-3.0 vips
 DEPS_DEBIAN	:= libfcgi-dev libfcgi-bin spawn-fcgi libsqlite3-dev sqlite3 \
-		   libjson-c-dev libsodium-dev check pkg-config lighttpd curl \
+		   libjson-c-dev libsodium-dev libgmime-3.0-dev libvips-dev \
+		   check pkg-config lighttpd curl \
 		   clang libclang-rt-14-dev nodejs mandoc libcsv-dev
 WARN		:= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Werror
 OPT		?= -O2 -g

@@ -40,7 +40,7 @@ PROCS=${PROCS:-2}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
 CC=${CC:-cc}
-PKGS="fcgi sqlite3 json-c libsodium"
+PKGS="fcgi sqlite3 json-c libsodium gmime-3.0 vips"
 BENCH_CFLAGS=${BENCH_CFLAGS:-"-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -DNDEBUG $(pkg-config --cflags $PKGS)"}
 BENCH_LIBS=${BENCH_LIBS:-"$(pkg-config --libs $PKGS) -lcsv"}
 export BENCH_LUA_DIR=$TOP/bench/lua
@@ -95,6 +95,9 @@ build() {
 	$CC $BENCH_CFLAGS -o "$OUT/ordersync.fcgi" cgi/main.c "${objs[@]}" $BENCH_LIBS
 	$CC $BENCH_CFLAGS -o "$OUT/ordersyncctl" cgi/ctl*.c "${objs[@]}" $BENCH_LIBS
 	$CC $BENCH_CFLAGS -o "$OUT/hello.fcgi" bench/hello.c $BENCH_LIBS
+	# The photos of scenario 8, made with libvips as the tests make theirs.
+	$CC -std=c11 -O1 -o "$OUT/mkphotos" tests/integration/mkphotos.c \
+	    $(pkg-config --cflags --libs vips)
 }
 
 # ---- servers ----
@@ -246,6 +249,24 @@ feed_scenarios() {
 	    -H "$COOKIE" "${GETLUA[@]}"
 }
 
+# photo_state: gives product 1 of the small database a photo through the
+# edit form (multipart, as a browser posts it) and sets MEDIA to the URL of
+# its large rendition and MEDIA_ETAG to its ETag.
+photo_state() {
+	local db=$WORK/small.db base=http://127.0.0.1:$PORT_small id
+	mkdir -p "$WORK/photos"
+	"$OUT/mkphotos" "$WORK/photos"
+	curl -fsS -o /dev/null -H "$COOKIE" -F "csrf=$CSRF_TOKEN" \
+	    -F "sku=$(sqlite3 "$db" "SELECT sku FROM products WHERE id = 1")" \
+	    -F "name=$(sqlite3 "$db" "SELECT name FROM products WHERE id = 1")" \
+	    -F "price=$(sqlite3 "$db" "SELECT printf('%.2f', price_cents / 100.0) FROM products WHERE id = 1")" \
+	    -F 'active=1' -F "photo=@$WORK/photos/photo.jpg;type=image/jpeg" "$base/admin/products/1"
+	id=$(sqlite3 "$db" "SELECT image FROM products WHERE id = 1")
+	[ ${#id} -eq 64 ] || { echo "bench: the photo upload did not set a photo" >&2; exit 1; }
+	MEDIA=$base/media/$id
+	MEDIA_ETAG="\"$id\""
+}
+
 # rss_of NAME FIELD: "pid:kB ..." for the app processes of server NAME.
 rss_of() {
 	local pgid_var=PGID_$1 field=$2 pid out=""
@@ -293,6 +314,7 @@ main() {
 	curl -fsS -o /dev/null -c "$WORK/cart.jar" -H "$JSON" \
 	    -d product_id=1 -d qty=1 "http://127.0.0.1:$PORT_small/cart/items"
 	CART_COOKIE="Cookie: $(awk '!/^#/ && NF >= 7 { printf "%s%s=%s", sep, $6, $7; sep="; " }' "$WORK/cart.jar")"
+	photo_state
 
 	for r in $(seq 1 "$ROUNDS"); do
 		say "bench: round $r/$ROUNDS (load $(cut -d' ' -f1-3 /proc/loadavg))"
@@ -302,6 +324,8 @@ main() {
 		feed_scenarios
 		scenario "s3" small "http://127.0.0.1:$PORT_small/admin/orders" -H "$COOKIE" "${GETLUA[@]}"
 		scenario "s6" small "http://127.0.0.1:$PORT_small/" -H "$CART_COOKIE" "${GETLUA[@]}"
+		scenario "s8-304" small "$MEDIA" -H "If-None-Match: $MEDIA_ETAG" "${GETLUA[@]}"
+		scenario "s8-200" small "$MEDIA" "${GETLUA[@]}"
 		scenario "s4-full" full "http://127.0.0.1:$PORT_full/api/orders" \
 		    -s "$BENCH_LUA_DIR/order.lua"
 		scenario "s4-normal" normal "http://127.0.0.1:$PORT_normal/api/orders" \
@@ -487,6 +511,8 @@ report() {
 	row s1-big "5. feed 304 at $BIG orders"
 	row s2-big "5. feed 1 event at $BIG orders"
 	row s6 "6. catalog GET / (customer)"
+	row s8-304 "8. photo rendition, If-None-Match (304)"
+	row s8-200 "8. photo rendition, 1200 px WebP (200)"
 	echo
 	echo "app CPU µs/req = user + system CPU time of the server's FastCGI processes during the run ÷ requests (median over rounds): what one request costs the app, steadier than req/s on a busy machine."
 	echo

@@ -10,7 +10,9 @@
 #include "app.h"
 #include "auth.h"
 #include "db_catalog.h"
+#include "db_media.h"
 #include "feed.h"
+#include "image.h"
 #include "product.h"
 #include "role.h"
 #include "valid.h"
@@ -72,8 +74,11 @@ product_row(struct app *app, struct http_request *rq, const struct product *p)
 		json_object_object_add(r, "low", json_object_new_boolean(1));
 	if (p->sold)
 		json_object_object_add(r, "sold", json_object_new_boolean(1));
-	if ((thumb = product_media_url(app->cfg.base_url, &p->thumb)) != NULL)
+	if ((thumb = product_media_url(app->cfg.base_url, &p->thumb)) != NULL) {
 		view_add_owned(r, "thumb_url", thumb);
+		json_object_object_add(r, "thumb_width", json_object_new_int(p->thumb.width));
+		json_object_object_add(r, "thumb_height", json_object_new_int(p->thumb.height));
+	}
 	return r;
 }
 
@@ -144,7 +149,7 @@ out:
 
 enum {
 	F_SKU, F_NAME, F_DESC, F_PRICE, F_STOCK, F_ACTIVE, F_LOW, F_STORE, F_STOCK_WAS,
-	F__MAX
+	F_PHOTO, F_REMOVE_PHOTO, F__MAX
 };
 static const struct valid_field form_fields[F__MAX] = {
 	[F_SKU]	      = { "sku", VALID_TEXT, 1, 1, PRODUCT_SKU_MAX, "products.errors.sku" },
@@ -159,6 +164,10 @@ static const struct valid_field form_fields[F__MAX] = {
 	[F_STORE]     = { "store", VALID_TEXT, 0, 1, 64, "products.errors.store" },
 	[F_STOCK_WAS] = { "stock_was", VALID_INT, 0, 0, PRODUCT_STOCK_MAX,
 			  "products.errors.stock" },
+	/* A file part (rq->files); as a text field it can only be empty. */
+	[F_PHOTO]     = { "photo", VALID_TEXT, 0, 0, 0, "products.errors.photo" },
+	[F_REMOVE_PHOTO] = { "remove_photo", VALID_INT, 0, 0, 1,
+			  "products.errors.remove_photo" },
 };
 
 /*
@@ -295,6 +304,70 @@ form_page(struct app *app, struct http_request *rq, struct http_response *rs,
 	view_render(app, rq, rs, status, "admin_product", m);
 }
 
+/* What a request asks of the product's photo. */
+enum photo_change { PHOTO_KEEP, PHOTO_SET, PHOTO_REMOVE };
+
+/*
+ * The photo of a product form: a "photo" file part with bytes is made into
+ * the renditions (out, released by the caller with image_out_clear());
+ * remove_photo=1 clears it; a part with no file chosen (no name, no bytes)
+ * or none at all keeps it. A refused file (empty, not JPEG/PNG/WebP, over
+ * 40 megapixels, unreadable) sets v's photo error and returns -1: the form
+ * answers 422 and nothing is written.
+ */
+static int
+read_photo(struct app *app, struct http_request *rq, struct valid_result *v,
+    struct image_out out[IMAGE__NOUT], enum photo_change *change)
+{
+	const struct http_file *f = http_file_get(&rq->files, "photo");
+	const char *why = NULL;
+	enum image_status st;
+
+	memset(out, 0, IMAGE__NOUT * sizeof *out);
+	*change = v->present[F_REMOVE_PHOTO] && v->num[F_REMOVE_PHOTO] == 1 ?
+	    PHOTO_REMOVE : PHOTO_KEEP;
+	if (f == NULL || (f->filename[0] == '\0' && f->len == 0))
+		return 0;
+	switch ((st = image_renditions(f->data, f->len, out, &why))) {
+	case IMAGE_OK:
+		*change = PHOTO_SET;
+		return 0;
+	case IMAGE_EMPTY:
+		v->error[F_PHOTO] = "products.errors.photo_empty";
+		break;
+	case IMAGE_UNSUPPORTED:
+		v->error[F_PHOTO] = "products.errors.photo_type";
+		break;
+	case IMAGE_TOO_LARGE:
+		v->error[F_PHOTO] = "products.errors.photo_large";
+		break;
+	default:
+		v->error[F_PHOTO] = "products.errors.photo_unreadable";
+		break;
+	}
+	v->nerrors++;
+	log_msg(&app->log, LOG_INFO, "catalog: photo refused (%s): %s", f->filename, why);
+	return -1;
+}
+
+/* Applies a photo change to product id (scope store_id); DB_OK when there is none. */
+static enum db_status
+save_photo(struct app *app, int64_t store_id, int64_t id, enum photo_change change,
+    const struct image_out out[IMAGE__NOUT])
+{
+	struct db_media_blob image, thumb;
+
+	if (change == PHOTO_KEEP)
+		return DB_OK;
+	if (change == PHOTO_REMOVE)
+		return db_media_set_photo(app->db, store_id, id, NULL, NULL);
+	image = (struct db_media_blob){ out[IMAGE_LARGE].data, out[IMAGE_LARGE].len,
+	    out[IMAGE_LARGE].width, out[IMAGE_LARGE].height };
+	thumb = (struct db_media_blob){ out[IMAGE_THUMB].data, out[IMAGE_THUMB].len,
+	    out[IMAGE_THUMB].width, out[IMAGE_THUMB].height };
+	return db_media_set_photo(app->db, store_id, id, &image, &thumb);
+}
+
 /* Where a saved product goes: its page (303), or {"product"} for JSON clients. */
 static void
 saved(struct app *app, struct http_request *rq, struct http_response *rs, int64_t store_id,
@@ -368,16 +441,21 @@ product_create(struct app *app, struct http_request *rq, struct http_response *r
 	struct auth_session s;
 	struct valid_result v;
 	struct product p;
+	struct image_out photo[IMAGE__NOUT] = { { 0 } };
+	enum photo_change change;
 	enum db_status rc;
 
 	if (!catalog_session(app, rq, rs, &s, 1))
 		return;
 	memset(&p, 0, sizeof p);
-	if (read_form(rq, &v, &p, NULL) != 0 || !target_store(app, &s, &v, &p.store_id)) {
+	if (read_form(rq, &v, &p, NULL) != 0 || !target_store(app, &s, &v, &p.store_id) ||
+	    read_photo(app, rq, &v, photo, &change) != 0) {
 		form_page(app, rq, rs, &s, 422, NULL, &v, NULL);
 		goto out;
 	}
-	if ((rc = db_catalog_create(app->db, &p)) == DB_CONFLICT)
+	if ((rc = db_catalog_create(app->db, &p)) == DB_OK)
+		rc = save_photo(app, p.store_id, p.id, change, photo);
+	if (rc == DB_CONFLICT)
 		duplicate_sku(app, rq, rs, p.sku);
 	else if (rc != DB_OK)
 		view_unavailable(app, rq, rs);
@@ -386,6 +464,8 @@ product_create(struct app *app, struct http_request *rq, struct http_response *r
 		saved(app, rq, rs, s.row.store_id, p.id, 201);
 	}
 out:
+	image_out_clear(&photo[0]);
+	image_out_clear(&photo[1]);
 	valid_result_free(&v);
 }
 
@@ -431,6 +511,8 @@ product_update(struct app *app, struct http_request *rq, struct http_response *r
 	struct auth_session s;
 	struct valid_result v;
 	struct product p, cur, after;
+	struct image_out photo[IMAGE__NOUT] = { { 0 } };
+	enum photo_change change;
 	enum db_status rc;
 	int64_t id = route_id(rq);
 	int set_stock;
@@ -446,7 +528,7 @@ product_update(struct app *app, struct http_request *rq, struct http_response *r
 		return;
 	}
 	memset(&p, 0, sizeof p);
-	if (read_form(rq, &v, &p, &cur) != 0) {
+	if (read_form(rq, &v, &p, &cur) != 0 || read_photo(app, rq, &v, photo, &change) != 0) {
 		form_page(app, rq, rs, &s, 422, &cur, &v, NULL);
 		goto out;
 	}
@@ -458,6 +540,8 @@ product_update(struct app *app, struct http_request *rq, struct http_response *r
 		    view_text(app, rq, "products.edited"), s.row.user_id, &after);
 		product_clear(&after);
 	}
+	if (rc == DB_OK)
+		rc = save_photo(app, s.row.store_id, id, change, photo);
 	if (rc == DB_CONFLICT)
 		duplicate_sku(app, rq, rs, p.sku);
 	else if (rc == DB_NOTFOUND)
@@ -467,6 +551,8 @@ product_update(struct app *app, struct http_request *rq, struct http_response *r
 	else
 		saved(app, rq, rs, s.row.store_id, id, 200);
 out:
+	image_out_clear(&photo[0]);
+	image_out_clear(&photo[1]);
 	product_clear(&cur);
 	valid_result_free(&v);
 }
@@ -550,9 +636,9 @@ product_delete(struct app *app, struct http_request *rq, struct http_response *r
 const struct route admin_catalog_routes[] = {
 	{ "GET",  "/admin/products",			products_list,		0 },
 	{ "GET",  "/admin/products/new",		product_new_form,	0 },
-	{ "POST", "/admin/products/new",		product_create,		0 },
+	{ "POST", "/admin/products/new",		product_create,		ROUTE_UPLOAD },
 	{ "GET",  "/admin/products/{id}",		product_edit_form,	0 },
-	{ "POST", "/admin/products/{id}",		product_update,		0 },
+	{ "POST", "/admin/products/{id}",		product_update,		ROUTE_UPLOAD },
 	{ "POST", "/admin/products/{id}/stock",		product_adjust,		0 },
 	{ "POST", "/admin/products/{id}/delete",	product_delete,		0 },
 };

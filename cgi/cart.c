@@ -64,6 +64,17 @@ line_json(struct app *app, struct http_request *rq, const struct shop_line *l)
 	json_object_object_add(j, "price", view_price(app, rq, l->unit_price_cents));
 	json_object_object_add(j, "line_total", view_price(app, rq, l->unit_price_cents * l->qty));
 	json_object_object_add(j, "max_qty", json_object_new_int64(max < 0 ? 0 : max));
+	if (!rq->wants_json) {
+		/* The line's picture: the photo, or the catalog's letter tile. */
+		struct json_object *photo = product_photo_json(&l->image, &l->thumb,
+		    app->cfg.base_url);
+
+		if (photo != NULL)
+			json_object_object_add(j, "photo", photo);
+		json_object_object_add(j, "initial", json_object_new_string_len(l->name,
+		    (int)product_initial_len(l->name)));
+		json_object_object_add(j, "tone", json_object_new_int((int)(l->product_id % 6)));
+	}
 	if (!l->active)
 		problem = view_textf(app, rq, "cart.unavailable",
 		    "name", l->name, (char *)NULL);

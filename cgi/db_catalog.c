@@ -5,6 +5,7 @@
 
 #include "db_catalog.h"
 #include "db_impl.h"
+#include "db_media.h"
 
 /* The columns every product query selects, in this order; read by read_product(). */
 #define PRODUCT_COLS \
@@ -328,8 +329,9 @@ db_catalog_delete(struct db *db, int64_t store_id, int64_t id)
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, id);
+	/* Its photo's renditions go with it, unless another product has the same picture. */
 	if ((rc = db_step_done(db, st, "delete product")) != DB_OK ||
-	    (rc = db_commit(db)) != DB_OK)
+	    (rc = db_media_prune(db)) != DB_OK || (rc = db_commit(db)) != DB_OK)
 		goto fail;
 	return DB_OK;
 fail:

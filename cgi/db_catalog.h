@@ -56,9 +56,10 @@ enum db_status	db_catalog_adjust(struct db *db, int64_t store_id, int64_t id,
 		    int64_t delta, const char *reason, int64_t user_id,
 		    struct product *after /* OUT */);
 /*
- * Deletes product id of the scope, with its lines in carts. DB_CONFLICT
- * when an order has it or the feed names it (a stock_low event): such a
- * product keeps its history and is only deactivated. DB_NOTFOUND.
+ * Deletes product id of the scope, with its lines in carts and the photo
+ * renditions no other product uses, in one transaction. DB_CONFLICT when an
+ * order has it or the feed names it (a stock_low event): such a product
+ * keeps its history and is only deactivated. DB_NOTFOUND.
  */
 enum db_status	db_catalog_delete(struct db *db, int64_t store_id, int64_t id);
 /*

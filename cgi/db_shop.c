@@ -13,6 +13,25 @@
 
 /* ---- catalog ---- */
 
+/* The photo columns both queries below end with: the renditions' ids and sizes. */
+#define PHOTO_COLS \
+	"coalesce(mi.id, ''), coalesce(mi.width, 0), coalesce(mi.height, 0), " \
+	"coalesce(mt.id, ''), coalesce(mt.width, 0), coalesce(mt.height, 0) "
+#define PHOTO_JOIN \
+	"LEFT JOIN media mi ON mi.id = p.image LEFT JOIN media mt ON mt.id = p.thumb "
+
+/* Reads PHOTO_COLS from column col on. */
+static void
+read_photo(sqlite3_stmt *st, int col, struct product_media *image, struct product_media *thumb)
+{
+	db_col_copy(st, col, image->id, sizeof image->id);
+	image->width = sqlite3_column_int(st, col + 1);
+	image->height = sqlite3_column_int(st, col + 2);
+	db_col_copy(st, col + 3, thumb->id, sizeof thumb->id);
+	thumb->width = sqlite3_column_int(st, col + 4);
+	thumb->height = sqlite3_column_int(st, col + 5);
+}
+
 enum db_status
 db_shop_products(struct db *db, int64_t store_id, struct shop_products *out)
 {
@@ -22,8 +41,9 @@ db_shop_products(struct db *db, int64_t store_id, struct shop_products *out)
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	st = db_stmt(db, "SELECT id, sku, name, description, price_cents, stock, active "
-	    "FROM products WHERE store_id = ? AND active = 1 ORDER BY id");
+	st = db_stmt(db, "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, "
+	    "p.active, " PHOTO_COLS "FROM products p " PHOTO_JOIN
+	    "WHERE p.store_id = ? AND p.active = 1 ORDER BY p.id");
 	if (st == NULL)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, store_id);
@@ -37,6 +57,7 @@ db_shop_products(struct db *db, int64_t store_id, struct shop_products *out)
 		p->price_cents = sqlite3_column_int64(st, 4);
 		p->stock = sqlite3_column_int64(st, 5);
 		p->active = sqlite3_column_int(st, 6);
+		read_photo(st, 7, &p->image, &p->thumb);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -123,7 +144,8 @@ db_shop_cart_lines(struct db *db, int64_t cart_id, struct shop_lines *out)
 
 	memset(out, 0, sizeof *out);
 	st = db_stmt(db, "SELECT ci.product_id, p.sku, p.name, p.price_cents, ci.qty, "
-	    "p.stock, p.active FROM cart_items ci JOIN products p ON p.id = ci.product_id "
+	    "p.stock, p.active, " PHOTO_COLS "FROM cart_items ci "
+	    "JOIN products p ON p.id = ci.product_id " PHOTO_JOIN
 	    "WHERE ci.cart_id = ? ORDER BY ci.added_at, ci.product_id");
 	if (st == NULL)
 		return DB_ERROR;
@@ -138,6 +160,7 @@ db_shop_cart_lines(struct db *db, int64_t cart_id, struct shop_lines *out)
 		l->qty = sqlite3_column_int(st, 4);
 		l->stock = sqlite3_column_int64(st, 5);
 		l->active = sqlite3_column_int(st, 6);
+		read_photo(st, 7, &l->image, &l->thumb);
 		out->count += l->qty;
 		out->total_cents += l->unit_price_cents * l->qty;
 	}

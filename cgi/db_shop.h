@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "order.h"
+#include "product.h"
 
 /* The store the customer pages sell from. */
 #define SHOP_STORE_ID		1
@@ -18,6 +19,7 @@ struct shop_product {
 	int64_t	 price_cents;
 	int64_t	 stock;
 	int	 active;
+	struct product_media	 image, thumb;	/* the photo's renditions; id "" when none */
 };
 struct shop_products {
 	struct shop_product	*v;
@@ -57,6 +59,7 @@ struct shop_line {
 	int	 qty;
 	int64_t	 stock;
 	int	 active;
+	struct product_media	 image, thumb;	/* the product's photo; id "" when none */
 };
 /* The lines of a cart, oldest first; count sums the quantities. */
 struct shop_lines {

@@ -11,6 +11,7 @@
 #include <sodium.h>
 
 #include "http.h"
+#include "multipart.h"
 
 extern char **environ;
 
@@ -413,6 +414,7 @@ http_request_free(struct http_request *rq)
 	free(rq->path);
 	kv_free(&rq->query);
 	kv_free(&rq->form);
+	http_files_free(&rq->files);
 	kv_free(&rq->cookies);
 	kv_free(&rq->params);
 	json_object_put(rq->json);
@@ -596,6 +598,9 @@ read_body(struct http_request *rq, struct io *io, int cgi, int upload)
 			fail(rq, 400, msg);
 			free(msg);
 		}
+	} else if (upload && http_media_type_is(ct, "multipart/form-data")) {
+		if (multipart_parse(ct, rq->body, got, &rq->form, &rq->files, &why) != 0)
+			fail(rq, 400, why);
 	} else if (upload && http_media_type_is(ct, "text/csv")) {
 		/* Kept as it is in rq->body: the route reads it. */
 	} else if (rq->method == HTTP_POST || rq->method == HTTP_PUT ||

@@ -32,6 +32,25 @@ void		 kv_add(struct kvlist *l, const char *key, size_t klen,
 		    const char *val, size_t vlen);
 void		 kv_free(struct kvlist *l);
 
+/* A file of a multipart/form-data body (multipart.h); everything owned. */
+struct http_file {
+	char		*name;		/* the form field */
+	char		*filename;	/* a base name only, never a path ("" when none was chosen) */
+	char		*type;		/* the part's Content-Type, "application/octet-stream" by default */
+	unsigned char	*data;		/* the bytes as sent (NUL-terminated for convenience) */
+	size_t		 len;
+};
+struct http_files {
+	struct http_file	*v;
+	size_t			 n;
+	size_t			 cap;
+};
+
+/* The file sent for field name, or NULL. */
+const struct http_file *http_file_get(const struct http_files *l, const char *name);
+/* Frees every file of l and empties it; a zeroed list is a no-op. */
+void		 http_files_free(struct http_files *l);
+
 enum http_method {
 	HTTP_GET, HTTP_HEAD, HTTP_POST, HTTP_PUT, HTTP_PATCH, HTTP_DELETE,
 	HTTP_OPTIONS, HTTP_OTHER
@@ -46,7 +65,8 @@ struct http_request {
 	char			 method_name[16];
 	char			*path;		/* decoded, app-relative, starts with "/" */
 	struct kvlist		 query;
-	struct kvlist		 form;		/* application/x-www-form-urlencoded body */
+	struct kvlist		 form;		/* urlencoded body, or multipart's text parts */
+	struct http_files	 files;		/* multipart/form-data's files (upload routes) */
 	struct kvlist		 cookies;
 	struct kvlist		 params;	/* {name} parts of the route, set by the router */
 	struct json_object	*json;		/* application/json body, or NULL */

@@ -22,6 +22,9 @@
 #include "db.h"
 #include "feed.h"
 #include "http.h"
+#include "image.h"
+#include "media.h"
+#include "multipart.h"
 #include "mustache.h"
 #include "router.h"
 #include "shop.h"
@@ -103,6 +106,7 @@ find_route(const struct http_request *rq, struct kvlist *params, const struct ro
 		{ catalog_csv_routes, catalog_csv_nroutes },
 		{ admin_catalog_routes, admin_catalog_nroutes },
 		{ feed_routes, feed_nroutes },
+		{ media_routes, media_nroutes },
 	};
 	enum route_result res = ROUTE_NOT_FOUND;
 	struct kvlist scratch = { 0 };
@@ -297,6 +301,8 @@ main(void)
 		goto out;
 	}
 
+	multipart_init();
+
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;	/* no SA_RESTART: accept() must return EINTR */
 	sigemptyset(&sa.sa_mask);
@@ -313,6 +319,8 @@ main(void)
 	rc = EXIT_SUCCESS;
 out:
 	db_close(app.db);
+	multipart_shutdown();
+	image_shutdown();
 	app_caches_free(&app);
 	mus_cache_free(app.tmpl);
 	i18n_free(&app.i18n);

@@ -126,6 +126,46 @@ product_media_url(const char *base_url, const struct product_media *m)
 	return xasprintf("%s/media/%s", base_url, m->id);
 }
 
+size_t
+product_initial_len(const char *name)
+{
+	size_t n = 1;
+
+	if (*name == '\0')
+		return 0;
+	while (name[n] != '\0' && ((unsigned char)name[n] & 0xc0) == 0x80)
+		n++;
+	return n;
+}
+
+struct json_object *
+product_photo_json(const struct product_media *image, const struct product_media *thumb,
+    const char *base_url)
+{
+	struct json_object *j;
+	char *big, *small;
+
+	if (image->id[0] == '\0' || thumb->id[0] == '\0')
+		return NULL;
+	big = product_media_url(base_url, image);
+	small = product_media_url(base_url, thumb);
+	j = json_object_new_object();
+	json_object_object_add(j, "src", json_object_new_string(small));
+	if (strcmp(image->id, thumb->id) == 0)
+		json_object_object_add(j, "srcset", json_object_new_string_len(small, 0));
+	else {
+		char *set = xasprintf("%s %dw, %s %dw", small, thumb->width, big, image->width);
+
+		json_object_object_add(j, "srcset", json_object_new_string(set));
+		free(set);
+	}
+	json_object_object_add(j, "width", json_object_new_int(image->width));
+	json_object_object_add(j, "height", json_object_new_int(image->height));
+	free(big);
+	free(small);
+	return j;
+}
+
 struct json_object *
 product_json(const struct product *p, const char *base_url)
 {

@@ -86,6 +86,17 @@ void	product_free_all(struct product *v, size_t n);
 /* The path of a rendition, base_url "/media/ID"; NULL when it has none. Caller frees. */
 char	*product_media_url(const char *base_url, const struct product_media *m);
 
+/* The byte length of name's first UTF-8 character, the letter of its tile (0 for ""). */
+size_t	product_initial_len(const char *name);
+/*
+ * The photo as a page's <img> needs it: {"src" (the small rendition),
+ * "srcset" ("URL 480w, URL 1200w" with the renditions' real widths; one
+ * entry when both are the same picture), "width", "height" (the large
+ * rendition's: the box's aspect ratio)}. NULL when there is no photo. A new
+ * object the caller owns.
+ */
+struct json_object *product_photo_json(const struct product_media *image,
+		    const struct product_media *thumb, const char *base_url);
 /*
  * The product as the JSON API shows it (DESIGN.md): {id, sku, name,
  * description, price_cents, stock, active, low_stock_at, image} with image

@@ -231,26 +231,13 @@ cart_set(struct app *app, struct http_request *rq, struct http_response *rs)
 	cart_change(app, rq, rs, product_id, qty, 0);
 }
 
-/* The byte length of the first UTF-8 character of s (0 for ""). */
-static size_t
-first_char_len(const char *s)
-{
-	size_t n = 0;
-
-	if (*s == '\0')
-		return 0;
-	n = 1;
-	while (s[n] != '\0' && ((unsigned char)s[n] & 0xc0) == 0x80)
-		n++;
-	return n;
-}
-
 static struct json_object *
-product_json(struct app *app, struct http_request *rq, const struct shop_product *p)
+catalog_product_json(struct app *app, struct http_request *rq, const struct shop_product *p)
 {
 	struct json_object *j = json_object_new_object();
 	int64_t max = p->stock < ORDER_QTY_MAX ? p->stock : ORDER_QTY_MAX;
-	char *s;
+	struct json_object *photo;
+	char *s, *url;
 
 	json_object_object_add(j, "id", json_object_new_int64(p->id));
 	json_object_object_add(j, "sku", json_object_new_string(p->sku));
@@ -274,10 +261,18 @@ product_json(struct app *app, struct http_request *rq, const struct shop_product
 		    "n", UTIL_I64(p->stock), (char *)NULL);
 	json_object_object_add(j, "stock_text", json_object_new_string(s));
 	free(s);
+	photo = product_photo_json(&p->image, &p->thumb, app->cfg.base_url);
+	url = product_media_url(app->cfg.base_url, &p->image);
+	json_object_object_add(j, "image", url != NULL ? json_object_new_string(url) : NULL);
+	free(url);
+	if (photo != NULL && !rq->wants_json)
+		json_object_object_add(j, "photo", photo);
+	else
+		json_object_put(photo);
 	if (!rq->wants_json) {
 		/* The product tile: its first letter on one of six tones. */
 		json_object_object_add(j, "initial", json_object_new_string_len(p->name,
-		    (int)first_char_len(p->name)));
+		    (int)product_initial_len(p->name)));
 		json_object_object_add(j, "tone", json_object_new_int((int)(p->id % 6)));
 	}
 	return j;
@@ -305,7 +300,7 @@ catalog(struct app *app, struct http_request *rq, struct http_response *rs)
 	m = json_object_new_object();
 	list = json_object_new_array();
 	for (i = 0; i < p.n; i++)
-		json_object_array_add(list, product_json(app, rq, &p.v[i]));
+		json_object_array_add(list, catalog_product_json(app, rq, &p.v[i]));
 	json_object_object_add(m, "products", list);
 	c = json_object_new_object();
 	json_object_object_add(c, "count", json_object_new_int(count));

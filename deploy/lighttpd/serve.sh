@@ -89,7 +89,7 @@ server.port		= $port
 server.document-root	= "$share/static"
 server.errorlog		= "$dir/error.log"
 server.pid-file		= "$dir/lighttpd.pid"
-server.max-request-size	= 128
+server.max-request-size	= 8448	# KiB: photo uploads (8 MiB and the multipart framing); the app keeps 64 KiB elsewhere
 mimetype.assign		= ( ".css" => "text/css; charset=utf-8",
 			    ".js" => "text/javascript; charset=utf-8",
 			    ".svg" => "image/svg+xml", ".png" => "image/png",

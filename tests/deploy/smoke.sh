@@ -86,6 +86,15 @@ if [ "$STATUS" = 405 ] && [ -n "$(header Allow)" ]; then ok "wrong method: 405 w
 head -c 102400 /dev/zero | tr '\0' a > "$T/big"
 req POST /healthz -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "@$T/big"
 if [ "$STATUS" = 413 ]; then ok "100 KiB body: 413"; else nok "100 KiB body: 413" "$(why)"; fi
+# The routes that take uploads (product photos, CSV) accept 8 MiB: a 1 MiB
+# body reaches the app (no session: 401), a 9 MiB one is refused.
+head -c 1048576 /dev/zero | tr '\0' a > "$T/big"
+req POST /admin/products/1 -H 'Accept: application/json' \
+    -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "@$T/big"
+if [ "$STATUS" = 401 ]; then ok "1 MiB body on an upload route reaches the app"; else nok "1 MiB body on an upload route reaches the app" "$(why)"; fi
+head -c $((9 * 1048576)) /dev/zero > "$T/big"
+req POST /admin/products/1 -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "@$T/big"
+if [ "$STATUS" = 413 ]; then ok "9 MiB body on an upload route: 413"; else nok "9 MiB body on an upload route: 413" "$(why)"; fi
 
 # A body without Content-Length (chunked): the server either passes it on
 # with a length or the app reads FastCGI stdin to its end; never ignored.
