@@ -103,16 +103,23 @@ products_export(struct app *app, struct http_request *rq, struct http_response *
 }
 
 /*
- * The file a POST carries: a text/csv body as it is, or the form field
- * "csv" (the page's text box). A multipart upload's part "file" is to be
- * found here too. 0 and *data, *len (borrowed from rq), or -1.
+ * The file a POST carries: the page's multipart part "file", a text/csv
+ * body as it is, or the form field "csv" (the page's text box). 0 and
+ * *data, *len (borrowed from rq), or -1.
  */
 static int
 posted_file(const struct http_request *rq, const char **data, size_t *len)
 {
 	const char *ct = http_param(rq, "CONTENT_TYPE");
+	const struct http_file *file = http_file_get(&rq->files, "file");
 	const char *f;
 
+	/* The page's upload: a chosen file, even an empty one (the reader says so). */
+	if (file != NULL && (file->len > 0 || file->filename[0] != '\0')) {
+		*data = (const char *)file->data;
+		*len = file->len;
+		return 0;
+	}
 	if (rq->body != NULL && http_media_type_is(ct, "text/csv")) {
 		*data = rq->body;
 		*len = rq->body_len;

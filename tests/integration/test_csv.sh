@@ -255,4 +255,13 @@ same "$(sql "SELECT active FROM products WHERE store_id = 1 AND sku = 'MUG-STO-3
 same "$(sql "SELECT count(*) FROM products WHERE sku = 'CLI-5'")" 1 "... the shop's own products stay"
 [ "$(sql 'PRAGMA integrity_check')" = ok ] && ok "integrity_check ok" || nok "integrity_check ok"
 
+# ---- the page's upload: a multipart file part ----
+printf 'sku,name,price,stock\nMP-1,By the form,3.20,4\n' > "$WORK/mp.csv"
+req POST /admin/products.csv -b "$JAR" -H 'Accept: application/json' -F "csrf=$(cat "$JAR.csrf")" -F "file=@$WORK/mp.csv;type=text/csv"
+expect_status 200 "a CSV sent as the page's file part (multipart) is imported"
+expect_body_has '"imported":1' "... one product"
+: > "$WORK/empty.csv"
+req POST /admin/products.csv -b "$JAR" -H 'Accept: application/json' -F "csrf=$(cat "$JAR.csrf")" -F "file=@$WORK/empty.csv;type=text/csv"
+expect_status 422 "an empty file chosen on the page: 422"
+
 finish
