@@ -8,7 +8,7 @@ import { createStats } from './chart.js?v=1';
 import { h } from './dom.js?v=1';
 import { createFeed } from './feed-client.js?v=1';
 import { EventLedger } from './ledger.js?v=1';
-import { createList } from './list.js?v=1';
+import { OrderList } from './list.js?v=1';
 import { bindRefresh, createLiveBar } from './livebar.js?v=1';
 import { lookup, makeFormats, makeT, parseJSON } from './texts.js?v=1';
 
@@ -54,130 +54,151 @@ function elements() {
 }
 
 function start(root) {
-  const cfg = config(root.dataset);
-  const texts = parseJSON(root.dataset.texts, {}) || {};
-  const t = makeT(texts);
-  const raw = (key) => (typeof lookup(texts, key) === 'string' ? lookup(texts, key) : key);
-  const fmt = makeFormats(cfg);
-  const el = elements();
-  const ledger = new EventLedger({ cursor: cfg.cursor, epoch: cfg.epoch });
-  let feed = null;
+  const page = new AdminPage(root);
+  page.follow();
+  page.bindPageLife();
+}
 
-  const announce = createAnnouncer(el.announcer);
-  const toasts = createToasts(el.toasts, { t });
-  const title = createTitle(document);
-  const sound = createSound({ button: el.sound, t, probe });
-
-  function sessionEnded() {
-    if (feed) feed.stop();
-    if (document.getElementById('session-ended')) return;
-    const next = window.location.pathname.slice(cfg.base.length) + window.location.search;
-    const href = cfg.loginUrl + '?next=' + encodeURIComponent(next.startsWith('/') && !next.startsWith('//') ? next : '/admin/orders');
-    root.after(h('p', { class: 'notice notice--warn session-ended', id: 'session-ended', role: 'alert' },
-      t('feed.session_expired') + ' ', h('a', { href, text: t('feed.sign_in_again') })));
-    live.setStatus({ ok: false });
+/** One back-office page: its modules, and what a feed event does to them. */
+class AdminPage {
+  constructor(root) {
+    this.root = root;
+    const cfg = (this.cfg = config(root.dataset));
+    const texts = (this.texts = parseJSON(root.dataset.texts, {}) || {});
+    const t = (this.t = makeT(texts));
+    const fmt = makeFormats(cfg);
+    const el = (this.el = elements());
+    const getJSON = (url) => this.getJSON(url);
+    this.ledger = new EventLedger({ cursor: cfg.cursor, epoch: cfg.epoch });
+    this.feed = null;
+    this.announce = createAnnouncer(el.announcer);
+    this.toasts = createToasts(el.toasts, { t });
+    this.title = createTitle(document);
+    this.sound = createSound({ button: el.sound, t, probe });
+    this.list = new OrderList({ el, t, fmt, workflow: texts.workflow, cfg, getJSON });
+    this.stats = createStats({ el, t, fmt, getJSON, statsUrl: cfg.statsUrl });
+    this.live = createLiveBar({ root, el, t, announce: this.announce, probe, onTick: () => this.list.expireHighlights() });
+    this.notifier = createNotifier({
+      button: el.notify, t, probe, lang: cfg.lang, icon: cfg.base + '/static/img/icon.svg', orderUrl: this.list.orderUrl,
+    });
   }
 
-  async function getJSON(url) {
+  /** A locale text as written, placeholders and all (toasts fill it themselves). */
+  raw(key) {
+    const s = lookup(this.texts, key);
+    return typeof s === 'string' ? s : key;
+  }
+
+  sessionEnded() {
+    if (this.feed) this.feed.stop();
+    if (document.getElementById('session-ended')) return;
+    const { cfg, t } = this;
+    const next = window.location.pathname.slice(cfg.base.length) + window.location.search;
+    const href = cfg.loginUrl + '?next=' + encodeURIComponent(next.startsWith('/') && !next.startsWith('//') ? next : '/admin/orders');
+    this.root.after(h('p', { class: 'notice notice--warn session-ended', id: 'session-ended', role: 'alert' },
+      t('feed.session_expired') + ' ', h('a', { href, text: t('feed.sign_in_again') })));
+    this.live.setStatus({ ok: false });
+  }
+
+  async getJSON(url) {
     const res = await fetch(url, { headers: { Accept: 'application/json' }, credentials: 'same-origin', cache: 'no-store' });
     if (res.status === 401) {
-      sessionEnded();
+      this.sessionEnded();
       throw new Error('signed out');
     }
     if (!res.ok) throw new Error('HTTP ' + res.status);
     return res.json();
   }
 
-  const list = createList({ el, t, fmt, workflow: texts.workflow, cfg, getJSON });
-  const stats = createStats({ el, t, fmt, getJSON, statsUrl: cfg.statsUrl });
-  const live = createLiveBar({ root, el, t, announce, probe, onTick: () => list.expireHighlights() });
-  const notifier = createNotifier({
-    button: el.notify, t, probe, lang: cfg.lang, icon: cfg.base + '/static/img/icon.svg', orderUrl: list.orderUrl,
-  });
-
-  function newOrder(o, leading, count) {
-    if (!ledger.firstAlert(o.number)) return; // never twice, whatever the path
-    const m = list.addOrder(o, count);
-    toasts.show(raw('feed.new_order'), { number: o.number, total: m.total }, { href: m.url });
-    announce(t('feed.announce_new', { number: o.number, customer: o.customer_name || '', total: m.total }));
-    title.bump();
+  newOrder(o, leading, count) {
+    if (!this.ledger.firstAlert(o.number)) return; // never twice, whatever the path
+    const m = this.list.addOrder(o, count);
+    this.toasts.show(this.raw('feed.new_order'), { number: o.number, total: m.total }, { href: m.url });
+    this.announce(this.t('feed.announce_new', { number: o.number, customer: o.customer_name || '', total: m.total }));
+    this.title.bump();
     if (leading) {
-      sound.play();
-      notifier.notify(o, m.total);
+      this.sound.play();
+      this.notifier.notify(o, m.total);
     }
   }
 
-  function changedOrder(ev, count) {
-    const label = list.changeOrder(ev, count);
+  changedOrder(ev, count) {
+    const label = this.list.changeOrder(ev, count);
     if (label === null) return;
-    toasts.show(raw('feed.order_changed'), { number: ev.order.number, status: label },
-      { href: window.location.pathname, kind: 'info' });
-    announce(t('feed.order_changed', { number: ev.order.number, status: label }));
+    const vars = { number: ev.order.number, status: label };
+    this.toasts.show(this.raw('feed.order_changed'), vars, { href: window.location.pathname, kind: 'info' });
+    this.announce(this.t('feed.order_changed', vars));
   }
 
-  async function refreshList() {
-    const head = await list.refresh();
-    if (head !== null) ledger.counted(head); // after a reset, ids start again
+  async refreshList() {
+    const head = await this.list.refresh();
+    if (head !== null) this.ledger.counted(head); // after a reset, ids start again
   }
 
-  async function reloadAll() {
-    if (el.table) await refreshList();
-    if (el.dashboard) await stats.refresh();
-    announce(t('feed.reloaded'));
+  async reloadAll() {
+    if (this.el.table) await this.refreshList();
+    if (this.el.dashboard) await this.stats.refresh();
+    this.announce(this.t('feed.reloaded'));
   }
 
-  const on = {
-    async events(events, { cursor, epoch, leading }) {
-      for (const { ev, kind, counts } of ledger.take(events)) {
-        probe.lastEvents.push(ev);
-        if (probe.lastEvents.length > 50) probe.lastEvents.shift();
-        if (kind === 'created') newOrder(ev.order, leading, counts);
-        else if (kind === 'changed') changedOrder(ev, counts);
-      }
-      list.updateSummary();
-      stats.schedule();
-      ledger.advance(cursor, epoch);
-    },
-    async reset({ cursor, epoch }, { leading }) {
-      try {
-        await reloadAll();
-      } catch (err) {
-        if (leading) throw err; // the Worker offers the reset again
-        // A follower: the 30 s refresh will catch up.
-      }
-      ledger.reset(cursor, epoch);
-    },
-    status: (s) => live.setStatus(s),
-    unauthorized: () => sessionEnded(),
-  };
-
-  feed = createFeed({
-    feedUrl: cfg.feedUrl, workerUrl: cfg.workerUrl, pollMs: cfg.pollMs,
-    position: () => ({ cursor: ledger.cursor, epoch: ledger.epoch }),
-    onLeader: () => root.classList.add('is-leader'),
-    on,
-  });
-
-  // ---- page life ----
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'visible') {
-      title.clear();
-      feed.requestPoll();
+  /** A batch of feed events, from the Worker (leading) or another tab. */
+  applyEvents(events, { cursor, epoch, leading }) {
+    for (const { ev, kind, counts } of this.ledger.take(events)) {
+      probe.lastEvents.push(ev);
+      if (probe.lastEvents.length > 50) probe.lastEvents.shift();
+      if (kind === 'created') this.newOrder(ev.order, leading, counts);
+      else if (kind === 'changed') this.changedOrder(ev, counts);
     }
-  });
-  window.addEventListener('focus', title.clear);
-  document.addEventListener('pointerdown', title.clear, { passive: true });
-  document.addEventListener('keydown', title.clear);
+    this.list.updateSummary();
+    this.stats.schedule();
+    this.ledger.advance(cursor, epoch);
+  }
 
-  bindRefresh(el.refresh, {
-    requestPoll: () => feed.requestPoll(),
-    reload: () => (el.table ? refreshList() : el.dashboard ? stats.refresh() : undefined),
-  });
+  async reset({ cursor, epoch }, { leading }) {
+    try {
+      await this.reloadAll();
+    } catch (err) {
+      if (leading) throw err; // the Worker offers the reset again
+      // A follower: the 30 s refresh will catch up.
+    }
+    this.ledger.reset(cursor, epoch);
+  }
 
-  // The safety nets: the whole list every 30 s, the dashboard's figures every 60 s.
-  if (el.table) setInterval(() => { refreshList().catch(() => {}); }, 30000);
-  if (el.dashboard) {
-    const ms = Number.parseInt(el.dashboard.dataset.refreshMs, 10) || 60000;
-    setInterval(() => { stats.refresh().catch(() => {}); }, ms);
+  follow() {
+    const { cfg, ledger } = this;
+    this.feed = createFeed({
+      feedUrl: cfg.feedUrl, workerUrl: cfg.workerUrl, pollMs: cfg.pollMs,
+      position: () => ({ cursor: ledger.cursor, epoch: ledger.epoch }),
+      onLeader: () => this.root.classList.add('is-leader'),
+      on: {
+        events: async (events, pos) => this.applyEvents(events, pos),
+        reset: (pos, how) => this.reset(pos, how),
+        status: (s) => this.live.setStatus(s),
+        unauthorized: () => this.sessionEnded(),
+      },
+    });
+  }
+
+  bindPageLife() {
+    const { el, title } = this;
+    document.addEventListener('visibilitychange', () => {
+      if (document.visibilityState === 'visible') {
+        title.clear();
+        this.feed.requestPoll();
+      }
+    });
+    window.addEventListener('focus', title.clear);
+    document.addEventListener('pointerdown', title.clear, { passive: true });
+    document.addEventListener('keydown', title.clear);
+    bindRefresh(el.refresh, {
+      requestPoll: () => this.feed.requestPoll(),
+      reload: () => (el.table ? this.refreshList() : el.dashboard ? this.stats.refresh() : undefined),
+    });
+    // The safety nets: the whole list every 30 s, the dashboard's figures every 60 s.
+    if (el.table) setInterval(() => { this.refreshList().catch(() => {}); }, 30000);
+    if (el.dashboard) {
+      const ms = Number.parseInt(el.dashboard.dataset.refreshMs, 10) || 60000;
+      setInterval(() => { this.stats.refresh().catch(() => {}); }, ms);
+    }
   }
 }

@@ -16,94 +16,112 @@ import { Poller } from './poller.js?v=1';
  *   status({ok, at, ...}), unauthorized()
  * Returns {requestPoll(), stop(), isLeading()}.
  */
-export function createFeed({ feedUrl, workerUrl, pollMs, position, onLeader = () => {}, on, env = globalThis }) {
-  const channelName = 'ordersync-feed ' + new URL(feedUrl, env.location.href).pathname;
-  const bc = env.BroadcastChannel ? new env.BroadcastChannel(channelName) : null;
-  const post = (m) => { if (bc) bc.postMessage(m); };
-  let leading = false;
-  let feed = null;
+export function createFeed(opts) {
+  const c = new FeedClient(opts);
+  c.begin();
+  return { requestPoll: () => c.requestPoll(), stop: () => c.stop(), isLeading: () => c.leading };
+}
 
-  // What the leader learns, applied here and passed on to the followers.
-  const lead = {
-    async events(events, cursor, epoch) {
-      await on.events(events, { cursor, epoch, leading: true });
-      post({ type: 'events', events, cursor, epoch });
-    },
-    async reset(cursor, epoch) {
-      await on.reset({ cursor, epoch }, { leading: true });
-      post({ type: 'reset', cursor, epoch });
-    },
-    status(s) {
-      on.status(s);
-      post({ type: 'status', ok: s.ok, at: s.at });
-    },
-    unauthorized() {
-      on.unauthorized();
-      post({ type: 'unauthorized' });
-    },
-  };
+class FeedClient {
+  constructor({ feedUrl, workerUrl, pollMs, position, onLeader = () => {}, on, env = globalThis }) {
+    Object.assign(this, { feedUrl, workerUrl, pollMs, position, onLeader, on, env });
+    this.channelName = 'ordersync-feed ' + new URL(feedUrl, env.location.href).pathname;
+    this.bc = env.BroadcastChannel ? new env.BroadcastChannel(this.channelName) : null;
+    this.leading = false;
+    this.feed = null;
+  }
 
-  function pagePoller() {
+  post(m) {
+    if (this.bc) this.bc.postMessage(m);
+  }
+
+  // What the leader learns: applied here, then passed on to the followers.
+  async leadEvents(events, cursor, epoch) {
+    await this.on.events(events, { cursor, epoch, leading: true });
+    this.post({ type: 'events', events, cursor, epoch });
+  }
+
+  async leadReset(cursor, epoch) {
+    await this.on.reset({ cursor, epoch }, { leading: true });
+    this.post({ type: 'reset', cursor, epoch });
+  }
+
+  leadStatus(s) {
+    this.on.status(s);
+    this.post({ type: 'status', ok: s.ok, at: s.at });
+  }
+
+  leadUnauthorized() {
+    this.on.unauthorized();
+    this.post({ type: 'unauthorized' });
+  }
+
+  pagePoller() {
+    const { env } = this;
     const p = new Poller({
-      url: feedUrl, ...position(), pollMs,
+      url: this.feedUrl, ...this.position(), pollMs: this.pollMs,
       fetch: (u, init) => env.fetch(u, init),
       setTimeout: (f, ms) => env.setTimeout(f, ms),
       clearTimeout: (x) => env.clearTimeout(x),
       now: () => Date.now(),
-      onEvents: (events, plan) => lead.events(events, plan.cursor, plan.epoch),
-      onReset: (plan) => lead.reset(plan.cursor, plan.epoch),
-      onStatus: (s) => lead.status(s),
-      onUnauthorized: () => lead.unauthorized(),
+      onEvents: (events, plan) => this.leadEvents(events, plan.cursor, plan.epoch),
+      onReset: (plan) => this.leadReset(plan.cursor, plan.epoch),
+      onStatus: (s) => this.leadStatus(s),
+      onUnauthorized: () => this.leadUnauthorized(),
     });
     p.start();
     return { pollNow: () => p.pollNow(), stop: () => p.stop() };
   }
 
-  function workerPoller() {
-    const w = new env.Worker(workerUrl, { type: 'module' });
+  workerPoller() {
+    const w = new this.env.Worker(this.workerUrl, { type: 'module' });
     let failed = false;
-    w.onmessage = async (e) => {
-      const m = e.data || {};
-      if (m.type === 'events' || m.type === 'reset') {
-        try {
-          if (m.type === 'events') await lead.events(m.events || [], m.cursor, m.epoch);
-          else await lead.reset(m.cursor, m.epoch);
-          w.postMessage({ type: 'ack', seq: m.seq });
-        } catch (err) {
-          w.postMessage({ type: 'nack', seq: m.seq, error: String(err) });
-        }
-      } else if (m.type === 'status') {
-        lead.status(m);
-      } else if (m.type === 'unauthorized') {
-        lead.unauthorized();
-      }
-    };
+    w.onmessage = (e) => this.fromWorker(w, e.data || {});
     // No module workers here, or the script failed: poll from the page instead.
     w.onerror = (e) => {
       if (e && e.preventDefault) e.preventDefault();
       if (failed) return;
       failed = true;
       w.terminate();
-      feed = pagePoller();
+      this.feed = this.pagePoller();
     };
-    w.postMessage({ type: 'start', url: feedUrl, ...position(), pollMs });
+    w.postMessage({ type: 'start', url: this.feedUrl, ...this.position(), pollMs: this.pollMs });
     return { pollNow: () => w.postMessage({ type: 'poll-now' }), stop: () => w.terminate() };
   }
 
-  function start() {
-    leading = true;
-    onLeader();
-    try {
-      feed = env.Worker && workerUrl ? workerPoller() : pagePoller();
-    } catch {
-      feed = pagePoller();
+  /** A Worker's message; batches are acknowledged once applied (or refused). */
+  async fromWorker(w, m) {
+    if (m.type === 'events' || m.type === 'reset') {
+      try {
+        if (m.type === 'events') await this.leadEvents(m.events || [], m.cursor, m.epoch);
+        else await this.leadReset(m.cursor, m.epoch);
+        w.postMessage({ type: 'ack', seq: m.seq });
+      } catch (err) {
+        w.postMessage({ type: 'nack', seq: m.seq, error: String(err) });
+      }
+    } else if (m.type === 'status') {
+      this.leadStatus(m);
+    } else if (m.type === 'unauthorized') {
+      this.leadUnauthorized();
     }
   }
 
-  async function follow(m) {
+  start() {
+    this.leading = true;
+    this.onLeader();
+    try {
+      this.feed = this.env.Worker && this.workerUrl ? this.workerPoller() : this.pagePoller();
+    } catch {
+      this.feed = this.pagePoller();
+    }
+  }
+
+  /** A message from another tab of this browser. */
+  async fromTab(m) {
+    const { on } = this;
     if (m.type === 'poll-now') {
-      if (leading && feed) feed.pollNow();
-    } else if (leading) {
+      if (this.leading && this.feed) this.feed.pollNow();
+    } else if (this.leading) {
       // Another tab leads only when we do not: ignore stray messages.
     } else if (m.type === 'events') {
       await on.events(m.events || [], { cursor: m.cursor, epoch: m.epoch, leading: false });
@@ -115,21 +133,22 @@ export function createFeed({ feedUrl, workerUrl, pollMs, position, onLeader = ()
       on.unauthorized();
     }
   }
-  if (bc) bc.onmessage = (e) => follow(e.data || {}).catch(() => {});
 
-  const locks = env.navigator && env.navigator.locks;
-  if (bc && locks && locks.request) locks.request(channelName, () => new Promise(() => start()));
-  else start();
+  /** Leader election: whoever holds the lock polls; without locks (or a channel) every tab does. */
+  begin() {
+    if (this.bc) this.bc.onmessage = (e) => this.fromTab(e.data || {}).catch(() => {});
+    const locks = this.env.navigator && this.env.navigator.locks;
+    if (this.bc && locks && locks.request) locks.request(this.channelName, () => new Promise(() => this.start()));
+    else this.start();
+  }
 
-  return {
-    requestPoll() {
-      if (leading && feed) feed.pollNow();
-      else post({ type: 'poll-now' });
-    },
-    stop() {
-      if (feed) feed.stop();
-      feed = null;
-    },
-    isLeading: () => leading,
-  };
+  requestPoll() {
+    if (this.leading && this.feed) this.feed.pollNow();
+    else this.post({ type: 'poll-now' });
+  }
+
+  stop() {
+    if (this.feed) this.feed.stop();
+    this.feed = null;
+  }
 }
