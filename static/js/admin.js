@@ -17,9 +17,6 @@ const probe = (window.__ordersync = window.__ordersync || {
   sounds: 0, notifications: 0, polls: 0, lastEvents: [],
 });
 
-const root = document.getElementById('admin-live');
-if (root) start(root);
-
 function config(d) {
   const ordersUrl = d.ordersUrl || '';
   return {
@@ -202,3 +199,7 @@ class AdminPage {
     }
   }
 }
+
+// Last: the classes above must exist before the page starts.
+const root = document.getElementById('admin-live');
+if (root) start(root);
