@@ -21,7 +21,12 @@ export class FakeElement {
     this.listeners = new Map();
     this.classList = new FakeClassList(this);
     this.hovered = false;
-    this.dataset = {};
+    // dataset mirrors the data-* attributes, as in a browser.
+    const attr = (k) => 'data-' + String(k).replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    this.dataset = new Proxy({}, {
+      get: (_, k) => (typeof k === 'string' ? this.getAttribute(attr(k)) ?? undefined : undefined),
+      set: (_, k, v) => { this.setAttribute(attr(k), v); return true; },
+    });
   }
 
   setAttribute(k, v) { this.attrs.set(k, String(v)); }
@@ -67,6 +72,16 @@ export class FakeElement {
     return out;
   }
   byClass(c) { return this.findAll((e) => e.classList.contains(c)); }
+  /** '.class', 'tag' or 'tag[name="value"]' only. */
+  querySelector(sel) { return this.querySelectorAll(sel)[0] || null; }
+  querySelectorAll(sel) {
+    const m = /^(?:\.([\w-]+)|(\w+)(?:\[(\w+)="([^"]*)"\])?)$/.exec(sel);
+    if (!m) throw new Error('fake-dom: selector not supported: ' + sel);
+    return this.findAll((e) => (m[1] ? e.classList.contains(m[1])
+      : e.tagName === m[2].toUpperCase() && (!m[3] || e.getAttribute(m[3]) === m[4])));
+  }
+  get value() { return this.getAttribute('value') || ''; }
+  get offsetWidth() { return 0; }
 
   addEventListener(type, f) { (this.listeners.get(type) || this.listeners.set(type, []).get(type)).push(f); }
   dispatch(type, props = {}) { for (const f of this.listeners.get(type) || []) f({ type, target: this, ...props }); }

@@ -70,3 +70,47 @@ test('Highlights: the 30 s start when the page is first seen, and end once', () 
   assert.deepEqual(hl.expire(260001, true), ['B']);
   assert.deepEqual(hl.expire(999999, true), []);
 });
+
+// ---- the DOM side, on the tiny fake DOM ----
+
+import { OrderList } from '../../static/js/list.js';
+import { installDocument } from './fake-dom.mjs';
+
+function list() {
+  installDocument();
+  globalThis.CSS = { escape: (s) => s };
+  return new OrderList({ el: {}, t, fmt, workflow: WORKFLOW, cfg: { ordersUrl: '/admin/orders', csrf: 'tok' }, getJSON: null });
+}
+
+const form = (tr) => {
+  const f = tr.querySelector('form');
+  if (!f) return null;
+  const v = (n) => f.querySelector(`input[name="${n}"]`).value;
+  return { action: f.getAttribute('action'), status: v('status'), csrf: v('csrf'), returnTo: v('return_to'), label: f.querySelector('button').textContent };
+};
+
+test('renderRow: the next-step form the server\'s workflow names, like the row template', () => {
+  const l = list();
+  const tr = l.renderRow(rowModel({ number: 'CMD-20261130-ABC123', status: 'processing', total_cents: 100 }, l.ctx), '/admin/orders?status=processing');
+  assert.equal(tr.getAttribute('data-number'), 'CMD-20261130-ABC123');
+  assert.deepEqual(form(tr), {
+    action: '/admin/orders/CMD-20261130-ABC123/status', status: 'ready', csrf: 'tok',
+    returnTo: '/admin/orders?status=processing', label: 'Mark ready',
+  });
+  assert.equal(tr.querySelector('.badge').textContent, 'Processing');
+  const done = l.renderRow(rowModel({ number: 'N', status: 'cancelled' }, l.ctx), '/admin');
+  assert.equal(form(done), null, 'a final status has no step');
+});
+
+test('updateRow: a status change in place — badge, next step, same return path', () => {
+  const l = list();
+  const tr = l.renderRow(rowModel({ number: 'N1', status: 'processing' }, l.ctx), '/admin/orders?page=2');
+  l.updateRow(tr, 'ready');
+  assert.equal(tr.dataset.status, 'ready');
+  assert.equal(tr.querySelector('.badge').className, 'badge badge--ready');
+  assert.equal(tr.querySelector('.badge').textContent, 'Ready for pickup');
+  assert.deepEqual(form(tr), { action: '/admin/orders/N1/status', status: 'completed', csrf: 'tok', returnTo: '/admin/orders?page=2', label: 'Complete' });
+  l.updateRow(tr, 'completed');
+  assert.equal(form(tr), null);
+  assert.ok(tr.classList.contains('is-updated'));
+});
