@@ -127,6 +127,19 @@ class AdminPage {
     this.announce(this.t('feed.order_changed', vars));
   }
 
+  /**
+   * A product at or below its low-stock mark: a quieter toast (no sound, no
+   * title count), when the server's texts have words for it (feed.stock_low).
+   */
+  stockLow(p) {
+    const words = lookup(this.texts, 'feed.stock_low');
+    if (!p || typeof words !== 'string') return;
+    const vars = { name: p.name || p.sku || '', sku: p.sku || '', stock: p.stock ?? '' };
+    const href = Number.isSafeInteger(p.id) ? `${this.cfg.base}/admin/products/${p.id}` : null;
+    this.toasts.show(words, vars, { href, kind: 'quiet' });
+    this.announce(this.t('feed.stock_low', vars));
+  }
+
   async refreshList() {
     const head = await this.list.refresh();
     if (head !== null) this.ledger.counted(head); // after a reset, ids start again
@@ -145,6 +158,7 @@ class AdminPage {
       if (probe.lastEvents.length > 50) probe.lastEvents.shift();
       if (kind === 'created') this.newOrder(ev.order, leading, counts);
       else if (kind === 'changed') this.changedOrder(ev, counts);
+      else if (ev.type === 'stock_low') this.stockLow(ev.product);
     }
     this.list.updateSummary();
     this.stats.schedule();
