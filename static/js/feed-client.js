@@ -1,0 +1,154 @@
+// feed-client.js — one polling tab per browser. The tab holding a Web Lock
+// (navigator.locks) leads: it polls the change feed from feed-worker.js (or,
+// where module Workers fail, from the page with the same Poller) and relays
+// what it learns over a BroadcastChannel; the other tabs follow it. When the
+// leader's tab closes, the lock passes to a waiting tab, which starts from the
+// position it has followed. Everything global comes in `env` (tests pass fakes).
+import { Poller } from './poller.js?v=1';
+
+/**
+ * Starts following the feed. opts: feedUrl, workerUrl (may be empty), pollMs,
+ * position() → {cursor, epoch} to start a poller from, onLeader() when this tab
+ * starts polling, and `on`:
+ *   events(events, {cursor, epoch, leading}) → promise; a rejection makes the
+ *     Worker offer the batch again (the cursor moves only once it is applied)
+ *   reset({cursor, epoch}, {leading}) → promise: reload what the page shows
+ *   status({ok, at, ...}), unauthorized()
+ * Returns {requestPoll(), stop(), isLeading()}.
+ */
+export function createFeed(opts) {
+  const c = new FeedClient(opts);
+  c.begin();
+  return { requestPoll: () => c.requestPoll(), stop: () => c.stop(), isLeading: () => c.leading };
+}
+
+class FeedClient {
+  constructor({ feedUrl, workerUrl, pollMs, position, onLeader = () => {}, on, env = globalThis }) {
+    Object.assign(this, { feedUrl, workerUrl, pollMs, position, onLeader, on, env });
+    this.channelName = 'ordersync-feed ' + new URL(feedUrl, env.location.href).pathname;
+    this.bc = env.BroadcastChannel ? new env.BroadcastChannel(this.channelName) : null;
+    this.leading = false;
+    this.feed = null;
+  }
+
+  post(m) {
+    if (this.bc) this.bc.postMessage(m);
+  }
+
+  // What the leader learns: applied here, then passed on to the followers.
+  async leadEvents(events, cursor, epoch) {
+    await this.on.events(events, { cursor, epoch, leading: true });
+    this.post({ type: 'events', events, cursor, epoch });
+  }
+
+  async leadReset(cursor, epoch) {
+    await this.on.reset({ cursor, epoch }, { leading: true });
+    this.post({ type: 'reset', cursor, epoch });
+  }
+
+  leadStatus(s) {
+    this.on.status(s);
+    this.post({ type: 'status', ok: s.ok, at: s.at });
+  }
+
+  leadUnauthorized() {
+    this.on.unauthorized();
+    this.post({ type: 'unauthorized' });
+  }
+
+  pagePoller() {
+    const { env } = this;
+    const p = new Poller({
+      url: this.feedUrl, ...this.position(), pollMs: this.pollMs,
+      fetch: (u, init) => env.fetch(u, init),
+      setTimeout: (f, ms) => env.setTimeout(f, ms),
+      clearTimeout: (x) => env.clearTimeout(x),
+      now: () => Date.now(),
+      onEvents: (events, plan) => this.leadEvents(events, plan.cursor, plan.epoch),
+      onReset: (plan) => this.leadReset(plan.cursor, plan.epoch),
+      onStatus: (s) => this.leadStatus(s),
+      onUnauthorized: () => this.leadUnauthorized(),
+    });
+    p.start();
+    return { pollNow: () => p.pollNow(), stop: () => p.stop() };
+  }
+
+  workerPoller() {
+    const w = new this.env.Worker(this.workerUrl, { type: 'module' });
+    let failed = false;
+    w.onmessage = (e) => this.fromWorker(w, e.data || {});
+    // No module workers here, or the script failed: poll from the page instead.
+    w.onerror = (e) => {
+      if (e && e.preventDefault) e.preventDefault();
+      if (failed) return;
+      failed = true;
+      w.terminate();
+      this.feed = this.pagePoller();
+    };
+    w.postMessage({ type: 'start', url: this.feedUrl, ...this.position(), pollMs: this.pollMs });
+    return { pollNow: () => w.postMessage({ type: 'poll-now' }), stop: () => w.terminate() };
+  }
+
+  /** A Worker's message; batches are acknowledged once applied (or refused). */
+  async fromWorker(w, m) {
+    if (m.type === 'events' || m.type === 'reset') {
+      try {
+        if (m.type === 'events') await this.leadEvents(m.events || [], m.cursor, m.epoch);
+        else await this.leadReset(m.cursor, m.epoch);
+        w.postMessage({ type: 'ack', seq: m.seq });
+      } catch (err) {
+        w.postMessage({ type: 'nack', seq: m.seq, error: String(err) });
+      }
+    } else if (m.type === 'status') {
+      this.leadStatus(m);
+    } else if (m.type === 'unauthorized') {
+      this.leadUnauthorized();
+    }
+  }
+
+  start() {
+    this.leading = true;
+    this.onLeader();
+    try {
+      this.feed = this.env.Worker && this.workerUrl ? this.workerPoller() : this.pagePoller();
+    } catch {
+      this.feed = this.pagePoller();
+    }
+  }
+
+  /** A message from another tab of this browser. */
+  async fromTab(m) {
+    const { on } = this;
+    if (m.type === 'poll-now') {
+      if (this.leading && this.feed) this.feed.pollNow();
+    } else if (this.leading) {
+      // Another tab leads only when we do not: ignore stray messages.
+    } else if (m.type === 'events') {
+      await on.events(m.events || [], { cursor: m.cursor, epoch: m.epoch, leading: false });
+    } else if (m.type === 'reset') {
+      await on.reset({ cursor: m.cursor, epoch: m.epoch }, { leading: false });
+    } else if (m.type === 'status') {
+      on.status(m);
+    } else if (m.type === 'unauthorized') {
+      on.unauthorized();
+    }
+  }
+
+  /** Leader election: whoever holds the lock polls; without locks (or a channel) every tab does. */
+  begin() {
+    if (this.bc) this.bc.onmessage = (e) => this.fromTab(e.data || {}).catch(() => {});
+    const locks = this.env.navigator && this.env.navigator.locks;
+    if (this.bc && locks && locks.request) locks.request(this.channelName, () => new Promise(() => this.start()));
+    else this.start();
+  }
+
+  requestPoll() {
+    if (this.leading && this.feed) this.feed.pollNow();
+    else this.post({ type: 'poll-now' });
+  }
+
+  stop() {
+    if (this.feed) this.feed.stop();
+    this.feed = null;
+  }
+}
