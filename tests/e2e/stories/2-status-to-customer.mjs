@@ -40,7 +40,7 @@ export async function run(env) {
   const within = Math.round(statusPollMs * 1.15) + 1000;
 
   const row = orderRow(a, number);
-  const accept = row.getByRole('button', { name: t('admin.action_accept') });
+  const accept = row.getByRole('button', { name: t('admin.action.processing') });
   await Promise.all([
     a.waitForURL((u) => u.pathname.endsWith('/admin/orders')),
     a.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith(`/admin/orders/${number}/status`)),

@@ -65,7 +65,7 @@ export async function run(env) {
   await env.shot(a, 'admin-orders-nojs');
   await Promise.all([
     a.waitForURL((u) => u.pathname.endsWith('/admin/orders')),
-    row.getByRole('button', { name: t('admin.action_accept') }).click(),
+    row.getByRole('button', { name: t('admin.action.processing') }).click(),
   ]);
   expect((await orderRow(a, number).locator('.badge').textContent()).trim() === t('status.processing'),
     'accepting through the plain form should move the order to processing');
