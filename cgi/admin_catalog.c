@@ -14,6 +14,7 @@
 #include "feed.h"
 #include "image.h"
 #include "product.h"
+#include "product_input.h"
 #include "role.h"
 #include "valid.h"
 #include "view.h"
@@ -147,103 +148,6 @@ out:
 
 /* ---- the form: new and edit ---- */
 
-enum {
-	F_SKU, F_NAME, F_DESC, F_PRICE, F_STOCK, F_ACTIVE, F_LOW, F_STORE, F_STOCK_WAS,
-	F_PHOTO, F_REMOVE_PHOTO, F__MAX
-};
-static const struct valid_field form_fields[F__MAX] = {
-	[F_SKU]	      = { "sku", VALID_TEXT, 1, 1, PRODUCT_SKU_MAX, "products.errors.sku" },
-	[F_NAME]      = { "name", VALID_TEXT, 1, 1, PRODUCT_NAME_MAX, "products.errors.name" },
-	[F_DESC]      = { "description", VALID_LINES, 0, 0, PRODUCT_DESC_MAX,
-			  "products.errors.description" },
-	[F_PRICE]     = { "price", VALID_TEXT, 1, 1, 16, "products.errors.price" },
-	[F_STOCK]     = { "stock", VALID_INT, 0, 0, PRODUCT_STOCK_MAX, "products.errors.stock" },
-	[F_ACTIVE]    = { "active", VALID_INT, 0, 0, 1, "products.errors.active" },
-	[F_LOW]	      = { "low_stock_at", VALID_INT, 0, 0, PRODUCT_STOCK_MAX,
-			  "products.errors.low_stock_at" },
-	[F_STORE]     = { "store", VALID_TEXT, 0, 1, 64, "products.errors.store" },
-	[F_STOCK_WAS] = { "stock_was", VALID_INT, 0, 0, PRODUCT_STOCK_MAX,
-			  "products.errors.stock" },
-	/* A file part (rq->files); as a text field it can only be empty. */
-	[F_PHOTO]     = { "photo", VALID_TEXT, 0, 0, 0, "products.errors.photo" },
-	[F_REMOVE_PHOTO] = { "remove_photo", VALID_INT, 0, 0, 1,
-			  "products.errors.remove_photo" },
-};
-
-/*
- * The product form as posted. JSON clients send the same fields with
- * price_cents (cents) in place of price and active as a boolean or 0/1.
- * A field the request does not name keeps cur's value (cur NULL: a new
- * product, the defaults), so a JSON client may send only what changes; a
- * form's unticked "active" box is the one absence that means 0.
- * Returns the number of wrong fields; v holds the texts and error keys.
- */
-/* 1 when the request names the field at all (a form's "x=" or a JSON member). */
-static int
-given(const struct http_request *rq, const char *name)
-{
-	if (rq->json != NULL)
-		return json_object_object_get_ex(rq->json, name, NULL);
-	return kv_get(&rq->form, name) != NULL;
-}
-
-static int
-read_form(struct http_request *rq, struct valid_result *v, struct product *p,
-    const struct product *cur)
-{
-	int is_new = cur == NULL;
-
-	struct json_object *j;
-
-	valid_request(form_fields, F__MAX, rq, v);
-	if (rq->json != NULL && json_object_object_get_ex(rq->json, "price_cents", &j)) {
-		/* JSON: money in cents (DESIGN.md); "price" then is not asked for. */
-		if (v->error[F_PRICE] != NULL && !v->present[F_PRICE]) {
-			v->error[F_PRICE] = NULL;
-			v->nerrors--;
-		}
-		if (!json_object_is_type(j, json_type_int) || json_object_get_int64(j) < 0 ||
-		    json_object_get_int64(j) > PRODUCT_PRICE_MAX) {
-			v->error[F_PRICE] = "products.errors.price";
-			v->nerrors++;
-		} else
-			p->price_cents = json_object_get_int64(j);
-	} else if (!is_new && !given(rq, "price")) {
-		/* Edit without a price: it stays. */
-		if (v->error[F_PRICE] != NULL) {
-			v->error[F_PRICE] = NULL;
-			v->nerrors--;
-		}
-		p->price_cents = cur->price_cents;
-	} else if (v->error[F_PRICE] == NULL &&
-	    product_price_parse(v->text[F_PRICE], &p->price_cents) != 0) {
-		v->error[F_PRICE] = "products.errors.price";
-		v->nerrors++;
-	}
-	if (rq->json != NULL && json_object_object_get_ex(rq->json, "active", &j) &&
-	    json_object_is_type(j, json_type_boolean)) {
-		if (v->error[F_ACTIVE] != NULL) {
-			v->error[F_ACTIVE] = NULL;
-			v->nerrors--;
-		}
-		p->active = json_object_get_boolean(j);
-	} else if (rq->json != NULL)
-		p->active = v->present[F_ACTIVE] ? (int)v->num[F_ACTIVE] : is_new ? 1 : cur->active;
-	else	/* a checkbox: sent when ticked */
-		p->active = v->present[F_ACTIVE] && v->num[F_ACTIVE] == 1;
-	if (is_new && !v->present[F_STOCK] && v->error[F_STOCK] == NULL) {
-		v->error[F_STOCK] = "products.errors.stock";
-		v->nerrors++;
-	}
-	p->sku = v->text[F_SKU];
-	p->name = v->text[F_NAME];
-	p->description = given(rq, "description") || is_new ? v->text[F_DESC] : cur->description;
-	p->stock = v->num[F_STOCK];
-	p->low_stock_at = v->present[F_LOW] ? v->num[F_LOW] :
-	    is_new ? PRODUCT_LOW_DEFAULT : cur->low_stock_at;
-	return v->nerrors;
-}
-
 /* The form's page: values as posted (or the product's), errors beside their fields. */
 static void
 form_page(struct app *app, struct http_request *rq, struct http_response *rs,
@@ -256,9 +160,9 @@ form_page(struct app *app, struct http_request *rq, struct http_response *rs,
 
 	if (rq->wants_json && v != NULL && v->nerrors > 0) {
 		errs = json_object_new_object();
-		for (i = 0; i < F__MAX; i++)
+		for (i = 0; i < PRODUCT_IN__MAX; i++)
 			if (v->error[i] != NULL)
-				view_add_str(errs, form_fields[i].name, view_text(app, rq, v->error[i]));
+				view_add_str(errs, product_input_fields[i].name, view_text(app, rq, v->error[i]));
 		m = json_object_new_object();
 		view_add_str(m, "error", "invalid");
 		view_add_str(m, "message", view_text(app, rq, "products.errors.summary"));
@@ -269,12 +173,12 @@ form_page(struct app *app, struct http_request *rq, struct http_response *rs,
 	m = admin_view_page(app, rq, s, "nav_products", 0);
 	vals = p != NULL && p->id > 0 ? product_row(app, rq, p) : json_object_new_object();
 	errs = json_object_new_object();
-	for (i = 0; v != NULL && i < F__MAX; i++) {
-		if (v->text[i] != NULL && i != F_STOCK_WAS && (v->present[i] || v->error[i]))
-			view_add_str(vals, i == F_PRICE ? "price_input" : form_fields[i].name,
+	for (i = 0; v != NULL && i < PRODUCT_IN__MAX; i++) {
+		if (v->text[i] != NULL && i != PRODUCT_IN_STOCK_WAS && (v->present[i] || v->error[i]))
+			view_add_str(vals, i == PRODUCT_IN_PRICE ? "price_input" : product_input_fields[i].name,
 			    v->text[i]);
 		if (v->error[i] != NULL)
-			view_add_str(errs, form_fields[i].name, view_text(app, rq, v->error[i]));
+			view_add_str(errs, product_input_fields[i].name, view_text(app, rq, v->error[i]));
 	}
 	if (p == NULL || p->id == 0) {
 		json_object_object_add(m, "is_new", json_object_new_boolean(1));
@@ -324,7 +228,7 @@ read_photo(struct app *app, struct http_request *rq, struct valid_result *v,
 	enum image_status st;
 
 	memset(out, 0, IMAGE__NOUT * sizeof *out);
-	*change = v->present[F_REMOVE_PHOTO] && v->num[F_REMOVE_PHOTO] == 1 ?
+	*change = v->present[PRODUCT_IN_REMOVE_PHOTO] && v->num[PRODUCT_IN_REMOVE_PHOTO] == 1 ?
 	    PHOTO_REMOVE : PHOTO_KEEP;
 	if (f == NULL || (f->filename[0] == '\0' && f->len == 0))
 		return 0;
@@ -333,16 +237,16 @@ read_photo(struct app *app, struct http_request *rq, struct valid_result *v,
 		*change = PHOTO_SET;
 		return 0;
 	case IMAGE_EMPTY:
-		v->error[F_PHOTO] = "products.errors.photo_empty";
+		v->error[PRODUCT_IN_PHOTO] = "products.errors.photo_empty";
 		break;
 	case IMAGE_UNSUPPORTED:
-		v->error[F_PHOTO] = "products.errors.photo_type";
+		v->error[PRODUCT_IN_PHOTO] = "products.errors.photo_type";
 		break;
 	case IMAGE_TOO_LARGE:
-		v->error[F_PHOTO] = "products.errors.photo_large";
+		v->error[PRODUCT_IN_PHOTO] = "products.errors.photo_large";
 		break;
 	default:
-		v->error[F_PHOTO] = "products.errors.photo_unreadable";
+		v->error[PRODUCT_IN_PHOTO] = "products.errors.photo_unreadable";
 		break;
 	}
 	v->nerrors++;
@@ -415,11 +319,11 @@ target_store(struct app *app, const struct auth_session *s, struct valid_result 
 		return 1;
 	}
 	*store_id = 1;	/* the default store */
-	if (!v->present[F_STORE])
+	if (!v->present[PRODUCT_IN_STORE])
 		return 1;
-	if (db_catalog_store_id(app->db, v->text[F_STORE], store_id) == DB_OK)
+	if (db_catalog_store_id(app->db, v->text[PRODUCT_IN_STORE], store_id) == DB_OK)
 		return 1;
-	v->error[F_STORE] = "products.errors.store";
+	v->error[PRODUCT_IN_STORE] = "products.errors.store";
 	v->nerrors++;
 	return 0;
 }
@@ -448,7 +352,7 @@ product_create(struct app *app, struct http_request *rq, struct http_response *r
 	if (!catalog_session(app, rq, rs, &s, 1))
 		return;
 	memset(&p, 0, sizeof p);
-	if (read_form(rq, &v, &p, NULL) != 0 || !target_store(app, &s, &v, &p.store_id) ||
+	if (product_input_read(rq, &v, &p, NULL) != 0 || !target_store(app, &s, &v, &p.store_id) ||
 	    read_photo(app, rq, &v, photo, &change) != 0) {
 		form_page(app, rq, rs, &s, 422, NULL, &v, NULL);
 		goto out;
@@ -528,15 +432,17 @@ product_update(struct app *app, struct http_request *rq, struct http_response *r
 		return;
 	}
 	memset(&p, 0, sizeof p);
-	if (read_form(rq, &v, &p, &cur) != 0 || read_photo(app, rq, &v, photo, &change) != 0) {
+	if (product_input_read(rq, &v, &p, &cur) != 0 ||
+	    read_photo(app, rq, &v, photo, &change) != 0) {
 		form_page(app, rq, rs, &s, 422, &cur, &v, NULL);
 		goto out;
 	}
 	p.id = id;
-	set_stock = v.present[F_STOCK] && !v.present[F_STOCK_WAS];
+	set_stock = v.present[PRODUCT_IN_STOCK] && !v.present[PRODUCT_IN_STOCK_WAS];
 	if ((rc = db_catalog_update(app->db, s.row.store_id, &p, set_stock)) == DB_OK &&
-	    v.present[F_STOCK] && v.present[F_STOCK_WAS] && p.stock != v.num[F_STOCK_WAS]) {
-		rc = db_catalog_adjust(app->db, s.row.store_id, id, p.stock - v.num[F_STOCK_WAS],
+	    v.present[PRODUCT_IN_STOCK] && v.present[PRODUCT_IN_STOCK_WAS] &&
+	    p.stock != v.num[PRODUCT_IN_STOCK_WAS]) {
+		rc = db_catalog_adjust(app->db, s.row.store_id, id, p.stock - v.num[PRODUCT_IN_STOCK_WAS],
 		    view_text(app, rq, "products.edited"), s.row.user_id, &after);
 		product_clear(&after);
 	}

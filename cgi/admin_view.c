@@ -7,6 +7,7 @@
 
 #include "admin_view.h"
 #include "app.h"
+#include "mustache.h"
 #include "role.h"
 #include "view.h"
 
@@ -250,4 +251,93 @@ admin_view_list_path(int status, long page)
 	if (page > 1)
 		buf_printf(&b, "%cpage=%ld", name != NULL ? '&' : '?', page);
 	return buf_detach(&b);
+}
+
+/* ---- the order list's rendered rows, cached per process ---- */
+
+/* 1 when slot c was rendered for key k (every field but the cached text). */
+static int
+rows_key_eq(const struct admin_rows_slot *c, const struct admin_rows_slot *k)
+{
+	return c->used && db_admin_version_eq(&c->version, &k->version) &&
+	    c->store_id == k->store_id && c->status == k->status &&
+	    c->page == k->page && c->before_id == k->before_id &&
+	    c->day_start == k->day_start && c->multi_store == k->multi_store &&
+	    strcmp(c->lang, k->lang) == 0 && strcmp(c->csrf, k->csrf) == 0;
+}
+
+/* The cached rows for k, marked as just used, or NULL. */
+const struct admin_rows_slot *
+admin_rows_find(struct admin_cache *c, const struct admin_rows_slot *k)
+{
+	size_t i;
+
+	for (i = 0; i < ADMIN_ROWS_SLOTS; i++)
+		if (rows_key_eq(&c->rows[i], k)) {
+			c->rows[i].stamp = ++c->clock;
+			c->hits++;
+			return &c->rows[i];
+		}
+	c->misses++;
+	return NULL;
+}
+
+/*
+ * Keeps k (its html taken over: k->html is NULL afterwards) in a free slot,
+ * or in place of the least recently used one, whose text is freed.
+ * Returns the slot (valid until the next rows_keep).
+ */
+const struct admin_rows_slot *
+admin_rows_keep(struct admin_cache *c, struct admin_rows_slot *k)
+{
+	struct admin_rows_slot *dst = &c->rows[0];
+	size_t i;
+
+	for (i = 0; i < ADMIN_ROWS_SLOTS; i++) {
+		if (!c->rows[i].used) {
+			dst = &c->rows[i];
+			break;
+		}
+		if (c->rows[i].stamp < dst->stamp)
+			dst = &c->rows[i];
+	}
+	free(dst->html);
+	*dst = *k;
+	dst->used = 1;
+	dst->stamp = ++c->clock;
+	k->html = NULL;
+	return dst;
+}
+
+/*
+ * Renders the list's rows (templates/admin_order_rows: admin_order_row per
+ * order, the same partial the dashboard uses) into k->html (malloc'd; the
+ * caller owns it). The row template reads only the row's own fields, the
+ * texts (t) and the session's csrf, so those are the whole context. Returns
+ * MUS_OK, or the engine's status with *err filled.
+ *
+ * The page inserts this text unescaped ({{{rows_html}}}). That is safe
+ * because every byte of it comes from our own template, in which each value
+ * from the database goes through an escaping {{name}} tag: it is already HTML,
+ * escaped exactly as it was when the rows were rendered inside the page.
+ */
+int
+admin_rows_render(struct app *app, struct admin_rows_slot *k, struct json_object *rows,
+    struct mus_error *err)
+{
+	struct json_object *ctx = json_object_new_object();
+	struct buf b;
+	int rc;
+
+	json_object_object_add(ctx, "t", json_object_get(i18n_table(&app->i18n, k->lang)));
+	view_add_str(ctx, "csrf", k->csrf);
+	json_object_object_add(ctx, "orders", json_object_get(rows));
+	buf_init(&b);
+	if ((rc = mus_render(app->tmpl, "admin_order_rows", ctx, &b, err)) == MUS_OK) {
+		k->len = b.len;
+		k->html = buf_detach(&b);
+	}
+	buf_free(&b);
+	json_object_put(ctx);
+	return rc;
 }

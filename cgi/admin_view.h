@@ -63,6 +63,26 @@ struct admin_cache {
 struct admin_cache *admin_cache_new(void);
 void	admin_cache_free(struct admin_cache *c);
 
+struct mus_error;
+
+/* The cached rows for k (every field but the text), marked as just used; NULL on a miss. */
+const struct admin_rows_slot *admin_rows_find(struct admin_cache *c,
+		    const struct admin_rows_slot *k);
+/*
+ * Keeps k (its html taken over: k->html is NULL afterwards) in a free slot,
+ * or in place of the least recently used one, whose text is freed. Returns
+ * the slot (valid until the next admin_rows_keep).
+ */
+const struct admin_rows_slot *admin_rows_keep(struct admin_cache *c,
+		    struct admin_rows_slot *k);
+/*
+ * Renders the list's rows (templates/admin_order_rows) for k into k->html
+ * (the caller owns it) and k->len. Returns MUS_OK, or the engine's status
+ * with *err filled.
+ */
+int	admin_rows_render(struct app *app, struct admin_rows_slot *k, struct json_object *rows,
+	    struct mus_error *err);
+
 /* The status's name for staff ("En préparation"); "" when s is not a status. */
 const char *admin_view_status_label(struct app *app, struct http_request *rq, int s);
 

@@ -119,6 +119,10 @@ dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+/*
+ * Longer than our usual 80 lines: argument parsing, loading the data and
+ * rendering read top to bottom as the usage text describes them.
+ */
 int
 ctl_render(int argc, char **argv)
 {
