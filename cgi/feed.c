@@ -1,4 +1,4 @@
-/* feed.c — the admin change feed (GET /admin/api/since) and stats (GET /admin/api/stats), with their per-process caches. */
+/* feed.c — the change feed's model: the heads cache, the answer written as text, the stats; admin_feed.c serves them. */
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -9,7 +9,6 @@
 #include "app.h"
 #include "auth.h"
 #include "feed.h"
-#include "valid.h"
 #include "view.h"
 
 /* ---- parsing ---- */
@@ -223,56 +222,6 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 	return DB_OK;
 }
 
-/* The feed's query: ?cursor=N (any number of digits) and ?epoch=E (lowercase hex). */
-enum { SINCE_CURSOR, SINCE_EPOCH, SINCE__MAX };
-static const struct valid_field since_fields[SINCE__MAX] = {
-	[SINCE_CURSOR] = { "cursor", VALID_CURSOR, 0, 0, 0, "feed.bad_cursor" },
-	[SINCE_EPOCH]  = { "epoch", VALID_TOKEN, 0, 1, LONG_MAX, "feed.bad_epoch" },
-};
-
-static void
-feed_since(struct app *app, struct http_request *rq, struct http_response *rs)
-{
-	struct auth_session s;
-	struct feed_query q;
-	struct feed_reply reply;
-	struct valid_result v;
-
-	if (!auth_require(app, rq, rs, &s))
-		return;
-	http_add_header(rs, "Cache-Control", "no-store");
-	memset(&q, 0, sizeof q);
-	valid_form(since_fields, SINCE__MAX, &rq->query, &v);
-	if (v.nerrors > 0) {
-		view_fail(app, rq, rs, 400, v.error[SINCE_CURSOR] ? "bad_cursor" : "bad_epoch",
-		    v.error[SINCE_CURSOR] ? v.error[SINCE_CURSOR] : v.error[SINCE_EPOCH]);
-		goto out;
-	}
-	q.has_cursor = v.present[SINCE_CURSOR];
-	q.cursor = v.num[SINCE_CURSOR];
-	q.epoch = v.present[SINCE_EPOCH] ? v.text[SINCE_EPOCH] : NULL;
-	q.if_none_match = http_header(rq, "If-None-Match");
-	/* The answer is written as text straight into the response body. */
-	buf_reset(&rs->body);
-	if (feed_answer(app, s.row.store_id, &s.version, &q, &rs->body, &reply) != DB_OK) {
-		buf_reset(&rs->body);
-		view_unavailable(app, rq, rs);
-		goto out;
-	}
-	auth_note_poll(app, &s);
-	http_add_header(rs, "ETag", "%s", reply.etag);
-	if (reply.status == 304) {
-		rs->status = 304;
-		buf_reset(&rs->body);
-		goto out;
-	}
-	/* As view_json answers: application/json, one line. */
-	rs->status = reply.status;
-	rs->content_type = "application/json";
-	buf_putc(&rs->body, '\n');
-out:
-	valid_result_free(&v);
-}
 
 /* ---- stats ---- */
 
@@ -393,25 +342,3 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	json_object_object_add(m, "poll_ms", json_object_new_int(app->cfg.poll_ms));
 	return m;
 }
-
-static void
-feed_stats(struct app *app, struct http_request *rq, struct http_response *rs)
-{
-	struct auth_session s;
-	struct json_object *m;
-
-	if (!auth_require(app, rq, rs, &s))
-		return;
-	http_add_header(rs, "Cache-Control", "no-store");
-	if ((m = feed_stats_model(app, &s, view_lang(app, rq), time(NULL))) == NULL) {
-		view_unavailable(app, rq, rs);
-		return;
-	}
-	view_json(rs, 200, m);
-}
-
-const struct route feed_routes[] = {
-	{ "GET", "/admin/api/since",	feed_since,	ROUTE_JSON },
-	{ "GET", "/admin/api/stats",	feed_stats,	ROUTE_JSON },
-};
-const size_t feed_nroutes = NELEM(feed_routes);

@@ -1,4 +1,4 @@
-/* feed.h — the admin change feed (GET /admin/api/since) and stats (GET /admin/api/stats), with their per-process caches. */
+/* feed.h — the change feed's model: the heads cache, the answer written as text, the stats; admin_feed.c serves them. */
 #ifndef ORDERSYNC_FEED_H
 #define ORDERSYNC_FEED_H
 
@@ -8,7 +8,6 @@
 #include <json-c/json.h>
 
 #include "db_admin.h"
-#include "router.h"
 #include "http.h"
 
 struct app;
@@ -117,9 +116,5 @@ void	feed_json_string(struct buf *b, const char *s);
 struct json_object *feed_stats_model(struct app *app, const struct auth_session *s,
 		    const char *lang, time_t now);
 
-/* -- Routes: GET /admin/api/since, GET /admin/api/stats (JSON); listed by main.c. -- */
-
-extern const struct route	feed_routes[];
-extern const size_t		feed_nroutes;
 
 #endif

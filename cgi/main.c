@@ -13,6 +13,7 @@
 
 #include "admin_catalog.h"
 #include "admin_dashboard.h"
+#include "admin_feed.h"
 #include "admin_login.h"
 #include "admin_orders.h"
 #include "api_orders.h"
@@ -105,7 +106,7 @@ find_route(const struct http_request *rq, struct kvlist *params, const struct ro
 		/* before admin_catalog: its /admin/products/{id} would take "import" */
 		{ catalog_csv_routes, catalog_csv_nroutes },
 		{ admin_catalog_routes, admin_catalog_nroutes },
-		{ feed_routes, feed_nroutes },
+		{ admin_feed_routes, admin_feed_nroutes },
 		{ media_routes, media_nroutes },
 	};
 	enum route_result res = ROUTE_NOT_FOUND;
