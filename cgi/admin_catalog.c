@@ -21,25 +21,6 @@
 
 #define CATALOG_LIST_MAX	500	/* products on the list page */
 
-/*
- * The session, when its user may run the catalog (DESIGN.md "Roles":
- * admins; a one-store admin for their store only). Else writes 403 (or the
- * sign-in redirect) and returns 0.
- */
-static int
-catalog_session(struct app *app, struct http_request *rq, struct http_response *rs,
-    struct auth_session *s, int post)
-{
-	if (!auth_require(app, rq, rs, s) || (post && !auth_require_csrf(app, rq, rs, s)))
-		return 0;
-	if (!role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES,
-	    RIGHT_CATALOG)) {
-		view_fail(app, rq, rs, 403, "forbidden", "products.forbidden");
-		return 0;
-	}
-	return 1;
-}
-
 /* The route's {id}: a positive integer, else 0 (a 404). */
 static int64_t
 route_id(struct http_request *rq)
@@ -103,7 +84,7 @@ products_list(struct app *app, struct http_request *rq, struct http_response *rs
 	int64_t head, nstores = 1;
 	size_t n = 0, i;
 
-	if (!catalog_session(app, rq, rs, &s, 0))
+	if (!admin_view_require(app, rq, rs, &s, 0, RIGHT_CATALOG, "products.forbidden"))
 		return;
 	if (valid_form(list_fields, L__MAX, &rq->query, &v) != 0) {
 		view_fail(app, rq, rs, 400, "bad_request", "products.errors.search");
@@ -334,7 +315,7 @@ product_new_form(struct app *app, struct http_request *rq, struct http_response 
 {
 	struct auth_session s;
 
-	if (catalog_session(app, rq, rs, &s, 0))
+	if (admin_view_require(app, rq, rs, &s, 0, RIGHT_CATALOG, "products.forbidden"))
 		form_page(app, rq, rs, &s, 200, NULL, NULL, NULL);
 }
 
@@ -349,7 +330,7 @@ product_create(struct app *app, struct http_request *rq, struct http_response *r
 	enum photo_change change;
 	enum db_status rc;
 
-	if (!catalog_session(app, rq, rs, &s, 1))
+	if (!admin_view_require(app, rq, rs, &s, 1, RIGHT_CATALOG, "products.forbidden"))
 		return;
 	memset(&p, 0, sizeof p);
 	if (product_input_read(rq, &v, &p, NULL) != 0 || !target_store(app, &s, &v, &p.store_id) ||
@@ -383,7 +364,7 @@ product_edit_form(struct app *app, struct http_request *rq, struct http_response
 	enum db_status rc;
 	int64_t id = route_id(rq);
 
-	if (!catalog_session(app, rq, rs, &s, 0))
+	if (!admin_view_require(app, rq, rs, &s, 0, RIGHT_CATALOG, "products.forbidden"))
 		return;
 	if (id == 0 || (rc = db_catalog_get(app->db, s.row.store_id, id, &p)) == DB_NOTFOUND) {
 		not_found(app, rq, rs);
@@ -421,7 +402,7 @@ product_update(struct app *app, struct http_request *rq, struct http_response *r
 	int64_t id = route_id(rq);
 	int set_stock;
 
-	if (!catalog_session(app, rq, rs, &s, 1))
+	if (!admin_view_require(app, rq, rs, &s, 1, RIGHT_CATALOG, "products.forbidden"))
 		return;
 	if (id == 0 || (rc = db_catalog_get(app->db, s.row.store_id, id, &cur)) == DB_NOTFOUND) {
 		not_found(app, rq, rs);
@@ -479,7 +460,7 @@ product_adjust(struct app *app, struct http_request *rq, struct http_response *r
 	enum db_status rc;
 	int64_t id = route_id(rq), delta = 0;
 
-	if (!catalog_session(app, rq, rs, &s, 1))
+	if (!admin_view_require(app, rq, rs, &s, 1, RIGHT_CATALOG, "products.forbidden"))
 		return;
 	if (id == 0) {
 		not_found(app, rq, rs);
@@ -519,7 +500,7 @@ product_delete(struct app *app, struct http_request *rq, struct http_response *r
 	int64_t id = route_id(rq);
 	char *loc;
 
-	if (!catalog_session(app, rq, rs, &s, 1))
+	if (!admin_view_require(app, rq, rs, &s, 1, RIGHT_CATALOG, "products.forbidden"))
 		return;
 	rc = id == 0 ? DB_NOTFOUND : db_catalog_delete(app->db, s.row.store_id, id);
 	if (rc == DB_NOTFOUND)

@@ -31,6 +31,20 @@ admin_cache_free(struct admin_cache *c)
 	free(c);
 }
 
+int
+admin_view_require(struct app *app, struct http_request *rq, struct http_response *rs,
+    struct auth_session *s, int post, int right, const char *forbidden_key)
+{
+	if (!auth_require(app, rq, rs, s) || (post && !auth_require_csrf(app, rq, rs, s)))
+		return 0;
+	if (!role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES,
+	    (enum role_right)right)) {
+		view_fail(app, rq, rs, 403, "forbidden", forbidden_key);
+		return 0;
+	}
+	return 1;
+}
+
 const char *
 admin_view_status_label(struct app *app, struct http_request *rq, int s)
 {

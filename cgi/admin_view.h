@@ -83,6 +83,16 @@ const struct admin_rows_slot *admin_rows_keep(struct admin_cache *c,
 int	admin_rows_render(struct app *app, struct admin_rows_slot *k, struct json_object *rows,
 	    struct mus_error *err);
 
+/*
+ * The session, when its user may exercise right (role.h; DESIGN.md
+ * "Roles"), with the CSRF token checked for a POST (form field or
+ * X-CSRF-Token). Else writes the answer (sign-in redirect, 401, or 403 with
+ * the locale text forbidden_key) and returns 0.
+ */
+int	admin_view_require(struct app *app, struct http_request *rq,
+	    struct http_response *rs, struct auth_session *s, int post, int right,
+	    const char *forbidden_key);
+
 /* The status's name for staff ("En préparation"); "" when s is not a status. */
 const char *admin_view_status_label(struct app *app, struct http_request *rq, int s);
 

@@ -17,26 +17,6 @@
 #include "view.h"
 
 /*
- * The session, when its user may run the catalog (DESIGN.md "Roles":
- * admins; a one-store admin for their store only), with the CSRF token
- * checked for a POST (form field or X-CSRF-Token). Else writes the answer
- * (sign-in redirect, 401, 403) and returns 0.
- */
-static int
-csv_session(struct app *app, struct http_request *rq, struct http_response *rs,
-    struct auth_session *s, int post)
-{
-	if (!auth_require(app, rq, rs, s) || (post && !auth_require_csrf(app, rq, rs, s)))
-		return 0;
-	if (!role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES,
-	    RIGHT_CATALOG)) {
-		view_fail(app, rq, rs, 403, "forbidden", "products.forbidden");
-		return 0;
-	}
-	return 1;
-}
-
-/*
  * The one store a file describes: a one-store admin's own; for every-store
  * admins ?store=slug, else the default store. Another store's slug or an
  * unknown one: 404 written, returns 0.
@@ -82,7 +62,7 @@ products_export(struct app *app, struct http_request *rq, struct http_response *
 	size_t n = 0;
 	char sep = csv_sep_named(kv_get(&rq->query, "sep"));
 
-	if (!csv_session(app, rq, rs, &s, 0))
+	if (!admin_view_require(app, rq, rs, &s, 0, RIGHT_CATALOG, "products.forbidden"))
 		return;
 	memset(&f, 0, sizeof f);
 	f.active = -1;
@@ -242,7 +222,8 @@ products_import(struct app *app, struct http_request *rq, struct http_response *
 	int64_t store_id;
 	enum db_status rc;
 
-	if (!csv_session(app, rq, rs, &s, 1) || !csv_store(app, rq, rs, &s, &store_id))
+	if (!admin_view_require(app, rq, rs, &s, 1, RIGHT_CATALOG, "products.forbidden") ||
+	    !csv_store(app, rq, rs, &s, &store_id))
 		return;
 	memset(&is, 0, sizeof is);
 	if (posted_file(rq, &data, &len) != 0) {
@@ -280,7 +261,7 @@ import_form(struct app *app, struct http_request *rq, struct http_response *rs)
 	const char *created = kv_get(&rq->query, "created");
 	const char *updated = kv_get(&rq->query, "updated");
 
-	if (!csv_session(app, rq, rs, &s, 0))
+	if (!admin_view_require(app, rq, rs, &s, 0, RIGHT_CATALOG, "products.forbidden"))
 		return;
 	m = import_page(app, rq, &s);
 	if (created != NULL && updated != NULL && valid_int(created, 0, CSV_MAX_ROWS, NULL) &&

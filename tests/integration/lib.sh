@@ -114,6 +114,21 @@ admin_login() {
 	    --data-urlencode "password=$password" ${next:+--data-urlencode "next=$next"}
 }
 
+# sql ARGS: sqlite3 on the test's database, waiting for the app's locks.
+sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
+# jget EXPR: a JavaScript expression over the last body's JSON (as b).
+jget() { node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
+let v; try { v = eval(process.argv[2]); } catch (e) { v = "<" + e.message + ">"; }
+console.log(typeof v === "object" ? JSON.stringify(v) : String(v));' "$BODY" "$1"; }
+# expect_jget EXPR WANT DESCRIPTION
+expect_jget() {
+	local got
+	got=$(jget "$1")
+	if [ "$got" = "$2" ]; then ok "$3"; else nok "$3" "$1 = $got, want $2"; fi
+}
+# csrf_page: the CSRF token of the last page's first form.
+csrf_page() { sed -n 's/.*name="csrf" value="\([0-9a-f]\{64\}\)".*/\1/p' "$BODY" | head -n 1; }
+
 finish() {
 	echo "$(basename "$0"): $PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]

@@ -33,7 +33,6 @@ expect_location() {
 	if [ "$got" = "$1" ]; then ok "$2"; else nok "$2" "Location: $got, want $1"; fi
 }
 csrf_of() { sed -n 's/.*data-csrf="\([0-9a-f]\{64\}\)".*/\1/p' "$BODY" | head -n 1; }
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
 login() { admin_login "$@"; }	# login JAR EMAIL PASSWORD [NEXT]: the form, then the POST
 N=0
 place() {	# place SKU QTY: an order through the customer API; sets NUMBER

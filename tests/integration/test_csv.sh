@@ -7,16 +7,6 @@ start_app
 
 JAR=$WORK/admin.jar
 PW=$ORDERSYNC_ADMIN_PASSWORD
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
-jget() { node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
-let v; try { v = eval(process.argv[2]); } catch (e) { v = "<" + e.message + ">"; }
-console.log(typeof v === "object" ? JSON.stringify(v) : String(v));' "$BODY" "$1"; }
-expect_jget() {	# expect_jget EXPR WANT DESCRIPTION
-	local got
-	got=$(jget "$1")
-	if [ "$got" = "$2" ]; then ok "$3"; else nok "$3" "$1 = $got, want $2"; fi
-}
-csrf_page() { sed -n 's/.*name="csrf" value="\([0-9a-f]\{64\}\)".*/\1/p' "$BODY" | head -n 1; }
 signin() {	# signin JAR EMAIL PASSWORD: signs in and keeps the session's CSRF token
 	admin_login "$1" "$2" "$3"
 	req GET /admin/products/import -b "$1"

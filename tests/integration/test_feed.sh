@@ -37,7 +37,6 @@ place() {
 	    --data "{\"customer\":{\"name\":\"$1\",\"email\":\"c$N@example.com\",\"phone\":\"\"},\"items\":[{\"sku\":\"$2\",\"qty\":$3}],\"notes\":\"\"}"
 	NUMBER=$(sed -n 's/.*"number":"\(CMD-[0-9A-Z-]*\)".*/\1/p' "$BODY")
 }
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
 
 # ---- without a session ----
 req GET /admin/api/since

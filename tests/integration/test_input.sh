@@ -6,7 +6,6 @@
 start_app
 
 JAR=$WORK/admin.jar
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
 orders() { sql 'SELECT count(*) FROM orders'; }
 # api_order JSON KEY: POST /api/orders with the JSON body and Idempotency-Key KEY.
 api_order() {

@@ -10,7 +10,6 @@ start_app --procs 4
 PW=$ORDERSYNC_ADMIN_PASSWORD
 HOME_ADDR=127.0.0.1	# where the owner usually signs in
 SHARED=127.0.0.2	# an address the owner shares with a stranger (an office, a café)
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
 set_cookie_line() { tr -d '\r' < "$HEADERS" | grep -iE "^set-cookie: $1=" | head -n 1; }
 # post_login JAR TOKEN EMAIL PASSWORD [curl args...]: one sign-in POST with the
 # token as field and cookie (the form a browser would send).

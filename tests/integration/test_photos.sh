@@ -8,7 +8,6 @@ start_app
 
 JAR=$WORK/admin.jar
 PHOTOS=$WORK/photos
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
 location() { tr -d '\r' < "$HEADERS" | sed -n 's/^[Ll]ocation: //p'; }
 header() { tr -d '\r' < "$HEADERS" | sed -n "s/^$1: //Ip" | head -n 1; }
 
