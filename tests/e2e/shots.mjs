@@ -24,6 +24,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const TOP = path.resolve(HERE, '../..');
 const SIZES = {
   phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true },
+  '800': { viewport: { width: 800, height: 1000 } },
   '1280': { viewport: { width: 1280, height: 800 } },
   '1920': { viewport: { width: 1920, height: 1080 } },
 };
