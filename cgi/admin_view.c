@@ -192,7 +192,7 @@ admin_view_page(struct app *app, struct http_request *rq, const struct auth_sess
 	view_add_owned(live, "stats_url", view_url(app, "/admin/api/stats"));
 	view_add_owned(live, "orders_url", view_url(app, "/admin/orders"));
 	view_add_owned(live, "login_url", view_url(app, "/admin/login"));
-	view_add_owned(live, "worker_url", view_url(app, "/static/js/feed-worker.js?v=1"));
+	view_add_owned(live, "worker_url", view_url(app, "/static/js/feed-worker.js?v=2"));
 	view_add_str(live, "texts", js_texts_cached(app, rq));
 	view_add_str(live, "currency", app->cfg.currency);
 	view_add_str(live, "tz", app->cfg.tz);

@@ -6,7 +6,7 @@
 import { createAnnouncer, createNotifier, createSound, createTitle, createToasts } from './alerts.js?v=1';
 import { createStats } from './chart.js?v=1';
 import { h } from './dom.js?v=1';
-import { createFeed } from './feed-client.js?v=1';
+import { createFeed } from './feed-client.js?v=2';
 import { EventLedger } from './ledger.js?v=1';
 import { OrderList } from './list.js?v=1';
 import { bindRefresh, createLiveBar } from './livebar.js?v=1';

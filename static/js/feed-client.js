@@ -4,7 +4,7 @@
 // what it learns over a BroadcastChannel; the other tabs follow it. When the
 // leader's tab closes, the lock passes to a waiting tab, which starts from the
 // position it has followed. Everything global comes in `env` (tests pass fakes).
-import { Poller } from './poller.js?v=1';
+import { Poller } from './poller.js?v=2';
 
 /**
  * Starts following the feed. opts: feedUrl, workerUrl (may be empty), pollMs,

@@ -100,32 +100,24 @@ export class FeedState {
 }
 
 /**
- * The polling loop. Everything it touches comes in `opts`, so a Worker, a page
- * or a test can drive it:
- *   url, epoch, cursor, pollMs, fetch, setTimeout, clearTimeout, now, random,
- *   onEvents(events, plan)  -> may return a promise; the cursor moves when it resolves
- *   onReset(plan)           -> the list must be reloaded; same promise rule
- *   onStatus({ok, offline, attempt, retryMs, at, polls})
- *   onUnauthorized()        -> the session ended; polling stops
+ * A loop of polls on timers, one poll at a time. A subclass gives once() (one
+ * poll; resolves to the delay before the next, or null to stop) and
+ * failed(err) (the delay after an error, or null to stop). The timers come in
+ * o (setTimeout, clearTimeout), so a Worker, a page or a test can drive it.
  */
-export class Poller {
-  constructor(opts) {
-    this.o = opts;
-    this.state = new FeedState({ epoch: opts.epoch, cursor: opts.cursor });
-    this.pollMs = opts.pollMs > 0 ? opts.pollMs : 5000;
-    this.capMs = opts.capMs || CAP_MS;
-    this.attempt = 0;
-    this.polls = 0;
+export class PollLoop {
+  constructor(o) {
+    this.o = o;
     this.timer = null;
     this.running = false;
     this.inFlight = false;
     this.again = false;
   }
 
-  start() {
+  start(firstMs = 0) {
     if (this.running) return;
     this.running = true;
-    this.schedule(0);
+    this.schedule(firstMs);
   }
 
   stop() {
@@ -153,7 +145,7 @@ export class Poller {
     }, ms);
   }
 
-  /** One poll; resolves to the delay chosen for the next one (tests read it). */
+  /** One poll; resolves to the delay chosen for the next one (null: stopped; tests read it). */
   async tick() {
     if (!this.running || this.inFlight) return null;
     this.inFlight = true;
@@ -164,12 +156,36 @@ export class Poller {
       next = this.failed(err);
     }
     this.inFlight = false;
-    if (this.again && next !== null) {
+    if (next === null) {
+      this.stop();
+      return null;
+    }
+    if (this.again) {
       this.again = false;
       next = 0;
     }
-    if (next !== null) this.schedule(next);
+    this.schedule(next);
     return next;
+  }
+}
+
+/**
+ * The feed's polling loop. Everything it touches comes in `opts`, so a Worker,
+ * a page or a test can drive it:
+ *   url, epoch, cursor, pollMs, fetch, setTimeout, clearTimeout, now, random,
+ *   onEvents(events, plan)  -> may return a promise; the cursor moves when it resolves
+ *   onReset(plan)           -> the list must be reloaded; same promise rule
+ *   onStatus({ok, offline, attempt, retryMs, at, polls})
+ *   onUnauthorized()        -> the session ended; polling stops
+ */
+export class Poller extends PollLoop {
+  constructor(opts) {
+    super(opts);
+    this.state = new FeedState({ epoch: opts.epoch, cursor: opts.cursor });
+    this.pollMs = opts.pollMs > 0 ? opts.pollMs : 5000;
+    this.capMs = opts.capMs || CAP_MS;
+    this.attempt = 0;
+    this.polls = 0;
   }
 
   async once() {

@@ -3,7 +3,7 @@
 // until the server's workflow calls the status final or the order is gone
 // (404). Errors back off like the admin feed: poller.js's backoffDelay (full
 // jitter, capped at a minute). Pure: timers and fetch come in (Node tests).
-import { backoffDelay, CAP_MS } from './poller.js?v=1';
+import { backoffDelay, CAP_MS, PollLoop } from './poller.js?v=2';
 import { isFinal } from './workflow.js?v=1';
 
 export const MIN_POLL_MS = 2000;
@@ -23,17 +23,14 @@ export function steadyDelay(base, random = Math.random) {
  * {status: {label, help, final}}), pollMs, fetch, setTimeout, clearTimeout,
  * random, onChange(status) when the status changes.
  */
-export class StatusWatch {
+export class StatusWatch extends PollLoop {
   constructor(opts) {
-    this.o = opts;
+    super(opts);
     this.status = opts.status;
     this.base = pollBase(opts.pollMs);
     this.random = opts.random || Math.random;
     this.etag = null;
     this.attempt = 0;
-    this.timer = null;
-    this.busy = false;
-    this.running = false;
   }
 
   get final() {
@@ -41,49 +38,13 @@ export class StatusWatch {
   }
 
   start() {
-    if (this.running || this.final) return;
-    this.running = true;
-    this.schedule(steadyDelay(this.base, this.random));
+    if (this.final) return;
+    super.start(steadyDelay(this.base, this.random));
   }
 
-  stop() {
-    this.running = false;
-    if (this.timer !== null) this.o.clearTimeout(this.timer);
-    this.timer = null;
-  }
-
-  /** Asks at once (the tab came back to the front). */
-  pollNow() {
-    if (!this.running || this.busy) return;
-    this.schedule(0);
-  }
-
-  schedule(ms) {
-    if (this.timer !== null) this.o.clearTimeout(this.timer);
-    this.timer = this.o.setTimeout(() => {
-      this.timer = null;
-      this.tick();
-    }, ms);
-  }
-
-  /** One poll; resolves to the delay before the next (null: polling has stopped). */
-  async tick() {
-    if (!this.running || this.busy) return null;
-    this.busy = true;
-    let next;
-    try {
-      next = await this.once();
-    } catch {
-      this.attempt++;
-      next = backoffDelay(this.attempt, this.base, CAP_MS, this.random);
-    }
-    this.busy = false;
-    if (next === null || this.final) {
-      this.stop();
-      return null;
-    }
-    if (this.running) this.schedule(next);
-    return next;
+  failed() {
+    this.attempt++;
+    return backoffDelay(this.attempt, this.base, CAP_MS, this.random);
   }
 
   async once() {
@@ -101,6 +62,6 @@ export class StatusWatch {
       }
     }
     this.attempt = 0;
-    return steadyDelay(this.base, this.random);
+    return this.final ? null : steadyDelay(this.base, this.random);
   }
 }
