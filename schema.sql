@@ -298,3 +298,34 @@ CREATE TABLE stock_moves (
 	created_at	INTEGER NOT NULL
 );
 CREATE INDEX stock_moves_product ON stock_moves (product_id, id);
+
+-- @migration 5
+-- v2 staff accounts: the seller role, disabled accounts (no sign-in, no
+-- session), the last sign-in for the staff list, and one-time set-password
+-- links. users is rebuilt (SQLite cannot change a CHECK in place); sessions
+-- and the others keep pointing at the same ids.
+CREATE TABLE users_v5 (
+	id		INTEGER PRIMARY KEY,
+	email		TEXT NOT NULL UNIQUE COLLATE NOCASE CHECK (length(email) BETWEEN 3 AND 254),
+	password_hash	TEXT NOT NULL,
+	role		TEXT NOT NULL DEFAULT 'admin' CHECK (role IN ('admin', 'staff', 'seller')),
+	store_id	INTEGER REFERENCES stores (id),	-- NULL: every store
+	created_at	INTEGER NOT NULL,
+	disabled	INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0, 1)),
+	last_login_at	INTEGER NOT NULL DEFAULT 0	-- 0: never signed in
+);
+INSERT INTO users_v5 (id, email, password_hash, role, store_id, created_at)
+    SELECT id, email, password_hash, role, store_id, created_at FROM users;
+DROP TABLE users;
+ALTER TABLE users_v5 RENAME TO users;
+-- A set-password link: only a hash of its token is stored (like sessions),
+-- it lives 48 h and serves once (used_at). purpose: an invitation or a reset.
+CREATE TABLE password_tokens (
+	token_hash	TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+	user_id		INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	purpose		TEXT NOT NULL CHECK (purpose IN ('invite', 'reset')),
+	created_at	INTEGER NOT NULL,
+	expires_at	INTEGER NOT NULL,
+	used_at		INTEGER
+) WITHOUT ROWID;
+CREATE INDEX password_tokens_user ON password_tokens (user_id);

@@ -64,6 +64,7 @@ login_form(struct app *app, struct http_request *rq, struct http_response *rs)
 	}
 	login_page(app, rq, rs, 200, next, "", NULL,
 	    kv_get(&rq->query, "out") ? "login.signed_out" :
+	    kv_get(&rq->query, "password") ? "login.password_set" :
 	    next != NULL ? "login.required" : NULL);
 }
 

@@ -1,4 +1,4 @@
-/* ctl.c — ordersyncctl, the admin CLI: init, demo, user add/show, store add, product, import, render, check-config. */
+/* ctl.c — ordersyncctl, the admin CLI: init, demo, user add/show/list/disable/reset, store add, product, import, render, check-config. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,7 @@
 #include "db.h"
 #include "db_setup.h"
 #include "log.h"
+#include "role.h"
 
 #define EXIT_USAGE 2
 
@@ -21,9 +22,14 @@ static const char usage[] =
 "  init                         create or migrate the database\n"
 "  demo [--remove]              insert the demo catalog (8 products); --remove\n"
 "                               deletes those never sold, hides the others\n"
-"  user add EMAIL [--role admin|staff] [--store SLUG]\n"
+"  user add EMAIL [--role admin|staff|seller] [--store SLUG]\n"
 "                               add a user; the password is read from stdin\n"
 "  user show EMAIL              print a user's role and store\n"
+"  user list                    every account: email, role, store, state,\n"
+"                               last sign-in\n"
+"  user disable EMAIL           no more sign-in; their sessions end at once\n"
+"  user reset EMAIL             end their sessions and print a new\n"
+"                               set-password link (/admin/password/...)\n"
 "  store add SLUG NAME          add a store\n"
 "  product add SKU NAME PRICE STOCK [--store SLUG] [--description TEXT]\n"
 "              [--inactive] [--low N]\n"
@@ -109,8 +115,8 @@ cmd_user_add(const char *dbpath, struct logger *lg, int argc, char **argv)
 		fprintf(stderr, "ordersyncctl: %s is not an email address\n", email);
 		return EXIT_USAGE;
 	}
-	if (strcmp(role, "admin") != 0 && strcmp(role, "staff") != 0) {
-		fprintf(stderr, "ordersyncctl: --role must be admin or staff\n");
+	if (role_parse(role) < 0) {
+		fprintf(stderr, "ordersyncctl: --role must be admin, staff or seller\n");
 		return EXIT_USAGE;
 	}
 	if ((pw = read_password()) == NULL || strlen(pw) < 8) {
@@ -270,6 +276,8 @@ main(int argc, char **argv)
 			return cmd_user_add(dbpath, &lg, argc - i - 2, argv + i + 2);
 		if (strcmp(argv[i + 1], "show") == 0 && argc == i + 3)
 			return cmd_user_show(dbpath, &lg, argv[i + 2]);
+		if ((n = ctl_user(dbpath, &lg, argc - i - 1, argv + i + 1)) >= 0)
+			return n;
 	}
 	if (strcmp(argv[i], "store") == 0 && argc == i + 4 && strcmp(argv[i + 1], "add") == 0) {
 		const char *slug = argv[i + 2];

@@ -31,4 +31,14 @@ int	ctl_product(const char *dbpath, struct logger *lg, int argc, char **argv);
  */
 int	ctl_demo_remove(const char *dbpath, struct logger *lg);
 
+/*
+ * ordersyncctl user list | user disable EMAIL | user reset EMAIL (argv[0]
+ * is "list", "disable" or "reset"), on the database at dbpath: the
+ * accounts one a line; disabling (no sign-in, sessions ended at once); a
+ * reset (sessions ended, a new 48 h set-password link whose path is
+ * printed). Returns the exit status (0 done, 1 failed), or -1 when argv is
+ * none of these (the caller prints the usage).
+ */
+int	ctl_user(const char *dbpath, struct logger *lg, int argc, char **argv);
+
 #endif

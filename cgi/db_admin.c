@@ -37,7 +37,9 @@ db_admin_user_by_email(struct db *db, const char *email, struct db_admin_user *o
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	if ((st = db_stmt(db, "SELECT id, password_hash FROM users WHERE email = ?")) == NULL)
+	/* A disabled account cannot sign in: it is not found. */
+	if ((st = db_stmt(db, "SELECT id, password_hash FROM users "
+	    "WHERE email = ? AND disabled = 0")) == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, email);
 	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -73,7 +75,7 @@ db_admin_session_get(struct db *db, const char *token_hash, int64_t now,
 	    "  s.last_poll_at "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "LEFT JOIN stores t ON t.id = u.store_id "
-	    "WHERE s.token_hash = ?1 AND s.expires_at > ?2");
+	    "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, token_hash);
@@ -100,6 +102,7 @@ db_admin_session_create(struct db *db, const char *token_hash, int64_t user_id,
     const char *csrf, int64_t now, int64_t expires_at)
 {
 	sqlite3_stmt *st;
+	enum db_status rc;
 
 	st = db_stmt(db, "INSERT INTO sessions (token_hash, user_id, csrf_token, "
 	    "created_at, expires_at, last_seen_at) VALUES (?1, ?2, ?3, ?4, ?5, ?4)");
@@ -110,7 +113,14 @@ db_admin_session_create(struct db *db, const char *token_hash, int64_t user_id,
 	db_bind_text(st, 3, csrf);
 	sqlite3_bind_int64(st, 4, now);
 	sqlite3_bind_int64(st, 5, expires_at);
-	return db_step_done(db, st, "create session");
+	if ((rc = db_step_done(db, st, "create session")) != DB_OK)
+		return rc;
+	/* The staff list's "last sign-in". */
+	if ((st = db_stmt(db, "UPDATE users SET last_login_at = ?2 WHERE id = ?1")) == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, user_id);
+	sqlite3_bind_int64(st, 2, now);
+	return db_step_done(db, st, "note sign-in");
 }
 
 enum db_status

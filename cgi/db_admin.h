@@ -38,7 +38,7 @@ struct db_admin_user {
 	char	*password_hash;
 };
 
-/* Looks a user up by email (case-insensitive). DB_NOTFOUND when there is none. */
+/* Looks a user up by email (case-insensitive). DB_NOTFOUND when there is none or it is disabled. */
 enum db_status	db_admin_user_by_email(struct db *db, const char *email,
 		    struct db_admin_user *out /* OUT */);
 void		db_admin_user_clear(struct db_admin_user *u);
@@ -47,7 +47,7 @@ void		db_admin_user_clear(struct db_admin_user *u);
 struct db_admin_session {
 	int64_t	user_id;
 	int64_t	store_id;		/* 0: every store */
-	char	role[8];		/* admin | staff */
+	char	role[8];		/* admin | staff | seller */
 	char	email[256];
 	char	store_name[104];	/* "" for every store */
 	char	csrf[72];
@@ -58,11 +58,15 @@ struct db_admin_session {
 
 /*
  * Reads the session whose token hash is token_hash and that has not expired
- * at now. DB_NOTFOUND when there is no such live session.
+ * at now. DB_NOTFOUND when there is no such live session, or its user is
+ * disabled.
  */
 enum db_status	db_admin_session_get(struct db *db, const char *token_hash, int64_t now,
 		    struct db_admin_session *out /* OUT */);
-/* Inserts a new session; DB_CONFLICT if the hash exists (a 2^-256 event). */
+/*
+ * Inserts a new session and notes the sign-in (users.last_login_at);
+ * DB_CONFLICT if the hash exists (a 2^-256 event).
+ */
 enum db_status	db_admin_session_create(struct db *db, const char *token_hash,
 		    int64_t user_id, const char *csrf, int64_t now, int64_t expires_at);
 /* Slides the session's idle expiry: last_seen_at = now, expires_at = expires_at. */

@@ -16,6 +16,7 @@
 #include "admin_feed.h"
 #include "admin_login.h"
 #include "admin_orders.h"
+#include "admin_staff.h"
 #include "api_orders.h"
 #include "app.h"
 #include "catalog_csv.h"
@@ -107,6 +108,8 @@ find_route(const struct http_request *rq, struct kvlist *params, const struct ro
 		{ catalog_csv_routes, catalog_csv_nroutes },
 		{ admin_catalog_routes, admin_catalog_nroutes },
 		{ admin_feed_routes, admin_feed_nroutes },
+		{ admin_staff_routes, admin_staff_nroutes },
+		{ admin_password_routes, admin_password_nroutes },
 		{ media_routes, media_nroutes },
 	};
 	enum route_result res = ROUTE_NOT_FOUND;

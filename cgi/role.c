@@ -44,3 +44,13 @@ role_may(int r, int all_stores, enum role_right right)
 		return r == ROLE_ADMIN && all_stores;
 	return may[r][right];
 }
+
+int
+role_may_assign(int r, int64_t store_id, int target, int64_t target_store)
+{
+	if (!role_may(r, store_id == 0, RIGHT_STAFF) || role_name(target) == NULL)
+		return 0;
+	if (store_id == 0)
+		return 1;
+	return target != ROLE_ADMIN && target_store == store_id;
+}

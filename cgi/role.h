@@ -33,5 +33,13 @@ const char *role_name(int r);
  * one-store user only ever sees their store's rows (another store's → 404).
  */
 int	role_may(int r, int all_stores, enum role_right right);
+/*
+ * 1 when a user of role r and scope store_id (0: every store) may manage an
+ * account that has (or would get) role target and scope target_store: an
+ * every-store admin any account; a one-store admin staff and sellers of
+ * their own store only; nobody else any. Another store's account is the
+ * caller's 404 before this is asked.
+ */
+int	role_may_assign(int r, int64_t store_id, int target, int64_t target_store);
 
 #endif
