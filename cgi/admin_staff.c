@@ -41,12 +41,8 @@ static int
 staff_session(struct app *app, struct http_request *rq, struct http_response *rs,
     struct auth_session *s, int post)
 {
-	if (!auth_require(app, rq, rs, s) || (post && !auth_require_csrf(app, rq, rs, s)))
+	if (!admin_view_require(app, rq, rs, s, post, RIGHT_STAFF, "staff.forbidden"))
 		return 0;
-	if (!role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES, RIGHT_STAFF)) {
-		view_fail(app, rq, rs, 403, "forbidden", "staff.forbidden");
-		return 0;
-	}
 	http_add_header(rs, "Cache-Control", "no-store");
 	return 1;
 }

@@ -129,6 +129,22 @@ expect_jget() {
 # csrf_page: the CSRF token of the last page's first form.
 csrf_page() { sed -n 's/.*name="csrf" value="\([0-9a-f]\{64\}\)".*/\1/p' "$BODY" | head -n 1; }
 
+# location: the last answer's Location header.
+location() { tr -d '\r' < "$HEADERS" | sed -n 's/^[Ll]ocation: //p'; }
+# post JAR PATH [curl args]: a back-office form post with the jar's CSRF token (JAR.csrf).
+post() {
+	local jar=$1 path=$2
+	shift 2
+	req POST "$path" -b "$jar" --data-urlencode "csrf=$(cat "$jar.csrf")" "$@"
+}
+# signin JAR EMAIL PASSWORD: signs in and keeps the session's CSRF token in JAR.csrf
+# (read from /admin/password, a page every signed-in user has).
+signin() {
+	admin_login "$1" "$2" "$3"
+	req GET /admin/password -b "$1"
+	csrf_page > "$1.csrf"
+}
+
 finish() {
 	echo "$(basename "$0"): $PASS passed, $FAIL failed"
 	[ "$FAIL" -eq 0 ]

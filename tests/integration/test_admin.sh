@@ -26,7 +26,6 @@ for (let i = 1; i + 2 < a.length + 1; i += 3) {
   else console.log("nok\t" + a[i + 2] + "\t" + a[i] + " = " + got + ", want " + a[i + 1]);
 }' "$BODY" "$@")
 }
-location() { tr -d '\r' < "$HEADERS" | sed -n 's/^[Ll]ocation: //p'; }
 expect_location() {
 	local got
 	got=$(location)

@@ -7,17 +7,6 @@ start_app
 
 JAR=$WORK/admin.jar
 PW=$ORDERSYNC_ADMIN_PASSWORD
-location() { tr -d '\r' < "$HEADERS" | sed -n 's/^[Ll]ocation: //p'; }
-post() {	# post JAR PATH [curl args]: a back-office form post with the jar's CSRF token
-	local jar=$1 path=$2
-	shift 2
-	req POST "$path" -b "$jar" --data-urlencode "csrf=$(cat "$jar.csrf")" "$@"
-}
-signin() {	# signin JAR EMAIL PASSWORD: signs in and keeps the session's CSRF token
-	admin_login "$1" "$2" "$3"
-	req GET /admin/products/new -b "$1"
-	csrf_page > "$1.csrf"
-}
 
 # ---- without a session, and for staff ----
 req GET /admin/products

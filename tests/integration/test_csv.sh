@@ -7,11 +7,6 @@ start_app
 
 JAR=$WORK/admin.jar
 PW=$ORDERSYNC_ADMIN_PASSWORD
-signin() {	# signin JAR EMAIL PASSWORD: signs in and keeps the session's CSRF token
-	admin_login "$1" "$2" "$3"
-	req GET /admin/products/import -b "$1"
-	csrf_page > "$1.csrf"
-}
 upload() {	# upload JAR FILE [PATH-QUERY] [curl args]: POST a text/csv body as a JSON client
 	local jar=$1 file=$2 q=${3:-}
 	shift 2; [ $# -gt 0 ] && shift

@@ -8,7 +8,6 @@ start_app
 
 JAR=$WORK/admin.jar
 PHOTOS=$WORK/photos
-location() { tr -d '\r' < "$HEADERS" | sed -n 's/^[Ll]ocation: //p'; }
 header() { tr -d '\r' < "$HEADERS" | sed -n "s/^$1: //Ip" | head -n 1; }
 
 # The test pictures, made now with libvips (no binary fixtures in the tree).

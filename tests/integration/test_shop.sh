@@ -5,7 +5,6 @@ start_app
 
 JAR=$WORK/jar
 form_token() { grep -o '"form_token":"[0-9a-f]*"' "$BODY" | cut -d'"' -f4; }
-location() { tr -d '\r' < "$HEADERS" | sed -n 's/^[Ll]ocation: //p'; }
 count_sql() { sqlite3 "$DB" "$1"; }
 
 # ---- catalog ----

@@ -7,27 +7,6 @@
 start_app
 
 PW=$ORDERSYNC_ADMIN_PASSWORD
-sql() { sqlite3 -cmd '.timeout 5000' "$DB" "$@"; }
-jget() { node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
-let v; try { v = eval(process.argv[2]); } catch (e) { v = "<" + e.message + ">"; }
-console.log(typeof v === "object" ? JSON.stringify(v) : String(v));' "$BODY" "$1"; }
-expect_jget() {	# expect_jget EXPR WANT DESCRIPTION
-	local got
-	got=$(jget "$1")
-	if [ "$got" = "$2" ]; then ok "$3"; else nok "$3" "$1 = $got, want $2"; fi
-}
-location() { tr -d '\r' < "$HEADERS" | sed -n 's/^[Ll]ocation: //p'; }
-csrf_page() { sed -n 's/.*name="csrf" value="\([0-9a-f]\{64\}\)".*/\1/p' "$BODY" | head -n 1; }
-post() {	# post JAR PATH [curl args]: a back-office form post with the jar's CSRF token
-	local jar=$1 path=$2
-	shift 2
-	req POST "$path" -b "$jar" --data-urlencode "csrf=$(cat "$jar.csrf")" "$@"
-}
-signin() {	# signin JAR EMAIL PASSWORD: signs in and keeps the session's CSRF token
-	admin_login "$1" "$2" "$3"
-	req GET /admin/password -b "$1"
-	csrf_page > "$1.csrf"
-}
 link_of() { sed -n 's/.*value="\(\/admin\/password\/[0-9a-f]\{64\}\)".*/\1/p' "$BODY" | head -n 1; }
 users() { sql "SELECT email, role, coalesce(store_id, 0), disabled FROM users ORDER BY id"; }
 
