@@ -184,6 +184,12 @@ async function admin(ctx, lang, size, number) {
   await shot(page, key('admin-product-new'));
   await page.goto(`${server.url}/admin/products/5`);
   await shot(page, key('admin-product'));
+  await page.goto(`${server.url}/admin/staff`);
+  await shot(page, key('admin-staff'));
+  await page.goto(`${server.url}/admin/staff/new`);
+  await shot(page, key('admin-staff-new'));
+  await page.goto(`${server.url}/admin/password`);
+  await shot(page, key('admin-password'));
   await page.close();
 }
 
