@@ -48,8 +48,8 @@ static const char usage[] =
 "\n"
 "The database is --db PATH, else $ORDERSYNC_DB, else var/ordersync.db.\n";
 
-static struct db *
-open_db(const char *path, struct logger *lg)
+struct db *
+ctl_open_db(const char *path, struct logger *lg)
 {
 	struct buf err;
 	struct db *db;
@@ -133,7 +133,7 @@ cmd_user_add(const char *dbpath, struct logger *lg, int argc, char **argv)
 	}
 	sodium_memzero(pw, strlen(pw));
 	free(pw);
-	if ((db = open_db(dbpath, lg)) == NULL)
+	if ((db = ctl_open_db(dbpath, lg)) == NULL)
 		return EXIT_FAILURE;
 	st = db_user_add(db, email, hash, role, store);
 	db_close(db);
@@ -209,7 +209,7 @@ cmd_user_show(const char *dbpath, struct logger *lg, const char *email)
 	struct db *db;
 	enum db_status st;
 
-	if ((db = open_db(dbpath, lg)) == NULL)
+	if ((db = ctl_open_db(dbpath, lg)) == NULL)
 		return EXIT_FAILURE;
 	st = db_user_find(db, email, role, sizeof role, store, sizeof store);
 	db_close(db);
@@ -249,7 +249,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[i], "check-config") == 0 && argc == i + 1)
 		return cmd_check_config(dbpath);
 	if (strcmp(argv[i], "init") == 0 && argc == i + 1) {
-		if ((db = open_db(dbpath, &lg)) == NULL)
+		if ((db = ctl_open_db(dbpath, &lg)) == NULL)
 			return EXIT_FAILURE;
 		printf("%s: schema version %d\n", dbpath, db_user_version(db));
 		db_close(db);
@@ -260,7 +260,7 @@ main(int argc, char **argv)
 	if (strcmp(argv[i], "import") == 0 || (strcmp(argv[i], "product") == 0 && i + 1 < argc))
 		return ctl_product(dbpath, &lg, argc - i, argv + i);
 	if (strcmp(argv[i], "demo") == 0 && argc == i + 1) {
-		if ((db = open_db(dbpath, &lg)) == NULL)
+		if ((db = ctl_open_db(dbpath, &lg)) == NULL)
 			return EXIT_FAILURE;
 		if (db_seed_demo(db, &n) != DB_OK) {
 			db_close(db);
@@ -291,7 +291,7 @@ main(int argc, char **argv)
 			fprintf(stderr, "ordersyncctl: a store slug is 1-64 of [a-z0-9-]\n");
 			return EXIT_USAGE;
 		}
-		if ((db = open_db(dbpath, &lg)) == NULL)
+		if ((db = ctl_open_db(dbpath, &lg)) == NULL)
 			return EXIT_FAILURE;
 		st = db_store_add(db, slug, argv[i + 3]);
 		db_close(db);

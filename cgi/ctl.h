@@ -16,6 +16,10 @@
 int	ctl_render(int argc, char **argv);
 
 struct logger;
+struct db;
+
+/* Opens the database at path for a command; NULL with the reason on stderr. */
+struct db	*ctl_open_db(const char *path, struct logger *lg);
 
 /*
  * ordersyncctl product add|set|list ... and ordersyncctl import FILE.csv

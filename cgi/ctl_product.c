@@ -29,16 +29,8 @@ struct pctx {
 static int
 open_store(struct pctx *c)
 {
-	struct buf err;
-
-	buf_init(&err);
-	c->db = db_open(c->dbpath, 1, c->lg, &err);
-	if (c->db == NULL) {
-		fprintf(stderr, "ordersyncctl: %s\n", buf_str(&err));
-		buf_free(&err);
+	if ((c->db = ctl_open_db(c->dbpath, c->lg)) == NULL)
 		return -1;
-	}
-	buf_free(&err);
 	c->store_id = 1;
 	if (c->store != NULL && db_catalog_store_id(c->db, c->store, &c->store_id) != DB_OK) {
 		fprintf(stderr, "ordersyncctl: no store with slug %s\n", c->store);

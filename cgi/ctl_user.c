@@ -12,20 +12,6 @@
 #include "log.h"
 #include "password.h"
 
-/* The database at path, or NULL with the reason on stderr. */
-static struct db *
-user_db(const char *path, struct logger *lg)
-{
-	struct buf err;
-	struct db *db;
-
-	buf_init(&err);
-	if ((db = db_open(path, 1, lg, &err)) == NULL)
-		fprintf(stderr, "ordersyncctl: %s\n", buf_str(&err));
-	buf_free(&err);
-	return db;
-}
-
 /* user list: one account a line, "EMAIL ROLE STORE STATE LAST-SIGN-IN". */
 static int
 user_list(struct db *db)
@@ -93,7 +79,7 @@ ctl_user(const char *dbpath, struct logger *lg, int argc, char **argv)
 	if (!(argc == 1 && strcmp(argv[0], "list") == 0) &&
 	    !(argc == 2 && (strcmp(argv[0], "disable") == 0 || strcmp(argv[0], "reset") == 0)))
 		return -1;
-	if ((db = user_db(dbpath, lg)) == NULL)
+	if ((db = ctl_open_db(dbpath, lg)) == NULL)
 		return EXIT_FAILURE;
 	if (argc == 1) {
 		rc = user_list(db);
