@@ -137,6 +137,18 @@ db_collect(struct db *db, sqlite3_stmt *st, size_t size, void (*read)(sqlite3_st
 }
 
 void
+db_read_photo(sqlite3_stmt *st, int col, struct product_media *image,
+    struct product_media *thumb)
+{
+	db_col_copy(st, col, image->id, sizeof image->id);
+	image->width = sqlite3_column_int(st, col + 1);
+	image->height = sqlite3_column_int(st, col + 2);
+	db_col_copy(st, col + 3, thumb->id, sizeof thumb->id);
+	thumb->width = sqlite3_column_int(st, col + 4);
+	thumb->height = sqlite3_column_int(st, col + 5);
+}
+
+void
 db_col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz)
 {
 	const unsigned char *t = sqlite3_column_text(st, i);

@@ -11,20 +11,9 @@
 #define PRODUCT_COLS \
 	"p.id, p.store_id, p.sku, p.name, p.description, t.name, p.price_cents, " \
 	"p.stock, p.low_stock_at, p.active, " \
-	"EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = p.id), " \
-	"coalesce(mi.id, ''), coalesce(mi.width, 0), coalesce(mi.height, 0), " \
-	"coalesce(mt.id, ''), coalesce(mt.width, 0), coalesce(mt.height, 0) "
+	"EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = p.id), " DB_PHOTO_COLS
 #define PRODUCT_FROM \
-	"FROM products p JOIN stores t ON t.id = p.store_id " \
-	"LEFT JOIN media mi ON mi.id = p.image LEFT JOIN media mt ON mt.id = p.thumb "
-
-static void
-read_media(sqlite3_stmt *st, int col, struct product_media *m)
-{
-	db_col_copy(st, col, m->id, sizeof m->id);
-	m->width = sqlite3_column_int(st, col + 1);
-	m->height = sqlite3_column_int(st, col + 2);
-}
+	"FROM products p JOIN stores t ON t.id = p.store_id " DB_PHOTO_JOIN
 
 /* Fills p from a row of PRODUCT_COLS. */
 static void
@@ -41,8 +30,7 @@ read_product(sqlite3_stmt *st, struct product *p)
 	p->low_stock_at = sqlite3_column_int64(st, 8);
 	p->active = sqlite3_column_int(st, 9);
 	p->sold = sqlite3_column_int(st, 10);
-	read_media(st, 11, &p->image);
-	read_media(st, 14, &p->thumb);
+	db_read_photo(st, 11, &p->image, &p->thumb);
 }
 
 /* "%q%" for LIKE with q's own % _ and \ escaped (ESCAPE '\'). Caller frees. */

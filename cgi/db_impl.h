@@ -6,6 +6,7 @@
 
 #include "db.h"
 #include "log.h"
+#include "product.h"
 
 /*
  * The statement cache: one slot per distinct SQL text the program uses.
@@ -56,6 +57,18 @@ enum db_status	 db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
 enum db_status	 db_collect(struct db *db, sqlite3_stmt *st, size_t size,
 		    void (*read)(sqlite3_stmt *, void *), void (*clear)(void *),
 		    void **out /* OUT */, size_t *n /* OUT */, const char *what);
+/*
+ * A product's photo as a query of products p reads it: the columns (the
+ * large and the small rendition's id, width and height) and the joins they
+ * need; db_read_photo() reads the six columns from col on.
+ */
+#define DB_PHOTO_COLS \
+	"coalesce(mi.id, ''), coalesce(mi.width, 0), coalesce(mi.height, 0), " \
+	"coalesce(mt.id, ''), coalesce(mt.width, 0), coalesce(mt.height, 0) "
+#define DB_PHOTO_JOIN \
+	"LEFT JOIN media mi ON mi.id = p.image LEFT JOIN media mt ON mt.id = p.thumb "
+void		 db_read_photo(sqlite3_stmt *st, int col, struct product_media *image,
+		    struct product_media *thumb);
 /* Copies column text into a fixed array of outsz bytes, truncating; "" for NULL. */
 void		 db_col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz);
 /* Steps a one-row, one-integer query into *out; DB_NOTFOUND without a row. Resets st. */

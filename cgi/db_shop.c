@@ -1,4 +1,4 @@
-/* db_shop.c — the shop's SQL: catalog, carts, the checkout transaction, order look-ups. */
+/* db_shop.c — the shop's SQL: its catalog, the checkout transaction, order look-ups by key (carts: db_cart.c). */
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -13,25 +13,6 @@
 
 /* ---- catalog ---- */
 
-/* The photo columns both queries below end with: the renditions' ids and sizes. */
-#define PHOTO_COLS \
-	"coalesce(mi.id, ''), coalesce(mi.width, 0), coalesce(mi.height, 0), " \
-	"coalesce(mt.id, ''), coalesce(mt.width, 0), coalesce(mt.height, 0) "
-#define PHOTO_JOIN \
-	"LEFT JOIN media mi ON mi.id = p.image LEFT JOIN media mt ON mt.id = p.thumb "
-
-/* Reads PHOTO_COLS from column col on. */
-static void
-read_photo(sqlite3_stmt *st, int col, struct product_media *image, struct product_media *thumb)
-{
-	db_col_copy(st, col, image->id, sizeof image->id);
-	image->width = sqlite3_column_int(st, col + 1);
-	image->height = sqlite3_column_int(st, col + 2);
-	db_col_copy(st, col + 3, thumb->id, sizeof thumb->id);
-	thumb->width = sqlite3_column_int(st, col + 4);
-	thumb->height = sqlite3_column_int(st, col + 5);
-}
-
 enum db_status
 db_shop_products(struct db *db, int64_t store_id, struct shop_products *out)
 {
@@ -42,7 +23,7 @@ db_shop_products(struct db *db, int64_t store_id, struct shop_products *out)
 
 	memset(out, 0, sizeof *out);
 	st = db_stmt(db, "SELECT p.id, p.sku, p.name, p.description, p.price_cents, p.stock, "
-	    "p.active, " PHOTO_COLS "FROM products p " PHOTO_JOIN
+	    "p.active, " DB_PHOTO_COLS "FROM products p " DB_PHOTO_JOIN
 	    "WHERE p.store_id = ? AND p.active = 1 ORDER BY p.id");
 	if (st == NULL)
 		return DB_ERROR;
@@ -57,7 +38,7 @@ db_shop_products(struct db *db, int64_t store_id, struct shop_products *out)
 		p->price_cents = sqlite3_column_int64(st, 4);
 		p->stock = sqlite3_column_int64(st, 5);
 		p->active = sqlite3_column_int(st, 6);
-		read_photo(st, 7, &p->image, &p->thumb);
+		db_read_photo(st, 7, &p->image, &p->thumb);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE) {
@@ -81,241 +62,6 @@ db_shop_products_free(struct shop_products *p)
 	}
 	free(p->v);
 	memset(p, 0, sizeof *p);
-}
-
-/* ---- carts ---- */
-
-enum db_status
-db_shop_cart_find(struct db *db, const char *token, struct shop_cart *out)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	st = db_stmt(db, "SELECT id, token, form_token FROM carts WHERE token = ?");
-	if (st == NULL)
-		return DB_ERROR;
-	db_bind_text(st, 1, token);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
-		db_col_copy(st, 1, out->token, sizeof out->token);
-		db_col_copy(st, 2, out->form_token, sizeof out->form_token);
-	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return DB_NOTFOUND;
-	return db_status_of(db, rc, "find cart");
-}
-
-enum db_status
-db_shop_cart_create(struct db *db, int64_t store_id, struct shop_cart *out)
-{
-	sqlite3_stmt *st;
-	time_t now = time(NULL);
-	enum db_status rc;
-
-	memset(out, 0, sizeof *out);
-	order_token_new(out->token, ORDER_CART_BYTES);
-	order_token_new(out->form_token, ORDER_CART_BYTES);
-	st = db_stmt(db, "INSERT INTO carts (token, store_id, form_token, created_at, "
-	    "updated_at) VALUES (?, ?, ?, ?, ?)");
-	if (st == NULL)
-		return DB_ERROR;
-	db_bind_text(st, 1, out->token);
-	sqlite3_bind_int64(st, 2, store_id);
-	db_bind_text(st, 3, out->form_token);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
-	if ((rc = db_step_done(db, st, "create cart")) != DB_OK) {
-		memset(out, 0, sizeof *out);
-		return rc;
-	}
-	out->id = sqlite3_last_insert_rowid(db->conn);
-	return DB_OK;
-}
-
-enum db_status
-db_shop_cart_lines(struct db *db, int64_t cart_id, struct shop_lines *out)
-{
-	sqlite3_stmt *st;
-	struct shop_line *l;
-	size_t cap = 0;
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	st = db_stmt(db, "SELECT ci.product_id, p.sku, p.name, p.price_cents, ci.qty, "
-	    "p.stock, p.active, " PHOTO_COLS "FROM cart_items ci "
-	    "JOIN products p ON p.id = ci.product_id " PHOTO_JOIN
-	    "WHERE ci.cart_id = ? ORDER BY ci.added_at, ci.product_id");
-	if (st == NULL)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, cart_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->v = xgrow(out->v, &cap, out->n, sizeof *out->v);
-		l = &out->v[out->n++];
-		l->product_id = sqlite3_column_int64(st, 0);
-		l->sku = db_col_strdup(st, 1);
-		l->name = db_col_strdup(st, 2);
-		l->unit_price_cents = sqlite3_column_int64(st, 3);
-		l->qty = sqlite3_column_int(st, 4);
-		l->stock = sqlite3_column_int64(st, 5);
-		l->active = sqlite3_column_int(st, 6);
-		read_photo(st, 7, &l->image, &l->thumb);
-		out->count += l->qty;
-		out->total_cents += l->unit_price_cents * l->qty;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
-		db_shop_lines_free(out);
-		return db_status_of(db, rc, "cart lines");
-	}
-	return DB_OK;
-}
-
-void
-db_shop_lines_free(struct shop_lines *l)
-{
-	size_t i;
-
-	if (l == NULL)
-		return;
-	for (i = 0; i < l->n; i++) {
-		free(l->v[i].sku);
-		free(l->v[i].name);
-	}
-	free(l->v);
-	memset(l, 0, sizeof *l);
-}
-
-enum db_status
-db_shop_cart_count(struct db *db, int64_t cart_id, int *count)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*count = 0;
-	st = db_stmt(db, "SELECT coalesce(sum(qty), 0) FROM cart_items WHERE cart_id = ?");
-	if (st == NULL)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, cart_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*count = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return db_status_of(db, rc, "cart count");
-}
-
-/*
- * What a cart change starts from: the product (res->name, res->stock,
- * *found, *active) and the quantity the cart holds of it (*cur).
- */
-static enum db_status
-cart_line_read(struct db *db, int64_t cart_id, int64_t store_id, int64_t product_id,
-    struct shop_put_result *res, int *found, int *active, int *cur)
-{
-	sqlite3_stmt *st;
-	int step;
-
-	st = db_stmt(db, "SELECT name, stock, active FROM products WHERE id = ? AND store_id = ?");
-	if (st == NULL)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, product_id);
-	sqlite3_bind_int64(st, 2, store_id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		*found = 1;
-		res->name = db_col_strdup(st, 0);
-		res->stock = sqlite3_column_int64(st, 1);
-		*active = sqlite3_column_int(st, 2);
-	}
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
-		return db_status_of(db, step, "cart product");
-	st = db_stmt(db, "SELECT qty FROM cart_items WHERE cart_id = ? AND product_id = ?");
-	if (st == NULL)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, cart_id);
-	sqlite3_bind_int64(st, 2, product_id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW)
-		*cur = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? DB_OK :
-	    db_status_of(db, step, "cart line");
-}
-
-/* Sets the cart's line of product_id to qty (0 removes it) and touches the cart. */
-static enum db_status
-cart_line_write(struct db *db, int64_t cart_id, int64_t product_id, int qty, time_t now)
-{
-	sqlite3_stmt *st;
-	enum db_status rc;
-
-	if (qty == 0)
-		st = db_stmt(db, "DELETE FROM cart_items WHERE cart_id = ?1 AND product_id = ?2");
-	else
-		st = db_stmt(db, "INSERT INTO cart_items (cart_id, product_id, qty, added_at) "
-		    "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (cart_id, product_id) "
-		    "DO UPDATE SET qty = excluded.qty");
-	if (st == NULL)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, cart_id);
-	sqlite3_bind_int64(st, 2, product_id);
-	if (qty != 0) {
-		sqlite3_bind_int(st, 3, qty);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	}
-	if ((rc = db_step_done(db, st, "put cart line")) != DB_OK)
-		return rc;
-	st = db_stmt(db, "UPDATE carts SET updated_at = ? WHERE id = ?");
-	if (st == NULL)
-		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 2, cart_id);
-	return db_step_done(db, st, "touch cart");
-}
-
-enum db_status
-db_shop_cart_put(struct db *db, int64_t cart_id, int64_t store_id, int64_t product_id,
-    int qty, int add, struct shop_put_result *res)
-{
-	enum db_status rc;
-	int found = 0, active = 0, cur = 0, want;
-
-	memset(res, 0, sizeof *res);
-	if ((rc = db_begin(db)) != DB_OK)
-		return rc;
-	if ((rc = cart_line_read(db, cart_id, store_id, product_id, res, &found, &active,
-	    &cur)) != DB_OK)
-		goto fail;
-	res->qty = cur;
-	want = add ? cur + qty : qty;
-	/* A line may hold an active product, at most ORDER_QTY_MAX and the stock. */
-	if (want != 0 && (!found || !active))
-		res->outcome = SHOP_PUT_NO_PRODUCT;
-	else if (want > ORDER_QTY_MAX)
-		res->outcome = SHOP_PUT_LIMIT;
-	else if (want != 0 && want > res->stock)
-		res->outcome = SHOP_PUT_STOCK;
-	if (res->outcome != SHOP_PUT_OK) {
-		db_rollback(db);
-		return DB_OK;
-	}
-	if ((rc = cart_line_write(db, cart_id, product_id, want, time(NULL))) != DB_OK ||
-	    (rc = db_commit(db)) != DB_OK)
-		goto fail;
-	res->qty = want;
-	return DB_OK;
-fail:
-	db_rollback(db);
-	shop_put_result_free(res);
-	return rc;
-}
-
-void
-shop_put_result_free(struct shop_put_result *res)
-{
-	if (res == NULL)
-		return;
-	free(res->name);
-	memset(res, 0, sizeof *res);
 }
 
 /* ---- checkout ---- */
