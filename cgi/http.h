@@ -26,6 +26,8 @@ struct kvlist {
 	size_t		 cap;
 };
 
+/* 1 when every '%' of s starts a %xx escape other than %00 (RFC 3986 §2.1). */
+int		 http_pct_wellformed(const char *s);
 /* First value for key, or NULL. */
 const char	*kv_get(const struct kvlist *l, const char *key);
 void		 kv_add(struct kvlist *l, const char *key, size_t klen,
