@@ -151,7 +151,6 @@ dispatch(void *arg, struct http_request *rq, struct http_response *rs)
 	struct buf allow;
 
 	snprintf(app->log.reqid, sizeof app->log.reqid, "%s", rq->id);
-	view_lang(app, rq);	/* the reply's language, chosen once */
 	buf_init(&allow);
 	res = rq->path != NULL ? find_route(rq, &rq->params, &r, &allow) : ROUTE_NOT_FOUND;
 	/* The route knows whether it answers JSON, its errors included. */
