@@ -329,3 +329,95 @@ CREATE TABLE password_tokens (
 	used_at		INTEGER
 ) WITHOUT ROWID;
 CREATE INDEX password_tokens_user ON password_tokens (user_id);
+
+-- @migration 6
+-- v2 stores and storefronts. A store gets its settings; a NULL name,
+-- currency, language or time zone follows the environment's ORDERSYNC_*
+-- value, so an install that never opens the settings page behaves as its
+-- host configured it. The default store's old placeholder name becomes NULL.
+-- Orders get what the storefront's checkout and the counter record:
+-- fulfilment and delivery address, the customer's language (for mail), the
+-- source and the seller; email becomes optional (counter orders), checked by
+-- the domain for web and API orders. Both tables are rebuilt (SQLite cannot
+-- change a CHECK in place); the triggers of orders are made again.
+CREATE TABLE stores_v6 (
+	id		INTEGER PRIMARY KEY,
+	slug		TEXT NOT NULL UNIQUE CHECK (length(slug) BETWEEN 1 AND 64
+	    AND slug NOT GLOB '*[^a-z0-9-]*'),
+	name		TEXT CHECK (length(name) BETWEEN 1 AND 100),
+	contact_email	TEXT NOT NULL DEFAULT '' CHECK (length(contact_email) <= 254),
+	phone		TEXT NOT NULL DEFAULT '' CHECK (length(phone) <= 40),
+	address		TEXT NOT NULL DEFAULT '' CHECK (length(address) <= 500),
+	hours		TEXT NOT NULL DEFAULT '' CHECK (length(hours) <= 1000),
+	fulfilment	TEXT NOT NULL DEFAULT 'pickup'
+	    CHECK (fulfilment IN ('pickup', 'delivery', 'both')),
+	vat_note	TEXT NOT NULL DEFAULT '' CHECK (length(vat_note) <= 200),
+	legal		TEXT NOT NULL DEFAULT '' CHECK (length(legal) <= 10000),
+	currency	TEXT CHECK (currency GLOB '[A-Z][A-Z][A-Z]'),
+	language	TEXT CHECK (length(language) = 2),
+	timezone	TEXT CHECK (length(timezone) BETWEEN 1 AND 64),
+	alert_emails	TEXT NOT NULL DEFAULT '' CHECK (length(alert_emails) <= 1000),
+	escalate_minutes INTEGER NOT NULL DEFAULT 0 CHECK (escalate_minutes BETWEEN 0 AND 1440),
+	escalate_emails	TEXT NOT NULL DEFAULT '' CHECK (length(escalate_emails) <= 1000),
+	created_at	INTEGER NOT NULL DEFAULT 0
+);
+INSERT INTO stores_v6 (id, slug, name)
+    SELECT id, slug, CASE WHEN id = 1 AND name = 'Default store' THEN NULL ELSE name END
+    FROM stores;
+DROP TABLE stores;
+ALTER TABLE stores_v6 RENAME TO stores;
+
+CREATE TABLE orders_v6 (
+	id		INTEGER PRIMARY KEY,
+	store_id	INTEGER NOT NULL REFERENCES stores (id),
+	number		TEXT NOT NULL UNIQUE CHECK (number GLOB
+	    'CMD-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]-[A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9][A-Z0-9]'),
+	status		TEXT NOT NULL DEFAULT 'pending'
+	    CHECK (status IN ('pending', 'processing', 'ready', 'completed', 'cancelled')),
+	source		TEXT NOT NULL DEFAULT 'web' CHECK (source IN ('web', 'api', 'counter')),
+	created_by	INTEGER REFERENCES users (id) ON DELETE SET NULL,
+	customer_name	TEXT NOT NULL CHECK (length(customer_name) <= 100),
+	email		TEXT NOT NULL DEFAULT '' CHECK (length(email) <= 254),
+	phone		TEXT NOT NULL DEFAULT '' CHECK (length(phone) <= 20),
+	notes		TEXT NOT NULL DEFAULT '' CHECK (length(notes) <= 1000),
+	fulfilment	TEXT NOT NULL DEFAULT 'pickup' CHECK (fulfilment IN ('pickup', 'delivery')),
+	address		TEXT NOT NULL DEFAULT '' CHECK (length(address) <= 200),
+	postcode	TEXT NOT NULL DEFAULT '' CHECK (length(postcode) <= 20),
+	city		TEXT NOT NULL DEFAULT '' CHECK (length(city) <= 100),
+	language	TEXT NOT NULL DEFAULT 'en' CHECK (length(language) = 2),
+	total_cents	INTEGER NOT NULL CHECK (total_cents >= 0),
+	currency	TEXT NOT NULL CHECK (length(currency) = 3),
+	items_count	INTEGER NOT NULL DEFAULT 0 CHECK (items_count >= 0),
+	access_token	TEXT NOT NULL,
+	idempotency_key	TEXT UNIQUE,
+	request_hash	TEXT,
+	created_at	INTEGER NOT NULL,
+	updated_at	INTEGER NOT NULL
+);
+INSERT INTO orders_v6 (id, store_id, number, status, source, customer_name, email, phone,
+    notes, total_cents, currency, items_count, access_token, idempotency_key,
+    request_hash, created_at, updated_at)
+    SELECT id, store_id, number, status,
+    CASE WHEN idempotency_key IS NOT NULL AND idempotency_key NOT LIKE 'form:%'
+        THEN 'api' ELSE 'web' END,
+    customer_name, email, phone, notes, total_cents, currency, items_count,
+    access_token, idempotency_key, request_hash, created_at, updated_at FROM orders;
+DROP TABLE orders;
+ALTER TABLE orders_v6 RENAME TO orders;
+CREATE INDEX orders_store ON orders (store_id, id);
+CREATE INDEX orders_status ON orders (status, id);
+CREATE INDEX orders_store_status ON orders (store_id, status, id);
+CREATE INDEX orders_created ON orders (created_at);
+CREATE TRIGGER orders_count_insert AFTER INSERT ON orders BEGIN
+	INSERT INTO order_counts (store_id, status, n) VALUES (NEW.store_id, NEW.status, 1)
+	    ON CONFLICT (store_id, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER orders_count_update AFTER UPDATE OF status, store_id ON orders
+    WHEN OLD.status IS NOT NEW.status OR OLD.store_id IS NOT NEW.store_id BEGIN
+	UPDATE order_counts SET n = n - 1 WHERE store_id = OLD.store_id AND status = OLD.status;
+	INSERT INTO order_counts (store_id, status, n) VALUES (NEW.store_id, NEW.status, 1)
+	    ON CONFLICT (store_id, status) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER orders_count_delete AFTER DELETE ON orders BEGIN
+	UPDATE order_counts SET n = n - 1 WHERE store_id = OLD.store_id AND status = OLD.status;
+END;

@@ -70,8 +70,10 @@ admin_view_filter_label(struct app *app, struct http_request *rq, int s)
 const char *
 admin_view_store_name(struct app *app, struct http_request *rq, const char *name)
 {
-	if (name != NULL && strcmp(name, "Default store") == 0)
-		return view_text(app, rq, "admin.default_store");
+	(void)rq;
+	/* A store without its own name goes by the environment's shop name. */
+	if (name == NULL || *name == '\0')
+		return app->cfg.shop_name;
 	return name;
 }
 

@@ -99,9 +99,8 @@ const char *admin_view_status_label(struct app *app, struct http_request *rq, in
 /* A filter chip's words: "All" (s -1), or the status as a filter ("Terminées": plural in French). */
 const char *admin_view_filter_label(struct app *app, struct http_request *rq, int s);
 /*
- * A store's name for people. The store schema.sql seeds keeps its English
- * placeholder ("Default store") until it is renamed: that one is a locale
- * text. Borrowed.
+ * A store's name for people: its own, or ORDERSYNC_SHOP_NAME for a store
+ * that has none (stores.name NULL, read as ""). Borrowed.
  */
 const char *admin_view_store_name(struct app *app, struct http_request *rq,
 	    const char *name);

@@ -72,9 +72,15 @@ valid_base_url(const char *s)
 	return *s == '\0';
 }
 
-/* An IANA zone that exists here: "UTC", "Europe/Paris". */
-static int
-valid_tz(const char *s)
+int
+cfg_currency_ok(const char *s)
+{
+	return strlen(s) == 3 && isupper((unsigned char)s[0]) &&
+	    isupper((unsigned char)s[1]) && isupper((unsigned char)s[2]);
+}
+
+int
+cfg_tz_known(const char *s)
 {
 	char path[PATH_MAX];
 	struct stat st;
@@ -140,15 +146,14 @@ cfg_load(struct config *cfg, cfg_getter get, struct buf *err)
 	}
 
 	v = value(get, "ORDERSYNC_CURRENCY", "EUR");
-	if (strlen(v) != 3 || !isupper((unsigned char)v[0]) ||
-	    !isupper((unsigned char)v[1]) || !isupper((unsigned char)v[2])) {
+	if (!cfg_currency_ok(v)) {
 		buf_puts(err, "ORDERSYNC_CURRENCY: must be an ISO 4217 code like EUR");
 		goto fail;
 	}
 	memcpy(cfg->currency, v, 4);
 
 	v = value(get, "ORDERSYNC_TZ", "UTC");
-	if (!valid_tz(v)) {
+	if (!cfg_tz_known(v)) {
 		buf_puts(err, "ORDERSYNC_TZ: must be a time zone name like "
 		    "Europe/Paris that exists in /usr/share/zoneinfo");
 		goto fail;

@@ -35,5 +35,13 @@ void	cfg_free(struct config *cfg);
 extern const char *const cfg_languages[];
 /* 1 when lang is one of cfg_languages. */
 int	cfg_language_known(const char *lang);
+/* 1 when s has an ISO 4217 code's shape: three capitals ("EUR"). */
+int	cfg_currency_ok(const char *s);
+/*
+ * 1 when s names an IANA time zone that exists on this system ("UTC",
+ * "Europe/Paris"): letters, digits and "/_+-", no "..", at most 64 bytes,
+ * and a file under /usr/share/zoneinfo.
+ */
+int	cfg_tz_known(const char *s);
 
 #endif

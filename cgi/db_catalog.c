@@ -9,7 +9,7 @@
 
 /* The columns every product query selects, in this order; read by read_product(). */
 #define PRODUCT_COLS \
-	"p.id, p.store_id, p.sku, p.name, p.description, t.name, p.price_cents, " \
+	"p.id, p.store_id, p.sku, p.name, p.description, coalesce(t.name, ''), p.price_cents, " \
 	"p.stock, p.low_stock_at, p.active, " \
 	"EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = p.id), " DB_PHOTO_COLS
 #define PRODUCT_FROM \

@@ -9,7 +9,7 @@
 /* The columns every order query selects, in this order; read by read_order(). */
 #define ORDER_COLS \
 	"o.id, o.store_id, o.number, o.status, o.currency, o.customer_name, " \
-	"o.email, o.phone, o.notes, t.name, o.total_cents, o.items_count, " \
+	"o.email, o.phone, o.notes, coalesce(t.name, ''), o.total_cents, o.items_count, " \
 	"o.created_at, o.updated_at, o.access_token "
 #define ORDER_FROM "FROM orders o JOIN stores t ON t.id = o.store_id "
 
