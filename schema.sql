@@ -421,3 +421,32 @@ END;
 CREATE TRIGGER orders_count_delete AFTER DELETE ON orders BEGIN
 	UPDATE order_counts SET n = n - 1 WHERE store_id = OLD.store_id AND status = OLD.status;
 END;
+
+-- @migration 7
+-- v2 outbox: the mail (and, later, webhook) deliveries, written in the same
+-- transaction as what causes them and sent after the answer, by the app
+-- process that served the request or by `ordersyncctl tick`. A row is taken
+-- by one sender at a time (claimed_until: the claim's end; a crashed sender's
+-- claim runs out and the row is due again), retried with backoff at
+-- next_attempt_at until done_at, or failed_at once attempts reaches
+-- max_attempts. kind 'mail': target is the recipient's address and payload
+-- the whole RFC 5322 message; it may hold a one-time link, so it is emptied
+-- once the row is done or has failed.
+CREATE TABLE outbox (
+	id		INTEGER PRIMARY KEY,
+	store_id	INTEGER NOT NULL REFERENCES stores (id),
+	kind		TEXT NOT NULL CHECK (kind IN ('mail', 'webhook')),
+	target		TEXT NOT NULL CHECK (length(target) BETWEEN 1 AND 2048),
+	payload		TEXT NOT NULL,
+	attempts	INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+	max_attempts	INTEGER NOT NULL DEFAULT 6 CHECK (max_attempts BETWEEN 1 AND 50),
+	next_attempt_at	INTEGER NOT NULL,
+	claimed_until	INTEGER,
+	last_error	TEXT CHECK (length(last_error) <= 500),
+	created_at	INTEGER NOT NULL,
+	done_at		INTEGER,
+	failed_at	INTEGER
+);
+-- The due rows: neither done nor failed, by when they are next due.
+CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE done_at IS NULL AND failed_at IS NULL;
+CREATE INDEX outbox_store ON outbox (store_id, id);

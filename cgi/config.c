@@ -97,6 +97,140 @@ cfg_tz_known(const char *s)
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+static const char *value(cfg_getter get, const char *name, const char *dflt);
+
+int
+cfg_address_ok(const char *s)
+{
+	const char *at = strchr(s, '@'), *p;
+
+	if (at == NULL || at == s || at[1] == '\0' || strchr(at + 1, '@') != NULL ||
+	    strlen(s) > 254)
+		return 0;
+	for (p = s; *p; p++)
+		if ((unsigned char)*p <= 0x20 || (unsigned char)*p >= 0x7f ||
+		    strchr("\"<>(),;:\\[]", *p) != NULL)
+			return 0;
+	return 1;
+}
+
+/*
+ * smtp://[user:password@]host[:port][/] or smtps://…: the scheme, a host
+ * of [A-Za-z0-9.-] or a bracketed IPv6 address, an optional port 1..65535;
+ * no other path, query or control character. libcurl reads the rest.
+ */
+static int
+valid_smtp_url(const char *s)
+{
+	const char *h, *at, *end;
+	int port;
+
+	if (strncmp(s, "smtp://", 7) == 0)
+		h = s + 7;
+	else if (strncmp(s, "smtps://", 8) == 0)
+		h = s + 8;
+	else
+		return 0;
+	if (!plain_text(s, 1024) || strchr(s, ' ') != NULL)
+		return 0;
+	end = h + strcspn(h, "/?#");
+	if (*end != '\0' && strcmp(end, "/") != 0)
+		return 0;
+	if ((at = memrchr(h, '@', (size_t)(end - h))) != NULL)
+		h = at + 1;
+	if (*h == '[') {
+		while (h < end && *h != ']')
+			h++;
+		if (h == end)
+			return 0;
+		h++;
+	} else {
+		const char *start = h;
+
+		while (h < end && (isalnum((unsigned char)*h) || *h == '.' || *h == '-'))
+			h++;
+		if (h == start)
+			return 0;
+	}
+	if (h == end)
+		return 1;
+	if (*h != ':')
+		return 0;
+	{
+		char num[8];
+		size_t n = (size_t)(end - h - 1);
+
+		if (n == 0 || n >= sizeof num)
+			return 0;
+		memcpy(num, h + 1, n);
+		num[n] = '\0';
+		return parse_int(num, 1, 65535, &port);
+	}
+}
+
+/* http(s)://host[:port][/path]: no trailing slash, query, fragment or space. */
+static int
+valid_public_url(const char *s)
+{
+	const char *h;
+	size_t n = strlen(s);
+
+	if (strncmp(s, "https://", 8) == 0)
+		h = s + 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		h = s + 7;
+	else
+		return 0;
+	if (!plain_text(s, 500) || strpbrk(s, " ?#\"<>\\") != NULL || *h == '\0' ||
+	    *h == '/' || *h == ':' || s[n - 1] == '/' || strchr(h, '@') != NULL)
+		return 0;
+	return 1;
+}
+
+/* ORDERSYNC_MAIL, ORDERSYNC_MAIL_FROM and ORDERSYNC_PUBLIC_URL into cfg; -1 with err. */
+static int
+load_mail(struct config *cfg, cfg_getter get, struct buf *err)
+{
+	const char *v = get("ORDERSYNC_MAIL"), *u;
+
+	if (v == NULL || *v == '\0') {
+		cfg->mail = CFG_MAIL_OFF;
+	} else if (strcmp(v, "sendmail") == 0) {
+		cfg->mail = CFG_MAIL_SENDMAIL;
+		cfg->sendmail = xstrdup("/usr/sbin/sendmail");
+	} else if (strncmp(v, "sendmail:/", 10) == 0 && plain_text(v, 1024) &&
+	    strstr(v, "..") == NULL) {
+		cfg->mail = CFG_MAIL_SENDMAIL;
+		cfg->sendmail = xstrdup(v + 9);
+	} else if (valid_smtp_url(v)) {
+		cfg->mail = CFG_MAIL_SMTP;
+		cfg->mail_url = xstrdup(v);
+	} else {
+		buf_puts(err, "ORDERSYNC_MAIL: must be empty (no mail), sendmail, "
+		    "sendmail:/path/to/sendmail, smtp://host:port or smtps://host:port");
+		return -1;
+	}
+	v = value(get, "ORDERSYNC_MAIL_FROM", "ordersync@localhost");
+	if (!cfg_address_ok(v)) {
+		buf_puts(err, "ORDERSYNC_MAIL_FROM: must be a mail address like shop@example.com");
+		return -1;
+	}
+	cfg->mail_from = xstrdup(v);
+	u = get("ORDERSYNC_PUBLIC_URL");
+	if (u != NULL && *u != '\0' && !valid_public_url(u)) {
+		buf_puts(err, "ORDERSYNC_PUBLIC_URL: must be an absolute http(s) URL like "
+		    "https://shop.example.com (no trailing slash)");
+		return -1;
+	}
+	if ((u == NULL || *u == '\0') && cfg->mail != CFG_MAIL_OFF) {
+		buf_puts(err, "ORDERSYNC_PUBLIC_URL: must be set when ORDERSYNC_MAIL is "
+		    "(the links in mail are absolute), e.g. https://shop.example.com");
+		return -1;
+	}
+	cfg->public_url = u != NULL && *u != '\0' ? xstrdup(u) : NULL;
+	return 0;
+}
+
 static const char *
 value(cfg_getter get, const char *name, const char *dflt)
 {
@@ -194,6 +328,9 @@ cfg_load(struct config *cfg, cfg_getter get, struct buf *err)
 		goto fail;
 	}
 	cfg->sync_full = strcmp(v, "FULL") == 0;
+
+	if (load_mail(cfg, get, err) != 0)
+		goto fail;
 	return 0;
 fail:
 	cfg_free(cfg);
@@ -210,5 +347,9 @@ cfg_free(struct config *cfg)
 	free(cfg->base_url);
 	free(cfg->tz);
 	free(cfg->shop_name);
+	free(cfg->mail_url);
+	free(cfg->sendmail);
+	free(cfg->mail_from);
+	free(cfg->public_url);
 	memset(cfg, 0, sizeof *cfg);
 }

@@ -17,6 +17,19 @@ struct config {
 	int	 secure_cookies; /* ORDERSYNC_SECURE_COOKIES: 1 adds Secure */
 	int	 log_level;	/* ORDERSYNC_LOG_LEVEL: enum log_level */
 	int	 sync_full;	/* ORDERSYNC_SYNCHRONOUS: FULL (1, default) or NORMAL (0) */
+	int	 mail;		/* ORDERSYNC_MAIL: enum cfg_mail */
+	char	*mail_url;	/* smtp:// or smtps:// URL (CFG_MAIL_SMTP), else NULL */
+	char	*sendmail;	/* the sendmail program (CFG_MAIL_SENDMAIL), else NULL */
+	char	*mail_from;	/* ORDERSYNC_MAIL_FROM: an address, default ordersync@localhost */
+	char	*public_url;	/* ORDERSYNC_PUBLIC_URL: http(s)://host[/path], no trailing
+				   slash; NULL when unset (required with mail) */
+};
+
+/* How mail leaves (ORDERSYNC_MAIL). */
+enum cfg_mail {
+	CFG_MAIL_OFF,		/* unset or empty: no mail, and the UI promises none */
+	CFG_MAIL_SENDMAIL,	/* "sendmail" or "sendmail:/path": PROG -t -i */
+	CFG_MAIL_SMTP		/* "smtp://host:port" or "smtps://…" (libcurl) */
 };
 
 /* Looks up one variable; getenv(3) in the programs, a table in tests. */
@@ -35,6 +48,11 @@ void	cfg_free(struct config *cfg);
 extern const char *const cfg_languages[];
 /* 1 when lang is one of cfg_languages. */
 int	cfg_language_known(const char *lang);
+/*
+ * 1 when s is a plain mail address: local@domain, printable ASCII with no
+ * space, quote, angle bracket, comma or control character, <= 254 bytes.
+ */
+int	cfg_address_ok(const char *s);
 /* 1 when s has an ISO 4217 code's shape: three capitals ("EUR"). */
 int	cfg_currency_ok(const char *s);
 /*

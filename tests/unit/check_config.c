@@ -228,6 +228,107 @@ START_TEST(test_one_variable)
 }
 END_TEST
 
+/*
+ * The mail variables, set together: ORDERSYNC_MAIL needs
+ * ORDERSYNC_PUBLIC_URL. ok: loads, and mail/url/sendmail/from read so;
+ * else the error starts with bad (the variable at fault).
+ */
+static const char *env_mail, *env_public, *env_from;
+
+static const char *
+get_mail(const char *name)
+{
+	if (strcmp(name, "ORDERSYNC_MAIL") == 0)
+		return env_mail;
+	if (strcmp(name, "ORDERSYNC_PUBLIC_URL") == 0)
+		return env_public;
+	if (strcmp(name, "ORDERSYNC_MAIL_FROM") == 0)
+		return env_from;
+	return NULL;
+}
+
+#define PUB "https://shop.example.com"
+static const struct {
+	const char	*mail, *public_url, *from;
+	const char	*bad;		/* NULL: accepted */
+	int		 kind;		/* enum cfg_mail when accepted */
+	const char	*url_or_prog;	/* mail_url or sendmail when accepted */
+} mail_cases[] = {
+	{ NULL, NULL, NULL,		NULL, CFG_MAIL_OFF, NULL },
+	{ "", NULL, NULL,		NULL, CFG_MAIL_OFF, NULL },
+	{ NULL, "http://127.0.0.1:8080/shop", NULL, NULL, CFG_MAIL_OFF, NULL },
+	{ "sendmail", PUB, NULL,	NULL, CFG_MAIL_SENDMAIL, "/usr/sbin/sendmail" },
+	{ "sendmail:/usr/bin/msmtp", PUB, NULL, NULL, CFG_MAIL_SENDMAIL, "/usr/bin/msmtp" },
+	{ "smtp://127.0.0.1:2525", PUB, NULL, NULL, CFG_MAIL_SMTP, "smtp://127.0.0.1:2525" },
+	{ "smtps://user:p%40ss@mail.example.com:465", PUB, "shop@example.com", NULL,
+	    CFG_MAIL_SMTP, "smtps://user:p%40ss@mail.example.com:465" },
+	{ "smtp://[::1]:25/", PUB, NULL, NULL, CFG_MAIL_SMTP, "smtp://[::1]:25/" },
+	{ "smtp://mail.example.com", PUB, NULL, NULL, CFG_MAIL_SMTP, "smtp://mail.example.com" },
+	{ "smtp://127.0.0.1:2525", NULL, NULL,	"ORDERSYNC_PUBLIC_URL", 0, NULL },
+	{ "sendmail", "", NULL,		"ORDERSYNC_PUBLIC_URL", 0, NULL },
+	{ "smtp://127.0.0.1:2525", "https://shop.example.com/", NULL, "ORDERSYNC_PUBLIC_URL", 0, NULL },
+	{ "smtp://127.0.0.1:2525", "shop.example.com", NULL, "ORDERSYNC_PUBLIC_URL", 0, NULL },
+	{ "smtp://127.0.0.1:2525", "ftp://shop.example.com", NULL, "ORDERSYNC_PUBLIC_URL", 0, NULL },
+	{ "smtp://127.0.0.1:2525", "https://a b", NULL, "ORDERSYNC_PUBLIC_URL", 0, NULL },
+	{ "smtp://127.0.0.1:2525", "https://x?y=1", NULL, "ORDERSYNC_PUBLIC_URL", 0, NULL },
+	{ "smtp://127.0.0.1:2525", "https://", NULL, "ORDERSYNC_PUBLIC_URL", 0, NULL },
+	{ "mail", PUB, NULL,		"ORDERSYNC_MAIL", 0, NULL },
+	{ "http://127.0.0.1:25", PUB, NULL, "ORDERSYNC_MAIL", 0, NULL },
+	{ "smtp://", PUB, NULL,		"ORDERSYNC_MAIL", 0, NULL },
+	{ "smtp://host:0", PUB, NULL,	"ORDERSYNC_MAIL", 0, NULL },
+	{ "smtp://host:70000", PUB, NULL, "ORDERSYNC_MAIL", 0, NULL },
+	{ "smtp://host:25/path", PUB, NULL, "ORDERSYNC_MAIL", 0, NULL },
+	{ "smtp://host:25\r\n", PUB, NULL, "ORDERSYNC_MAIL", 0, NULL },
+	{ "smtp://ho st", PUB, NULL,	"ORDERSYNC_MAIL", 0, NULL },
+	{ "sendmail:relative/path", PUB, NULL, "ORDERSYNC_MAIL", 0, NULL },
+	{ "sendmail:/usr/../bin/sh", PUB, NULL, "ORDERSYNC_MAIL", 0, NULL },
+	{ "sendmail", PUB, "no-at-sign", "ORDERSYNC_MAIL_FROM", 0, NULL },
+	{ "sendmail", PUB, "a@b\r\nBcc: x@y", "ORDERSYNC_MAIL_FROM", 0, NULL },
+	{ "sendmail", PUB, "Shop <a@b>", "ORDERSYNC_MAIL_FROM", 0, NULL },
+	{ NULL, NULL, "",		"ORDERSYNC_MAIL_FROM", 0, NULL },
+};
+
+START_TEST(test_mail_variables)
+{
+	struct config cfg;
+	struct buf err;
+	int rc;
+
+	env_mail = mail_cases[_i].mail;
+	env_public = mail_cases[_i].public_url;
+	env_from = mail_cases[_i].from;
+	buf_init(&err);
+	rc = cfg_load(&cfg, get_mail, &err);
+	if (mail_cases[_i].bad == NULL) {
+		ck_assert_msg(rc == 0, "case %d refused: %s", _i, buf_str(&err));
+		ck_assert_int_eq(cfg.mail, mail_cases[_i].kind);
+		ck_assert_str_eq(cfg.mail_from, mail_cases[_i].from ? mail_cases[_i].from :
+		    "ordersync@localhost");
+		if (mail_cases[_i].kind == CFG_MAIL_SMTP)
+			ck_assert_str_eq(cfg.mail_url, mail_cases[_i].url_or_prog);
+		else
+			ck_assert_ptr_null(cfg.mail_url);
+		if (mail_cases[_i].kind == CFG_MAIL_SENDMAIL)
+			ck_assert_str_eq(cfg.sendmail, mail_cases[_i].url_or_prog);
+		else
+			ck_assert_ptr_null(cfg.sendmail);
+		if (mail_cases[_i].public_url && *mail_cases[_i].public_url)
+			ck_assert_str_eq(cfg.public_url, mail_cases[_i].public_url);
+		else
+			ck_assert_ptr_null(cfg.public_url);
+		cfg_free(&cfg);
+	} else {
+		ck_assert_msg(rc == -1, "case %d accepted", _i);
+		ck_assert_msg(strncmp(buf_str(&err), mail_cases[_i].bad,
+		    strlen(mail_cases[_i].bad)) == 0 &&
+		    buf_str(&err)[strlen(mail_cases[_i].bad)] == ':',
+		    "case %d: \"%s\" does not name %s", _i, buf_str(&err), mail_cases[_i].bad);
+		ck_assert_ptr_null(cfg.mail_from);
+	}
+	buf_free(&err);
+}
+END_TEST
+
 START_TEST(test_poll_ms_message)
 {
 	struct config cfg;
@@ -264,6 +365,7 @@ config_suite(void)
 
 	tcase_add_loop_test(tc, test_defaults, 0, (int)NELEM(defaults));
 	tcase_add_loop_test(tc, test_one_variable, 0, (int)NELEM(cases));
+	tcase_add_loop_test(tc, test_mail_variables, 0, (int)NELEM(mail_cases));
 	tcase_add_test(tc, test_poll_ms_message);
 	tcase_add_test(tc, test_free_null_and_languages);
 	suite_add_tcase(s, tc);
