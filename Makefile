@@ -18,11 +18,12 @@ ORDERSYNC_DB		?= var/ordersync.db
 ORDERSYNC_ADMIN_EMAIL	?= admin@example.com
 export ORDERSYNC_DB ORDERSYNC_ADMIN_EMAIL
 
-PKGS		:= fcgi sqlite3 json-c libsodium gmime-3.0 vips
+PKGS		:= fcgi sqlite3 json-c libsodium gmime-3.0 vips libcurl
 DEPS_DEBIAN	:= libfcgi-dev libfcgi-bin spawn-fcgi libsqlite3-dev sqlite3 \
 		   libjson-c-dev libsodium-dev libgmime-3.0-dev libvips-dev \
 		   check pkg-config lighttpd curl \
-		   clang libclang-rt-14-dev nodejs mandoc libcsv-dev
+		   clang libclang-rt-14-dev nodejs mandoc libcsv-dev \
+		   libcurl4-openssl-dev python3-aiosmtpd msmtp
 WARN		:= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Werror
 OPT		?= -O2 -g
 PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)

@@ -2,6 +2,8 @@
 #ifndef ORDERSYNC_APP_H
 #define ORDERSYNC_APP_H
 
+#include <stdint.h>
+
 #include "config.h"
 #include "i18n.h"
 #include "log.h"
@@ -31,6 +33,10 @@ struct app {
 	struct auth_cache	*auth;		/* admin sessions seen lately (auth.h) */
 	struct feed_cache	*feed;		/* change-feed heads, poll-rate samples (feed.h) */
 	struct admin_cache	*admin;		/* rendered order-list rows (admin_view.h) */
+	struct {
+		int	 queued;	/* a request of this process queued a delivery */
+		int64_t	 looked_at;	/* when this process last looked for due rows */
+	} outbox;			/* main.c drains after the answer (outbox.h) */
 };
 
 /* Gives app new empty caches (aborts on OOM). */

@@ -45,6 +45,8 @@ static const char usage[] =
 "                               render a mustache template to stdout\n"
 "  check-config                 check the ORDERSYNC_* environment as the app\n"
 "                               reads it; print the settings, change nothing\n"
+"  tick                         deliver the mail that is due (retries too);\n"
+"                               run it every minute (systemd timer or cron)\n"
 "\n"
 "The database is --db PATH, else $ORDERSYNC_DB, else var/ordersync.db.\n";
 
@@ -246,6 +248,8 @@ main(int argc, char **argv)
 	}
 	if (strcmp(argv[i], "render") == 0)
 		return ctl_render(argc - i, argv + i);
+	if (strcmp(argv[i], "tick") == 0 && argc == i + 1)
+		return ctl_tick(dbpath, &lg);
 	if (strcmp(argv[i], "check-config") == 0 && argc == i + 1)
 		return cmd_check_config(dbpath);
 	if (strcmp(argv[i], "init") == 0 && argc == i + 1) {

@@ -455,7 +455,7 @@ serve_one(struct io *io, const char *base_url, http_handler handle,
 
 int
 http_serve(const char *base_url, http_handler handle, http_upload_rule uploads,
-    void *arg, volatile sig_atomic_t *stop)
+    http_after_answer after, void *arg, volatile sig_atomic_t *stop)
 {
 	FCGX_Request req;
 	struct io io;
@@ -467,6 +467,11 @@ http_serve(const char *base_url, http_handler handle, http_upload_rule uploads,
 		io.envp = environ;
 		serve_one(&io, base_url, handle, uploads, arg, 1);
 		fflush(stdout);
+		if (after != NULL) {
+			/* CGI: the answer ends when our standard output closes. */
+			fclose(stdout);
+			after(arg);
+		}
 		return 0;
 	}
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
@@ -491,6 +496,8 @@ http_serve(const char *base_url, http_handler handle, http_upload_rule uploads,
 		io.envp = req.envp;
 		serve_one(&io, base_url, handle, uploads, arg, 0);
 		FCGX_Finish_r(&req);
+		if (after != NULL && !*stop)
+			after(arg);
 	}
 	FCGX_Free(&req, 1);
 	return 0;

@@ -190,7 +190,14 @@ typedef void (*http_handler)(void *arg, struct http_request *rq,
  * the two form types of read_body. NULL: no route takes uploads.
  */
 typedef int (*http_upload_rule)(void *arg, const struct http_request *rq);
+/*
+ * Called after each answer has been handed to the web server
+ * (FCGX_Finish_r; under CGI, once standard output is closed): the client
+ * no longer waits, so deferred work (the outbox) runs here, briefly — the
+ * process takes no other request meanwhile. NULL: nothing.
+ */
+typedef void (*http_after_answer)(void *arg);
 int	http_serve(const char *base_url, http_handler handle, http_upload_rule uploads,
-	    void *arg, volatile sig_atomic_t *stop);
+	    http_after_answer after, void *arg, volatile sig_atomic_t *stop);
 
 #endif

@@ -25,9 +25,11 @@
 #include "feed.h"
 #include "http.h"
 #include "image.h"
+#include "mail.h"
 #include "media.h"
 #include "multipart.h"
 #include "mustache.h"
+#include "outbox.h"
 #include "router.h"
 #include "shop.h"
 #include "view.h"
@@ -174,6 +176,27 @@ done:
 	snprintf(app->log.reqid, sizeof app->log.reqid, "-");
 }
 
+/*
+ * http_after_answer: the outbox, once the client has its answer. Only when
+ * mail is on, and only when this process queued something or has not
+ * looked for a while (the tick does the rest): at most 5 rows, about 2 s,
+ * so the next request of this process barely waits.
+ */
+static void
+after_answer(void *arg)
+{
+	struct app *app = arg;
+	int64_t now = (int64_t)time(NULL);
+
+	if (app->cfg.mail == CFG_MAIL_OFF)
+		return;
+	if (!app->outbox.queued && now - app->outbox.looked_at < 30)
+		return;
+	app->outbox.queued = 0;
+	app->outbox.looked_at = now;
+	(void)outbox_drain(app->db, &app->cfg, &app->log, 5, 2000, 5, NULL);	/* logged */
+}
+
 /* Parses every template of the directory once, so a broken template stops start-up. */
 static int
 check_templates(struct app *app)
@@ -305,6 +328,7 @@ main(void)
 	}
 
 	multipart_init();
+	mail_init();
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_term;	/* no SA_RESTART: accept() must return EINTR */
@@ -314,7 +338,8 @@ main(void)
 	signal(SIGPIPE, SIG_IGN);
 
 	/* Loud at the loop: a failing accept ends the process, non-zero, saying why. */
-	if (http_serve(app.cfg.base_url, dispatch, takes_upload, &app, &stopping) != 0) {
+	if (http_serve(app.cfg.base_url, dispatch, takes_upload, after_answer, &app,
+	    &stopping) != 0) {
 		log_msg(&app.log, LOG_ERROR, "the FastCGI accept loop failed: %s; exiting",
 		    strerror(errno));
 		goto out;
@@ -322,6 +347,7 @@ main(void)
 	rc = EXIT_SUCCESS;
 out:
 	db_close(app.db);
+	mail_shutdown();
 	multipart_shutdown();
 	image_shutdown();
 	app_caches_free(&app);

@@ -197,7 +197,7 @@ START_TEST(test_quirk)
 	ck_assert_int_eq(dup2(out, STDOUT_FILENO), STDOUT_FILENO);
 	close(out);
 
-	ck_assert_int_eq(http_serve(q->base, record, NULL, NULL, &stop), 0);
+	ck_assert_int_eq(http_serve(q->base, record, NULL, NULL, NULL, &stop), 0);
 	ck_assert_msg(seen.called, "%s: handler not called", q->what);
 	ck_assert_msg(strcmp(seen.path, q->path) == 0, "%s: path %s, want %s",
 	    q->what, seen.path, q->path);
@@ -253,7 +253,7 @@ serve_child(int fd, int ready)
 	if (write(ready, "r", 1) != 1)
 		_exit(97);
 	errno = 0;
-	rc = http_serve("", never_called, NULL, NULL, &child_stop);
+	rc = http_serve("", never_called, NULL, NULL, NULL, &child_stop);
 	_exit(rc == 0 ? 0 : 100 + (errno > 0 && errno < 100 ? errno : 0));
 }
 

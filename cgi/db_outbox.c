@@ -1,0 +1,144 @@
+/* db_outbox.c — the SQL of the outbox: queue a delivery, list what is due, claim, mark done or retry. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "db_impl.h"
+#include "db_outbox.h"
+
+enum db_status
+db_outbox_add(struct db *db, int64_t store_id, const char *kind, const char *target,
+    const char *payload, int max_attempts, int64_t now, int64_t *id)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+
+	*id = 0;
+	st = db_stmt(db, "INSERT INTO outbox (store_id, kind, target, payload, max_attempts, "
+	    "next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, store_id);
+	db_bind_text(st, 2, kind);
+	db_bind_text(st, 3, target);
+	db_bind_text(st, 4, payload);
+	sqlite3_bind_int(st, 5, max_attempts);
+	sqlite3_bind_int64(st, 6, now);
+	if ((rc = db_step_done(db, st, "queue a delivery")) == DB_OK)
+		*id = sqlite3_last_insert_rowid(db->conn);
+	return rc;
+}
+
+static void
+read_id(sqlite3_stmt *st, void *p)
+{
+	*(int64_t *)p = sqlite3_column_int64(st, 0);
+}
+
+static void
+clear_id(void *p)
+{
+	(void)p;
+}
+
+enum db_status
+db_outbox_due(struct db *db, int64_t now, size_t max, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	*ids = NULL;
+	*n = 0;
+	st = db_stmt(db, "SELECT id FROM outbox WHERE done_at IS NULL AND failed_at IS NULL "
+	    "AND next_attempt_at <= ?1 AND (claimed_until IS NULL OR claimed_until < ?1) "
+	    "ORDER BY next_attempt_at, id LIMIT ?2");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_int64(st, 2, (int64_t)max);
+	return db_collect(db, st, sizeof **ids, read_id, clear_id, (void **)ids, n,
+	    "list due deliveries");
+}
+
+enum db_status
+db_outbox_claim(struct db *db, int64_t id, int64_t now, int64_t claimed_until,
+    struct db_outbox_row *out)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(out, 0, sizeof *out);
+	/* One statement: the check and the claim are atomic for every process. */
+	st = db_stmt(db, "UPDATE outbox SET claimed_until = ?3 WHERE id = ?1 "
+	    "AND done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?2 "
+	    "AND (claimed_until IS NULL OR claimed_until < ?2) "
+	    "RETURNING store_id, kind, target, payload, attempts, max_attempts");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	sqlite3_bind_int64(st, 3, claimed_until);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out->id = id;
+		out->store_id = sqlite3_column_int64(st, 0);
+		db_col_copy(st, 1, out->kind, sizeof out->kind);
+		out->target = db_col_strdup(st, 2);
+		out->payload = db_col_strdup(st, 3);
+		out->attempts = sqlite3_column_int(st, 4);
+		out->max_attempts = sqlite3_column_int(st, 5);
+		rc = sqlite3_step(st);		/* SQLITE_DONE: the UPDATE completes */
+	} else if (rc == SQLITE_DONE) {
+		sqlite3_reset(st);
+		return DB_NOTFOUND;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		db_outbox_row_clear(out);
+		return db_status_of(db, rc, "claim a delivery");
+	}
+	return DB_OK;
+}
+
+enum db_status
+db_outbox_done(struct db *db, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "UPDATE outbox SET done_at = ?2, claimed_until = NULL, "
+	    "attempts = attempts + 1, last_error = NULL, "
+	    "payload = CASE kind WHEN 'mail' THEN '' ELSE payload END WHERE id = ?1");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	return db_step_done(db, st, "mark a delivery done");
+}
+
+enum db_status
+db_outbox_retry(struct db *db, int64_t id, int64_t now, int64_t next_at,
+    const char *error, int give_up)
+{
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "UPDATE outbox SET attempts = attempts + 1, claimed_until = NULL, "
+	    "last_error = substr(?2, 1, 500), next_attempt_at = ?3, "
+	    "failed_at = CASE WHEN ?4 OR attempts + 1 >= max_attempts THEN ?5 END, "
+	    "payload = CASE WHEN (?4 OR attempts + 1 >= max_attempts) AND kind = 'mail' "
+	    "  THEN '' ELSE payload END WHERE id = ?1");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	db_bind_text(st, 2, error);
+	sqlite3_bind_int64(st, 3, next_at);
+	sqlite3_bind_int(st, 4, give_up != 0);
+	sqlite3_bind_int64(st, 5, now);
+	return db_step_done(db, st, "reschedule a delivery");
+}
+
+void
+db_outbox_row_clear(struct db_outbox_row *row)
+{
+	if (row == NULL)
+		return;
+	free(row->target);
+	free(row->payload);
+	row->target = row->payload = NULL;
+}

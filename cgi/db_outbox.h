@@ -1,0 +1,56 @@
+/* db_outbox.h — the SQL of the outbox: queue a delivery, list what is due, claim, mark done or retry. */
+#ifndef ORDERSYNC_DB_OUTBOX_H
+#define ORDERSYNC_DB_OUTBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "db.h"
+
+/* One claimed delivery; its strings are the caller's (db_outbox_row_clear). */
+struct db_outbox_row {
+	int64_t	 id;
+	int64_t	 store_id;
+	char	 kind[8];		/* mail | webhook */
+	char	*target;		/* mail: the recipient's address */
+	char	*payload;		/* mail: the whole message */
+	int	 attempts;		/* made before this one */
+	int	 max_attempts;
+};
+
+/*
+ * Queues a delivery of kind to target, due at now, tried at most
+ * max_attempts times; *id is the new row's. Runs inside the caller's
+ * transaction when there is one (so it commits with what caused it).
+ */
+enum db_status	db_outbox_add(struct db *db, int64_t store_id, const char *kind,
+		    const char *target, const char *payload, int max_attempts, int64_t now,
+		    int64_t *id /* OUT */);
+/*
+ * The ids of at most max rows due at now (not done, not failed, no live
+ * claim), the longest-waiting first. *ids (n of them, NULL when none) is
+ * the caller's to free.
+ */
+enum db_status	db_outbox_due(struct db *db, int64_t now, size_t max,
+		    int64_t **ids /* OUT */, size_t *n /* OUT */);
+/*
+ * Claims row id until claimed_until, in one UPDATE that only succeeds
+ * when the row is still due at now and nobody else's claim is live: two
+ * senders never hold the same row. Fills *out on success; DB_NOTFOUND
+ * when the row is not (or no longer) there to claim.
+ */
+enum db_status	db_outbox_claim(struct db *db, int64_t id, int64_t now,
+		    int64_t claimed_until, struct db_outbox_row *out /* OUT */);
+/* Row id was delivered at now: done, claim released, a mail's payload emptied. */
+enum db_status	db_outbox_done(struct db *db, int64_t id, int64_t now);
+/*
+ * Row id failed at now with error (<= 500 bytes kept): one more attempt
+ * counted, claim released; due again at next_at, or failed for good (its
+ * mail payload emptied) when give_up or the attempts reach max_attempts.
+ */
+enum db_status	db_outbox_retry(struct db *db, int64_t id, int64_t now, int64_t next_at,
+		    const char *error, int give_up);
+/* Frees the row's strings; NULL-safe. */
+void		db_outbox_row_clear(struct db_outbox_row *row);
+
+#endif

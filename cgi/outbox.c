@@ -1,0 +1,129 @@
+/* outbox.c — deliveries after the answer: queue a mail, drain what is due (claim, send, done or retry with backoff). */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "db_outbox.h"
+#include "log.h"
+#include "mail.h"
+#include "outbox.h"
+
+int64_t
+outbox_backoff(int attempts_made)
+{
+	static const int64_t wait[] = { 60, 5 * 60, 30 * 60, 2 * 3600, 6 * 3600 };
+
+	if (attempts_made < 1)
+		attempts_made = 1;
+	if ((size_t)attempts_made > sizeof wait / sizeof wait[0])
+		attempts_made = (int)(sizeof wait / sizeof wait[0]);
+	return wait[attempts_made - 1];
+}
+
+enum db_status
+outbox_queue_mail(struct db *db, int64_t store_id, const struct mail_message *m,
+    int64_t now)
+{
+	char *msg = mail_build(m, now);
+	enum db_status rc;
+	int64_t id;
+
+	if (msg == NULL)
+		return DB_ERROR;
+	rc = db_outbox_add(db, store_id, "mail", m->to, msg, OUTBOX_MAX_ATTEMPTS, now, &id);
+	free(msg);
+	return rc;
+}
+
+/* Milliseconds on the monotonic clock. */
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Sends one claimed row and records the outcome; counts it in *st. */
+static enum db_status
+deliver(struct db *db, const struct config *cfg, struct logger *lg,
+    const struct db_outbox_row *row, int timeout_s, struct outbox_stats *st)
+{
+	char why[256] = "", masked[280];
+	enum mail_status ms;
+	int64_t now;
+	int give_up;
+
+	log_mask_email(row->target, masked, sizeof masked);
+	if (strcmp(row->kind, "mail") == 0) {
+		ms = mail_send(cfg, cfg->mail_from, row->target, row->payload, timeout_s,
+		    why, sizeof why);
+	} else {
+		ms = MAIL_RETRY;	/* webhooks: not built yet; they wait */
+		snprintf(why, sizeof why, "no sender for %s deliveries yet", row->kind);
+	}
+	now = (int64_t)time(NULL);
+	if (ms == MAIL_SENT) {
+		st->sent++;
+		log_msg(lg, LOG_INFO, "outbox: %s %lld to %s sent", row->kind,
+		    (long long)row->id, masked);
+		return db_outbox_done(db, row->id, now);
+	}
+	give_up = ms == MAIL_REJECTED || row->attempts + 1 >= row->max_attempts;
+	if (give_up)
+		st->failed++;
+	else
+		st->retried++;
+	log_msg(lg, give_up ? LOG_ERROR : LOG_WARN, "outbox: %s %lld to %s, attempt %d: %s%s",
+	    row->kind, (long long)row->id, masked, row->attempts + 1, why,
+	    give_up ? "; given up" : "; will retry");
+	return db_outbox_retry(db, row->id, now, now + outbox_backoff(row->attempts + 1), why,
+	    give_up);
+}
+
+enum db_status
+outbox_drain(struct db *db, const struct config *cfg, struct logger *lg, size_t max_rows,
+    int budget_ms, int timeout_s, struct outbox_stats *stp)
+{
+	struct outbox_stats dummy;
+	struct outbox_stats *st = stp ? stp : &dummy;
+	struct db_outbox_row row;
+	int64_t *ids = NULL, start = now_ms(), now;
+	size_t n = 0, i, done = 0;
+	enum db_status rc;
+
+	memset(st, 0, sizeof *st);
+	for (;;) {
+		now = (int64_t)time(NULL);
+		rc = db_outbox_due(db, now, 50, &ids, &n);
+		if (rc != DB_OK || n == 0)
+			break;
+		for (i = 0; i < n; i++) {
+			if ((max_rows > 0 && done >= max_rows) ||
+			    (budget_ms > 0 && now_ms() - start >= budget_ms))
+				goto out;
+			rc = db_outbox_claim(db, ids[i], (int64_t)time(NULL),
+			    (int64_t)time(NULL) + OUTBOX_CLAIM_SECS, &row);
+			if (rc == DB_NOTFOUND) {
+				st->skipped++;
+				continue;
+			}
+			if (rc != DB_OK)
+				goto out;
+			done++;
+			rc = deliver(db, cfg, lg, &row, timeout_s, st);
+			db_outbox_row_clear(&row);
+			if (rc != DB_OK)
+				goto out;
+		}
+		free(ids);
+		ids = NULL;
+		if (n < 50)
+			break;
+	}
+out:
+	free(ids);
+	return rc == DB_NOTFOUND ? DB_OK : rc;
+}
