@@ -1,4 +1,5 @@
-/* admin_password.c — passwords in the back office: set one from a one-time link, change your own. */
+/* admin_password.c — passwords in the back office: set one from a one-time link, change your own, a forgotten one by mail. */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,6 +7,11 @@
 #include <time.h>
 
 #include <sodium.h>
+
+#include "db.h"
+#include "mail.h"
+#include "mustache.h"
+#include "outbox.h"
 
 #include "admin_staff.h"
 #include "admin_view.h"
@@ -231,7 +237,218 @@ out:
 	valid_result_free(&v);
 }
 
+/* ---- password links by mail (forgotten passwords, invitations, resets) ---- */
+
+/* Renders template tmpl of the mail model m into out; 0, or -1 (logged). */
+static int
+render_mail(struct app *app, const char *tmpl, struct json_object *m, struct buf *out)
+{
+	struct mus_error err;
+
+	if (mus_render(app->tmpl, tmpl, m, out, &err) == 0)
+		return 0;
+	log_msg(&app->log, LOG_ERROR, "template %s:%d:%d: %s", err.name, err.line, err.col,
+	    err.msg);
+	return -1;
+}
+
+/* The mail's words for lang and purpose into m (all plain text, filled). */
+static void
+mail_words(struct app *app, struct json_object *m, const char *lang, const char *email,
+    int invite)
+{
+	const char *shop = app->cfg.shop_name;
+
+	view_add_owned(m, "subject", i18n_fill(i18n_text(&app->i18n, lang, invite ?
+	    "mail.invite_subject" : "mail.reset_subject"), "shop", shop, NULL));
+	view_add_owned(m, "body", i18n_fill(i18n_text(&app->i18n, lang, invite ?
+	    "mail.invite_body" : "mail.reset_body"), "shop", shop, "email", email, NULL));
+	view_add_str(m, "hello", i18n_text(&app->i18n, lang, "mail.hello"));
+	view_add_str(m, "note", i18n_text(&app->i18n, lang, "mail.link_note"));
+	view_add_str(m, "ignore", i18n_text(&app->i18n, lang, "mail.ignore"));
+	view_add_str(m, "button", i18n_text(&app->i18n, lang, "mail.button"));
+	view_add_str(m, "shop", shop);
+	view_add_str(m, "lang", lang);
+}
+
+int
+admin_password_mail(struct app *app, struct http_request *rq, int64_t store_id,
+    const char *email, const char *token, int invite)
+{
+	struct json_object *m;
+	struct mail_message mm;
+	struct buf text, html;
+	char *path, *link;
+	int rc = -1;
+
+	if (app->cfg.mail == CFG_MAIL_OFF || app->cfg.public_url == NULL)
+		return -1;
+	path = xasprintf("/admin/password/%s", token);
+	link = xasprintf("%s%s%s", app->cfg.public_url, app->cfg.base_url, path);
+	free(path);
+	m = json_object_new_object();
+	mail_words(app, m, view_lang(app, rq), email, invite);
+	view_add_owned(m, "link", link);
+	buf_init(&text);
+	buf_init(&html);
+	if (render_mail(app, "mail_password_text", m, &text) == 0 &&
+	    render_mail(app, "mail_password_html", m, &html) == 0) {
+		memset(&mm, 0, sizeof mm);
+		mm.from = app->cfg.mail_from;
+		mm.from_name = app->cfg.shop_name;
+		mm.to = email;
+		mm.subject = json_object_get_string(json_object_object_get(m, "subject"));
+		mm.text = buf_str(&text);
+		mm.html = buf_str(&html);
+		if (outbox_queue_mail(app->db, store_id, &mm, (int64_t)time(NULL)) == DB_OK) {
+			app->outbox.queued = 1;
+			rc = 0;
+		}
+	}
+	buf_free(&text);
+	buf_free(&html);
+	json_object_put(m);
+	return rc;
+}
+
+/* The forgot form's own pre-session token cookie (the sign-in one is Path-bound to its page). */
+#define FORGOT_COOKIE	"ordersync_forgot"
+
+/*
+ * The forgot page: the form (mail on) or the ask-an-admin text (mail off);
+ * sent says the same thing whether or not the address has an account.
+ */
+static void
+forgot_page(struct app *app, struct http_request *rq, struct http_response *rs, int status,
+    const char *email, const char *error_key, int sent)
+{
+	struct json_object *m;
+	char token[AUTH_TOKEN_HEX + 1], *path;
+	const char *have = kv_get(&rq->cookies, FORGOT_COOKIE);
+
+	http_add_header(rs, "Cache-Control", "no-store");
+	if (rq->wants_json && status >= 400) {
+		view_error(app, rq, rs, status, status == 429 ? "throttled" : status == 403 ?
+		    "csrf" : "invalid", view_text(app, rq, error_key));
+		return;
+	}
+	m = json_object_new_object();
+	if (auth_token_wellformed(have))
+		snprintf(token, sizeof token, "%s", have);
+	else
+		auth_token_new(token);
+	path = view_url(app, "/admin/forgot");
+	http_set_cookie(rs, FORGOT_COOKIE, token, path, AUTH_LOGIN_SECS,
+	    app->cfg.secure_cookies || rq->https);
+	free(path);
+	view_add_str(m, "csrf", token);
+	view_add_str(m, "email", email);
+	json_object_object_add(m, "mail", json_object_new_boolean(app->cfg.mail != CFG_MAIL_OFF));
+	if (sent)
+		view_add_str(m, "notice", view_text(app, rq, "forgot.sent"));
+	if (error_key != NULL)
+		view_add_str(m, "error", view_text(app, rq, error_key));
+	view_add_owned(m, "login_url", view_url(app, "/admin/login"));
+	if (rq->wants_json) {
+		json_object_object_add(m, "ok", json_object_new_boolean(1));
+		json_object_object_del(m, "csrf");
+		view_add_str(m, "message", view_text(app, rq, app->cfg.mail != CFG_MAIL_OFF ?
+		    "forgot.sent" : "forgot.no_mail"));
+	}
+	view_render(app, rq, rs, status, "admin_forgot", m);
+}
+
+/* GET /admin/forgot */
+static void
+forgot_form(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	forgot_page(app, rq, rs, 200, "", NULL, 0);
+}
+
+enum { FG_EMAIL, FG__MAX };
+static const struct valid_field forgot_fields[FG__MAX] = {
+	[FG_EMAIL] = { "email", VALID_TEXT, 1, 3, 254, "forgot.invalid" },
+};
+
+/*
+ * A reset link for the enabled account of email, and its mail, in one
+ * transaction. Nothing for an unknown or disabled address. 0, or -1 on a
+ * database error.
+ */
+static int
+forgot_link(struct app *app, struct http_request *rq, const char *email)
+{
+	char token[AUTH_TOKEN_HEX + 1], hash[AUTH_TOKEN_HEX + 1];
+	int64_t now = (int64_t)time(NULL);
+	struct db_user u;
+	enum db_status st;
+
+	st = db_users_by_email(app->db, email, &u);
+	if (st == DB_NOTFOUND || (st == DB_OK && u.disabled))
+		return 0;
+	if (st != DB_OK)
+		return -1;
+	auth_token_new(token);
+	auth_token_hash(token, hash);
+	if (db_begin(app->db) != DB_OK)
+		return -1;
+	if (db_users_link_add(app->db, u.id, hash, now, now + PASSWORD_LINK_SECS) != DB_OK ||
+	    admin_password_mail(app, rq, u.store_id ? u.store_id : 1, u.email, token, 0) != 0 ||
+	    db_commit(app->db) != DB_OK) {
+		db_rollback(app->db);
+		app->outbox.queued = 0;
+		return -1;
+	}
+	log_msg(&app->log, LOG_INFO, "staff: user %" PRId64 " asked for a password link", u.id);
+	return 0;
+}
+
+/*
+ * POST /admin/forgot: email → always the same page (and about the same
+ * time): only a token row and an outbox row differ, and the mail leaves
+ * after the answer. Throttled per address, known or not.
+ */
+static void
+forgot_post(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct valid_result v;
+	char email[256], masked[280];
+	int64_t retry_after;
+	size_t i;
+
+	if (!http_origin_ok(rq)) {
+		view_fail(app, rq, rs, 403, "cross_site", "forgot.cross_site");
+		return;
+	}
+	valid_request(forgot_fields, FG__MAX, rq, &v);
+	for (i = 0; !v.error[FG_EMAIL] && v.text[FG_EMAIL][i] && i < sizeof email - 1; i++)
+		email[i] = (char)tolower((unsigned char)v.text[FG_EMAIL][i]);
+	email[i] = '\0';
+	if (rq->json == NULL && !auth_csrf_ok(kv_get(&rq->cookies, FORGOT_COOKIE),
+	    kv_get(&rq->form, "csrf")))
+		forgot_page(app, rq, rs, 403, email, "forgot.expired", 0);
+	else if (v.error[FG_EMAIL] || strchr(email, '@') == NULL)
+		forgot_page(app, rq, rs, 422, "", "forgot.invalid", 0);
+	else if (app->cfg.mail == CFG_MAIL_OFF)
+		forgot_page(app, rq, rs, 200, email, NULL, 0);
+	else if (auth_forgot_begin(app, email, &retry_after) != DB_OK)
+		view_unavailable(app, rq, rs);
+	else if (retry_after > 0) {
+		log_mask_email(email, masked, sizeof masked);
+		log_msg(&app->log, LOG_WARN, "staff: password links throttled for %s from %s",
+		    masked, rq->remote_addr);
+		http_add_header(rs, "Retry-After", "%" PRId64, retry_after);
+		forgot_page(app, rq, rs, 429, email, "forgot.throttled", 0);
+	} else if (forgot_link(app, rq, email) != 0)
+		view_unavailable(app, rq, rs);
+	else
+		forgot_page(app, rq, rs, 200, "", NULL, 1);
+	valid_result_free(&v);
+}
+
 const struct route admin_password_routes[] = {
+	{ "GET",  "/admin/forgot",		forgot_form,	0 },
+	{ "POST", "/admin/forgot",		forgot_post,	0 },
 	{ "GET",  "/admin/password",		own_form,	0 },
 	{ "POST", "/admin/password",		own_post,	0 },
 	{ "GET",  "/admin/password/{token}",	link_form,	0 },

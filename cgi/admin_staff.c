@@ -291,7 +291,7 @@ staff_new_form(struct app *app, struct http_request *rq, struct http_response *r
 /* Answers an invitation made: the link, shown this once (page or JSON 201). */
 static void
 invited(struct app *app, struct http_request *rq, struct http_response *rs,
-    const struct auth_session *s, int64_t id, const char *token)
+    const struct auth_session *s, int64_t id, const char *token, int mailed)
 {
 	struct json_object *m;
 	struct db_user u;
@@ -303,10 +303,11 @@ invited(struct app *app, struct http_request *rq, struct http_response *rs,
 		m = json_object_new_object();
 		json_object_object_add(m, "user", user_api(&u));
 		view_add_str(m, "link", link);
+		json_object_object_add(m, "mailed", json_object_new_boolean(mailed));
 		view_json(rs, 201, m);
 	} else {
 		form_page(app, rq, rs, s, 201, &u, NULL, link,
-		    view_text(app, rq, "staff.invited"));
+		    view_text(app, rq, mailed ? "staff.invited_mailed" : "staff.invited"));
 	}
 	free(link);
 }
@@ -348,7 +349,10 @@ staff_new_post(struct app *app, struct http_request *rq, struct http_response *r
 	} else {
 		log_msg(&app->log, LOG_INFO, "staff: user %" PRId64 " invited by %" PRId64,
 		    id, s.row.user_id);
-		invited(app, rq, rs, &s, id, token);
+		/* The link is shown either way; the mail is a convenience (logged if not). */
+		invited(app, rq, rs, &s, id, token, app->cfg.mail != CFG_MAIL_OFF &&
+		    admin_password_mail(app, rq, store_id ? store_id : 1, v.text[F_EMAIL],
+		    token, 1) == 0);
 	}
 out:
 	valid_result_free(&v);
@@ -456,6 +460,7 @@ staff_reset(struct app *app, struct http_request *rq, struct http_response *rs)
 	struct json_object *m;
 	char token[AUTH_TOKEN_HEX + 1], hash[AUTH_TOKEN_HEX + 1], *link;
 	int64_t now = (int64_t)time(NULL);
+	int mailed;
 
 	if (!staff_session(app, rq, rs, &s, 1) || !route_user(app, rq, rs, &s, &u) ||
 	    !may_manage(app, rq, rs, &s, &u))
@@ -469,12 +474,16 @@ staff_reset(struct app *app, struct http_request *rq, struct http_response *rs)
 	log_msg(&app->log, LOG_INFO, "staff: user %" PRId64 " reset by %" PRId64, u.id,
 	    s.row.user_id);
 	link = link_url(app, token);
+	mailed = app->cfg.mail != CFG_MAIL_OFF && !u.disabled &&
+	    admin_password_mail(app, rq, u.store_id ? u.store_id : 1, u.email, token, 0) == 0;
 	if (rq->wants_json) {
 		m = json_object_new_object();
 		view_add_str(m, "link", link);
+		json_object_object_add(m, "mailed", json_object_new_boolean(mailed));
 		view_json(rs, 200, m);
 	} else {
-		form_page(app, rq, rs, &s, 200, &u, NULL, link, view_text(app, rq, "staff.reset_done"));
+		form_page(app, rq, rs, &s, 200, &u, NULL, link, view_text(app, rq,
+		    mailed ? "staff.reset_mailed" : "staff.reset_done"));
 	}
 	free(link);
 }

@@ -606,3 +606,19 @@ auth_attempt_end(struct app *app, const struct auth_attempt *a, int ok)
 	}
 	return DB_OK;
 }
+
+enum db_status
+auth_forgot_begin(struct app *app, const char *email, int64_t *retry_after)
+{
+	char key[300];
+	struct auth_attempt at;
+	enum db_status rc;
+
+	/* The device key alone counts (device_blocked): per address, whatever the IP. */
+	snprintf(key, sizeof key, "forgot:%s", email);
+	rc = auth_attempt_begin(app, key, "", key, &at);
+	*retry_after = rc == DB_OK ? at.retry_after : 0;
+	if (rc == DB_OK && at.id != 0)
+		(void)auth_attempt_end(app, &at, 0);	/* housekeeping only */
+	return rc;
+}

@@ -207,5 +207,13 @@ enum db_status auth_attempt_begin(struct app *app, const char *email, const char
  * sessions.
  */
 enum db_status auth_attempt_end(struct app *app, const struct auth_attempt *a, int ok);
+/*
+ * Counts a forgotten-password request for email (lowercased), known or
+ * not, in the sign-in attempts under a key of its own ("forgot:" + email,
+ * so it never counts against a sign-in): more than AUTH_THROTTLE_DEVICE in
+ * AUTH_THROTTLE_WINDOW, from any address, sets *retry_after (seconds) > 0.
+ */
+enum db_status auth_forgot_begin(struct app *app, const char *email,
+		    int64_t *retry_after /* OUT */);
 
 #endif

@@ -114,6 +114,13 @@ add_token(struct db *db, int64_t user_id, const char *purpose, const char *token
 	return db_step_done(db, st, "add password link");
 }
 
+enum db_status
+db_users_link_add(struct db *db, int64_t id, const char *token_hash, int64_t now,
+    int64_t expires_at)
+{
+	return add_token(db, id, "reset", token_hash, now, expires_at);
+}
+
 /* Runs sql with ?1 bound to id. */
 static enum db_status
 exec_id(struct db *db, const char *sql, int64_t id, const char *what)

@@ -55,6 +55,14 @@ enum db_status	db_users_update(struct db *db, int64_t id, const char *role,
  */
 enum db_status	db_users_reset(struct db *db, int64_t id, const char *token_hash,
 		    int64_t now, int64_t expires_at);
+/*
+ * A new reset link token_hash for account id (until expires_at) that ends
+ * nothing: a forgotten-password request may come from anyone, so the
+ * account's sessions and older links stay until the link is used. Inside
+ * the caller's transaction when there is one.
+ */
+enum db_status	db_users_link_add(struct db *db, int64_t id, const char *token_hash,
+		    int64_t now, int64_t expires_at);
 /* The account of a link that is still usable at now into *user_id; DB_NOTFOUND else. */
 enum db_status	db_users_token_find(struct db *db, const char *token_hash, int64_t now,
 		    int64_t *user_id /* OUT */);

@@ -61,13 +61,23 @@ header_value(const char *s)
 	return v;
 }
 
-/* A text part of subtype ("plain" or "html") holding text, 7-bit safe. */
+/*
+ * A text part of subtype ("plain" or "html") holding text as UTF-8, 7-bit
+ * safe. Not g_mime_text_part_set_text(): it would pick ISO-8859-1 when the
+ * text fits, and the messages are UTF-8 throughout.
+ */
 static GMimeObject *
 text_part(const char *subtype, const char *text)
 {
 	GMimeTextPart *tp = g_mime_text_part_new_with_subtype(subtype);
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer(text, strlen(text));
+	GMimeDataWrapper *dw = g_mime_data_wrapper_new_with_stream(stream,
+	    GMIME_CONTENT_ENCODING_DEFAULT);
 
-	g_mime_text_part_set_text(tp, text);	/* charset: us-ascii or utf-8 */
+	g_mime_part_set_content(GMIME_PART(tp), dw);
+	g_object_unref(dw);
+	g_object_unref(stream);
+	g_mime_object_set_content_type_parameter(GMIME_OBJECT(tp), "charset", "utf-8");
 	g_mime_part_set_content_encoding(GMIME_PART(tp),
 	    g_mime_part_get_best_content_encoding(GMIME_PART(tp),
 	    GMIME_ENCODING_CONSTRAINT_7BIT));
@@ -93,13 +103,16 @@ body_of(const struct mail_message *m)
 	return GMIME_OBJECT(alt);
 }
 
-/* Adds the mailbox name <addr> as a header of type (names RFC 2047-encoded on output). */
+/* Adds the mailbox name <addr> as a header of type (a name RFC 2047-encoded as UTF-8). */
 static void
 add_mailbox(GMimeMessage *msg, GMimeAddressType type, const char *name, const char *addr)
 {
 	char *n = header_value(name);
+	InternetAddress *ia = internet_address_mailbox_new(n, addr);
 
-	g_mime_message_add_mailbox(msg, type, n, addr);
+	internet_address_set_charset(ia, "utf-8");
+	internet_address_list_add(g_mime_message_get_addresses(msg, type), ia);
+	g_object_unref(ia);
 	free(n);
 }
 

@@ -180,7 +180,8 @@ done:
  * http_after_answer: the outbox, once the client has its answer. Only when
  * mail is on, and only when this process queued something or has not
  * looked for a while (the tick does the rest): at most 5 rows, about 2 s,
- * so the next request of this process barely waits.
+ * each send bounded to 2 s (connect) and 4 s (all), so the next request of
+ * this process waits little; a slow relay is left to the tick.
  */
 static void
 after_answer(void *arg)
@@ -194,7 +195,7 @@ after_answer(void *arg)
 		return;
 	app->outbox.queued = 0;
 	app->outbox.looked_at = now;
-	(void)outbox_drain(app->db, &app->cfg, &app->log, 5, 2000, 5, NULL);	/* logged */
+	(void)outbox_drain(app->db, &app->cfg, &app->log, 5, 2000, 2, NULL);	/* logged */
 }
 
 /* Parses every template of the directory once, so a broken template stops start-up. */
