@@ -110,9 +110,17 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) build/schema_sql.c $(HDRS) | 
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$(PKG_CFLAGS) -iquote cgi -o $@ $< $(CORE_SRC) build/schema_sql.c $(PKG_LIBS)
 
+# Beside lighttpd, `ordersyncctl tick` every minute delivers the mail the
+# app could not send right after an answer (the loop ends with make run).
 run: deps
 	@$(MAKE) --no-print-directory all
-	@sh deploy/lighttpd/serve.sh --foreground --port "$(PORT)" --db "$(ORDERSYNC_DB)"
+	@if [ -z "$$ORDERSYNC_MAIL" ]; then \
+		echo "mail:  off. To send mail: ORDERSYNC_MAIL=sendmail (or smtp://host:port)" \
+		    "ORDERSYNC_PUBLIC_URL=http://127.0.0.1:$(PORT) make run"; \
+	else echo "mail:  $$(echo "$$ORDERSYNC_MAIL" | sed 's|//[^/@]*@|//***@|'), tick every minute"; fi
+	@(while sleep 60; do ./cgi/ordersyncctl --db "$(ORDERSYNC_DB)" tick >/dev/null; done) & \
+	tick=$$!; trap 'kill $$tick 2>/dev/null' EXIT INT TERM; \
+	sh deploy/lighttpd/serve.sh --foreground --port "$(PORT)" --db "$(ORDERSYNC_DB)"
 
 # ASAN_OPTIONS: leak detection on; abort so a failure is loud in the test log.
 check: deps
@@ -171,6 +179,7 @@ install: all
 	install -m 0644 deploy/lighttpd/ordersync.conf $(DESTDIR)$(PREFIX)/share/ordersync/deploy/lighttpd/
 	install -m 0644 deploy/nginx/ordersync.conf $(DESTDIR)$(PREFIX)/share/ordersync/deploy/nginx/
 	install -m 0644 deploy/systemd/ordersync.socket deploy/systemd/ordersync.service \
+		deploy/systemd/ordersync-tick.service deploy/systemd/ordersync-tick.timer \
 		$(DESTDIR)$(PREFIX)/share/ordersync/deploy/systemd/
 	install -d $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/doc/ordersync
 	install -m 0644 $(MAN1) $(DESTDIR)$(PREFIX)/share/man/man1/ordersyncctl.1

@@ -161,6 +161,28 @@ env_getter(const char *name)
 	return getenv(name);
 }
 
+/* check-config's mail lines; an SMTP URL's password printed as ***. */
+static void
+print_mail(const struct config *cfg)
+{
+	const char *u = cfg->mail_url, *at, *colon, *host;
+
+	if (cfg->mail == CFG_MAIL_SENDMAIL)
+		printf("ORDERSYNC_MAIL=sendmail:%s\n", cfg->sendmail);
+	else if (cfg->mail == CFG_MAIL_SMTP) {
+		host = strstr(u, "://") + 3;
+		at = strrchr(host, '@');
+		colon = at ? memchr(host, ':', (size_t)(at - host)) : NULL;
+		if (colon != NULL)
+			printf("ORDERSYNC_MAIL=%.*s:***%s\n", (int)(colon - u), u, at);
+		else
+			printf("ORDERSYNC_MAIL=%s\n", u);
+	} else
+		printf("ORDERSYNC_MAIL=\n");
+	printf("ORDERSYNC_MAIL_FROM=%s\nORDERSYNC_PUBLIC_URL=%s\n", cfg->mail_from,
+	    cfg->public_url ? cfg->public_url : "");
+}
+
 /*
  * ordersyncctl check-config: the app's own start-up check of its
  * environment (cfg_load), run before anything is created, so a bad value is
@@ -197,6 +219,7 @@ cmd_check_config(const char *dbpath)
 	    cfg.tz, cfg.lang, cfg.shop_name, cfg.secure_cookies,
 	    levels[cfg.log_level],
 	    cfg.sync_full ? "FULL" : "NORMAL");
+	print_mail(&cfg);
 	rc = EXIT_SUCCESS;
 out:
 	cfg_free(&cfg);
