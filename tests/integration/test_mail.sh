@@ -247,6 +247,46 @@ else
 	nok "msmtp is not installed (make deps)"
 fi
 
-# ---- mail off: no promise, no link ----
+# ---- an SMTP server that accepts and never answers: the answer is not held up ----
 smtp_stop
+$PY -c 'import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(8)
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)' "$SPORT" &
+HANG_PID=$!
+sleep 0.3
+printf 'slow-password-11\n' | "$CTL_BIN" --db "$DB" user add slow@example.com --role staff >/dev/null
+t0=$(ms)
+forgot slow@example.com
+t_hang=$(( $(ms) - t0 ))
+expect_status 200 "forgot with an SMTP server that hangs: 200"
+[ "$t_hang" -lt 1500 ] && ok "… answered in $t_hang ms (the send waits after the answer)" || nok "… answered fast" "$t_hang ms"
+sleep 5
+kill "$HANG_PID" 2>/dev/null; wait "$HANG_PID" 2>/dev/null
+[ "$(sql "SELECT attempts, last_error LIKE '%imeout%' OR last_error LIKE '%timed out%' FROM outbox WHERE target = 'slow@example.com'")" = "1|1" ] &&
+    ok "… the app gave up after its bound, the error kept" || nok "hang: bounded" "$(sql "SELECT attempts, last_error FROM outbox WHERE target = 'slow@example.com'")"
+
+# ---- mail off: no promise, no link ----
+kill -TERM -- "-$SERVER_PGID" 2>/dev/null
+sleep 0.5
+unset ORDERSYNC_MAIL ORDERSYNC_MAIL_FROM ORDERSYNC_PUBLIC_URL
+start_app
+rows=$(sql "SELECT count(*) FROM outbox"); links=$(sql "SELECT count(*) FROM password_tokens")
+req GET /admin/forgot
+expect_status 200 "mail off: the forgot page"
+expect_body_has 'Ask an administrator to reset your password' "… says to ask an admin"
+expect_body_lacks 'name="email"' "… and offers no form"
+req POST /admin/forgot -H 'Content-Type: application/json' -H 'Accept: application/json' \
+    -d '{"email": "staff@example.com"}'
+expect_status 200 "mail off: a forgot request still answers 200"
+expect_jget 'b.mail' false "… says mail is off"
+signin "$WORK/adm2.jar" admin@example.com "$PW"
+req POST /admin/staff/new -b "$WORK/adm2.jar" -H "X-CSRF-Token: $(cat "$WORK/adm2.jar.csrf")" \
+    -H 'Accept: application/json' --data-urlencode email=offline@example.com --data-urlencode role=staff
+expect_status 201 "mail off: an invitation still works"
+expect_jget 'b.mailed' false "… not mailed"
+[ "$(sql "SELECT count(*) FROM outbox")" = "$rows" ] && ok "mail off: nothing queued" || nok "mail off: nothing queued"
+[ "$(sql "SELECT count(*) FROM password_tokens")" = "$((links + 1))" ] && ok "… and the forgot request made no link" || nok "mail off: no link"
 finish
