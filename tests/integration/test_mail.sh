@@ -13,8 +13,8 @@ MD=$WORK/maildir
 SMTP_PID=
 # smtp_start: the sink on $SPORT, until it accepts connections.
 smtp_start() {
-	setsid $PY -m aiosmtpd -n -l "127.0.0.1:$SPORT" -c aiosmtpd.handlers.Mailbox "$MD" \
-	    2>>"$WORK/smtp.log" &
+	PYTHONPATH=$TOP/tests/integration setsid $PY -m aiosmtpd -n -l "127.0.0.1:$SPORT" \
+	    -c smtp_sink.Sink "$MD" 2>>"$WORK/smtp.log" &
 	SMTP_PID=$!
 	for _ in $(seq 50); do
 		(exec 3<>"/dev/tcp/127.0.0.1/$SPORT") 2>/dev/null && return 0
@@ -166,6 +166,18 @@ req POST /admin/staff/new -b "$WORK/adm.jar" -H "X-CSRF-Token: $(cat "$WORK/adm.
 expect_status 422 "an invitation to an address with CR/LF: 422"
 grep -l 'evil@example.com' "$MD/new"/* >/dev/null 2>&1 && nok "no message ever names evil@" || ok "no message ever names evil@"
 
+# ---- a recipient the server refuses (550): given up at once, the reason kept ----
+req POST /admin/staff/new -b "$WORK/adm.jar" -H "X-CSRF-Token: $(cat "$WORK/adm.jar.csrf")" \
+    -H 'Accept: application/json' --data-urlencode email=reject-me@example.com \
+    --data-urlencode role=staff --data-urlencode store=default
+expect_status 201 "an invitation to an address the relay refuses: 201"
+sleep 1
+[ "$(sql "SELECT attempts, failed_at IS NOT NULL, done_at IS NULL, last_error LIKE '%550%', payload FROM outbox WHERE target = 'reject-me@example.com'")" = "1|1|1|1|" ] &&
+    ok "… a 5xx is final: failed after 1 attempt, the 550 kept, the payload emptied" ||
+    nok "5xx given up" "$(sql "SELECT attempts, failed_at, last_error FROM outbox WHERE target = 'reject-me@example.com'")"
+out=$("$CTL_BIN" --db "$DB" tick)
+[ "$out" = "tick: 0 sent, 0 to retry, 0 failed" ] && ok "… and the tick does not retry it" || nok "no retry of a 5xx" "$out"
+
 # ---- the SMTP server down: a fast answer, the row waits, the tick delivers once ----
 smtp_stop
 t0=$(ms)
@@ -208,7 +220,7 @@ sleep 0.5
 dups=0
 for i in 1 2 3 4 5 6; do [ "$(mail_to "pair$i@example.com" | wc -l)" = 1 ] || dups=$((dups + 1)); done
 [ "$dups" = 0 ] && ok "two ticks at once: each of 6 mails sent exactly once" || nok "two ticks: duplicates or losses" "$dups wrong; $(cat "$WORK/t1" "$WORK/t2")"
-[ "$(sql "SELECT count(*) FROM outbox WHERE done_at IS NULL")" = 0 ] && ok "… every row done" || nok "every row done"
+[ "$(sql "SELECT count(*) FROM outbox WHERE done_at IS NULL AND failed_at IS NULL")" = 0 ] && ok "… every row done" || nok "every row done"
 
 # ---- sendmail: Debian's msmtp as the program, to the same sink ----
 if command -v msmtp >/dev/null; then
