@@ -271,9 +271,13 @@ mail_words(struct app *app, struct json_object *m, const char *lang, const char 
 	view_add_str(m, "lang", lang);
 }
 
-int
-admin_password_mail(struct app *app, struct http_request *rq, int64_t store_id,
-    const char *email, const char *token, int invite)
+/*
+ * admin_password_mail(), or with decoy set the same work without queueing
+ * anything (outbox_decoy_mail), for an address that gets no mail.
+ */
+static int
+password_mail(struct app *app, struct http_request *rq, int64_t store_id,
+    const char *email, const char *token, int invite, int decoy)
 {
 	struct json_object *m;
 	struct mail_message mm;
@@ -300,7 +304,9 @@ admin_password_mail(struct app *app, struct http_request *rq, int64_t store_id,
 		mm.subject = json_object_get_string(json_object_object_get(m, "subject"));
 		mm.text = buf_str(&text);
 		mm.html = buf_str(&html);
-		if (outbox_queue_mail(app->db, store_id, &mm, (int64_t)time(NULL)) == DB_OK) {
+		if (decoy)
+			rc = outbox_decoy_mail(app->db, &mm, (int64_t)time(NULL)) == DB_OK ? 0 : -1;
+		else if (outbox_queue_mail(app->db, store_id, &mm, (int64_t)time(NULL)) == DB_OK) {
 			app->outbox.queued = 1;
 			rc = 0;
 		}
@@ -309,6 +315,13 @@ admin_password_mail(struct app *app, struct http_request *rq, int64_t store_id,
 	buf_free(&html);
 	json_object_put(m);
 	return rc;
+}
+
+int
+admin_password_mail(struct app *app, struct http_request *rq, int64_t store_id,
+    const char *email, const char *token, int invite)
+{
+	return password_mail(app, rq, store_id, email, token, invite, 0);
 }
 
 /* The forgot form's own pre-session token cookie (the sign-in one is Path-bound to its page). */
@@ -372,8 +385,9 @@ static const struct valid_field forgot_fields[FG__MAX] = {
 
 /*
  * A reset link for the enabled account of email, and its mail, in one
- * transaction. Nothing for an unknown or disabled address. 0, or -1 on a
- * database error.
+ * transaction. For an unknown or disabled address nothing is kept, but the
+ * mail is built and a row written and removed (a decoy) so both take about
+ * as long. 0, or -1 on a database error.
  */
 static int
 forgot_link(struct app *app, struct http_request *rq, const char *email)
@@ -384,12 +398,14 @@ forgot_link(struct app *app, struct http_request *rq, const char *email)
 	enum db_status st;
 
 	st = db_users_by_email(app->db, email, &u);
-	if (st == DB_NOTFOUND || (st == DB_OK && u.disabled))
-		return 0;
-	if (st != DB_OK)
+	if (st != DB_OK && st != DB_NOTFOUND)
 		return -1;
 	auth_token_new(token);
 	auth_token_hash(token, hash);
+	if (st == DB_NOTFOUND || u.disabled) {
+		/* No link, no mail, but the same work: the answer's time tells nothing. */
+		return password_mail(app, rq, 1, email, token, 0, 1);
+	}
 	if (db_begin(app->db) != DB_OK)
 		return -1;
 	if (db_users_link_add(app->db, u.id, hash, now, now + PASSWORD_LINK_SECS) != DB_OK ||

@@ -28,6 +28,31 @@ db_outbox_add(struct db *db, int64_t store_id, const char *kind, const char *tar
 	return rc;
 }
 
+enum db_status
+db_outbox_decoy(struct db *db, const char *kind, const char *target, const char *payload,
+    int64_t now)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+	int64_t id;
+
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	if ((rc = db_outbox_add(db, 1, kind, target, payload, 1, now, &id)) != DB_OK)
+		goto out;
+	if ((st = db_stmt(db, "DELETE FROM outbox WHERE id = ?1")) == NULL) {
+		rc = DB_ERROR;
+		goto out;
+	}
+	sqlite3_bind_int64(st, 1, id);
+	if ((rc = db_step_done(db, st, "drop a decoy delivery")) == DB_OK)
+		rc = db_commit(db);
+out:
+	if (rc != DB_OK)
+		db_rollback(db);
+	return rc;
+}
+
 static void
 read_id(sqlite3_stmt *st, void *p)
 {

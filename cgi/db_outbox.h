@@ -50,6 +50,15 @@ enum db_status	db_outbox_done(struct db *db, int64_t id, int64_t now);
  */
 enum db_status	db_outbox_retry(struct db *db, int64_t id, int64_t now, int64_t next_at,
 		    const char *error, int give_up);
+/*
+ * The write of a queued delivery without the delivery: one transaction
+ * that inserts a row (kind, target, payload, as db_outbox_add would) and
+ * deletes it again, committed (and synced) like a real one. It lets a
+ * request that queues nothing take as long as one that does (the
+ * forgotten-password page answers every address alike).
+ */
+enum db_status	db_outbox_decoy(struct db *db, const char *kind, const char *target,
+		    const char *payload, int64_t now);
 /* Frees the row's strings; NULL-safe. */
 void		db_outbox_row_clear(struct db_outbox_row *row);
 

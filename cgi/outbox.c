@@ -36,6 +36,17 @@ outbox_queue_mail(struct db *db, int64_t store_id, const struct mail_message *m,
 	return rc;
 }
 
+enum db_status
+outbox_decoy_mail(struct db *db, const struct mail_message *m, int64_t now)
+{
+	char *msg = mail_build(m, now);
+	enum db_status rc;
+
+	rc = db_outbox_decoy(db, "mail", m->to, msg ? msg : "", now);
+	free(msg);
+	return rc;
+}
+
 /* Milliseconds on the monotonic clock. */
 static int64_t
 now_ms(void)

@@ -28,6 +28,14 @@ int64_t	outbox_backoff(int attempts_made);
 enum db_status outbox_queue_mail(struct db *db, int64_t store_id,
 		    const struct mail_message *m, int64_t now);
 
+/*
+ * Does what outbox_queue_mail() does — builds m, writes and commits a row —
+ * but leaves nothing queued (db_outbox_decoy): the same work for a request
+ * that must not look different from one that queues a mail. Not inside a
+ * transaction. DB_OK, or the error.
+ */
+enum db_status outbox_decoy_mail(struct db *db, const struct mail_message *m, int64_t now);
+
 /* What one drain did. */
 struct outbox_stats {
 	size_t	sent;		/* delivered */
