@@ -32,7 +32,8 @@ ctl_tick(const char *dbpath, struct logger *lg)
 		return EXIT_FAILURE;
 	}
 	buf_free(&err);
-	lg->level = cfg.log_level;
+	/* Quiet by default (cron mails whatever a job prints): warnings and errors. */
+	lg->level = getenv("ORDERSYNC_LOG_LEVEL") != NULL ? cfg.log_level : LOG_WARN;
 	if (cfg.mail == CFG_MAIL_OFF) {
 		printf("tick: mail is off (ORDERSYNC_MAIL is not set); nothing sent\n");
 		cfg_free(&cfg);
