@@ -311,6 +311,9 @@ password_mail(struct app *app, struct http_request *rq, int64_t store_id,
 			rc = 0;
 		}
 	}
+	if (rc != 0 && !decoy)
+		log_msg(&app->log, LOG_WARN, "staff: a password link could not be queued for "
+		    "mail (address or database)");
 	buf_free(&text);
 	buf_free(&html);
 	json_object_put(m);
@@ -402,7 +405,7 @@ forgot_link(struct app *app, struct http_request *rq, const char *email)
 		return -1;
 	auth_token_new(token);
 	auth_token_hash(token, hash);
-	if (st == DB_NOTFOUND || u.disabled) {
+	if (st == DB_NOTFOUND || u.disabled || !mail_address_ok(u.email)) {
 		/* No link, no mail, but the same work: the answer's time tells nothing. */
 		return password_mail(app, rq, 1, email, token, 0, 1);
 	}

@@ -21,8 +21,8 @@ struct mail_message {
 /* The outcome of one sending attempt. */
 enum mail_status {
 	MAIL_SENT,		/* handed over: the relay took it */
-	MAIL_RETRY,		/* a failure worth retrying (down, timeout, 4xx) */
-	MAIL_REJECTED		/* never worth retrying (5xx, bad address, no mail) */
+	MAIL_RETRY,		/* failed: down, timeout, a 4xx or 5xx reply, sendmail's exit */
+	MAIL_REJECTED		/* never worth retrying: not a mail address */
 };
 
 /* Starts GMime and libcurl for this process; once, before any other mail_ call. */

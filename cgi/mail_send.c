@@ -45,7 +45,12 @@ to_crlf(const char *msg, struct buf *out)
 	}
 }
 
-/* SMTP through libcurl. A 5xx reply is final; anything else is retried. */
+/*
+ * SMTP through libcurl. Every failure is retried, a 5xx reply included
+ * (a relay's "mailbox unavailable" is often a passing state, and issue 15
+ * wants a refusal retried, then given up, visibly): the outbox's
+ * max_attempts bounds it.
+ */
 static enum mail_status
 send_smtp(const struct config *cfg, const char *from, const char *to, const char *msg,
     int timeout_s, char *why, size_t whysz)
@@ -86,7 +91,7 @@ send_smtp(const struct config *cfg, const char *from, const char *to, const char
 	if (rc == CURLE_OK)
 		return MAIL_SENT;
 	snprintf(why, whysz, "smtp: %s (reply %ld)", curl_easy_strerror(rc), code);
-	return code >= 500 && code < 600 ? MAIL_REJECTED : MAIL_RETRY;
+	return MAIL_RETRY;
 }
 
 /* Writes all of p to fd; -1 on error (EPIPE: the program left early). */
@@ -126,8 +131,8 @@ wait_bounded(pid_t pid, int timeout_s)
 
 /*
  * "SENDMAIL -t -i -f FROM" with msg on its standard input: exit 0 is sent;
- * sendmail's EX_TEMPFAIL (75), a timeout or a failure to start are retried;
- * other exit codes are final (sysexits.h: bad address, no such user…).
+ * any other end (an exit code of sysexits.h, a timeout, a failure to
+ * start) is retried, as for SMTP, until the row's attempts run out.
  */
 static enum mail_status
 send_sendmail(const struct config *cfg, const char *from, const char *msg, int timeout_s,
@@ -170,8 +175,7 @@ send_sendmail(const struct config *cfg, const char *from, const char *msg, int t
 	if (WIFEXITED(status)) {
 		snprintf(why, whysz, "sendmail: %s exited with %d", cfg->sendmail,
 		    WEXITSTATUS(status));
-		return WEXITSTATUS(status) == 75 || WEXITSTATUS(status) == 127 ||
-		    WEXITSTATUS(status) == 0 ? MAIL_RETRY : MAIL_REJECTED;
+		return MAIL_RETRY;
 	}
 	snprintf(why, whysz, "sendmail: killed by signal %d", WTERMSIG(status));
 	return MAIL_RETRY;

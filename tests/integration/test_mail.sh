@@ -166,17 +166,28 @@ req POST /admin/staff/new -b "$WORK/adm.jar" -H "X-CSRF-Token: $(cat "$WORK/adm.
 expect_status 422 "an invitation to an address with CR/LF: 422"
 grep -l 'evil@example.com' "$MD/new"/* >/dev/null 2>&1 && nok "no message ever names evil@" || ok "no message ever names evil@"
 
-# ---- a recipient the server refuses (550): given up at once, the reason kept ----
+# ---- a recipient the server refuses (550): retried, then given up, visibly ----
 req POST /admin/staff/new -b "$WORK/adm.jar" -H "X-CSRF-Token: $(cat "$WORK/adm.jar.csrf")" \
     -H 'Accept: application/json' --data-urlencode email=reject-me@example.com \
     --data-urlencode role=staff --data-urlencode store=default
 expect_status 201 "an invitation to an address the relay refuses: 201"
 sleep 1
-[ "$(sql "SELECT attempts, failed_at IS NOT NULL, done_at IS NULL, last_error LIKE '%550%', payload FROM outbox WHERE target = 'reject-me@example.com'")" = "1|1|1|1|" ] &&
-    ok "… a 5xx is final: failed after 1 attempt, the 550 kept, the payload emptied" ||
-    nok "5xx given up" "$(sql "SELECT attempts, failed_at, last_error FROM outbox WHERE target = 'reject-me@example.com'")"
+REJ="target = 'reject-me@example.com'"
+[ "$(sql "SELECT attempts, failed_at IS NULL, last_error LIKE '%550%', next_attempt_at - created_at BETWEEN 55 AND 70 FROM outbox WHERE $REJ")" = "1|1|1|1" ] &&
+    ok "… a 5xx: attempt 1 failed, the 550 kept, retried in about a minute" ||
+    nok "5xx retried" "$(sql "SELECT attempts, failed_at, last_error, next_attempt_at - created_at FROM outbox WHERE $REJ")"
+sql "UPDATE outbox SET next_attempt_at = 0 WHERE $REJ"
 out=$("$CTL_BIN" --db "$DB" tick)
-[ "$out" = "tick: 0 sent, 0 to retry, 0 failed" ] && ok "… and the tick does not retry it" || nok "no retry of a 5xx" "$out"
+[ "$out" = "tick: 0 sent, 1 to retry, 0 failed" ] && ok "… the tick retries it" || nok "tick retries a 5xx" "$out"
+[ "$(sql "SELECT attempts, next_attempt_at - strftime('%s','now') BETWEEN 250 AND 310 FROM outbox WHERE $REJ")" = "2|1" ] &&
+    ok "… then waits about 5 minutes" || nok "second backoff" "$(sql "SELECT attempts, next_attempt_at - strftime('%s','now') FROM outbox WHERE $REJ")"
+sql "UPDATE outbox SET next_attempt_at = 0, attempts = max_attempts - 1 WHERE $REJ"
+out=$("$CTL_BIN" --db "$DB" tick)
+[ "$out" = "tick: 0 sent, 0 to retry, 1 failed" ] && ok "… and gives up at the last attempt" || nok "given up" "$out"
+[ "$(sql "SELECT attempts = max_attempts, failed_at IS NOT NULL, done_at IS NULL, last_error LIKE '%550%', payload FROM outbox WHERE $REJ")" = "1|1|1|1|" ] &&
+    ok "… failed, the last error visible, the payload emptied" || nok "failed row" "$(sql "SELECT attempts, failed_at, last_error FROM outbox WHERE $REJ")"
+out=$("$CTL_BIN" --db "$DB" tick)
+[ "$out" = "tick: 0 sent, 0 to retry, 0 failed" ] && ok "… never tried again" || nok "no retry after giving up" "$out"
 
 # ---- the SMTP server down: a fast answer, the row waits, the tick delivers once ----
 smtp_stop
