@@ -212,6 +212,17 @@ out=$("$CTL_BIN" --db "$DB" tick)
 [ "$out" = "tick: 0 sent, 0 to retry, 0 failed" ] && ok "… and the next tick does not send it again" || nok "second tick" "$out"
 [ "$(mail_to staff@example.com | wc -l)" = 1 ] && ok "exactly one message to staff@" || nok "exactly one" "$(mail_to staff@example.com | wc -l)"
 
+# ---- a sender that died holding a row (kill -9): the row waits for its claim to run out ----
+sql "UPDATE outbox SET done_at = NULL, payload = 'Subject: claimed' || char(10) || char(10) || 'x', attempts = 0,
+    next_attempt_at = 0, claimed_until = strftime('%s','now') + 60 WHERE id = $ROW"
+out=$("$CTL_BIN" --db "$DB" tick)
+[ "$out" = "tick: 0 sent, 0 to retry, 0 failed" ] && ok "a row claimed by another sender is left alone" || nok "live claim respected" "$out"
+sql "UPDATE outbox SET claimed_until = strftime('%s','now') - 1 WHERE id = $ROW"
+out=$("$CTL_BIN" --db "$DB" tick)
+[ "$out" = "tick: 1 sent, 0 to retry, 0 failed" ] && ok "… and sent once its claim has run out (a crashed sender)" || nok "expired claim taken" "$out"
+[ "$(sql "SELECT done_at IS NOT NULL, claimed_until IS NULL FROM outbox WHERE id = $ROW")" = "1|1" ] &&
+    ok "… done, claim released" || nok "done after expired claim"
+
 # ---- two ticks at once never send a row twice ----
 smtp_stop
 for i in 1 2 3 4 5 6; do
