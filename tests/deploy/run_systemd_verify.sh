@@ -13,6 +13,10 @@ cp "$TOP/cgi/ordersync.fcgi" "$W/bin/ordersync.fcgi" 2>/dev/null || die "build c
 cp "$TOP/deploy/systemd/ordersync.socket" "$W/units/"
 render "$TOP/deploy/systemd/ordersync.service" "$W/units/ordersync.service" \
     "ExecStart=/usr/local/lib/ordersync/ordersync.fcgi|ExecStart=$W/bin/ordersync.fcgi"
+cp "$TOP/cgi/ordersyncctl" "$W/bin/ordersyncctl" 2>/dev/null || die "build cgi/ordersyncctl first (make)"
+cp "$TOP/deploy/systemd/ordersync-tick.timer" "$W/units/"
+render "$TOP/deploy/systemd/ordersync-tick.service" "$W/units/ordersync-tick.service" \
+    "ExecStart=/usr/local/bin/ordersyncctl|ExecStart=$W/bin/ordersyncctl"
 
 # Documentation=man:ordersyncctl(1): verify runs man(1) on it, so the page
 # is put where man finds it, as `make install` does under PREFIX.
@@ -21,6 +25,7 @@ cp "$TOP/man/ordersyncctl.1" "$W/man/man1/"
 
 rc=0 P=0 F=0 S=0
 MANPATH="$W/man:" systemd-analyze verify "$W/units/ordersync.socket" "$W/units/ordersync.service" \
+    "$W/units/ordersync-tick.timer" "$W/units/ordersync-tick.service" \
     > "$W/logs/verify.log" 2>&1 || rc=1
 if [ $rc = 0 ] && [ ! -s "$W/logs/verify.log" ]; then
 	echo "ok   - systemd-analyze verify: no warnings"
