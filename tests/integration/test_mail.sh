@@ -160,6 +160,18 @@ F=$(mail_to invited@example.com)
 show "$F" > "$WORK/m2"
 grep -q "^plain: https://shop.example.test$ILINK\$" "$WORK/m2" && ok "… with the link the admin saw" || nok "invite link" "$ILINK"
 grep -q '^subject: Your account for the back office of Café Été$' "$WORK/m2" && ok "… in the admin's language (en)" || nok "invite subject" "$(grep '^subject' "$WORK/m2")"
+# A reset from the staff pages is mailed too, in French when the admin reads French.
+n=$(nmail)
+SID=$(sql "SELECT id FROM users WHERE email = 'invited@example.com'")
+req POST "/admin/staff/$SID/reset" -b "$WORK/adm.jar" -H "X-CSRF-Token: $(cat "$WORK/adm.jar.csrf")" \
+    -H 'Accept: application/json' -H 'Accept-Language: fr' -d ''
+expect_status 200 "a reset from the staff pages: 200"
+expect_jget 'b.mailed' true "… says it was mailed"
+RLINK=$(jget 'b.link')
+wait_mail $((n + 1)) && ok "the reset mail arrives" || nok "the reset mail arrives"
+show "$(ls -t $(mail_to invited@example.com) | head -n 1)" > "$WORK/m4"
+grep -q "^plain: https://shop.example.test$RLINK\$" "$WORK/m4" && grep -q '^plain: Bonjour,$' "$WORK/m4" &&
+    ok "… with the new link, in French" || nok "reset mail" "$(grep -E '^(plain|subject)' "$WORK/m4" | head -3)"
 req POST /admin/staff/new -b "$WORK/adm.jar" -H "X-CSRF-Token: $(cat "$WORK/adm.jar.csrf")" \
     -H 'Accept: application/json' --data-urlencode $'email=a@example.com\r\nBcc: evil@example.com' \
     --data-urlencode role=staff
