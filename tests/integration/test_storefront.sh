@@ -279,4 +279,27 @@ expect_status 200 "the admin sees the delivery order"
 req GET "/admin/orders/$D_NUM" -b "$WORK/admin" -H 'Accept-Language: en'
 expect_body_has 'E1 6AN' "the admin order page shows the delivery address"
 
+# ---- under a base URL ----
+kill -TERM -- "-$SERVER_PGID" 2>/dev/null; sleep 0.3
+BASE_PATH=/shop start_app --base /shop
+P_JAR=$WORK/jar_p
+req GET /s/b/
+expect_status 200 "store b answers under /shop/s/b/"
+expect_body_has 'action="/shop/s/b/cart/items"' "its forms post under the base and the prefix"
+expect_body_has 'href="/shop/static/css/shop.css' "its styles load under the base"
+expect_body_has 'href="/shop/s/b/legal"' "its legal link has both"
+req GET /s/b
+expect_eq "$(location)" /shop/s/b/ "the 308 keeps the base"
+req GET '/s/%2e%2e/' --path-as-is
+expect_status 404 "a dot-segment slug under the base is 404"
+req POST /s/b/cart/items -c "$P_JAR" -b "$P_JAR" -d product_id=100 -d qty=1
+expect_eq "$(location)" /shop/s/b/cart "the 303 goes to /shop/s/b/cart"
+expect_header '^set-cookie: cart_2=[0-9a-f]{64}; Path=/shop/s/b/;' "the cart cookie's path has the base"
+req GET /s/b/cart -b "$P_JAR" -H 'Accept: application/json'
+FT=$(form_token)
+req POST /s/b/checkout -b "$P_JAR" --data-urlencode "form_token=$FT" -d name=Ann -d email=ann@example.com
+case $(location) in /shop/s/b/orders/CMD-*) ok "checkout 303 under /shop/s/b" ;; *) nok "checkout 303 under /shop/s/b" "$(location)" ;; esac
+api /s/b/api/orders key-9 '{"customer":{"name":"Ann","email":"ann@example.com"},"items":[{"sku":"B-BREAD","qty":1}]}'
+case $(location) in /shop/s/b/orders/CMD-*) ok "the API's Location under /shop/s/b" ;; *) nok "the API's Location under /shop/s/b" "$(location)" ;; esac
+
 finish
