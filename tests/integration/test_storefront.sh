@@ -75,6 +75,10 @@ for p in '/s/../admin' '/s/%2e%2e/' '/s/%2E%2E/admin' '/s/b/../../admin' '/s/./b
 	req GET "$p" --path-as-is
 	case $STATUS in 404) ok "GET $p is 404" ;; *) nok "GET $p is 404" "status $STATUS" ;; esac
 done
+req POST /s/b/cart/items -d 'product_id=1%00' -d qty=1
+expect_status 400 "a NUL byte in a storefront's form is 400, not a missing page"
+req GET '/s/b/?q=%00'
+expect_status 400 "… and in its query"
 req POST /s/nope/cart/items -d product_id=1 -d qty=1
 expect_status 404 "posting to an unknown store's cart is 404"
 req POST /s/b/checkout -H 'Accept: application/json'
