@@ -71,6 +71,10 @@ for p in /s/nope/ /s/B/ /s/Default/ /s/default/ /s/default /s/b/admin /s/b/healt
 done
 req GET /s/nope/
 expect_body_has 'class="error-page' "an unknown store gets the normal error page"
+req GET /s/b/nothing-here
+expect_status 404 "an unknown page of store b is 404"
+expect_body_has 'href="/s/b/"' "… whose link goes back to store b's catalog"
+expect_body_has 'lang="fr"' "… in store b's language"
 for p in '/s/../admin' '/s/%2e%2e/' '/s/%2E%2E/admin' '/s/b/../../admin' '/s/./b/'; do
 	req GET "$p" --path-as-is
 	case $STATUS in 404) ok "GET $p is 404" ;; *) nok "GET $p is 404" "status $STATUS" ;; esac
