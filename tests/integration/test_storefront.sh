@@ -286,6 +286,16 @@ req GET "/admin/orders/$D_NUM" -b "$WORK/admin"
 expect_status 200 "the admin sees the delivery order"
 req GET "/admin/orders/$D_NUM" -b "$WORK/admin" -H 'Accept-Language: en'
 expect_body_has 'E1 6AN' "the admin order page shows the delivery address"
+post "$WORK/admin" "/admin/orders/$D_NUM/status" -d status=processing
+post "$WORK/admin" "/admin/orders/$D_NUM/status" -d status=ready
+expect_status 303 "staff marks the delivery order ready"
+req GET "$D_LOC" -H 'Accept-Language: en'
+expect_body_has 'data-status-badge>Out for delivery<' "a ready delivery reads \"Out for delivery\""
+expect_body_has 'Out for delivery' "… in the statuses the page follows"
+post "$WORK/admin" "/admin/orders/$B_NUM/status" -d status=processing
+post "$WORK/admin" "/admin/orders/$B_NUM/status" -d status=ready
+req GET "$B_LOC"
+expect_body_has 'data-status-badge>Prête à retirer<' "a ready pickup still reads \"ready for pickup\""
 
 # ---- under a base URL ----
 kill -TERM -- "-$SERVER_PGID" 2>/dev/null; sleep 0.3
