@@ -22,7 +22,9 @@ VALUES (2, 'b', 'Boulangerie Bé', 'bonjour@boulangerie.example', '+33 1 23 45 6
     'TVA non applicable, art. 293 B du CGI', '<script>alert(1)</script> Éditeur : SARL Pain' ||
     char(10) || char(10) || 'Hébergeur : Exemple SAS', 'GBP', 'fr', 'Pacific/Kiritimati');
 INSERT INTO stores (id, slug, name) VALUES (3, 'c', 'Tea Corner');
-INSERT INTO stores (id, slug, name, fulfilment) VALUES (4, 'd', 'Drive Foods', 'delivery');
+INSERT INTO stores (id, slug, name, fulfilment, legal) VALUES (4, 'd', 'Drive Foods', 'delivery',
+    'First line' || char(13) || char(10) || 'same paragraph' || char(13) || char(10) || ' ' ||
+    char(13) || char(10) || 'Second paragraph');
 INSERT INTO products (id, store_id, sku, name, price_cents, stock) VALUES
     (100, 2, 'B-BREAD', 'Pain de campagne', 350, 20),
     (101, 2, 'B-CROIS', 'Croissant', 120, 50),
@@ -277,6 +279,9 @@ expect_body_has 'mailto:bonjour@boulangerie.example' "… the contact"
 expect_body_has 'Mentions légales' "… in French"
 req GET /s/c/legal
 expect_body_has 'This shop has not published a legal notice yet.' "an empty notice says so"
+req GET /s/d/legal
+expect_eq "$(grep -c 'class="legal-text__para"' "$BODY")" 2 "a notice written with CRLF keeps its two paragraphs"
+expect_body_has 'same paragraph</p>' "… the first holding both its lines"
 req GET /legal
 expect_status 200 "the default store has its legal page at /legal"
 
