@@ -91,7 +91,7 @@ store_set(struct db *db, int argc, char **argv)
 	struct kvlist form;
 	struct valid_result v;
 	struct store s;
-	int given[STORE_IN__MAX] = { 0 }, key, rc = EXIT_FAILURE;
+	int given[STORE_IN__MAX], key, rc = EXIT_FAILURE;
 	enum db_status st;
 
 	if (argc != 4 || (key = store_input_field(argv[2])) < 0)
@@ -104,7 +104,7 @@ store_set(struct db *db, int argc, char **argv)
 	memset(&form, 0, sizeof form);
 	kv_add(&form, argv[2], strlen(argv[2]), argv[3], strlen(argv[3]));
 	valid_form(store_input_settings, STORE_IN__MAX, &form, &v);
-	given[key] = 1;
+	store_input_given_form(&form, given);
 	if (store_input_apply(&v, given, &s) > 0) {
 		print_errors(store_input_settings, STORE_IN__MAX, &v);
 		goto out;

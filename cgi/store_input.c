@@ -55,16 +55,25 @@ store_input_field(const char *name)
 }
 
 void
-store_input_given(const struct http_request *rq, int given[STORE_IN__MAX])
+store_input_given_form(const struct kvlist *form, int given[STORE_IN__MAX])
 {
-	const char *name;
 	int i;
 
-	for (i = 0; i < STORE_IN__MAX; i++) {
-		name = store_input_settings[i].name;
-		given[i] = rq->json != NULL ? json_object_object_get_ex(rq->json, name, NULL) :
-		    kv_get(&rq->form, name) != NULL;
+	for (i = 0; i < STORE_IN__MAX; i++)
+		given[i] = kv_get(form, store_input_settings[i].name) != NULL;
+}
+
+void
+store_input_given(const struct http_request *rq, int given[STORE_IN__MAX])
+{
+	int i;
+
+	if (rq->json == NULL) {
+		store_input_given_form(&rq->form, given);
+		return;
 	}
+	for (i = 0; i < STORE_IN__MAX; i++)
+		given[i] = json_object_object_get_ex(rq->json, store_input_settings[i].name, NULL);
 }
 
 void

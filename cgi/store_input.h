@@ -27,6 +27,8 @@ int	store_input_field(const char *name);
  * "x=" or a JSON member), even empty.
  */
 void	store_input_given(const struct http_request *rq, int given[STORE_IN__MAX]);
+/* The same for a form (or the CLI's one KEY=VALUE). */
+void	store_input_given_form(const struct kvlist *form, int given[STORE_IN__MAX]);
 /*
  * Applies the settings fields v holds (checked against store_input_settings)
  * and given[] names to s, with the rules the table cannot say: a currency of

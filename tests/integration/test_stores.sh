@@ -172,6 +172,15 @@ settings "$BOSS" /admin/settings "name=Lyon by Boss" currency=CHF
 expect_status 303 "a one-store admin saves their own settings"
 [ "$(sql "SELECT name || currency FROM stores WHERE slug = 'lyon'")" = 'Lyon by BossCHF' ] &&
     ok "… stored" || nok "… stored"
+"$CTL_BIN" --db "$DB" product add LY-1 Croissant 1.20 5 --store lyon >/dev/null
+req GET /admin/products -b "$BOSS"
+expect_body_has 'CHF' "a one-store admin's catalog shows their store's currency"
+req GET /admin/api/stats -b "$BOSS"
+expect_jget 'b.currency' CHF "… and so do their stats"
+req GET /admin/products -b "$ADMIN"
+expect_body_lacks 'CHF' "an every-store admin's: the default store's"
+req GET /admin/api/stats -b "$ADMIN"
+expect_jget 'b.currency' EUR "… in the stats too"
 req GET /admin/stores -b "$BOSS"
 expect_status 403 "a one-store admin: 403 on /admin/stores"
 post "$BOSS" /admin/stores/new --data-urlencode slug=mine --data-urlencode name=Mine
