@@ -286,7 +286,8 @@ static void
 settings_post(struct app *app, struct http_request *rq, struct http_response *rs)
 {
 	struct auth_session s;
-	struct store st, cur;
+	struct store st;
+	char was[STORE_SLUG_MAX + 1];	/* the slug the page is under, should the input be wrong */
 	struct valid_result v;
 	int given[STORE_IN__MAX];
 	enum db_status rc;
@@ -296,7 +297,7 @@ settings_post(struct app *app, struct http_request *rq, struct http_response *rs
 	http_add_header(rs, "Cache-Control", "no-store");
 	if (!settings_store(app, rq, rs, &s, &st))
 		return;
-	cur = st;	/* the page as it was, should the input be wrong (only its slug is read) */
+	memcpy(was, st.slug, sizeof was);
 	valid_request(store_input_settings, STORE_IN__MAX, rq, &v);
 	store_input_given(rq, given);
 	if (given[STORE_IN_SLUG] && !every_store(&s) && strcmp(v.text[STORE_IN_SLUG], st.slug) != 0) {
@@ -305,14 +306,14 @@ settings_post(struct app *app, struct http_request *rq, struct http_response *rs
 		goto out;
 	}
 	if (store_input_apply(&v, given, &st) > 0) {
-		snprintf(st.slug, sizeof st.slug, "%s", cur.slug);
+		memcpy(st.slug, was, sizeof st.slug);
 		form_page(app, rq, rs, &s, 422, &st, &v, NULL);
 		goto out;
 	}
 	rc = db_store_update(app->db, &st);
 	if (rc == DB_CONFLICT) {
 		store_input_error(&v, STORE_IN_SLUG, "settings.errors.slug_taken");
-		snprintf(st.slug, sizeof st.slug, "%s", cur.slug);
+		memcpy(st.slug, was, sizeof st.slug);
 		form_page(app, rq, rs, &s, 409, &st, &v, NULL);
 	} else if (rc == DB_NOTFOUND) {
 		view_fail(app, rq, rs, 404, "not_found", "settings.not_found");
