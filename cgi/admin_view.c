@@ -171,14 +171,16 @@ void
 admin_view_locale(struct app *app, const struct auth_session *s, struct admin_locale *out)
 {
 	struct store st;
+	const char *tz;
 	int ok;
 
+	/* Only the two settings are read: no store_defaults(), which copies the name too. */
 	ok = db_store_get(app->db, s->row.store_id == DB_ALL_STORES ? STORE_DEFAULT_ID :
 	    s->row.store_id, &st) == DB_OK;
-	if (ok)
-		store_defaults(&st, &app->cfg);
-	snprintf(out->currency, sizeof out->currency, "%s", ok ? st.currency : app->cfg.currency);
-	snprintf(out->tz, sizeof out->tz, "%s", ok ? st.tz : app->cfg.tz);
+	snprintf(out->currency, sizeof out->currency, "%s", ok && st.own_currency ?
+	    st.currency : app->cfg.currency);
+	tz = ok && st.own_tz ? st.tz : app->cfg.tz;
+	snprintf(out->tz, sizeof out->tz, "%s", tz != NULL ? tz : "UTC");
 	store_free(&st);
 }
 
