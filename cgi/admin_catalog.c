@@ -39,16 +39,17 @@ not_found(struct app *app, struct http_request *rq, struct http_response *rs)
 	view_fail(app, rq, rs, 404, "not_found", "products.not_found");
 }
 
-/* One product as the list and the form show it (the JSON fields and the page's words). */
+/* One product as the list and the form show it (the JSON fields and the page's words; prices in currency). */
 static struct json_object *
-product_row(struct app *app, struct http_request *rq, const struct product *p)
+product_row(struct app *app, struct http_request *rq, const struct product *p,
+    const char *currency)
 {
 	struct json_object *r = product_json(p, app->cfg.base_url);
 	char path[64], price[24], *thumb;
 
 	snprintf(path, sizeof path, "/admin/products/%" PRId64, p->id);
 	view_add_owned(r, "url", view_url(app, path));
-	view_add_price(r, "price", p->price_cents, app->cfg.currency, view_lang(app, rq));
+	view_add_price(r, "price", p->price_cents, currency, view_lang(app, rq));
 	product_price_input(price, sizeof price, p->price_cents, view_lang(app, rq));
 	view_add_str(r, "price_input", price);
 	view_add_str(r, "store_name", admin_view_store_name(app, rq, p->store_name));
@@ -81,6 +82,7 @@ products_list(struct app *app, struct http_request *rq, struct http_response *rs
 	struct db_product_filter f;
 	struct product *list = NULL;
 	struct json_object *m, *arr;
+	struct admin_locale loc;
 	int64_t head, nstores = 1;
 	size_t n = 0, i;
 
@@ -101,9 +103,10 @@ products_list(struct app *app, struct http_request *rq, struct http_response *rs
 		view_unavailable(app, rq, rs);
 		goto out;
 	}
+	admin_view_locale(app, &s, &loc);
 	arr = json_object_new_array();
 	for (i = 0; i < n; i++)
-		json_object_array_add(arr, product_row(app, rq, &list[i]));
+		json_object_array_add(arr, product_row(app, rq, &list[i], loc.currency));
 	if (rq->wants_json) {
 		m = json_object_new_object();
 		json_object_object_add(m, "products", arr);
@@ -136,6 +139,7 @@ form_page(struct app *app, struct http_request *rq, struct http_response *rs,
     const struct valid_result *v, const char *notice)
 {
 	struct json_object *m = NULL, *vals, *errs;
+	struct admin_locale loc;
 	char path[64];
 	size_t i;
 
@@ -152,7 +156,9 @@ form_page(struct app *app, struct http_request *rq, struct http_response *rs,
 		return;
 	}
 	m = admin_view_page(app, rq, s, "nav_products", 0);
-	vals = p != NULL && p->id > 0 ? product_row(app, rq, p) : json_object_new_object();
+	admin_view_locale(app, s, &loc);
+	vals = p != NULL && p->id > 0 ? product_row(app, rq, p, loc.currency) :
+	    json_object_new_object();
 	errs = json_object_new_object();
 	for (i = 0; v != NULL && i < PRODUCT_IN__MAX; i++) {
 		if (v->text[i] != NULL && i != PRODUCT_IN_STOCK_WAS && (v->present[i] || v->error[i]))

@@ -7,6 +7,7 @@
 
 #include "admin_view.h"
 #include "app.h"
+#include "db_stores.h"
 #include "mustache.h"
 #include "role.h"
 #include "view.h"
@@ -166,11 +167,29 @@ js_texts_cached(struct app *app, struct http_request *rq)
 	return c->texts[i].json;
 }
 
+void
+admin_view_locale(struct app *app, const struct auth_session *s, struct admin_locale *out)
+{
+	struct store st;
+	const char *tz;
+	int ok;
+
+	/* Only the two settings are read: no store_defaults(), which copies the name too. */
+	ok = db_store_get(app->db, s->row.store_id == DB_ALL_STORES ? STORE_DEFAULT_ID :
+	    s->row.store_id, &st) == DB_OK;
+	snprintf(out->currency, sizeof out->currency, "%s", ok && st.own_currency ?
+	    st.currency : app->cfg.currency);
+	tz = ok && st.own_tz ? st.tz : app->cfg.tz;
+	snprintf(out->tz, sizeof out->tz, "%s", tz != NULL ? tz : "UTC");
+	store_free(&st);
+}
+
 struct json_object *
 admin_view_page(struct app *app, struct http_request *rq, const struct auth_session *s,
     const char *nav, int64_t head)
 {
 	struct json_object *m = json_object_new_object(), *user, *live;
+	struct admin_locale loc;
 	char key[32], cur[32];
 
 	view_add_str(m, "csrf", s->row.csrf);
@@ -186,6 +205,10 @@ admin_view_page(struct app *app, struct http_request *rq, const struct auth_sess
 		json_object_object_add(m, "can_catalog", json_object_new_boolean(1));
 	if (role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES, RIGHT_STAFF))
 		json_object_object_add(m, "can_staff", json_object_new_boolean(1));
+	if (role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES, RIGHT_SETTINGS))
+		json_object_object_add(m, "can_settings", json_object_new_boolean(1));
+	if (role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES, RIGHT_STORES))
+		json_object_object_add(m, "can_stores", json_object_new_boolean(1));
 	if (nav != NULL)
 		json_object_object_add(m, nav, json_object_new_boolean(1));
 	live = json_object_new_object();
@@ -198,8 +221,9 @@ admin_view_page(struct app *app, struct http_request *rq, const struct auth_sess
 	view_add_owned(live, "login_url", view_url(app, "/admin/login"));
 	view_add_owned(live, "worker_url", view_url(app, "/static/js/feed-worker.js?v=2"));
 	view_add_str(live, "texts", js_texts_cached(app, rq));
-	view_add_str(live, "currency", app->cfg.currency);
-	view_add_str(live, "tz", app->cfg.tz);
+	admin_view_locale(app, s, &loc);
+	view_add_str(live, "currency", loc.currency);
+	view_add_str(live, "tz", loc.tz);
 	json_object_object_add(m, "live", live);
 	return m;
 }

@@ -11,6 +11,7 @@
 #include "db_admin.h"
 #include "http.h"
 #include "order.h"
+#include "store.h"
 
 struct app;
 
@@ -104,6 +105,20 @@ const char *admin_view_filter_label(struct app *app, struct http_request *rq, in
  */
 const char *admin_view_store_name(struct app *app, struct http_request *rq,
 	    const char *name);
+
+/* The money and time a back-office page is shown in. */
+struct admin_locale {
+	char	currency[4];			/* ISO 4217 */
+	char	tz[STORE_TZ_MAX + 1];		/* IANA zone */
+};
+/*
+ * The currency and time zone of the session's store (an every-store
+ * user's: the default store's), the environment's where the store has none
+ * of its own or cannot be read, into out. One query: call it once per
+ * request and pass the result on.
+ */
+void	admin_view_locale(struct app *app, const struct auth_session *s,
+	    struct admin_locale *out /* OUT */);
 
 /*
  * The frame of every back-office page: the user, the CSRF token for its

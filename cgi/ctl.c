@@ -1,4 +1,4 @@
-/* ctl.c — ordersyncctl, the admin CLI: init, demo, user add/show/list/disable/reset, store add, product, import, render, check-config. */
+/* ctl.c — ordersyncctl, the admin CLI: init, demo, user add/show/list/disable/reset, store add/set/list, product, import, render, check-config. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,7 +30,16 @@ static const char usage[] =
 "  user disable EMAIL           no more sign-in; their sessions end at once\n"
 "  user reset EMAIL             end their sessions and print a new\n"
 "                               set-password link (/admin/password/...)\n"
-"  store add SLUG NAME          add a store\n"
+"  store add SLUG NAME [--from SLUG]\n"
+"                               add a store; --from copies another's settings\n"
+"  store set SLUG KEY VALUE     change one setting (KEY: name, contact_email,\n"
+"                               phone, address, hours, fulfilment, vat_note,\n"
+"                               legal, currency, language, timezone,\n"
+"                               alert_emails, escalate_minutes,\n"
+"                               escalate_emails, slug); an empty name,\n"
+"                               currency, language or timezone follows the\n"
+"                               ORDERSYNC_* value\n"
+"  store list                   every store: slug, name, orders, staff\n"
 "  product add SKU NAME PRICE STOCK [--store SLUG] [--description TEXT]\n"
 "              [--inactive] [--low N]\n"
 "                               add a product (PRICE 12.90 or 12,90)\n"
@@ -306,30 +315,8 @@ main(int argc, char **argv)
 		if ((n = ctl_user(dbpath, &lg, argc - i - 1, argv + i + 1)) >= 0)
 			return n;
 	}
-	if (strcmp(argv[i], "store") == 0 && argc == i + 4 && strcmp(argv[i + 1], "add") == 0) {
-		const char *slug = argv[i + 2];
-		enum db_status st;
-
-		for (n = 0; slug[n]; n++)
-			if (!islower((unsigned char)slug[n]) && !isdigit((unsigned char)slug[n]) &&
-			    slug[n] != '-')
-				break;
-		if (slug[n] != '\0' || n == 0 || n > 64) {
-			fprintf(stderr, "ordersyncctl: a store slug is 1-64 of [a-z0-9-]\n");
-			return EXIT_USAGE;
-		}
-		if ((db = ctl_open_db(dbpath, &lg)) == NULL)
-			return EXIT_FAILURE;
-		st = db_store_add(db, slug, argv[i + 3]);
-		db_close(db);
-		if (st != DB_OK) {
-			fprintf(stderr, "ordersyncctl: could not add store %s%s\n", slug,
-			    st == DB_CONFLICT ? " (slug taken or name invalid)" : "");
-			return EXIT_FAILURE;
-		}
-		printf("added store %s\n", slug);
-		return EXIT_SUCCESS;
-	}
+	if (strcmp(argv[i], "store") == 0 && (n = ctl_store(dbpath, &lg, argc - i, argv + i)) >= 0)
+		return n;
 	fprintf(stderr, "ordersyncctl: unknown command\n%s", usage);
 	return EXIT_USAGE;
 }

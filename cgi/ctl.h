@@ -54,4 +54,15 @@ int	ctl_user(const char *dbpath, struct logger *lg, int argc, char **argv);
  */
 int	ctl_tick(const char *dbpath, struct logger *lg);
 
+/*
+ * ordersyncctl store add SLUG NAME [--from SLUG] | store set SLUG KEY VALUE
+ * | store list (argv[0] is "store"), on the database at dbpath: a new store
+ * (its settings copied from --from's), one setting changed with the web
+ * form's rules (store_input.h; wrong values on stderr in ORDERSYNC_LANG's
+ * words), the stores one a line. Returns the exit status (0 done, 1
+ * refused or failed), or -1 when argv is none of these (the caller prints
+ * the usage).
+ */
+int	ctl_store(const char *dbpath, struct logger *lg, int argc, char **argv);
+
 #endif

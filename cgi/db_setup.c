@@ -155,15 +155,3 @@ db_user_find(struct db *db, const char *email, char *role, size_t rolesz,
 		return DB_NOTFOUND;
 	return db_status_of(db, rc, "find user");
 }
-
-enum db_status
-db_store_add(struct db *db, const char *slug, const char *name)
-{
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO stores (slug, name) VALUES (?, ?)");
-
-	if (st == NULL)
-		return DB_ERROR;
-	db_bind_text(st, 1, slug);
-	db_bind_text(st, 2, name);
-	return db_step_done(db, st, "add store");
-}

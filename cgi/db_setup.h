@@ -1,4 +1,4 @@
-/* db_setup.h — set-up operations used by ordersyncctl: demo catalog, users, stores. */
+/* db_setup.h — set-up operations used by ordersyncctl: demo catalog, users. */
 #ifndef ORDERSYNC_DB_SETUP_H
 #define ORDERSYNC_DB_SETUP_H
 
@@ -22,7 +22,5 @@ enum db_status	db_user_add(struct db *db, const char *email,
 /* Looks a user up by email; role and store slug ("" = all stores) copied out. */
 enum db_status	db_user_find(struct db *db, const char *email, char *role,
 		    size_t rolesz, char *store, size_t storesz);
-/* Adds a store; DB_CONFLICT when the slug is taken. */
-enum db_status	db_store_add(struct db *db, const char *slug, const char *name);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin_view.h"
 #include "app.h"
 #include "auth.h"
 #include "feed.h"
@@ -286,6 +287,7 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
     time_t now)
 {
 	struct db_admin_stats st;
+	struct admin_locale loc;
 	struct json_object *m, *today, *hours, *h;
 	int64_t counts[ORDER_NSTATUS], day_start, hour_start, hour0, window;
 	const char *source;
@@ -302,7 +304,8 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	window = 2 * (int64_t)app->cfg.poll_ms / 1000;
 	if (window < 60)
 		window = 60;
-	if (db_admin_stats(app->db, s->row.store_id, app->cfg.currency, day_start, hour0,
+	admin_view_locale(app, s, &loc);
+	if (db_admin_stats(app->db, s->row.store_id, loc.currency, day_start, hour0,
 	    (int64_t)now - window, &st) != DB_OK ||
 	    db_orders_count(app->db, s->row.store_id, counts) != DB_OK)
 		return NULL;
@@ -312,13 +315,13 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	m = json_object_new_object();
 	order_rfc3339(buf, (int64_t)now);
 	json_object_object_add(m, "generated_at", json_object_new_string(buf));
-	json_object_object_add(m, "currency", json_object_new_string(app->cfg.currency));
+	json_object_object_add(m, "currency", json_object_new_string(loc.currency));
 	today = json_object_new_object();
 	json_object_object_add(today, "orders", json_object_new_int64(st.orders_today));
 	json_object_object_add(today, "cancelled", json_object_new_int64(st.cancelled_today));
 	json_object_object_add(today, "revenue_cents",
 	    json_object_new_int64(st.revenue_today_cents));
-	i18n_price(buf, sizeof buf, st.revenue_today_cents, app->cfg.currency, lang);
+	i18n_price(buf, sizeof buf, st.revenue_today_cents, loc.currency, lang);
 	json_object_object_add(today, "revenue", json_object_new_string(buf));
 	json_object_object_add(m, "today", today);
 	json_object_object_add(m, "pending", json_object_new_int64(counts[ORDER_PENDING]));

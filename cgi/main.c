@@ -16,6 +16,7 @@
 #include "admin_feed.h"
 #include "admin_login.h"
 #include "admin_orders.h"
+#include "admin_settings.h"
 #include "admin_staff.h"
 #include "api_orders.h"
 #include "app.h"
@@ -128,6 +129,8 @@ find_route(const struct http_request *rq, const char *path, int shop_only,
 		{ admin_feed_routes, admin_feed_nroutes },
 		{ admin_staff_routes, admin_staff_nroutes },
 		{ admin_password_routes, admin_password_nroutes },
+		{ admin_settings_routes, admin_settings_nroutes },
+		{ admin_stores_routes, admin_stores_nroutes },
 		{ media_routes, media_nroutes },
 	};
 	enum route_result res = ROUTE_NOT_FOUND;

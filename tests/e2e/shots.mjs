@@ -246,6 +246,17 @@ async function admin(ctx, lang, size, number) {
   await shot(page, key('admin-staff'));
   await page.goto(`${server.url}/admin/staff/new`);
   await shot(page, key('admin-staff-new'));
+  await page.goto(`${server.url}/admin/stores`);
+  await shot(page, key('admin-stores'));
+  await page.goto(`${server.url}/admin/stores/new`);
+  await shot(page, key('admin-stores-new'));
+  await page.goto(`${server.url}/admin/settings?store=lyon`);
+  await shot(page, key('admin-settings'));
+  // The settings' errors: a currency in lower case and an unknown time zone.
+  await page.fill('#st-currency', 'chf');
+  await page.fill('#st-timezone', 'Mars/Olympus');
+  await Promise.all([page.waitForNavigation(), page.evaluate(() => document.querySelector('.settings-form').submit())]);
+  await shot(page, key('admin-settings-errors'));
   await page.goto(`${server.url}/admin/password`);
   await shot(page, key('admin-password'));
   await page.close();
@@ -262,6 +273,12 @@ async function main() {
   // A member of staff of the default store (the header names the store).
   execFileSync(path.join(TOP, 'cgi/ordersyncctl'), ['--db', server.db, 'user', 'add', STAFF_EMAIL, '--role', 'staff', '--store', 'default'],
     { input: `${ADMIN_PASSWORD}\n`, stdio: ['pipe', 'ignore', 'inherit'] });
+  // A second store, with some settings of its own (the stores and settings pages).
+  const ctl = (...args) => execFileSync(path.join(TOP, 'cgi/ordersyncctl'), ['--db', server.db, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  ctl('store', 'add', 'lyon', 'Épicerie de la Croix-Rousse');
+  ctl('store', 'set', 'lyon', 'hours', 'Tuesday to Saturday, 9:00–19:30');
+  ctl('store', 'set', 'lyon', 'fulfilment', 'both');
+  ctl('store', 'set', 'lyon', 'alert_emails', 'commandes@croix-rousse.example, gerant@croix-rousse.example');
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30000 });
   console.log(`shots: ordersync at ${server.url}, Chromium ${browser.version()}, into ${out}`);
   await fill();
