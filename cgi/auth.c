@@ -252,6 +252,8 @@ auth_require(struct app *app, struct http_request *rq, struct http_response *rs,
 
 	switch (auth_session_find(app, rq, rs, out)) {
 	case AUTH_OK:
+		/* The back office's times are in the user's store's zone. */
+		util_use_zone(*out->row.tz ? out->row.tz : app->cfg.tz);
 		return 1;
 	case AUTH_UNAVAILABLE:
 		view_unavailable(app, rq, rs);

@@ -105,7 +105,9 @@ enum auth_status auth_session_find(struct app *app, struct http_request *rq,
 		    struct http_response *rs, struct auth_session *out /* OUT */);
 /*
  * For every admin handler: 1 when the request has a session (copied to
- * out). Otherwise writes the answer and returns 0: pages 303 to the login
+ * out); the request then runs in the time zone of the user's store (an
+ * every-store user: the default store's), so "today" and the hours are
+ * the store's. Otherwise writes the answer and returns 0: pages 303 to the login
  * page with ?next= the page asked for; /admin/api/ and JSON clients 401
  * JSON; a database failure 503.
  */

@@ -72,9 +72,10 @@ db_admin_session_get(struct db *db, const char *token_hash, int64_t now,
 	st = db_stmt(db,
 	    "SELECT s.user_id, coalesce(u.store_id, 0), u.role, u.email, "
 	    "  coalesce(t.name, ''), s.csrf_token, s.expires_at, s.last_seen_at, "
-	    "  s.last_poll_at "
+	    "  s.last_poll_at, coalesce(z.timezone, '') "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "
 	    "LEFT JOIN stores t ON t.id = u.store_id "
+	    "LEFT JOIN stores z ON z.id = coalesce(u.store_id, 1) "
 	    "WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled = 0");
 	if (st == NULL)
 		return DB_ERROR;
@@ -90,6 +91,7 @@ db_admin_session_get(struct db *db, const char *token_hash, int64_t now,
 		out->expires_at = sqlite3_column_int64(st, 6);
 		out->last_seen_at = sqlite3_column_int64(st, 7);
 		out->last_poll_at = sqlite3_column_int64(st, 8);
+		db_col_copy(st, 9, out->tz, sizeof out->tz);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)

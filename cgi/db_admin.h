@@ -50,6 +50,8 @@ struct db_admin_session {
 	char	role[8];		/* admin | staff | seller */
 	char	email[256];
 	char	store_name[104];	/* "" for every store */
+	char	tz[72];			/* the zone of the user's store (every store: the
+					   default store's); "" when it follows ORDERSYNC_TZ */
 	char	csrf[72];
 	int64_t	expires_at;
 	int64_t	last_seen_at;

@@ -201,22 +201,6 @@ raw_path_is(struct app *app, const struct http_request *rq, int trail)
 	return yes;
 }
 
-/*
- * Makes zone the process's time zone when it is not already (setenv +
- * tzset, only on a change): the times a page shows are in its store's zone.
- * The process serves one request at a time, so the environment is ours.
- */
-static void
-use_zone(const char *zone)
-{
-	const char *now = getenv("TZ");
-
-	if (zone == NULL || (now != NULL && strcmp(now, zone) == 0))
-		return;
-	if (setenv("TZ", zone, 1) == 0)
-		tzset();
-}
-
 enum storefront { SF_NONE, SF_STORE, SF_ANSWERED };
 
 /*
@@ -276,7 +260,7 @@ route_store(struct app *app, struct http_request *rq, struct http_response *rs,
     const struct route *r, enum storefront sf, struct store *st)
 {
 	if (!(r->flags & ROUTE_SHOP)) {
-		use_zone(app->cfg.tz);
+		util_use_zone(app->cfg.tz);
 		return 0;
 	}
 	if (sf != SF_STORE) {
@@ -287,7 +271,7 @@ route_store(struct app *app, struct http_request *rq, struct http_response *rs,
 		store_defaults(st, &app->cfg);
 	}
 	rq->store = st;
-	use_zone(st->tz);
+	util_use_zone(st->tz);
 	return 0;
 }
 

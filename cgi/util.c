@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <sodium.h>
 
@@ -249,4 +250,15 @@ xgrow(void *v, size_t *cap, size_t len, size_t size)
 		return v;
 	*cap = *cap ? *cap * 2 : 16;
 	return xrealloc(v, *cap * size);
+}
+
+void
+util_use_zone(const char *zone)
+{
+	const char *now = getenv("TZ");
+
+	if (zone == NULL || *zone == '\0' || (now != NULL && strcmp(now, zone) == 0))
+		return;
+	if (setenv("TZ", zone, 1) == 0)
+		tzset();
 }

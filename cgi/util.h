@@ -53,6 +53,14 @@ char	*buf_detach(struct buf *b);
 /* Returns data, or "" for a buffer that never held anything. */
 const char *buf_str(const struct buf *b);
 
+/*
+ * Makes zone (an IANA name) the process's time zone for localtime(3) when
+ * it is not already: setenv("TZ") and tzset() only on a change. A request
+ * runs in its store's zone; the process serves one request at a time, so
+ * the environment is its own. NULL or "" is ignored.
+ */
+void	 util_use_zone(const char *zone);
+
 /* Reads a whole file; NULL with errno set on failure. Caller frees. */
 char	*util_read_file(const char *path, size_t *len);
 

@@ -157,6 +157,18 @@ expect_body_has 'href="/admin/settings"' "a one-store admin has a Settings link"
 expect_body_lacks 'href="/admin/stores"' "… and no Stores link"
 req GET /admin/settings -b "$BOSS" -H 'Accept: application/json'
 expect_jget 'b.store.slug' lyon "a one-store admin's settings are their store's"
+# The back office runs in the user's store's zone: the stats' hours start
+# at local hours, half past in UTC for Asia/Kolkata (UTC+5:30); the
+# every-store admin's are the default store's (the environment's UTC here).
+OLDTZ=$(sql "SELECT coalesce(timezone, '') FROM stores WHERE slug = 'lyon'")
+sql "UPDATE stores SET timezone = 'Asia/Kolkata' WHERE slug = 'lyon'" >/dev/null
+req GET /admin/api/stats -b "$BOSS"
+expect_jget 'b.orders_per_hour[23].hour.slice(13, 16)' ':30' "a one-store admin's stats are in their store's zone"
+req GET /admin/api/stats -b "$ADMIN"
+expect_jget 'b.orders_per_hour[23].hour.slice(13, 16)' ':00' "… the every-store admin's in the default store's"
+req GET /admin/api/stats -b "$BOSS"
+expect_jget 'b.orders_per_hour[23].hour.slice(13, 16)' ':30' "… and the zone is set again for each request"
+sql "UPDATE stores SET timezone = nullif('$OLDTZ', '') WHERE slug = 'lyon'" >/dev/null
 req GET /admin/settings -b "$BOSS"
 expect_body_lacks 'name="store"' "… and the page offers no other store"
 req GET '/admin/settings?store=default' -b "$BOSS"
