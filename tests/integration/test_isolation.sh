@@ -363,8 +363,12 @@ expect_json 'b.users.map(u=>u.email).sort().join()' 'admin.b@example.com,seller.
     "store B's admin lists store B's accounts only"
 req GET /admin/staff -b "$ALL" -H 'Accept: application/json'
 expect_json 'b.users.length' 6 "the every-store admin lists all six accounts"
+nav_user() { sed -n 's/.*class="admin-user__email"[^>]*>\([^<]*\)<.*/\1/p' "$BODY" | head -n 1; }
 req GET "/admin/staff/$ID_SB" -b "$ALL"
 expect_status 200 "the every-store admin opens store B's staff member"
+same "$(nav_user)" admin@example.com "… the header still names the signed-in admin, not the account shown"
+req GET "/admin/staff/$ID_SEL" -b "$AB"
+same "$(nav_user)" admin.b@example.com "store B's admin on their seller's page: the header names store B's admin"
 BEFORE=$(users)
 post "$AA" "/admin/staff/$ID_SB" --data-urlencode role=staff --data-urlencode store=b --data-urlencode disabled=1
 expect_status 404 "store A's admin disabling store B's staff: 404"
