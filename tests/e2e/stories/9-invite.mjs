@@ -3,7 +3,7 @@
 // it, is refused a common password, chooses a good one, is sent to sign-in,
 // signs in and lands on the back office; the link used again shows the clear
 // "this link cannot be used" page, never a form or a session.
-import { signIn } from '../lib/app.mjs';
+import { ADMIN_EMAIL, signIn } from '../lib/app.mjs';
 import { expect } from '../lib/env.mjs';
 
 export const title = 'invite: an admin invites, the member sets a password through the link and signs in';
@@ -44,6 +44,8 @@ export async function run(env) {
   const link = await a.getByLabel(t('staff.link_label')).inputValue();
   expect(/\/admin\/password\/[0-9a-f]{64}$/.test(link), `the page should show a set-password link, got "${link}"`);
   await env.shot(a, 'invite-link', false);
+  const who = (await a.locator('.admin-user__email').textContent()).trim();
+  expect(who === ADMIN_EMAIL, `the header should still name the signed-in admin, not "${who}"`);
   // Shown once: the form opened again does not show it.
   await a.goto(env.url('/admin/staff/new'));
   expect(!(await a.content()).includes(link.split('/').pop()), 'the link should not be shown a second time');
