@@ -148,6 +148,8 @@ check_list() {
 	expect_status 200 "$who: /admin/orders"
 	for n in "${see[@]}"; do expect_body_has "$n" "$who: the list shows $n"; done
 	for n in "${lack[@]}"; do expect_body_lacks "$n" "$who: the list never shows $n"; done
+	same "$(sed -n 's/.*data-count-status="">\([0-9]*\)<.*/\1/p' "$BODY" | head -n 1)" "${#see[@]}" \
+	    "$who: the All filter counts ${#see[@]} orders"
 	req GET /admin/orders -b "$jar" -H 'Accept: application/json'
 	expect_json "b.orders.map(o=>o.number).sort().join()" "$(printf '%s\n' "${see[@]}" | sort | paste -sd,)" \
 	    "$who: the JSON list is exactly their orders" \
@@ -165,6 +167,9 @@ req GET "/admin/orders?status=pending" -b "$SBJ" -H 'Accept: application/json'
 expect_json "b.orders.map(o=>o.number).sort().join()" "$B1,$B2" "store B's staff filtering by status: store B's only"
 req GET /admin/orders -b "$SBJ"
 expect_body_has 'Store B' "the header names store B for its staff"
+req GET /admin/orders -b "$ALL"
+expect_body_has 'class="store-tag"' "the every-store admin's rows name their store"
+expect_body_has 'Store B' "… store B among them"
 
 # ---- an order's page ----
 for pair in "SA:$B1" "AA:$B2" "SBJ:$A1" "AB:$A2" "SEL:$A1"; do
