@@ -313,6 +313,16 @@ detail_order(struct app *app, struct http_request *rq, const struct order *o,
 	json_object_object_add(jo, "total_cents", json_object_new_int64(o->total_cents));
 	view_add_str(jo, "currency", o->currency);
 	view_add_price(jo, "total", o->total_cents, o->currency, lang);
+	view_add_str(jo, "fulfilment", o->fulfilment);
+	if (strcmp(o->fulfilment, "delivery") == 0) {
+		/* Where it goes; a pickup order has no address. */
+		struct json_object *d = json_object_new_object();
+
+		view_add_str(d, "address", o->address);
+		view_add_str(d, "postcode", o->postcode);
+		view_add_str(d, "city", o->city);
+		json_object_object_add(jo, "delivery", d);
+	}
 	view_add_time(jo, "created_at", o->created_at);
 	i18n_datetime(buf, sizeof buf, (time_t)o->created_at, lang);
 	view_add_str(jo, "created_local", buf);

@@ -10,6 +10,7 @@
 #include "db_orders.h"
 #include "db_shop.h"
 #include "order_input.h"
+#include "store.h"
 #include "view.h"
 
 /* A JSON error with a message, for the API. */
@@ -44,20 +45,22 @@ api_order(struct app *app, struct http_request *rq, struct http_response *rs, in
     const char *number)
 {
 	struct order o;
-	char *url;
+	char *url, *shop;
 
-	if (db_order_get(app->db, SHOP_STORE_ID, number, 1, &o) != DB_OK) {
+	if (db_order_get(app->db, rq->store->id, number, 1, &o) != DB_OK) {
 		view_unavailable(app, rq, rs);
 		return;
 	}
+	shop = view_shop_url(app, rq, "");
 	if (status == 201) {
-		url = order_url(app->cfg.base_url, o.number, o.access_token);
+		url = order_url(shop, o.number, o.access_token);
 		http_add_header(rs, "Location", "%s", url);
 		free(url);
 	}
 	http_add_header(rs, "Cache-Control", "no-store");
-	view_json(rs, status, order_json(&o, app->cfg.base_url));
+	view_json(rs, status, order_json(&o, shop));
 	order_clear(&o);
+	free(shop);
 }
 
 /* The fields object with each locale key replaced by its text. */
@@ -163,14 +166,18 @@ api_create(struct app *app, struct http_request *rq, struct http_response *rs)
 	struct order_input a;
 	struct shop_checkout co;
 	struct shop_checkout_result res;
-	char key[112], hash[65], number[24], access[65], *old = NULL;
+	char key[136], hash[65], number[24], access[65], *old = NULL;
 	enum db_status rc;
 
 	memset(&a, 0, sizeof a);
 	memset(&res, 0, sizeof res);
 	if (!api_request_ok(app, rq, rs, hkey))
 		return;
-	snprintf(key, sizeof key, "api:%s", hkey);
+	/* Keys are the client's per store: the default store's keep their old form. */
+	if (rq->store->id == STORE_DEFAULT_ID)
+		snprintf(key, sizeof key, "api:%s", hkey);
+	else
+		snprintf(key, sizeof key, "api:%lld:%s", (long long)rq->store->id, hkey);
 	request_hash(rq->json, hash);
 	rc = db_shop_order_by_key(app->db, key, number, access, &old);
 	if (rc == DB_OK) {
@@ -183,13 +190,14 @@ api_create(struct app *app, struct http_request *rq, struct http_response *rs)
 	if (rc != DB_NOTFOUND)
 		goto unavailable;
 	fields = json_object_new_object();
-	if (order_input_api(rq->json, &a, fields) != 0) {
+	if (order_input_api(rq->json, &a, fields) +
+	    order_input_api_fulfilment(rq->json, rq->store->fulfilment, &a, fields) != 0) {
 		api_error(rs, 422, "invalid", view_text(app, rq, "checkout.errors.api_invalid"),
 		    localized_fields(app, rq, fields));
 		goto out;
 	}
 	memset(&co, 0, sizeof co);
-	co.store_id = SHOP_STORE_ID;
+	co.store_id = rq->store->id;
 	co.items = a.items;
 	co.nitems = a.nitems;
 	co.idempotency_key = key;
@@ -198,7 +206,13 @@ api_create(struct app *app, struct http_request *rq, struct http_response *rs)
 	co.email = a.email;
 	co.phone = a.phone;
 	co.notes = a.notes;
-	co.currency = app->cfg.currency;
+	co.currency = rq->store->currency;
+	co.source = "api";
+	co.fulfilment = store_fulfilment_name(a.fulfilment);
+	co.address = a.address;
+	co.postcode = a.postcode;
+	co.city = a.city;
+	co.language = view_lang(app, rq);
 	if (db_shop_checkout(app->db, &co, &res) != DB_OK)
 		goto unavailable;
 	api_answer(app, rq, rs, &res);
@@ -213,6 +227,6 @@ out:
 }
 
 const struct route api_orders_routes[] = {
-	{ "POST", "/api/orders", api_create, ROUTE_JSON },
+	{ "POST", "/api/orders", api_create, ROUTE_JSON | ROUTE_SHOP },
 };
 const size_t api_orders_nroutes = NELEM(api_orders_routes);

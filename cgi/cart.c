@@ -1,4 +1,5 @@
 /* cart.c — the customer's cart as the pages need it: its cookie, loading or making it, its view model. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,24 +7,41 @@
 #include "cart.h"
 #include "db_shop.h"
 #include "order.h"
+#include "store.h"
 #include "valid.h"
 #include "view.h"
+
+/* The store's cart cookie name into name (32 bytes). */
+static void
+cookie_name(const struct http_request *rq, char name[32])
+{
+	if (rq->store->id == STORE_DEFAULT_ID)
+		snprintf(name, 32, "%s", CART_COOKIE);
+	else
+		snprintf(name, 32, "%s_%lld", CART_COOKIE, (long long)rq->store->id);
+}
 
 enum db_status
 cart_load(struct app *app, struct http_request *rq, struct shop_cart *cart,
     int *found)
 {
-	const char *token = kv_get(&rq->cookies, CART_COOKIE);
+	const char *token;
 	enum db_status rc;
+	char name[32];
 
+	cookie_name(rq, name);
+	token = kv_get(&rq->cookies, name);
 	*found = 0;
 	memset(cart, 0, sizeof *cart);
 	if (token == NULL || !valid_hex_token(token, 2 * ORDER_CART_BYTES,
 	    2 * ORDER_CART_BYTES))
 		return DB_OK;
 	rc = db_shop_cart_find(app->db, token, cart);
-	if (rc == DB_NOTFOUND)
+	if (rc == DB_NOTFOUND || (rc == DB_OK && cart->store_id != rq->store->id)) {
+		/* Another store's cart is no cart here. */
+		memset(cart, 0, sizeof *cart);
 		return DB_OK;
+	}
 	if (rc == DB_OK)
 		*found = 1;
 	return rc;
@@ -34,15 +52,19 @@ cart_get_or_create(struct app *app, struct http_request *rq, struct http_respons
     struct shop_cart *cart)
 {
 	enum db_status rc;
+	char name[32], *path;
 	int found;
 
 	if ((rc = cart_load(app, rq, cart, &found)) != DB_OK || found)
 		return rc;
-	if ((rc = db_shop_cart_create(app->db, SHOP_STORE_ID, cart)) != DB_OK)
+	if ((rc = db_shop_cart_create(app->db, rq->store->id, cart)) != DB_OK)
 		return rc;
-	http_set_cookie(rs, CART_COOKIE, cart->token,
-	    *app->cfg.base_url ? app->cfg.base_url : "/", CART_MAX_AGE,
-	    app->cfg.secure_cookies);
+	cookie_name(rq, name);
+	path = rq->store->id == STORE_DEFAULT_ID ?
+	    xstrdup(*app->cfg.base_url ? app->cfg.base_url : "/") :
+	    view_shop_url(app, rq, "/");
+	http_set_cookie(rs, name, cart->token, path, CART_MAX_AGE, app->cfg.secure_cookies);
+	free(path);
 	return DB_OK;
 }
 
@@ -109,7 +131,7 @@ cart_model(struct app *app, struct http_request *rq, const struct shop_cart *car
 	json_object_object_add(c, "count", json_object_new_int(l.count));
 	json_object_object_add(c, "lines", lines);
 	json_object_object_add(c, "total_cents", json_object_new_int64(l.total_cents));
-	json_object_object_add(c, "currency", json_object_new_string(app->cfg.currency));
+	json_object_object_add(c, "currency", json_object_new_string(rq->store->currency));
 	json_object_object_add(c, "total", view_price(app, rq, l.total_cents));
 	json_object_object_add(c, "empty", json_object_new_boolean(l.n == 0));
 	json_object_object_add(m, "cart", c);
@@ -117,6 +139,15 @@ cart_model(struct app *app, struct http_request *rq, const struct shop_cart *car
 	    cart != NULL ? json_object_new_string(cart->form_token) : NULL);
 	co = json_object_new_object();
 	json_object_object_add(co, "open", json_object_new_boolean(0));
+	/* How the order reaches the customer: asked only when the store offers both. */
+	json_object_object_add(co, "choose", json_object_new_boolean(
+	    rq->store->fulfilment == STORE_BOTH));
+	json_object_object_add(co, "delivery", json_object_new_boolean(
+	    store_offers(rq->store, STORE_DELIVERY)));
+	json_object_object_add(co, "delivery_only", json_object_new_boolean(
+	    rq->store->fulfilment == STORE_DELIVERY));
+	json_object_object_add(co, "is_delivery", json_object_new_boolean(
+	    rq->store->fulfilment == STORE_DELIVERY));
 	json_object_object_add(co, "values", json_object_new_object());
 	json_object_object_add(co, "errors", json_object_new_object());
 	json_object_object_add(m, "checkout", co);

@@ -10,13 +10,18 @@
 struct app;
 struct shop_cart;
 
-/* The cart cookie (RFC 6265): 64 hex characters naming a carts row. */
+/*
+ * The cart cookie (RFC 6265): 64 hex characters naming a carts row. The
+ * default store's is "cart"; another store's "cart_<id>", its Path the
+ * storefront's prefix, so two stores' carts never meet.
+ */
 #define CART_COOKIE	"cart"
 #define CART_MAX_AGE	(30L * 24 * 3600)
 
 /*
- * The cart the request's cookie names into *cart; *found is 0 when there is
- * no cookie, a malformed one, or one naming no cart (treated as no cart).
+ * The cart the request's cookie (of rq->store) names into *cart; *found is
+ * 0 when there is no cookie, a malformed one, one naming no cart, or a cart
+ * of another store (each treated as no cart).
  * Returns DB_OK, or DB_BUSY/DB_ERROR.
  */
 enum db_status	cart_load(struct app *app, struct http_request *rq,

@@ -10,6 +10,7 @@
 #include "db_shop.h"
 #include "db_orders.h"
 #include "valid.h"
+#include "store.h"
 #include "view.h"
 
 /* ---- shared pieces ---- */
@@ -43,7 +44,7 @@ order_for_request(struct app *app, struct http_request *rq, int with_items,
 	if (valid_form(access_fields, NELEM(access_fields), &rq->query, &v) != 0 ||
 	    !order_number_valid(number))
 		goto out;
-	if ((rc = db_order_get(app->db, SHOP_STORE_ID, number, with_items, o)) != DB_OK)
+	if ((rc = db_order_get(app->db, rq->store->id, number, with_items, o)) != DB_OK)
 		goto out;
 	if (!util_secret_eq(o->access_token, v.text[0])) {
 		order_clear(o);
@@ -55,13 +56,15 @@ out:
 }
 
 static void
-redirect_to_order(struct app *app, struct http_response *rs, const char *number,
-    const char *token)
+redirect_to_order(struct app *app, struct http_request *rq, struct http_response *rs,
+    const char *number, const char *token)
 {
-	char *url = order_url(app->cfg.base_url, number, token);
+	char *shop = view_shop_url(app, rq, "");
+	char *url = order_url(shop, number, token);
 
 	http_redirect(rs, 303, url);
 	free(url);
+	free(shop);
 }
 
 /* ---- POST /checkout ---- */
@@ -90,6 +93,9 @@ checkout_again(struct app *app, struct http_request *rq, struct http_response *r
 				    json_object_new_string(view_text(app, rq, v->error[i])));
 		}
 		json_object_object_add(co, "open", json_object_new_boolean(open));
+		if (v != NULL && v->text[ORDER_IN_FULFILMENT] != NULL &&
+		    strcmp(v->text[ORDER_IN_FULFILMENT], "delivery") == 0)
+			json_object_object_add(co, "is_delivery", json_object_new_boolean(1));
 		json_object_object_add(co, "values", values);
 		json_object_object_add(co, "errors", errors);
 		if (v != NULL && v->nerrors > 0)
@@ -122,13 +128,14 @@ checkout_forbidden(struct app *app, struct http_request *rq, struct http_respons
  * DB_OK when it did, DB_NOTFOUND when there is none, else a db error.
  */
 static enum db_status
-twin_order(struct app *app, struct http_response *rs, const char *key)
+twin_order(struct app *app, struct http_request *rq, struct http_response *rs,
+    const char *key)
 {
 	char number[24], access[65];
 	enum db_status rc;
 
 	if ((rc = db_shop_order_by_key(app->db, key, number, access, NULL)) == DB_OK)
-		redirect_to_order(app, rs, number, access);
+		redirect_to_order(app, rq, rs, number, access);
 	return rc;
 }
 
@@ -147,7 +154,7 @@ checkout_answer(struct app *app, struct http_request *rq, struct http_response *
 		/* FALLTHROUGH */
 	case SHOP_REPLAY:
 	case SHOP_KEY_REUSED:
-		redirect_to_order(app, rs, res->number, res->access_token);
+		redirect_to_order(app, rq, rs, res->number, res->access_token);
 		break;
 	case SHOP_BAD_TOKEN:
 		checkout_forbidden(app, rq, rs);
@@ -187,12 +194,12 @@ checkout_ready(struct app *app, struct http_request *rq, struct http_response *r
 	int found, count;
 
 	/* The same form posted again (double click, back and resubmit): its order. */
-	if ((rc = twin_order(app, rs, key)) == DB_OK)
+	if ((rc = twin_order(app, rq, rs, key)) == DB_OK)
 		return 0;
 	if (rc != DB_NOTFOUND || cart_load(app, rq, cart, &found) != DB_OK)
 		goto unavailable;
 	if (!found || !util_secret_eq(cart->form_token, token)) {
-		if ((rc = twin_order(app, rs, key)) == DB_NOTFOUND)
+		if ((rc = twin_order(app, rq, rs, key)) == DB_NOTFOUND)
 			checkout_forbidden(app, rq, rs);
 		else if (rc != DB_OK)
 			goto unavailable;
@@ -202,7 +209,7 @@ checkout_ready(struct app *app, struct http_request *rq, struct http_response *r
 		goto unavailable;
 	if (count > 0)
 		return 1;
-	if ((rc = twin_order(app, rs, key)) == DB_NOTFOUND)
+	if ((rc = twin_order(app, rq, rs, key)) == DB_NOTFOUND)
 		checkout_again(app, rq, rs, 422, cart, NULL, 0,
 		    view_text(app, rq, "checkout.errors.empty"));
 	else if (rc != DB_OK)
@@ -213,7 +220,10 @@ unavailable:
 	return 0;
 }
 
-/* POST /checkout: name, email, phone?, notes?, form_token → 303 /orders/{number}?t=…. */
+/*
+ * POST /checkout: name, email, phone?, notes?, fulfilment?, address,
+ * postcode, city (delivery), form_token → 303 /orders/{number}?t=….
+ */
 static void
 checkout_post(struct app *app, struct http_request *rq, struct http_response *rs)
 {
@@ -221,6 +231,7 @@ checkout_post(struct app *app, struct http_request *rq, struct http_response *rs
 	struct shop_checkout_result res;
 	struct shop_cart cart;
 	struct valid_result t, v;
+	enum store_fulfilment how;
 	char key[80];
 
 	memset(&t, 0, sizeof t);
@@ -234,12 +245,13 @@ checkout_post(struct app *app, struct http_request *rq, struct http_response *rs
 	snprintf(key, sizeof key, "form:%s", t.text[0]);
 	if (!checkout_ready(app, rq, rs, t.text[0], key, &cart))
 		goto out;
-	if (order_input_form(&rq->form, &v) != 0) {
+	order_input_form(&rq->form, &v);
+	if (order_input_form_fulfilment(rq->store->fulfilment, &v, &how) != 0) {
 		checkout_again(app, rq, rs, 422, &cart, &v, 1, NULL);
 		goto out;
 	}
 	memset(&co, 0, sizeof co);
-	co.store_id = SHOP_STORE_ID;
+	co.store_id = rq->store->id;
 	co.cart_id = cart.id;
 	co.form_token = t.text[0];
 	co.idempotency_key = key;
@@ -247,7 +259,13 @@ checkout_post(struct app *app, struct http_request *rq, struct http_response *rs
 	co.email = v.text[ORDER_IN_EMAIL];
 	co.phone = v.text[ORDER_IN_PHONE];
 	co.notes = v.text[ORDER_IN_NOTES];
-	co.currency = app->cfg.currency;
+	co.currency = rq->store->currency;
+	co.source = "web";
+	co.fulfilment = store_fulfilment_name(how);
+	co.address = v.text[ORDER_IN_ADDRESS];
+	co.postcode = v.text[ORDER_IN_POSTCODE];
+	co.city = v.text[ORDER_IN_CITY];
+	co.language = view_lang(app, rq);
 	if (db_shop_checkout(app->db, &co, &res) != DB_OK)
 		view_unavailable(app, rq, rs);
 	else
@@ -295,7 +313,7 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 	struct order o;
 	struct shop_cart cart;
 	struct json_object *m, *oj, *items, *it, *c;
-	char key[48], when[64], *url;
+	char key[48], when[64], *url, *shop;
 	int found, count = 0;
 	size_t i;
 	enum db_status rc;
@@ -315,7 +333,8 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 		return;
 	}
 	m = json_object_new_object();
-	oj = order_json(&o, app->cfg.base_url);
+	shop = view_shop_url(app, rq, "");
+	oj = order_json(&o, shop);
 	if (!rq->wants_json) {
 		/* What the page shows beside the data: words and formatted numbers. */
 		json_object_object_get_ex(oj, "items", &items);
@@ -338,8 +357,9 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 		i18n_datetime(when, sizeof when, (time_t)o.created_at, view_lang(app, rq));
 		json_object_object_add(oj, "created", json_object_new_string(when));
 		json_object_object_add(oj, "final", json_object_new_boolean(order_status_final(o.status)));
-		url = xasprintf("%s/orders/%s/status?t=%s", app->cfg.base_url, o.number,
-		    o.access_token);
+		json_object_object_add(oj, "pickup",
+		    json_object_new_boolean(strcmp(o.fulfilment, "delivery") != 0));
+		url = xasprintf("%s/orders/%s/status?t=%s", shop, o.number, o.access_token);
 		json_object_object_add(oj, "status_url", json_object_new_string(url));
 		free(url);
 		c = json_object_new_object();
@@ -348,6 +368,7 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 	}
 	json_object_object_add(m, "order", oj);
 	order_clear(&o);
+	free(shop);
 	http_add_header(rs, "Cache-Control", "private, no-store");
 	view_render(app, rq, rs, 200, "confirmation", m);
 }
@@ -389,8 +410,8 @@ order_status(struct app *app, struct http_request *rq, struct http_response *rs)
 }
 
 const struct route checkout_routes[] = {
-	{ "POST", "/checkout", checkout_post, 0 },
-	{ "GET", "/orders/{number}", order_page, 0 },
-	{ "GET", "/orders/{number}/status", order_status, ROUTE_JSON },
+	{ "POST", "/checkout", checkout_post, ROUTE_SHOP },
+	{ "GET", "/orders/{number}", order_page, ROUTE_SHOP },
+	{ "GET", "/orders/{number}/status", order_status, ROUTE_JSON | ROUTE_SHOP },
 };
 const size_t checkout_nroutes = NELEM(checkout_routes);

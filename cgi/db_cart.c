@@ -13,7 +13,7 @@ db_shop_cart_find(struct db *db, const char *token, struct shop_cart *out)
 	int rc;
 
 	memset(out, 0, sizeof *out);
-	st = db_stmt(db, "SELECT id, token, form_token FROM carts WHERE token = ?");
+	st = db_stmt(db, "SELECT id, token, form_token, store_id FROM carts WHERE token = ?");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, token);
@@ -21,6 +21,7 @@ db_shop_cart_find(struct db *db, const char *token, struct shop_cart *out)
 		out->id = sqlite3_column_int64(st, 0);
 		db_col_copy(st, 1, out->token, sizeof out->token);
 		db_col_copy(st, 2, out->form_token, sizeof out->form_token);
+		out->store_id = sqlite3_column_int64(st, 3);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_DONE)
@@ -52,6 +53,7 @@ db_shop_cart_create(struct db *db, int64_t store_id, struct shop_cart *out)
 		return rc;
 	}
 	out->id = sqlite3_last_insert_rowid(db->conn);
+	out->store_id = store_id;
 	return DB_OK;
 }
 

@@ -10,7 +10,8 @@
 #define ORDER_COLS \
 	"o.id, o.store_id, o.number, o.status, o.currency, o.customer_name, " \
 	"o.email, o.phone, o.notes, coalesce(t.name, ''), o.total_cents, o.items_count, " \
-	"o.created_at, o.updated_at, o.access_token "
+	"o.created_at, o.updated_at, o.access_token, o.source, o.fulfilment, o.address, " \
+	"o.postcode, o.city, o.language "
 #define ORDER_FROM "FROM orders o JOIN stores t ON t.id = o.store_id "
 
 /* Fills o from a row of ORDER_COLS. */
@@ -32,6 +33,12 @@ read_order(sqlite3_stmt *st, struct order *o)
 	o->created_at = sqlite3_column_int64(st, 12);
 	o->updated_at = sqlite3_column_int64(st, 13);
 	db_col_copy(st, 14, o->access_token, sizeof o->access_token);
+	db_col_copy(st, 15, o->source, sizeof o->source);
+	db_col_copy(st, 16, o->fulfilment, sizeof o->fulfilment);
+	o->address = db_col_strdup(st, 17);
+	o->postcode = db_col_strdup(st, 18);
+	o->city = db_col_strdup(st, 19);
+	db_col_copy(st, 20, o->language, sizeof o->language);
 }
 
 /* Reads the lines of order o into o->items. */

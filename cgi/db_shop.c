@@ -369,6 +369,24 @@ cart_done(struct db *db, int64_t cart_id, time_t now)
 	return db_step_done(db, st, "rotate form token");
 }
 
+/* Binds the order's text columns ?3..?6 and ?14..?19 (customer, how it is fulfilled, where from). */
+static void
+bind_order_texts(sqlite3_stmt *st, const struct shop_checkout *co)
+{
+	int delivery = co->fulfilment != NULL && strcmp(co->fulfilment, "delivery") == 0;
+
+	db_bind_text(st, 3, co->name);
+	db_bind_text(st, 4, co->email);
+	db_bind_text(st, 5, co->phone ? co->phone : "");
+	db_bind_text(st, 6, co->notes ? co->notes : "");
+	db_bind_text(st, 14, co->source ? co->source : "web");
+	db_bind_text(st, 15, delivery ? "delivery" : "pickup");
+	db_bind_text(st, 16, delivery && co->address ? co->address : "");
+	db_bind_text(st, 17, delivery && co->postcode ? co->postcode : "");
+	db_bind_text(st, 18, delivery && co->city ? co->city : "");
+	db_bind_text(st, 19, co->language ? co->language : "en");
+}
+
 /* Step 4: the order row (a new number and access token); DB_CONFLICT on a taken key. */
 static enum db_status
 insert_order(struct db *db, const struct shop_checkout *co, time_t now, int64_t total,
@@ -382,16 +400,15 @@ insert_order(struct db *db, const struct shop_checkout *co, time_t now, int64_t 
 	order_token_new(res->access_token, ORDER_TOKEN_BYTES);
 	st = db_stmt(db, "INSERT INTO orders (store_id, number, status, customer_name, "
 	    "email, phone, notes, total_cents, currency, items_count, access_token, "
-	    "idempotency_key, request_hash, created_at, updated_at) "
-	    "VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)");
+	    "idempotency_key, request_hash, created_at, updated_at, source, fulfilment, "
+	    "address, postcode, city, language) "
+	    "VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, "
+	    "?14, ?15, ?16, ?17, ?18, ?19)");
 	if (st == NULL)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, co->store_id);
 	db_bind_text(st, 2, res->number);
-	db_bind_text(st, 3, co->name);
-	db_bind_text(st, 4, co->email);
-	db_bind_text(st, 5, co->phone ? co->phone : "");
-	db_bind_text(st, 6, co->notes ? co->notes : "");
+	bind_order_texts(st, co);
 	sqlite3_bind_int64(st, 7, total);
 	db_bind_text(st, 8, co->currency);
 	sqlite3_bind_int(st, 9, count);
@@ -423,6 +440,36 @@ key_outcome(struct db *db, const struct shop_checkout *co, struct shop_checkout_
 	return found ? DB_OK : DB_NOTFOUND;
 }
 
+/*
+ * Step 2 of the checkout: the lines to sell, the cart's (its form token
+ * must be current) or the API's. *ok is 0 when the checkout stops here,
+ * res->outcome saying why (SHOP_BAD_TOKEN, SHOP_UNKNOWN, SHOP_EMPTY).
+ */
+static enum db_status
+checkout_lines(struct db *db, const struct shop_checkout *co,
+    struct shop_checkout_result *res, struct co_line **lines, size_t *n, int *ok)
+{
+	enum db_status rc;
+
+	*ok = 0;
+	if (co->cart_id != 0) {
+		if ((rc = cart_token_ok(db, co->cart_id, co->form_token, ok)) != DB_OK)
+			return rc;
+		if (!*ok) {
+			res->outcome = SHOP_BAD_TOKEN;
+			return DB_OK;
+		}
+		rc = cart_co_lines(db, co->cart_id, lines, n);
+	} else
+		rc = api_co_lines(db, co, lines, n, &res->product);
+	if (rc != DB_OK)
+		return rc;
+	*ok = res->product == NULL && *n > 0;
+	if (!*ok)
+		res->outcome = res->product != NULL ? SHOP_UNKNOWN : SHOP_EMPTY;
+	return DB_OK;
+}
+
 enum db_status
 db_shop_checkout(struct db *db, const struct shop_checkout *co,
     struct shop_checkout_result *res)
@@ -445,22 +492,10 @@ db_shop_checkout(struct db *db, const struct shop_checkout *co,
 		goto fail;
 
 	/* 2. The lines: the cart's (its form token must be current) or the API's. */
-	if (co->cart_id != 0) {
-		if ((rc = cart_token_ok(db, co->cart_id, co->form_token, &ok)) != DB_OK)
-			goto fail;
-		if (!ok) {
-			res->outcome = SHOP_BAD_TOKEN;
-			goto decided;
-		}
-		rc = cart_co_lines(db, co->cart_id, &lines, &n);
-	} else
-		rc = api_co_lines(db, co, &lines, &n, &res->product);
-	if (rc != DB_OK)
+	if ((rc = checkout_lines(db, co, res, &lines, &n, &ok)) != DB_OK)
 		goto fail;
-	if (res->product != NULL || n == 0) {
-		res->outcome = res->product != NULL ? SHOP_UNKNOWN : SHOP_EMPTY;
+	if (!ok)
 		goto decided;
-	}
 
 	/* 3. Take the stock, line by line; a short line undoes all of it. */
 	if ((rc = take_all_stock(db, lines, n, res, &total, &count)) != DB_OK)

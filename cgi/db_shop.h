@@ -9,9 +9,6 @@
 #include "order.h"
 #include "product.h"
 
-/* The store the customer pages sell from. */
-#define SHOP_STORE_ID		1
-
 /* One product row; strings owned. */
 struct shop_product {
 	int64_t	 id;
@@ -37,6 +34,7 @@ void		db_shop_products_free(struct shop_products *p);
 /* A cart; the tokens are 64 hex characters. */
 struct shop_cart {
 	int64_t	id;
+	int64_t	store_id;	/* the store whose storefront made it */
 	char	token[65];
 	char	form_token[65];
 };
@@ -113,6 +111,8 @@ struct shop_item_req {
  * the cart's. API: cart_id 0 and items (skus unique, each qty 1..99).
  * idempotency_key is "form:<form_token>" or "api:<Idempotency-Key>";
  * request_hash (API only, else NULL) tells a replay from another request.
+ * source is "web" or "api"; fulfilment "pickup" or "delivery" (address,
+ * postcode and city: "" or NULL for pickup); language the customer's ("en").
  * Every string is borrowed.
  */
 struct shop_checkout {
@@ -125,6 +125,10 @@ struct shop_checkout {
 	const char			*request_hash;
 	const char			*name, *email, *phone, *notes;
 	const char			*currency;
+	const char			*source;
+	const char			*fulfilment;
+	const char			*address, *postcode, *city;
+	const char			*language;
 };
 
 enum shop_outcome {

@@ -9,6 +9,8 @@
 
 #include "util.h"
 
+struct store;
+
 #define HTTP_MAX_BODY		(64 * 1024)	/* larger bodies: 413 */
 #define HTTP_MAX_UPLOAD		(8 * 1024 * 1024)	/* on routes that take uploads */
 #define HTTP_MAX_FIELDS		100		/* more query/form fields: 400 */
@@ -78,6 +80,7 @@ struct http_request {
 	int			 https;		/* HTTPS=on or REQUEST_SCHEME=https */
 	char			 id[17];	/* random request id for the logs */
 	const char		*lang;		/* the reply's language: set once by view_lang (static) */
+	const struct store	*store;		/* customer routes: the storefront's store (dispatch owns it); else NULL */
 	char			*remote_addr;
 	int			 error;		/* parse failure: 400, 405, 413, 415, 431; 0 if none */
 	char			*error_msg;	/* ... and why */

@@ -22,6 +22,7 @@
 #include "catalog_csv.h"
 #include "checkout.h"
 #include "db.h"
+#include "db_stores.h"
 #include "feed.h"
 #include "http.h"
 #include "image.h"
@@ -30,6 +31,7 @@
 #include "mustache.h"
 #include "router.h"
 #include "shop.h"
+#include "store.h"
 #include "view.h"
 
 /* The only mutable global: set by SIGTERM, read by the accept loop. */
@@ -82,14 +84,28 @@ error_code(int status)
 	}
 }
 
+/* 1 when one of the table's routes is a customer route (ROUTE_SHOP). */
+static int
+has_shop_routes(const struct route_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (t->table[i].flags & ROUTE_SHOP)
+			return 1;
+	return 0;
+}
+
 /*
- * The route for the request's method and path, over every module's table in
- * match order; params receives its {name} values (NULL: not kept), allow the
- * methods a 405 names (NULL: not kept).
+ * The route for the request's method and path (the app-relative path, or
+ * what follows a storefront's "/s/{slug}"), over every module's table in
+ * match order; shop_only: only customer routes (ROUTE_SHOP) match. params
+ * receives its {name} values (NULL: not kept), allow the methods a 405
+ * names (NULL: not kept).
  */
 static enum route_result
-find_route(const struct http_request *rq, struct kvlist *params, const struct route **r,
-    struct buf *allow)
+find_route(const struct http_request *rq, const char *path, int shop_only,
+    struct kvlist *params, const struct route **r, struct buf *allow)
 {
 	/*
 	 * Every route table of the app, in match order. Automatic, not static:
@@ -119,10 +135,15 @@ find_route(const struct http_request *rq, struct kvlist *params, const struct ro
 
 	buf_init(&none);
 	for (i = 0; i < NELEM(route_tables) && res != ROUTE_OK; i++) {
-		enum route_result one = route_match(route_tables[i].table,
-		    route_tables[i].n, rq->method_name, rq->path,
-		    params ? params : &scratch, r, allow ? allow : &none);
+		enum route_result one;
 
+		if (shop_only && !has_shop_routes(&route_tables[i]))
+			continue;
+		one = route_match(route_tables[i].table, route_tables[i].n,
+		    rq->method_name, path, params ? params : &scratch, r,
+		    allow ? allow : &none);
+		if (one == ROUTE_OK && shop_only && !((*r)->flags & ROUTE_SHOP))
+			one = ROUTE_NOT_FOUND;
 		if (one == ROUTE_OK || res == ROUTE_NOT_FOUND)
 			res = one;
 	}
@@ -138,8 +159,131 @@ takes_upload(void *arg, const struct http_request *rq)
 	const struct route *r = NULL;
 
 	(void)arg;
-	return rq->path != NULL && find_route(rq, NULL, &r, NULL) == ROUTE_OK &&
+	return rq->path != NULL && find_route(rq, rq->path, 0, NULL, &r, NULL) == ROUTE_OK &&
 	    (r->flags & ROUTE_UPLOAD) != 0;
+}
+
+/*
+ * The raw path the client sent (REQUEST_URI without its query, else
+ * PATH_INFO) into a new string, or NULL: the app-relative rq->path has its
+ * trailing slash and dot segments normalised away.
+ */
+static char *
+raw_path(const struct http_request *rq)
+{
+	const char *uri = http_param(rq, "REQUEST_URI");
+
+	if (uri != NULL && *uri == '/')
+		return xstrndup(uri, strcspn(uri, "?"));
+	uri = http_param(rq, "PATH_INFO");
+	return uri != NULL ? xstrdup(uri) : NULL;
+}
+
+/* 1 when the raw path asked for a storefront ("BASE/s/…") or ends with a slash (trail). */
+static int
+raw_path_is(struct app *app, const struct http_request *rq, int trail)
+{
+	char *raw = raw_path(rq);
+	size_t n = raw ? strlen(raw) : 0, b = strlen(app->cfg.base_url);
+	int yes;
+
+	if (trail)
+		yes = n > 0 && raw[n - 1] == '/';
+	else
+		yes = n > b + 3 && strncmp(raw, app->cfg.base_url, b) == 0 &&
+		    strncmp(raw + b, "/s/", 3) == 0;
+	free(raw);
+	return yes;
+}
+
+/*
+ * Makes zone the process's time zone when it is not already (setenv +
+ * tzset, only on a change): the times a page shows are in its store's zone.
+ * The process serves one request at a time, so the environment is ours.
+ */
+static void
+use_zone(const char *zone)
+{
+	const char *now = getenv("TZ");
+
+	if (zone == NULL || (now != NULL && strcmp(now, zone) == 0))
+		return;
+	if (setenv("TZ", zone, 1) == 0)
+		tzset();
+}
+
+enum storefront { SF_NONE, SF_STORE, SF_ANSWERED };
+
+/*
+ * A path under "/s/{slug}": loads the store into *st (its defaults
+ * applied) and points *rest at the path below the prefix ("/" for the
+ * catalog). SF_NONE when the path is not a storefront's; SF_ANSWERED when
+ * rs holds the answer: 404 for a slug that is malformed, unknown or
+ * "default" (served at "/"), 308 to "/s/{slug}/" for the slash-less form,
+ * 503 when the database fails.
+ */
+static enum storefront
+storefront(struct app *app, struct http_request *rq, struct http_response *rs,
+    struct store *st, const char **rest)
+{
+	char slug[STORE_SLUG_MAX + 1], *url;
+	const char *p = rq->path;
+	enum db_status rc;
+	size_t n;
+
+	*rest = p;
+	if (strncmp(p, "/s/", 3) != 0)
+		return SF_NONE;
+	p += 3;
+	if ((n = strcspn(p, "/")) == 0 || n > STORE_SLUG_MAX)
+		goto not_found;
+	memcpy(slug, p, n);
+	slug[n] = '\0';
+	if (!store_slug_ok(slug) || strcmp(slug, "default") == 0)
+		goto not_found;
+	if ((rc = db_store_by_slug(app->db, slug, st)) == DB_NOTFOUND)
+		goto not_found;
+	if (rc != DB_OK) {
+		view_unavailable(app, rq, rs);
+		return SF_ANSWERED;
+	}
+	store_defaults(st, &app->cfg);
+	if (p[n] == '\0' && !raw_path_is(app, rq, 1)) {
+		url = xasprintf("%s/s/%s/", app->cfg.base_url, slug);
+		http_redirect(rs, 308, url);
+		free(url);
+		return SF_ANSWERED;
+	}
+	*rest = p[n] != '\0' ? p + n : "/";
+	return SF_STORE;
+not_found:
+	view_error(app, rq, rs, 404, "not_found", view_text(app, rq, "error.not_found"));
+	return SF_ANSWERED;
+}
+
+/*
+ * Gives a customer route its store (the storefront's, else the default
+ * store) and the store's time zone; other routes run in the environment's
+ * zone. Returns 0, or -1 with a 503 in rs.
+ */
+static int
+route_store(struct app *app, struct http_request *rq, struct http_response *rs,
+    const struct route *r, enum storefront sf, struct store *st)
+{
+	if (!(r->flags & ROUTE_SHOP)) {
+		use_zone(app->cfg.tz);
+		return 0;
+	}
+	if (sf != SF_STORE) {
+		if (db_store_get(app->db, STORE_DEFAULT_ID, st) != DB_OK) {
+			view_unavailable(app, rq, rs);
+			return -1;
+		}
+		store_defaults(st, &app->cfg);
+	}
+	rq->store = st;
+	use_zone(st->tz);
+	return 0;
 }
 
 static void
@@ -147,12 +291,25 @@ dispatch(void *arg, struct http_request *rq, struct http_response *rs)
 {
 	struct app *app = arg;
 	const struct route *r = NULL;
-	enum route_result res;
+	enum route_result res = ROUTE_NOT_FOUND;
+	enum storefront sf = SF_NONE;
+	struct store store;
+	const char *path = rq->path;
 	struct buf allow;
 
 	snprintf(app->log.reqid, sizeof app->log.reqid, "%s", rq->id);
+	memset(&store, 0, sizeof store);
 	buf_init(&allow);
-	res = rq->path != NULL ? find_route(rq, &rq->params, &r, &allow) : ROUTE_NOT_FOUND;
+	if (rq->error == 400 && raw_path_is(app, rq, 0)) {
+		/* "/s/../admin", "/s/%2e%2e/": no storefront has that name. */
+		view_error(app, rq, rs, 404, "not_found", view_text(app, rq, "error.not_found"));
+		goto done;
+	}
+	if (rq->path != NULL && !rq->error &&
+	    (sf = storefront(app, rq, rs, &store, &path)) == SF_ANSWERED)
+		goto done;
+	if (rq->path != NULL)
+		res = find_route(rq, path, sf == SF_STORE, &rq->params, &r, &allow);
 	/* The route knows whether it answers JSON, its errors included. */
 	if (res == ROUTE_OK && (r->flags & ROUTE_JSON))
 		rq->wants_json = 1;
@@ -160,16 +317,20 @@ dispatch(void *arg, struct http_request *rq, struct http_response *rs)
 		view_error(app, rq, rs, rq->error, error_code(rq->error), rq->error_msg);
 		goto done;
 	}
+	if (res != ROUTE_OK && sf == SF_STORE)
+		rq->store = &store;	/* its error page in its words and links */
 	if (res == ROUTE_NOT_FOUND) {
 		view_error(app, rq, rs, 404, "not_found", view_text(app, rq, "error.not_found"));
 	} else if (res == ROUTE_BAD_METHOD) {
 		http_add_header(rs, "Allow", "%s", buf_str(&allow));
 		view_error(app, rq, rs, 405, "method_not_allowed",
 		    view_text(app, rq, "error.method_not_allowed"));
-	} else
+	} else if (route_store(app, rq, rs, r, sf, &store) == 0)
 		r->handler(app, rq, rs);
 done:
 	log_msg(&app->log, LOG_DEBUG, "%s %s -> %d", rq->method_name, rq->path, rs->status);
+	rq->store = NULL;
+	store_free(&store);
 	buf_free(&allow);
 	snprintf(app->log.reqid, sizeof app->log.reqid, "-");
 }

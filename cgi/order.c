@@ -198,6 +198,9 @@ order_clear(struct order *o)
 	free(o->phone);
 	free(o->notes);
 	free(o->store_name);
+	free(o->address);
+	free(o->postcode);
+	free(o->city);
 	for (i = 0; o->items != NULL && i < o->nitems; i++) {
 		free(o->items[i].sku);
 		free(o->items[i].name);
@@ -270,6 +273,17 @@ order_json(const struct order *o, const char *base_url)
 	add_string(c, "phone", o->phone);
 	json_object_object_add(j, "customer", c);
 	add_string(j, "notes", o->notes);
+	add_string(j, "source", o->source);
+	add_string(j, "fulfilment", o->fulfilment);
+	if (strcmp(o->fulfilment, "delivery") == 0) {
+		c = json_object_new_object();
+		add_string(c, "address", o->address);
+		add_string(c, "postcode", o->postcode);
+		add_string(c, "city", o->city);
+		json_object_object_add(j, "delivery", c);
+	} else
+		json_object_object_add(j, "delivery", NULL);
+	add_string(j, "language", o->language);
 	add_time(j, "created_at", o->created_at);
 	add_time(j, "updated_at", o->updated_at);
 	url = order_url(base_url, o->number, o->access_token);
@@ -291,6 +305,8 @@ order_snapshot(const struct order *o, int from)
 	add_string(s, "customer_name", o->customer_name);
 	json_object_object_add(s, "items_count", json_object_new_int64(o->items_count));
 	add_time(s, "created_at", o->created_at);
+	add_string(s, "source", o->source);
+	add_string(s, "fulfilment", o->fulfilment);
 	json_object_object_add(j, "order", s);
 	if (order_status_name(from) != NULL) {
 		add_string(j, "from", order_status_name(from));

@@ -111,6 +111,12 @@ struct order {
 	int64_t			 items_count;
 	int64_t			 created_at;
 	int64_t			 updated_at;
+	char			 source[8];	/* "web", "api", "counter" */
+	char			 fulfilment[9];	/* "pickup", "delivery" */
+	char			*address;	/* delivery: street, postcode, city; "" for pickup */
+	char			*postcode;
+	char			*city;
+	char			 language[3];	/* the customer's ("en"), for mail */
 	struct order_item	*items;		/* NULL unless asked for */
 	size_t			 nitems;
 };
@@ -126,15 +132,17 @@ char	*order_url(const char *base_url, const char *number, const char *token);
 /*
  * The order as the JSON API shows it: number, status, items (sku, name,
  * unit_price_cents, qty, line_total_cents), items_count, total_cents,
- * currency, customer {name, email, phone}, notes, created_at, updated_at
- * and url (order_url). A new object the caller owns (json_object_put).
+ * currency, customer {name, email, phone}, notes, source, fulfilment,
+ * delivery ({address, postcode, city} for delivery orders, else null),
+ * language, created_at, updated_at and url (order_url; base_url is the
+ * storefront's prefix). A new object the caller owns (json_object_put).
  */
 struct json_object *order_json(const struct order *o, const char *base_url);
 
 /*
  * The snapshot a change-feed event carries (DESIGN.md "The change feed"):
  * {"order": {number, status, total_cents, currency, customer_name,
- * items_count, created_at}} and, when from is a status (>= 0), "from" and
+ * items_count, created_at, source, fulfilment}} and, when from is a status (>= 0), "from" and
  * "to" (the order's status). Returns the JSON text; the caller frees it.
  */
 char	*order_snapshot(const struct order *o, int from);

@@ -12,6 +12,7 @@ typedef void (*route_handler)(struct app *app, struct http_request *rq,
 /* What a route says of itself (struct route's flags). */
 #define ROUTE_JSON	0x1	/* answers JSON whatever the client's Accept says (/api/ routes) */
 #define ROUTE_UPLOAD	0x2	/* takes bodies up to HTTP_MAX_UPLOAD: multipart/form-data, text/csv */
+#define ROUTE_SHOP	0x4	/* a customer route: served at "/" for the default store and under "/s/{slug}" for the others */
 
 /*
  * One route. pattern segments are literal or "{name}"; a {name} matches one

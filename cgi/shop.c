@@ -1,4 +1,4 @@
-/* shop.c — the customer's catalog and cart: GET /, GET /cart, POST /cart/items[/{product_id}]. */
+/* shop.c — the customer's catalog, cart and legal page: GET /, GET /cart, POST /cart/items[/{product_id}], GET /legal. */
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "order.h"
 #include "shop.h"
+#include "store.h"
 #include "valid.h"
 #include "view.h"
 
@@ -121,7 +122,7 @@ cart_changed(struct app *app, struct http_request *rq, struct http_response *rs,
 	char *url;
 
 	if (!rq->wants_json) {
-		url = view_url(app, "/cart");
+		url = view_shop_url(app, rq, "/cart");
 		http_redirect(rs, 303, url);
 		free(url);
 		return;
@@ -144,7 +145,7 @@ cart_change(struct app *app, struct http_request *rq, struct http_response *rs,
 	char *msg;
 
 	if (cart_get_or_create(app, rq, rs, &cart) != DB_OK ||
-	    db_shop_cart_put(app->db, cart.id, SHOP_STORE_ID, product_id, qty, add,
+	    db_shop_cart_put(app->db, cart.id, rq->store->id, product_id, qty, add,
 	    &res) != DB_OK) {
 		view_unavailable(app, rq, rs);
 		return;
@@ -244,7 +245,7 @@ catalog_product_json(struct app *app, struct http_request *rq, const struct shop
 	json_object_object_add(j, "name", json_object_new_string(p->name));
 	json_object_object_add(j, "description", json_object_new_string(p->description));
 	json_object_object_add(j, "price_cents", json_object_new_int64(p->price_cents));
-	json_object_object_add(j, "currency", json_object_new_string(app->cfg.currency));
+	json_object_object_add(j, "currency", json_object_new_string(rq->store->currency));
 	json_object_object_add(j, "stock", json_object_new_int64(p->stock));
 	json_object_object_add(j, "price", view_price(app, rq, p->price_cents));
 	json_object_object_add(j, "in_stock", json_object_new_boolean(p->stock > 0));
@@ -293,7 +294,7 @@ catalog(struct app *app, struct http_request *rq, struct http_response *rs)
 		view_unavailable(app, rq, rs);
 		return;
 	}
-	if (db_shop_products(app->db, SHOP_STORE_ID, &p) != DB_OK) {
+	if (db_shop_products(app->db, rq->store->id, &p) != DB_OK) {
 		view_unavailable(app, rq, rs);
 		return;
 	}
@@ -335,10 +336,62 @@ cart_page(struct app *app, struct http_request *rq, struct http_response *rs)
 	view_render(app, rq, rs, 200, "cart", m);
 }
 
+/* Plain text as paragraphs: the pieces between blank lines, lines kept (CSS pre-line). */
+static struct json_object *
+paragraphs(const char *text)
+{
+	struct json_object *a = json_object_new_array();
+	const char *p = text, *end;
+	size_t n;
+
+	while (*p != '\0') {
+		while (*p == '\n' || *p == '\r' || *p == ' ')
+			p++;
+		if (*p == '\0')
+			break;
+		if ((end = strstr(p, "\n\n")) == NULL &&
+		    (end = strstr(p, "\r\n\r\n")) == NULL)
+			end = p + strlen(p);
+		for (n = (size_t)(end - p); n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '); n--)
+			;
+		json_object_array_add(a, json_object_new_string_len(p, (int)n));
+		p = end;
+	}
+	return a;
+}
+
+/* GET /legal: the store's legal notice, contact, address and opening hours. */
+static void
+legal_page(struct app *app, struct http_request *rq, struct http_response *rs)
+{
+	struct shop_cart cart;
+	struct json_object *m, *c;
+	int found, count = 0;
+
+	if (cart_load(app, rq, &cart, &found) != DB_OK ||
+	    (found && db_shop_cart_count(app->db, cart.id, &count) != DB_OK)) {
+		view_unavailable(app, rq, rs);
+		return;
+	}
+	m = json_object_new_object();
+	json_object_object_add(m, "legal", paragraphs(rq->store->legal));
+	json_object_object_add(m, "has_legal",
+	    json_object_new_boolean(json_object_array_length(
+	    json_object_object_get(m, "legal")) > 0));
+	c = json_object_new_object();
+	json_object_object_add(c, "count", json_object_new_int(count));
+	json_object_object_add(m, "cart", c);
+	if (!rq->wants_json)
+		json_object_object_add(m, "nav_legal", json_object_new_boolean(1));
+	http_add_header(rs, "Cache-Control", "private, no-cache");
+	view_render(app, rq, rs, 200, "legal", m);
+}
+
 const struct route shop_routes[] = {
-	{ "GET", "/", catalog, 0 },
-	{ "GET", "/cart", cart_page, 0 },
-	{ "POST", "/cart/items", cart_add, 0 },
-	{ "POST", "/cart/items/{product_id}", cart_set, 0 },
+	{ "GET", "/", catalog, ROUTE_SHOP },
+	{ "GET", "/cart", cart_page, ROUTE_SHOP },
+	{ "POST", "/cart/items", cart_add, ROUTE_SHOP },
+	{ "POST", "/cart/items/{product_id}", cart_set, ROUTE_SHOP },
+	{ "GET", "/legal", legal_page, ROUTE_SHOP },
 };
 const size_t shop_nroutes = NELEM(shop_routes);

@@ -7,6 +7,7 @@
 #include "app.h"
 #include "mustache.h"
 #include "order.h"
+#include "store.h"
 #include "view.h"
 
 const char *
@@ -14,7 +15,7 @@ view_lang(struct app *app, struct http_request *rq)
 {
 	if (rq->lang == NULL)
 		rq->lang = i18n_pick(&app->i18n, http_header(rq, "Accept-Language"),
-		    app->cfg.lang);
+		    rq->store != NULL ? rq->store->lang : app->cfg.lang);
 	return rq->lang;
 }
 
@@ -28,6 +29,14 @@ char *
 view_url(struct app *app, const char *path)
 {
 	return xasprintf("%s%s", app->cfg.base_url, path);
+}
+
+char *
+view_shop_url(struct app *app, const struct http_request *rq, const char *path)
+{
+	if (rq->store == NULL || rq->store->id == STORE_DEFAULT_ID)
+		return view_url(app, path);
+	return xasprintf("%s/s/%s%s", app->cfg.base_url, rq->store->slug, path);
 }
 
 void
@@ -45,6 +54,22 @@ view_json(struct http_response *rs, int status, struct json_object *obj)
 	json_object_put(obj);
 }
 
+/* What a customer page shows of its store: name, contact, address, hours, VAT note. */
+static struct json_object *
+store_json(const struct store *st)
+{
+	struct json_object *j = json_object_new_object();
+
+	view_add_str(j, "name", st->name);
+	view_add_str(j, "slug", st->slug);
+	view_add_str(j, "contact_email", st->contact_email);
+	view_add_str(j, "phone", st->phone);
+	view_add_str(j, "address", st->address);
+	view_add_str(j, "hours", st->hours);
+	view_add_str(j, "vat_note", st->vat_note);
+	return j;
+}
+
 void
 view_render(struct app *app, struct http_request *rq, struct http_response *rs,
     int status, const char *tmpl, struct json_object *model)
@@ -60,7 +85,11 @@ view_render(struct app *app, struct http_request *rq, struct http_response *rs,
 	json_object_object_add(model, "t", json_object_get(i18n_table(&app->i18n, lang)));
 	json_object_object_add(model, "lang", json_object_new_string(lang));
 	json_object_object_add(model, "base", json_object_new_string(app->cfg.base_url));
-	json_object_object_add(model, "shop_name", json_object_new_string(app->cfg.shop_name));
+	json_object_object_add(model, "shop_name", json_object_new_string(rq->store != NULL ?
+	    rq->store->name : app->cfg.shop_name));
+	view_add_owned(model, "shop", view_shop_url(app, rq, ""));
+	if (rq->store != NULL && !json_object_object_get_ex(model, "store", NULL))
+		json_object_object_add(model, "store", store_json(rq->store));
 	json_object_object_add(model, "poll_ms", json_object_new_int(app->cfg.poll_ms));
 	rs->status = status;
 	rs->content_type = "text/html; charset=utf-8";
@@ -159,6 +188,7 @@ view_price(struct app *app, struct http_request *rq, int64_t cents)
 {
 	char s[64];
 
-	i18n_price(s, sizeof s, cents, app->cfg.currency, view_lang(app, rq));
+	i18n_price(s, sizeof s, cents, rq->store != NULL ? rq->store->currency :
+	    app->cfg.currency, view_lang(app, rq));
 	return json_object_new_string(s);
 }

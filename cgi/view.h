@@ -14,7 +14,10 @@ struct app;
 /*
  * Sends model with status: as JSON when rq->wants_json, else through the
  * template tmpl with the fields every page shares added (t: the language's
- * texts, lang, base, shop_name, poll_ms). Takes ownership of model. A
+ * texts, lang, base, shop_name, shop (the storefront's prefix: base, or
+ * base "/s/slug" for a store other than the default), poll_ms; on customer
+ * routes store: {name, slug, contact_email, phone, address, hours,
+ * vat_note}). Takes ownership of model. A
  * template failure is a bug: logged, and a plain 500 is sent.
  */
 void	view_render(struct app *app, struct http_request *rq,
@@ -35,7 +38,8 @@ void	view_internal_error(struct http_response *rs);
 void	view_unavailable(struct app *app, struct http_request *rq,
 	    struct http_response *rs);
 /*
- * The language of this request (Accept-Language, else ORDERSYNC_LANG):
+ * The language of this request (Accept-Language, else the store's language
+ * on customer routes, else ORDERSYNC_LANG):
  * rq->lang, chosen once per request. Static.
  */
 const char *view_lang(struct app *app, struct http_request *rq);
@@ -61,12 +65,17 @@ void	view_add_owned(struct json_object *o, const char *key, char *val);
 /* Adds key: cents formatted as a price in currency for lang ("12,90 €"). */
 void	view_add_price(struct json_object *o, const char *key, int64_t cents,
 	    const char *currency, const char *lang);
-/* cents as a price in the shop's currency for the request's language, as a new JSON string. */
+/* cents as a price in the store's currency (customer routes; else the shop's) for the request's language, as a new JSON string. */
 struct json_object *view_price(struct app *app, struct http_request *rq, int64_t cents);
 /* Adds key: t as RFC 3339 UTC. */
 void	view_add_time(struct json_object *o, const char *key, int64_t t);
 
 /* "base_url + path" in a new string (caller frees): every link honours the prefix. */
 char	*view_url(struct app *app, const char *path);
+/*
+ * The storefront's "prefix + path" in a new string (caller frees): base_url
+ * "/s/slug" path for a store other than the default, else view_url().
+ */
+char	*view_shop_url(struct app *app, const struct http_request *rq, const char *path);
 
 #endif

@@ -86,7 +86,8 @@ wrong_has(const char *list, const char *name)
 
 START_TEST(test_checkout_form_table)
 {
-	static const char *names[ORDER_IN__MAX] = { "name", "email", "phone", "notes" };
+	static const char *names[ORDER_IN__MAX] = { "name", "email", "phone", "notes",
+	    "fulfilment", "address", "postcode", "city" };
 	struct kvlist form = form_of(form_cases[_i].form);
 	struct valid_result r;
 	int i, n = order_input_form(&form, &r);
@@ -193,6 +194,144 @@ START_TEST(test_api_body_table)
 	ck_assert_int_eq(n > 0, expect > 0);
 	if (expect == 0)
 		ck_assert_int_eq((int)a.nitems, api_cases[_i].nitems);
+	order_input_free(&a);
+	json_object_put(fields);
+	json_object_put(body);
+}
+END_TEST
+
+/* How an order is fulfilled: what the store offers, what was chosen, the address given. */
+static const struct {
+	enum store_fulfilment	 offers;
+	const char		*choice, *address, *postcode, *city;
+	enum store_fulfilment	 want;
+	const char		*wrong;		/* fields with a problem: f(ulfilment) a p c */
+} fulfil_cases[] = {
+	{ STORE_PICKUP, "", "", "", "", STORE_PICKUP, "" },
+	{ STORE_PICKUP, "pickup", "1 rue X", "", "", STORE_PICKUP, "" },	/* address ignored */
+	{ STORE_PICKUP, "delivery", "1 rue X", "75001", "Paris", STORE_PICKUP, "f" },
+	{ STORE_PICKUP, "both", "", "", "", STORE_PICKUP, "f" },
+	{ STORE_PICKUP, "Pickup", "", "", "", STORE_PICKUP, "f" },
+	{ STORE_DELIVERY, "", "1 rue X", "75001", "Paris", STORE_DELIVERY, "" },
+	{ STORE_DELIVERY, "", "", "", "", STORE_DELIVERY, "apc" },
+	{ STORE_DELIVERY, "pickup", "", "", "", STORE_DELIVERY, "f" },
+	{ STORE_DELIVERY, "delivery", "1 rue X", "", "Paris", STORE_DELIVERY, "p" },
+	{ STORE_BOTH, "", "", "", "", STORE_PICKUP, "" },
+	{ STORE_BOTH, "pickup", "", "", "", STORE_PICKUP, "" },
+	{ STORE_BOTH, "delivery", "1 rue X", "75001", "Paris", STORE_DELIVERY, "" },
+	{ STORE_BOTH, "delivery", "", "75001", "", STORE_DELIVERY, "ac" },
+	{ STORE_BOTH, "drone", "", "", "", STORE_PICKUP, "f" },
+};
+
+START_TEST(test_fulfilment_rules)
+{
+	const char *err[4], *letters = "fapc";
+	enum store_fulfilment got;
+	int i, n;
+
+	n = order_input_fulfilment(fulfil_cases[_i].offers, fulfil_cases[_i].choice,
+	    fulfil_cases[_i].address, fulfil_cases[_i].postcode, fulfil_cases[_i].city,
+	    &got, err);
+	for (i = 0; i < 4; i++)
+		ck_assert_msg((err[i] != NULL) == (strchr(fulfil_cases[_i].wrong, letters[i]) != NULL),
+		    "case %d: field %c", _i, letters[i]);
+	ck_assert_int_eq(n, (int)strlen(fulfil_cases[_i].wrong));
+	if (err[0] == NULL)
+		ck_assert_int_eq(got, fulfil_cases[_i].want);
+}
+END_TEST
+
+/* The form: a pickup order drops the address's errors; a delivery needs it, within limits. */
+START_TEST(test_fulfilment_form)
+{
+	struct buf b;
+	struct kvlist form;
+	struct valid_result r;
+	enum store_fulfilment how;
+	int i;
+
+	buf_init(&b);
+	buf_puts(&b, "name=A&email=a%40b.co&fulfilment=pickup&address=");
+	for (i = 0; i < 201; i++)
+		buf_putc(&b, 'x');
+	form = form_of(buf_str(&b));
+	order_input_form(&form, &r);
+	ck_assert_int_eq(order_input_form_fulfilment(STORE_BOTH, &r, &how), 0);
+	ck_assert_int_eq(how, STORE_PICKUP);
+	ck_assert_ptr_null(r.error[ORDER_IN_ADDRESS]);
+	valid_result_free(&r);
+	kv_free(&form);
+
+	buf_reset(&b);
+	buf_puts(&b, "name=A&email=a%40b.co&fulfilment=delivery&postcode=75001&city=Paris&address=");
+	for (i = 0; i < 201; i++)
+		buf_putc(&b, 'x');
+	form = form_of(buf_str(&b));
+	order_input_form(&form, &r);
+	ck_assert_int_eq(order_input_form_fulfilment(STORE_BOTH, &r, &how), 1);
+	ck_assert_str_eq(r.error[ORDER_IN_ADDRESS], "checkout.errors.address");
+	valid_result_free(&r);
+	kv_free(&form);
+
+	form = form_of("name=&email=a%40b.co&fulfilment=delivery");
+	order_input_form(&form, &r);
+	ck_assert_int_eq(order_input_form_fulfilment(STORE_PICKUP, &r, &how), 2);
+	ck_assert_str_eq(r.error[ORDER_IN_FULFILMENT], "checkout.errors.fulfilment");
+	ck_assert_str_eq(r.error[ORDER_IN_NAME], "checkout.errors.name");
+	valid_result_free(&r);
+	kv_free(&form);
+	buf_free(&b);
+}
+END_TEST
+
+/* The API's "fulfilment" and "delivery", their problems keyed by JSON path. */
+static const struct {
+	enum store_fulfilment	 offers;
+	const char		*body;
+	const char		*fields;	/* comma-separated, "" when good */
+	enum store_fulfilment	 want;
+} api_fulfil_cases[] = {
+	{ STORE_PICKUP, "{}", "", STORE_PICKUP },
+	{ STORE_PICKUP, "{\"fulfilment\":\"delivery\"}", "fulfilment", STORE_PICKUP },
+	{ STORE_BOTH, "{\"fulfilment\":\"delivery\"}",
+	  "delivery.address,delivery.postcode,delivery.city", STORE_DELIVERY },
+	{ STORE_BOTH, "{\"fulfilment\":\"delivery\",\"delivery\":{\"address\":\"1 rue X\","
+	  "\"postcode\":\"75001\",\"city\":\"Paris\"}}", "", STORE_DELIVERY },
+	{ STORE_BOTH, "{\"fulfilment\":\"pickup\",\"delivery\":{\"address\":\"1 rue X\"}}",
+	  "", STORE_PICKUP },
+	{ STORE_BOTH, "{\"fulfilment\":7}", "fulfilment", STORE_PICKUP },
+	{ STORE_DELIVERY, "{\"delivery\":\"1 rue X\"}",
+	  "delivery,delivery.address,delivery.postcode,delivery.city", STORE_DELIVERY },
+	{ STORE_DELIVERY, "{\"delivery\":{\"address\":\"1 rue X\",\"postcode\":"
+	  "\"123456789012345678901\",\"city\":\"Paris\"}}", "delivery.postcode", STORE_DELIVERY },
+};
+
+START_TEST(test_fulfilment_api)
+{
+	struct json_object *body = json_of(api_fulfil_cases[_i].body);
+	struct json_object *fields = json_object_new_object();
+	struct order_input a;
+	char want[256], *tok, *save = NULL;
+	int n, expect = 0;
+
+	memset(&a, 0, sizeof a);
+	n = order_input_api_fulfilment(body, api_fulfil_cases[_i].offers, &a, fields);
+	snprintf(want, sizeof want, "%s", api_fulfil_cases[_i].fields);
+	for (tok = strtok_r(want, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		ck_assert_msg(json_object_object_get_ex(fields, tok, NULL),
+		    "case %d: no problem for %s: %s", _i, tok, json_object_to_json_string(fields));
+		expect++;
+	}
+	ck_assert_msg((int)json_object_object_length(fields) == expect,
+	    "case %d: problems %s", _i, json_object_to_json_string(fields));
+	ck_assert_int_eq(n, expect);
+	if (expect == 0) {
+		ck_assert_int_eq(a.fulfilment, api_fulfil_cases[_i].want);
+		if (a.fulfilment == STORE_DELIVERY)
+			ck_assert_str_eq(a.city, "Paris");
+		else
+			ck_assert_ptr_null(a.address);
+	}
 	order_input_free(&a);
 	json_object_put(fields);
 	json_object_put(body);
@@ -581,11 +720,11 @@ cart_with_two(struct shop_cart *cart)
 {
 	struct shop_put_result r;
 
-	ck_assert_int_eq(db_shop_cart_create(db, SHOP_STORE_ID, cart), DB_OK);
-	ck_assert_int_eq(db_shop_cart_put(db, cart->id, SHOP_STORE_ID, 1, 2, 1, &r), DB_OK);
+	ck_assert_int_eq(db_shop_cart_create(db, STORE_DEFAULT_ID, cart), DB_OK);
+	ck_assert_int_eq(db_shop_cart_put(db, cart->id, STORE_DEFAULT_ID, 1, 2, 1, &r), DB_OK);
 	ck_assert_int_eq(r.outcome, SHOP_PUT_OK);
 	shop_put_result_free(&r);
-	ck_assert_int_eq(db_shop_cart_put(db, cart->id, SHOP_STORE_ID, 8, 1, 1, &r), DB_OK);
+	ck_assert_int_eq(db_shop_cart_put(db, cart->id, STORE_DEFAULT_ID, 8, 1, 1, &r), DB_OK);
 	ck_assert_int_eq(r.outcome, SHOP_PUT_OK);
 	shop_put_result_free(&r);
 }
@@ -595,7 +734,7 @@ web_checkout(struct shop_checkout *co, const struct shop_cart *cart, char *key, 
 {
 	memset(co, 0, sizeof *co);
 	snprintf(key, keysz, "form:%s", cart->form_token);
-	co->store_id = SHOP_STORE_ID;
+	co->store_id = STORE_DEFAULT_ID;
 	co->cart_id = cart->id;
 	co->form_token = cart->form_token;
 	co->idempotency_key = key;
@@ -605,6 +744,56 @@ web_checkout(struct shop_checkout *co, const struct shop_cart *cart, char *key, 
 	co->notes = "";
 	co->currency = "EUR";
 }
+
+/* The order records how it came and how it goes: source, fulfilment, address, language. */
+START_TEST(test_checkout_fulfilment_columns)
+{
+	struct shop_cart cart;
+	struct shop_checkout co;
+	struct shop_checkout_result res;
+	struct order o;
+	char key[80];
+
+	cart_with_two(&cart);
+	web_checkout(&co, &cart, key, sizeof key);
+	co.fulfilment = "pickup";
+	co.address = "1 rue X";	/* a pickup order keeps no address */
+	co.language = "fr";
+	ck_assert_int_eq(db_shop_checkout(db, &co, &res), DB_OK);
+	ck_assert_int_eq(res.outcome, SHOP_CREATED);
+	ck_assert_int_eq(q("SELECT count(*) FROM orders WHERE source = 'web' AND "
+	    "fulfilment = 'pickup' AND address = '' AND language = 'fr'"), 1);
+	ck_assert_int_eq(db_order_get(db, 1, res.number, 0, &o), DB_OK);
+	ck_assert_str_eq(o.fulfilment, "pickup");
+	ck_assert_str_eq(o.source, "web");
+	order_clear(&o);
+
+	cart_with_two(&cart);
+	web_checkout(&co, &cart, key, sizeof key);
+	co.source = "api";
+	co.fulfilment = "delivery";
+	co.address = "1 rue X";
+	co.postcode = "75001";
+	co.city = "Paris";
+	ck_assert_int_eq(db_shop_checkout(db, &co, &res), DB_OK);
+	ck_assert_int_eq(res.outcome, SHOP_CREATED);
+	ck_assert_int_eq(db_order_get(db, 1, res.number, 0, &o), DB_OK);
+	ck_assert_str_eq(o.source, "api");
+	ck_assert_str_eq(o.fulfilment, "delivery");
+	ck_assert_str_eq(o.address, "1 rue X");
+	ck_assert_str_eq(o.city, "Paris");
+	ck_assert_str_eq(o.language, "en");
+	{
+		struct json_object *j = order_json(&o, ""), *d, *v;
+
+		ck_assert(json_object_object_get_ex(j, "delivery", &d) && d != NULL);
+		ck_assert(json_object_object_get_ex(d, "postcode", &v));
+		ck_assert_str_eq(json_object_get_string(v), "75001");
+		json_object_put(j);
+	}
+	order_clear(&o);
+}
+END_TEST
 
 START_TEST(test_checkout_success)
 {
@@ -752,7 +941,7 @@ START_TEST(test_checkout_token_and_empty)
 	char key[80], wrong[65];
 
 	cart_with_two(&cart);
-	ck_assert_int_eq(db_shop_cart_create(db, SHOP_STORE_ID, &other), DB_OK);
+	ck_assert_int_eq(db_shop_cart_create(db, STORE_DEFAULT_ID, &other), DB_OK);
 	/* Another cart's token is not this cart's. */
 	web_checkout(&co, &cart, key, sizeof key);
 	snprintf(wrong, sizeof wrong, "%s", other.form_token);
@@ -809,7 +998,7 @@ START_TEST(test_checkout_api)
 	struct shop_checkout_result a, b;
 
 	memset(&co, 0, sizeof co);
-	co.store_id = SHOP_STORE_ID;
+	co.store_id = STORE_DEFAULT_ID;
 	co.items = items;
 	co.nitems = NELEM(items);
 	co.idempotency_key = "api:k1";
@@ -850,44 +1039,44 @@ START_TEST(test_cart_put_rules)
 	struct shop_put_result r;
 	int count;
 
-	ck_assert_int_eq(db_shop_cart_create(db, SHOP_STORE_ID, &cart), DB_OK);
+	ck_assert_int_eq(db_shop_cart_create(db, STORE_DEFAULT_ID, &cart), DB_OK);
 	ck_assert(valid_hex_token(cart.token, 64, 64));
 	ck_assert_int_eq(db_shop_cart_find(db, cart.token, &found), DB_OK);
 	ck_assert_int_eq(found.id, cart.id);
 	ck_assert_int_eq(db_shop_cart_find(db, "00", &found), DB_NOTFOUND);
 
 	/* Kettle: stock 6. */
-	ck_assert_int_eq(db_shop_cart_put(db, cart.id, SHOP_STORE_ID, 7, 4, 1, &r), DB_OK);
+	ck_assert_int_eq(db_shop_cart_put(db, cart.id, STORE_DEFAULT_ID, 7, 4, 1, &r), DB_OK);
 	ck_assert_int_eq(r.outcome, SHOP_PUT_OK);
 	ck_assert_int_eq(r.qty, 4);
 	shop_put_result_free(&r);
-	ck_assert_int_eq(db_shop_cart_put(db, cart.id, SHOP_STORE_ID, 7, 3, 1, &r), DB_OK);
+	ck_assert_int_eq(db_shop_cart_put(db, cart.id, STORE_DEFAULT_ID, 7, 3, 1, &r), DB_OK);
 	ck_assert_int_eq(r.outcome, SHOP_PUT_STOCK);
 	ck_assert_int_eq(r.stock, 6);
 	ck_assert_str_eq(r.name, "Gooseneck kettle, 1 l");
 	shop_put_result_free(&r);
-	ck_assert_int_eq(db_shop_cart_put(db, cart.id, SHOP_STORE_ID, 7, 6, 0, &r), DB_OK);
+	ck_assert_int_eq(db_shop_cart_put(db, cart.id, STORE_DEFAULT_ID, 7, 6, 0, &r), DB_OK);
 	ck_assert_int_eq(r.outcome, SHOP_PUT_OK);
 	shop_put_result_free(&r);
 	ck_assert_int_eq(db_shop_cart_count(db, cart.id, &count), DB_OK);
 	ck_assert_int_eq(count, 6);
 	/* Never above 99, whatever the stock. */
 	x("UPDATE products SET stock = 500 WHERE id = 1");
-	ck_assert_int_eq(db_shop_cart_put(db, cart.id, SHOP_STORE_ID, 1, 99, 1, &r), DB_OK);
+	ck_assert_int_eq(db_shop_cart_put(db, cart.id, STORE_DEFAULT_ID, 1, 99, 1, &r), DB_OK);
 	ck_assert_int_eq(r.outcome, SHOP_PUT_OK);
 	shop_put_result_free(&r);
-	ck_assert_int_eq(db_shop_cart_put(db, cart.id, SHOP_STORE_ID, 1, 1, 1, &r), DB_OK);
+	ck_assert_int_eq(db_shop_cart_put(db, cart.id, STORE_DEFAULT_ID, 1, 1, 1, &r), DB_OK);
 	ck_assert_int_eq(r.outcome, SHOP_PUT_LIMIT);
 	shop_put_result_free(&r);
 	/* Unknown and inactive products cannot be added, but can be removed. */
-	ck_assert_int_eq(db_shop_cart_put(db, cart.id, SHOP_STORE_ID, 999, 1, 1, &r), DB_OK);
+	ck_assert_int_eq(db_shop_cart_put(db, cart.id, STORE_DEFAULT_ID, 999, 1, 1, &r), DB_OK);
 	ck_assert_int_eq(r.outcome, SHOP_PUT_NO_PRODUCT);
 	shop_put_result_free(&r);
 	x("UPDATE products SET active = 0 WHERE id = 7");
-	ck_assert_int_eq(db_shop_cart_put(db, cart.id, SHOP_STORE_ID, 7, 1, 0, &r), DB_OK);
+	ck_assert_int_eq(db_shop_cart_put(db, cart.id, STORE_DEFAULT_ID, 7, 1, 0, &r), DB_OK);
 	ck_assert_int_eq(r.outcome, SHOP_PUT_NO_PRODUCT);
 	shop_put_result_free(&r);
-	ck_assert_int_eq(db_shop_cart_put(db, cart.id, SHOP_STORE_ID, 7, 0, 0, &r), DB_OK);
+	ck_assert_int_eq(db_shop_cart_put(db, cart.id, STORE_DEFAULT_ID, 7, 0, 0, &r), DB_OK);
 	ck_assert_int_eq(r.outcome, SHOP_PUT_OK);
 	shop_put_result_free(&r);
 	ck_assert_int_eq(db_shop_cart_count(db, cart.id, &count), DB_OK);
@@ -908,6 +1097,9 @@ shop_suite(void)
 	tcase_add_test(tc, test_checkout_form_limits);
 	tcase_add_loop_test(tc, test_api_body_table, 0, (int)NELEM(api_cases));
 	tcase_add_test(tc, test_api_body_merge_and_limits);
+	tcase_add_loop_test(tc, test_fulfilment_rules, 0, (int)NELEM(fulfil_cases));
+	tcase_add_test(tc, test_fulfilment_form);
+	tcase_add_loop_test(tc, test_fulfilment_api, 0, (int)NELEM(api_fulfil_cases));
 	tcase_add_loop_test(tc, test_idempotency_key_table, 0, (int)NELEM(key_cases));
 	tcase_add_test(tc, test_idempotency_key_length);
 	tcase_add_loop_test(tc, test_cart_add_table, 0, (int)NELEM(add_cases));
@@ -927,6 +1119,7 @@ shop_suite(void)
 	tcase_set_timeout(tc, 30);
 	tcase_add_checked_fixture(tc, db_setup, db_teardown);
 	tcase_add_test(tc, test_checkout_success);
+	tcase_add_test(tc, test_checkout_fulfilment_columns);
 	tcase_add_test(tc, test_checkout_short_second_line_rolls_back);
 	tcase_add_test(tc, test_checkout_replay_same_order);
 	tcase_add_test(tc, test_checkout_token_and_empty);
