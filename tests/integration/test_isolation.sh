@@ -50,33 +50,25 @@ place_a() {
 	    --data "{\"customer\":{\"name\":\"$1\",\"email\":\"a$N@example.com\",\"phone\":\"\"},\"items\":[{\"sku\":\"$2\",\"qty\":$3}],\"notes\":\"\"}"
 	NUMBER=$(number_of)
 }
-# place_b NAME SKU QTY: an order in store b; sets NUMBER.
-# The storefront's /s/b/api/orders is not on this branch yet: the order, its
-# line and its order_created event are written as the checkout writes them
-# (one transaction, the store's product and price). Switch to
-# `req POST /s/b/api/orders` once the storefront is merged.
+# place_b NAME SKU QTY: an order in store b through its storefront's API
+# (/s/b/api/orders); sets NUMBER.
 place_b() {
 	N=$((N + 1))
-	NUMBER=$(printf 'CMD-%s-BSTO%02d' "$TODAY" "$N")
-	sql "BEGIN;
-	INSERT INTO orders (store_id, number, status, source, customer_name, email, total_cents,
-	    currency, items_count, access_token, created_at, updated_at)
-	  SELECT p.store_id, '$NUMBER', 'pending', 'api', '$1', 'b$N@example.com', p.price_cents * $3,
-	    'EUR', $3, 'tok$N', strftime('%s','now'), strftime('%s','now')
-	  FROM products p JOIN stores s ON s.id = p.store_id WHERE s.slug = 'b' AND p.sku = '$2';
-	INSERT INTO order_items (order_id, product_id, sku, name, unit_price_cents, qty)
-	  SELECT o.id, p.id, p.sku, p.name, p.price_cents, $3 FROM orders o, products p
-	  WHERE o.number = '$NUMBER' AND p.store_id = o.store_id AND p.sku = '$2';
-	UPDATE products SET stock = stock - $3 WHERE store_id = (SELECT id FROM stores WHERE slug = 'b')
-	  AND sku = '$2';
-	INSERT INTO order_events (store_id, order_id, type, payload, created_at)
-	  SELECT store_id, id, 'order_created', json_object('order', json_object('number', number,
-	    'status', status, 'total_cents', total_cents, 'currency', currency, 'customer_name',
-	    customer_name, 'items_count', items_count, 'created_at',
-	    strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch'), 'source', source,
-	    'paid_cents', 0)), created_at
-	  FROM orders WHERE number = '$NUMBER';
-	COMMIT;"
+	req POST /s/b/api/orders -H 'Content-Type: application/json' -H "Idempotency-Key: iso-b-$N-$RANDOM" \
+	    --data "{\"customer\":{\"name\":\"$1\",\"email\":\"b$N@example.com\",\"phone\":\"\"},\"items\":[{\"sku\":\"$2\",\"qty\":$3}],\"notes\":\"\"}"
+	NUMBER=$(number_of)
+}
+# checkout_b NAME PRODUCT-ID QTY: an order in store b as a browser places it
+# at /s/b/ (cart, then the checkout form); sets NUMBER.
+checkout_b() {
+	local jar=$WORK/cart-b.$N
+	N=$((N + 1))
+	req POST /s/b/cart/items -c "$jar" -b "$jar" -d "product_id=$2" -d "qty=$3"
+	req GET /s/b/cart -c "$jar" -b "$jar" -H 'Accept: application/json'
+	req POST /s/b/checkout -c "$jar" -b "$jar" \
+	    --data-urlencode "form_token=$(grep -o '"form_token":"[0-9a-f]*"' "$BODY" | cut -d'"' -f4)" \
+	    --data-urlencode "name=$1" -d "email=b$N@example.com" -d fulfilment=pickup
+	NUMBER=$(location | sed -n 's|^/s/b/orders/\(CMD-[0-9A-Z-]*\)?t=.*|\1|p')
 }
 
 # ---- two stores, their products, their people ----
@@ -127,12 +119,17 @@ A1=$NUMBER
 place_a "Arthur Default" MUG-STO-350 2
 A2=$NUMBER
 place_b "Bea Store" COF-ESP-250 2
+expect_status 201 "an order in store B through /s/b/api/orders"
 B1=$NUMBER
-place_b "Bruno Store" B-TEA-1 1
+checkout_b "Bruno Store" "$PB2" 1
+expect_status 303 "an order in store B through the /s/b/ cart and checkout form"
 B2=$NUMBER
+[[ $B2 =~ ^CMD- ]] && ok "… to store B's order page" || nok "… to store B's order page" "$(location)"
 same "$(sql "SELECT group_concat(s.slug || ':' || o.total_cents, ' ') FROM orders o JOIN stores s ON s.id = o.store_id ORDER BY o.id")" \
     "default:1290 default:$(sql "SELECT 2 * price_cents FROM products WHERE id = $PA2") b:1800 b:450" \
     "two orders per store, each priced from its own store's catalog"
+same "$(sql "SELECT group_concat(source) FROM (SELECT source FROM orders WHERE store_id = $SB ORDER BY id)")" "api,web" \
+    "store B's orders came from its API and its web checkout"
 
 # ---- /admin/orders, HTML and JSON ----
 # check_list JAR WHO SEES... -- LACKS...: the list page and its JSON.
@@ -162,7 +159,7 @@ check_list "$AB" "store B's admin" "$B1" "$B2" -- "$A1" "$A2"
 check_list "$SBJ" "store B's staff" "$B1" "$B2" -- "$A1" "$A2"
 check_list "$SEL" "store B's seller" "$B1" "$B2" -- "$A1" "$A2"
 req GET "/admin/orders?q=Bea" -b "$SA" -H 'Accept: application/json'
-expect_json 'b.orders.some(o=>o.number.includes("BSTO"))' false "store A's staff searching for a store B customer: none of store B's"
+expect_json "b.orders.some(o=>[\"$B1\",\"$B2\"].includes(o.number))" false "store A's staff searching for a store B customer: none of store B's"
 req GET "/admin/orders?status=pending" -b "$SBJ" -H 'Accept: application/json'
 expect_json "b.orders.map(o=>o.number).sort().join()" "$B1,$B2" "store B's staff filtering by status: store B's only"
 req GET /admin/orders -b "$SBJ"
@@ -255,6 +252,7 @@ TAG_B=$(etag_of)
 [ -n "$TAG_A" ] && [ "$TAG_A" != "$TAG_B" ] && ok "store A's and store B's staff get different ETags" ||
     nok "store A's and store B's staff get different ETags" "$TAG_A / $TAG_B"
 place_b "Bianca Store" B-TEA-1 1
+expect_status 201 "another store B order (API)"
 B3=$NUMBER
 req GET "/admin/api/since?cursor=$HEAD_A&epoch=$EPOCH" -b "$SA" -H "If-None-Match: $TAG_A"
 expect_status 304 "a new store B order: store A's staff still get 304 on their head"
@@ -263,7 +261,7 @@ expect_json 'b.events.length' 0 "… and no event after their cursor"
 req GET "/admin/api/since?cursor=0&epoch=$EPOCH" -b "$SBJ"
 expect_json "b.events.some(e=>e.order&&e.order.number==\"$B3\")" true "store B's staff get it"
 req GET "/admin/api/since?cursor=0&epoch=$EPOCH" -b "$SA"
-expect_json "b.events.some(e=>e.order&&e.order.number.includes(\"BSTO\"))||b.events.some(e=>e.product&&e.product.id==$PB1)" \
+expect_json "b.events.some(e=>e.order&&[\"$B1\",\"$B2\",\"$B3\"].includes(e.order.number))||b.events.some(e=>e.product&&e.product.id==$PB1)" \
     false "from cursor 0, store A's staff see no store B event at all"
 
 # ---- stats and the dashboard ----
