@@ -1,7 +1,4 @@
-// Story 10, two stores (NOT IN THE RUN ORDER YET: run.mjs picks up files named
-// "<number>-…mjs"; this one waits for the storefront branch's /s/{slug}/
-// routes. Once they are merged: git mv to 10-two-stores.mjs and run
-// `node tests/e2e/run.mjs 10`.)
+// Story 10, two stores: a customer of store B orders while both stores' cashiers watch.
 //
 // Store A's cashier and store B's cashier each have /admin/orders open, signed
 // in as one-store staff, in two browsers. A customer orders in store B through
