@@ -8,7 +8,9 @@
 
 #include "app.h"
 #include "auth.h"
+#include "db_stores.h"
 #include "feed.h"
+#include "store.h"
 #include "view.h"
 
 /* ---- parsing ---- */
@@ -281,6 +283,30 @@ poll_rate(struct feed_cache *c, int64_t store_id, int64_t now, int64_t total,
 	return (double)polling * 60000.0 / (double)(poll_ms > 0 ? poll_ms : 5000);
 }
 
+/*
+ * The currency the scope's takings are counted in, into cur: a one-store
+ * session's store's (its own, else the environment's), every-store admins'
+ * the default store's. DB_OK, or the database's error.
+ */
+static enum db_status
+stats_currency(struct app *app, int64_t store_id, char cur[4])
+{
+	struct store st;
+	enum db_status rc;
+
+	rc = db_store_get(app->db, store_id != DB_ALL_STORES ? store_id : 1, &st);
+	if (rc == DB_NOTFOUND) {
+		snprintf(cur, 4, "%s", app->cfg.currency);
+		return DB_OK;
+	}
+	if (rc != DB_OK)
+		return rc;
+	store_defaults(&st, &app->cfg);
+	snprintf(cur, 4, "%s", st.currency);
+	store_free(&st);
+	return DB_OK;
+}
+
 struct json_object *
 feed_stats_model(struct app *app, const struct auth_session *s, const char *lang,
     time_t now)
@@ -289,7 +315,7 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	struct json_object *m, *today, *hours, *h;
 	int64_t counts[ORDER_NSTATUS], day_start, hour_start, hour0, window;
 	const char *source;
-	char buf[64];
+	char buf[64], cur[4];
 	struct tm tm;
 	double rate;
 	int i;
@@ -302,7 +328,8 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	window = 2 * (int64_t)app->cfg.poll_ms / 1000;
 	if (window < 60)
 		window = 60;
-	if (db_admin_stats(app->db, s->row.store_id, app->cfg.currency, day_start, hour0,
+	if (stats_currency(app, s->row.store_id, cur) != DB_OK ||
+	    db_admin_stats(app->db, s->row.store_id, cur, day_start, hour0,
 	    (int64_t)now - window, &st) != DB_OK ||
 	    db_orders_count(app->db, s->row.store_id, counts) != DB_OK)
 		return NULL;
@@ -312,13 +339,13 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	m = json_object_new_object();
 	order_rfc3339(buf, (int64_t)now);
 	json_object_object_add(m, "generated_at", json_object_new_string(buf));
-	json_object_object_add(m, "currency", json_object_new_string(app->cfg.currency));
+	json_object_object_add(m, "currency", json_object_new_string(cur));
 	today = json_object_new_object();
 	json_object_object_add(today, "orders", json_object_new_int64(st.orders_today));
 	json_object_object_add(today, "cancelled", json_object_new_int64(st.cancelled_today));
 	json_object_object_add(today, "revenue_cents",
 	    json_object_new_int64(st.revenue_today_cents));
-	i18n_price(buf, sizeof buf, st.revenue_today_cents, app->cfg.currency, lang);
+	i18n_price(buf, sizeof buf, st.revenue_today_cents, cur, lang);
 	json_object_object_add(today, "revenue", json_object_new_string(buf));
 	json_object_object_add(m, "today", today);
 	json_object_object_add(m, "pending", json_object_new_int64(counts[ORDER_PENDING]));
