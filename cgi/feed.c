@@ -10,7 +10,6 @@
 #include "auth.h"
 #include "db_stores.h"
 #include "feed.h"
-#include "store.h"
 #include "view.h"
 
 /* ---- parsing ---- */
@@ -301,8 +300,7 @@ stats_currency(struct app *app, int64_t store_id, char cur[4])
 	}
 	if (rc != DB_OK)
 		return rc;
-	store_defaults(&st, &app->cfg);
-	snprintf(cur, 4, "%s", st.currency);
+	snprintf(cur, 4, "%s", st.own_currency ? st.currency : app->cfg.currency);
 	store_free(&st);
 	return DB_OK;
 }
