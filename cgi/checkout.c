@@ -279,12 +279,24 @@ out:
 /* ---- the confirmation page and its status ---- */
 
 /*
+ * The locale key of a status's label or help (kind "status" or "help") into
+ * key: a delivery order's "ready" reads "Out for delivery" (DESIGN.md "Data").
+ */
+static void
+status_key(char *key, size_t n, const char *kind, int status, int delivery)
+{
+	snprintf(key, n, "order.%s.%s%s", kind, order_status_name(status),
+	    delivery && status == ORDER_READY ? "_delivery" : "");
+}
+
+/*
  * What the order page's script needs to follow the status without a copy of
  * the workflow: {"pending": {"label", "help", "final"}, …} as JSON text for
- * a data-* attribute. A new string owned by the returned json object.
+ * a data-* attribute, in the words of the order's fulfilment (delivery).
+ * A new string owned by the returned json object.
  */
 static struct json_object *
-statuses_json(struct app *app, struct http_request *rq)
+statuses_json(struct app *app, struct http_request *rq, int delivery)
 {
 	struct json_object *all = json_object_new_object(), *one, *ret;
 	char key[48];
@@ -292,9 +304,9 @@ statuses_json(struct app *app, struct http_request *rq)
 
 	for (s = 0; s < ORDER_NSTATUS; s++) {
 		one = json_object_new_object();
-		snprintf(key, sizeof key, "order.status.%s", order_status_name(s));
+		status_key(key, sizeof key, "status", s, delivery);
 		json_object_object_add(one, "label", json_object_new_string(view_text(app, rq, key)));
-		snprintf(key, sizeof key, "order.help.%s", order_status_name(s));
+		status_key(key, sizeof key, "help", s, delivery);
 		json_object_object_add(one, "help", json_object_new_string(view_text(app, rq, key)));
 		json_object_object_add(one, "final",
 		    json_object_new_boolean(order_status_final(s)));
@@ -314,7 +326,7 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 	struct shop_cart cart;
 	struct json_object *m, *oj, *items, *it, *c;
 	char key[48], when[64], *url, *shop;
-	int found, count = 0;
+	int found, count = 0, delivery;
 	size_t i;
 	enum db_status rc;
 
@@ -332,6 +344,7 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 		view_unavailable(app, rq, rs);
 		return;
 	}
+	delivery = strcmp(o.fulfilment, "delivery") == 0;
 	m = json_object_new_object();
 	shop = view_shop_url(app, rq, "");
 	oj = order_json(&o, shop);
@@ -347,18 +360,17 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 			    json_object_get_int64(c)));
 		}
 		json_object_object_add(oj, "total", view_price(app, rq, o.total_cents));
-		snprintf(key, sizeof key, "order.status.%s", order_status_name(o.status));
+		status_key(key, sizeof key, "status", o.status, delivery);
 		json_object_object_add(oj, "status_label",
 		    json_object_new_string(view_text(app, rq, key)));
-		snprintf(key, sizeof key, "order.help.%s", order_status_name(o.status));
+		status_key(key, sizeof key, "help", o.status, delivery);
 		json_object_object_add(oj, "status_help",
 		    json_object_new_string(view_text(app, rq, key)));
-		json_object_object_add(oj, "statuses_json", statuses_json(app, rq));
+		json_object_object_add(oj, "statuses_json", statuses_json(app, rq, delivery));
 		i18n_datetime(when, sizeof when, (time_t)o.created_at, view_lang(app, rq));
 		json_object_object_add(oj, "created", json_object_new_string(when));
 		json_object_object_add(oj, "final", json_object_new_boolean(order_status_final(o.status)));
-		json_object_object_add(oj, "pickup",
-		    json_object_new_boolean(strcmp(o.fulfilment, "delivery") != 0));
+		json_object_object_add(oj, "pickup", json_object_new_boolean(!delivery));
 		url = xasprintf("%s/orders/%s/status?t=%s", shop, o.number, o.access_token);
 		json_object_object_add(oj, "status_url", json_object_new_string(url));
 		free(url);

@@ -300,8 +300,13 @@ dispatch(void *arg, struct http_request *rq, struct http_response *rs)
 	snprintf(app->log.reqid, sizeof app->log.reqid, "%s", rq->id);
 	memset(&store, 0, sizeof store);
 	buf_init(&allow);
-	if (rq->error == 400 && raw_path_is(app, rq, 0)) {
-		/* "/s/../admin", "/s/%2e%2e/": no storefront has that name. */
+	if (rq->error == 400 && rq->path != NULL && strcmp(rq->path, "/") == 0 &&
+	    raw_path_is(app, rq, 0)) {
+		/*
+		 * "/s/../admin", "/s/%2e%2e/": a path http.c refused (it left
+		 * rq->path "/") under "/s/" names no storefront. A bad form or
+		 * query keeps its 400.
+		 */
 		view_error(app, rq, rs, 404, "not_found", view_text(app, rq, "error.not_found"));
 		goto done;
 	}

@@ -336,6 +336,26 @@ cart_page(struct app *app, struct http_request *rq, struct http_response *rs)
 	view_render(app, rq, rs, 200, "cart", m);
 }
 
+/*
+ * Where the paragraph that starts at p ends: at the first blank line (a
+ * line of nothing but spaces and CRs, whatever the line ends are) or the end.
+ */
+static const char *
+paragraph_end(const char *p)
+{
+	const char *q;
+
+	for (; *p != '\0'; p++) {
+		if (*p != '\n')
+			continue;
+		for (q = p + 1; *q == ' ' || *q == '\r'; q++)
+			;
+		if (*q == '\n' || *q == '\0')
+			return p;
+	}
+	return p;
+}
+
 /* Plain text as paragraphs: the pieces between blank lines, lines kept (CSS pre-line). */
 static struct json_object *
 paragraphs(const char *text)
@@ -344,14 +364,12 @@ paragraphs(const char *text)
 	const char *p = text, *end;
 	size_t n;
 
-	while (*p != '\0') {
+	for (;;) {
 		while (*p == '\n' || *p == '\r' || *p == ' ')
 			p++;
 		if (*p == '\0')
 			break;
-		if ((end = strstr(p, "\n\n")) == NULL &&
-		    (end = strstr(p, "\r\n\r\n")) == NULL)
-			end = p + strlen(p);
+		end = paragraph_end(p);
 		for (n = (size_t)(end - p); n > 0 && (p[n - 1] == '\r' || p[n - 1] == ' '); n--)
 			;
 		json_object_array_add(a, json_object_new_string_len(p, (int)n));

@@ -18,4 +18,4 @@ export function wireFulfilment(root) {
   sync();
 }
 
-wireFulfilment(document);
+if (typeof document !== 'undefined') wireFulfilment(document);

@@ -29,6 +29,8 @@ const SIZES = {
   '1920': { viewport: { width: 1920, height: 1080 } },
 };
 const LANGS = { en: 'en-GB', fr: 'fr-FR' };
+// SHOTS_ONLY=storefront: only the second store's pages (quicker while working on them).
+const ONLY = process.env.SHOTS_ONLY || '';
 
 const out = process.argv[2];
 if (!out) {
@@ -162,6 +164,62 @@ async function shop(ctx, lang, size) {
   await page.close();
 }
 
+/** A second store's storefront at /s/b/: catalog, cart, checkout with delivery, confirmation, legal page. */
+async function storefront(ctx, lang, size) {
+  const page = await ctx.newPage();
+  const key = (p) => `${lang}-${size}-store-${p}`;
+  await page.goto(`${server.url}/s/b/`);
+  await shot(page, key('catalog'));
+  const toasts = await page.locator('.toast').count();
+  await page.locator('[data-add-form][data-name="Pain de campagne"] button').click();
+  await page.waitForFunction((n) => document.querySelectorAll('.toast').length > n, toasts, { timeout: 5000 });
+  await page.goto(`${server.url}/s/b/cart`);
+  await shot(page, key('cart'));
+  await page.click('[data-open-checkout]');
+  await page.waitForSelector('dialog[open]');
+  await shot(page, key('checkout-pickup'));
+  await page.check('input[name="fulfilment"][value="delivery"]');
+  await page.fill('#co-name', 'Élodie Fournier');
+  await page.fill('#co-email', 'elodie@example.com');
+  await shot(page, key('checkout-delivery'));
+  await Promise.all([page.waitForNavigation(), page.click('[data-confirm]')]);
+  await shot(page, key('checkout-delivery-errors'));
+  await page.fill('#co-address', '12 rue des Lilas');
+  await page.fill('#co-postcode', '75011');
+  await page.fill('#co-city', 'Paris');
+  await Promise.all([page.waitForURL(/\/orders\//), page.click('[data-confirm]')]);
+  await shot(page, key('confirmation-delivery'));
+  await page.goto(`${server.url}/s/b/`);
+  await page.locator('[data-add-form][data-name="Croissant"] button').click();
+  await page.waitForSelector('.toast', { timeout: 5000 });
+  await page.goto(`${server.url}/s/b/cart?checkout=1`);
+  await page.fill('#co-name', 'Hugo Lambert');
+  await page.fill('#co-email', 'hugo@example.com');
+  await Promise.all([page.waitForURL(/\/orders\//), page.click('[data-confirm]')]);
+  await shot(page, key('confirmation-pickup'));
+  await page.goto(`${server.url}/s/b/legal`);
+  await shot(page, key('legal'));
+  await page.goto(`${server.url}/legal`);
+  await shot(page, `${lang}-${size}-legal`);
+  await page.close();
+}
+
+/** Store b: French by default, pounds, pickup or delivery, every setting filled. */
+function addStoreB() {
+  const sql = `INSERT INTO stores (id, slug, name, contact_email, phone, address, hours, fulfilment,
+      vat_note, legal, currency, language, timezone)
+    VALUES (2, 'b', 'Boulangerie du Canal', 'bonjour@boulangerie.example', '+33 1 23 45 67 89',
+      '3 rue du Pain' || char(10) || '75011 Paris', 'Mardi–samedi : 7 h – 19 h' || char(10) || 'Dimanche : 7 h – 13 h', 'both',
+      'TVA non applicable, art. 293 B du CGI.',
+      'Éditeur : SARL Boulangerie du Canal, capital 10 000 €, RCS Paris 123 456 789.' || char(10) ||
+      'Directrice de la publication : Léa Dubois.' || char(10) || char(10) ||
+      'Hébergeur : Exemple SAS, 1 rue de l’Hébergement, 75002 Paris.', 'GBP', 'fr', 'Europe/Paris');
+    INSERT INTO products (store_id, sku, name, description, price_cents, stock) VALUES
+      (2, 'B-BREAD', 'Pain de campagne', 'Levain naturel, 800 g.', 450, 20),
+      (2, 'B-CROIS', 'Croissant', 'Pur beurre.', 130, 60);`;
+  execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db, sql]);
+}
+
 async function admin(ctx, lang, size, number) {
   const page = await ctx.newPage();
   const key = (p) => `${lang}-${size}-${p}`;
@@ -207,6 +265,7 @@ async function main() {
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 30000 });
   console.log(`shots: ordersync at ${server.url}, Chromium ${browser.version()}, into ${out}`);
   await fill();
+  addStoreB();
   // One order accepted and one completed, through the order page's own buttons.
   const staff = await newContext('en', '1280');
   const sp = await staff.newPage();
@@ -226,6 +285,8 @@ async function main() {
     for (const size of Object.keys(SIZES)) {
       const ctx = await newContext(lang, size);
       try {
+        if (!ONLY || ONLY === 'storefront') await storefront(ctx, lang, size);
+        if (ONLY) continue;
         await shop(ctx, lang, size);
         await admin(ctx, lang, size, elodie);
       } finally {
@@ -242,6 +303,7 @@ async function main() {
         await staffCtx.close();
       }
     }
+    if (ONLY) continue;
     // What the feed says of a new order (aria-live text and notification body).
     const ctx = await newContext(lang, '1280', { permissions: ['notifications'] });
     await ctx.addInitScript(() => {

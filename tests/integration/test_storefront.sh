@@ -22,7 +22,9 @@ VALUES (2, 'b', 'Boulangerie Bé', 'bonjour@boulangerie.example', '+33 1 23 45 6
     'TVA non applicable, art. 293 B du CGI', '<script>alert(1)</script> Éditeur : SARL Pain' ||
     char(10) || char(10) || 'Hébergeur : Exemple SAS', 'GBP', 'fr', 'Pacific/Kiritimati');
 INSERT INTO stores (id, slug, name) VALUES (3, 'c', 'Tea Corner');
-INSERT INTO stores (id, slug, name, fulfilment) VALUES (4, 'd', 'Drive Foods', 'delivery');
+INSERT INTO stores (id, slug, name, fulfilment, legal) VALUES (4, 'd', 'Drive Foods', 'delivery',
+    'First line' || char(13) || char(10) || 'same paragraph' || char(13) || char(10) || ' ' ||
+    char(13) || char(10) || 'Second paragraph');
 INSERT INTO products (id, store_id, sku, name, price_cents, stock) VALUES
     (100, 2, 'B-BREAD', 'Pain de campagne', 350, 20),
     (101, 2, 'B-CROIS', 'Croissant', 120, 50),
@@ -71,10 +73,18 @@ for p in /s/nope/ /s/B/ /s/Default/ /s/default/ /s/default /s/b/admin /s/b/healt
 done
 req GET /s/nope/
 expect_body_has 'class="error-page' "an unknown store gets the normal error page"
+req GET /s/b/nothing-here
+expect_status 404 "an unknown page of store b is 404"
+expect_body_has 'href="/s/b/"' "… whose link goes back to store b's catalog"
+expect_body_has 'lang="fr"' "… in store b's language"
 for p in '/s/../admin' '/s/%2e%2e/' '/s/%2E%2E/admin' '/s/b/../../admin' '/s/./b/'; do
 	req GET "$p" --path-as-is
 	case $STATUS in 404) ok "GET $p is 404" ;; *) nok "GET $p is 404" "status $STATUS" ;; esac
 done
+req POST /s/b/cart/items -d 'product_id=1%00' -d qty=1
+expect_status 400 "a NUL byte in a storefront's form is 400, not a missing page"
+req GET '/s/b/?q=%00'
+expect_status 400 "… and in its query"
 req POST /s/nope/cart/items -d product_id=1 -d qty=1
 expect_status 404 "posting to an unknown store's cart is 404"
 req POST /s/b/checkout -H 'Accept: application/json'
@@ -269,6 +279,9 @@ expect_body_has 'mailto:bonjour@boulangerie.example' "… the contact"
 expect_body_has 'Mentions légales' "… in French"
 req GET /s/c/legal
 expect_body_has 'This shop has not published a legal notice yet.' "an empty notice says so"
+req GET /s/d/legal
+expect_eq "$(grep -c 'class="legal-text__para"' "$BODY")" 2 "a notice written with CRLF keeps its two paragraphs"
+expect_body_has 'same paragraph</p>' "… the first holding both its lines"
 req GET /legal
 expect_status 200 "the default store has its legal page at /legal"
 
@@ -278,5 +291,38 @@ req GET "/admin/orders/$D_NUM" -b "$WORK/admin"
 expect_status 200 "the admin sees the delivery order"
 req GET "/admin/orders/$D_NUM" -b "$WORK/admin" -H 'Accept-Language: en'
 expect_body_has 'E1 6AN' "the admin order page shows the delivery address"
+post "$WORK/admin" "/admin/orders/$D_NUM/status" -d status=processing
+post "$WORK/admin" "/admin/orders/$D_NUM/status" -d status=ready
+expect_status 303 "staff marks the delivery order ready"
+req GET "$D_LOC" -H 'Accept-Language: en'
+expect_body_has 'data-status-badge>Out for delivery<' "a ready delivery reads \"Out for delivery\""
+expect_body_has 'Out for delivery' "… in the statuses the page follows"
+post "$WORK/admin" "/admin/orders/$B_NUM/status" -d status=processing
+post "$WORK/admin" "/admin/orders/$B_NUM/status" -d status=ready
+req GET "$B_LOC"
+expect_body_has 'data-status-badge>Prête à retirer<' "a ready pickup still reads \"ready for pickup\""
+
+# ---- under a base URL ----
+kill -TERM -- "-$SERVER_PGID" 2>/dev/null; sleep 0.3
+BASE_PATH=/shop start_app --base /shop
+P_JAR=$WORK/jar_p
+req GET /s/b/
+expect_status 200 "store b answers under /shop/s/b/"
+expect_body_has 'action="/shop/s/b/cart/items"' "its forms post under the base and the prefix"
+expect_body_has 'href="/shop/static/css/shop.css' "its styles load under the base"
+expect_body_has 'href="/shop/s/b/legal"' "its legal link has both"
+req GET /s/b
+expect_eq "$(location)" /shop/s/b/ "the 308 keeps the base"
+req GET '/s/%2e%2e/' --path-as-is
+expect_status 404 "a dot-segment slug under the base is 404"
+req POST /s/b/cart/items -c "$P_JAR" -b "$P_JAR" -d product_id=100 -d qty=1
+expect_eq "$(location)" /shop/s/b/cart "the 303 goes to /shop/s/b/cart"
+expect_header '^set-cookie: cart_2=[0-9a-f]{64}; Path=/shop/s/b/;' "the cart cookie's path has the base"
+req GET /s/b/cart -b "$P_JAR" -H 'Accept: application/json'
+FT=$(form_token)
+req POST /s/b/checkout -b "$P_JAR" --data-urlencode "form_token=$FT" -d name=Ann -d email=ann@example.com
+case $(location) in /shop/s/b/orders/CMD-*) ok "checkout 303 under /shop/s/b" ;; *) nok "checkout 303 under /shop/s/b" "$(location)" ;; esac
+api /s/b/api/orders key-9 '{"customer":{"name":"Ann","email":"ann@example.com"},"items":[{"sku":"B-BREAD","qty":1}]}'
+case $(location) in /shop/s/b/orders/CMD-*) ok "the API's Location under /shop/s/b" ;; *) nok "the API's Location under /shop/s/b" "$(location)" ;; esac
 
 finish

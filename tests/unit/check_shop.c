@@ -10,6 +10,7 @@
 
 #include "app.h"
 #include "cart.h"
+#include "store.h"
 #include "checkout.h"
 #include "order_input.h"
 #include "db_setup.h"
@@ -565,6 +566,50 @@ START_TEST(test_price_format)
 }
 END_TEST
 
+/* A storefront's links, prices and language: its prefix, its currency, its language after Accept-Language. */
+START_TEST(test_page_store_settings)
+{
+	static char *penv_none[] = { NULL };
+	struct http_request rq;
+	struct store st;
+	struct json_object *p;
+	char *u;
+
+	memset(&rq, 0, sizeof rq);
+	memset(&st, 0, sizeof st);
+	papp.cfg.base_url = "/shop";
+	u = view_shop_url(&papp, &rq, "/cart");
+	ck_assert_str_eq(u, "/shop/cart");	/* no store: the base */
+	free(u);
+	st.id = STORE_DEFAULT_ID;
+	snprintf(st.slug, sizeof st.slug, "default");
+	rq.store = &st;
+	u = view_shop_url(&papp, &rq, "/cart");
+	ck_assert_str_eq(u, "/shop/cart");	/* the default store lives at the base */
+	free(u);
+	st.id = 2;
+	snprintf(st.slug, sizeof st.slug, "b");
+	snprintf(st.currency, sizeof st.currency, "GBP");
+	snprintf(st.lang, sizeof st.lang, "fr");
+	u = view_shop_url(&papp, &rq, "");
+	ck_assert_str_eq(u, "/shop/s/b");
+	free(u);
+	rq.envp = penv_none;
+	ck_assert_str_eq(view_lang(&papp, &rq), "fr");	/* the store's language */
+	p = view_price(&papp, &rq, 350);
+	ck_assert_str_eq(json_object_get_string(p), "3,50\u00a0£");
+	json_object_put(p);
+	rq.lang = NULL;
+	rq.envp = penv_en;
+	ck_assert_str_eq(view_lang(&papp, &rq), "en");	/* Accept-Language first */
+	rq.lang = NULL;
+	rq.store = NULL;
+	rq.envp = penv_none;
+	ck_assert_str_eq(view_lang(&papp, &rq), "en");	/* then ORDERSYNC_LANG */
+	papp.cfg.base_url = NULL;
+}
+END_TEST
+
 START_TEST(test_page_prices_and_texts)
 {
 	struct http_request rq;
@@ -1111,6 +1156,7 @@ shop_suite(void)
 	tcase_add_checked_fixture(tc, page_setup, page_teardown);
 	tcase_add_loop_test(tc, test_price_format, 0, (int)NELEM(price_cases));
 	tcase_add_test(tc, test_page_prices_and_texts);
+	tcase_add_test(tc, test_page_store_settings);
 	tcase_add_test(tc, test_locale_sections);
 	tcase_add_test(tc, test_origin_check);
 	suite_add_tcase(s, tc);
