@@ -13,6 +13,7 @@
 #include "db_orders.h"
 #include "feed.h"
 #include "mustache.h"
+#include "role.h"
 #include "valid.h"
 #include "view.h"
 
@@ -432,7 +433,8 @@ order_detail(struct app *app, struct http_request *rq, struct http_response *rs)
 	for (i = ne; i > 0; i--)	/* newest first */
 		json_object_array_add(arr, event_row(app, rq, &ev[i - 1]));
 	json_object_object_add(m, "events", arr);
-	detail_actions(app, rq, m, &o);
+	if (role_may(role_parse(s.row.role), s.row.store_id == DB_ALL_STORES, RIGHT_CHANGE_ORDERS))
+		detail_actions(app, rq, m, &o);
 	if (changed >= 0 && changed == o.status)
 		view_add_owned(m, "notice", view_textf(app, rq, "admin.status_changed",
 		    "status", admin_view_status_label(app, rq, changed), (char *)NULL));
@@ -469,6 +471,33 @@ status_return(struct app *app, const char *back, const char *number, int to)
 	return view_url(app, path);
 }
 
+/*
+ * 1 when the session may change the status of order number; else answers
+ * (another store's or no order: 404; a role without the right, such as a
+ * seller, on an order of their scope: 403) and returns 0.
+ */
+static int
+status_allowed(struct app *app, struct http_request *rq, struct http_response *rs,
+    const struct auth_session *s, const char *number)
+{
+	struct order o;
+	enum db_status rc;
+
+	if (role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES,
+	    RIGHT_CHANGE_ORDERS))
+		return 1;
+	rc = db_order_get(app->db, s->row.store_id, number, 0, &o);
+	if (rc == DB_OK) {
+		order_clear(&o);
+		view_fail(app, rq, rs, 403, "forbidden", "admin.status_forbidden");
+	} else if (rc == DB_NOTFOUND) {
+		view_fail(app, rq, rs, 404, "not_found", "admin.order_not_found");
+	} else {
+		view_unavailable(app, rq, rs);
+	}
+	return 0;
+}
+
 /* POST /admin/orders/{number}/status: form status, csrf, return_to?. */
 static void
 order_status(struct app *app, struct http_request *rq, struct http_response *rs)
@@ -486,6 +515,8 @@ order_status(struct app *app, struct http_request *rq, struct http_response *rs)
 		view_fail(app, rq, rs, 404, "not_found", "admin.order_not_found");
 		return;
 	}
+	if (!status_allowed(app, rq, rs, &s, number))
+		return;
 	valid_request(status_fields, ST__MAX, rq, &v);
 	if (v.error[ST_STATUS] != NULL ||
 	    (to = order_status_parse(v.text[ST_STATUS])) < 0) {

@@ -230,7 +230,7 @@ form_page(struct app *app, struct http_request *rq, struct http_response *rs,
 		view_add_str(m, "link", link);
 	if (notice != NULL)
 		view_add_str(m, "notice", notice);
-	json_object_object_add(m, "user", vals);
+	json_object_object_add(m, "account", vals);	/* "user" is the signed-in one (nav) */
 	json_object_object_add(m, "errors", errs);
 	view_add_owned(m, "new_url", view_url(app, "/admin/staff/new"));
 	view_add_owned(m, "back_url", view_url(app, "/admin/staff"));
