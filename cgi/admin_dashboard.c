@@ -167,7 +167,8 @@ dashboard(struct app *app, struct http_request *rq, struct http_response *rs)
 	rows = json_object_new_array();
 	for (i = 0; i < n; i++)
 		json_object_array_add(rows, admin_view_order_row(app, rq, &v[i],
-		    s.row.store_id == DB_ALL_STORES && nstores > 1, day_start, "/admin"));
+		    s.row.store_id == DB_ALL_STORES && nstores > 1, admin_view_may_change(&s),
+		    day_start, "/admin"));
 	json_object_object_add(m, "orders", rows);
 	json_object_object_add(m, "has_orders", json_object_new_boolean(n > 0));
 	if ((x = low_products(app, &s)) == NULL)

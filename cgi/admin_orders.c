@@ -83,7 +83,7 @@ list_rows(struct app *app, struct http_request *rq, const struct db_order_filter
 	*rows = json_object_new_array();
 	for (i = 0; i < n; i++)
 		json_object_array_add(*rows, admin_view_order_row(app, rq, &v[i],
-		    key->multi_store, key->day_start, path));
+		    key->multi_store, key->may_change, key->day_start, path));
 	order_free_all(v, n);
 	if (rq->wants_json)
 		return 0;
@@ -177,6 +177,7 @@ list_key(struct app *app, struct http_request *rq, const struct auth_session *s,
 	key->before_id = q->before_id;
 	key->day_start = order_day_start(time(NULL));
 	key->multi_store = s->row.store_id == DB_ALL_STORES && nstores > 1;
+	key->may_change = admin_view_may_change(s);
 	snprintf(key->lang, sizeof key->lang, "%s", view_lang(app, rq));
 	snprintf(key->csrf, sizeof key->csrf, "%s", s->row.csrf);
 }

@@ -46,6 +46,13 @@ admin_view_require(struct app *app, struct http_request *rq, struct http_respons
 	return 1;
 }
 
+int
+admin_view_may_change(const struct auth_session *s)
+{
+	return role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES,
+	    RIGHT_CHANGE_ORDERS);
+}
+
 const char *
 admin_view_status_label(struct app *app, struct http_request *rq, int s)
 {
@@ -224,6 +231,8 @@ admin_view_page(struct app *app, struct http_request *rq, const struct auth_sess
 	admin_view_locale(app, s, &loc);
 	view_add_str(live, "currency", loc.currency);
 	view_add_str(live, "tz", loc.tz);
+	if (admin_view_may_change(s))
+		json_object_object_add(live, "may_change", json_object_new_boolean(1));
 	json_object_object_add(m, "live", live);
 	return m;
 }
@@ -242,7 +251,7 @@ admin_view_refresh(struct app *app, struct http_request *rq, struct json_object 
 
 struct json_object *
 admin_view_order_row(struct app *app, struct http_request *rq, const struct order *o,
-    int multi_store, int64_t day_start, const char *return_to)
+    int multi_store, int may_change, int64_t day_start, const char *return_to)
 {
 	struct json_object *r = json_object_new_object(), *next;
 	const char *lang = view_lang(app, rq);
@@ -269,7 +278,7 @@ admin_view_order_row(struct app *app, struct http_request *rq, const struct orde
 	if (multi_store)
 		json_object_object_add(r, "show_store", json_object_new_boolean(1));
 	/* The one-click next step of the workflow, when there is one. */
-	if (to >= 0) {
+	if (to >= 0 && may_change) {
 		next = json_object_new_object();
 		view_add_str(next, "to", order_status_name(to));
 		snprintf(key, sizeof key, "admin.action.%s", order_status_name(to));
@@ -305,6 +314,7 @@ rows_key_eq(const struct admin_rows_slot *c, const struct admin_rows_slot *k)
 	    c->store_id == k->store_id && c->status == k->status &&
 	    c->page == k->page && c->before_id == k->before_id &&
 	    c->day_start == k->day_start && c->multi_store == k->multi_store &&
+	    c->may_change == k->may_change &&
 	    strcmp(c->lang, k->lang) == 0 && strcmp(c->csrf, k->csrf) == 0;
 }
 

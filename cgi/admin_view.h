@@ -41,6 +41,7 @@ struct admin_rows_slot {
 	int64_t			before_id;	/* ?before=, 0: none */
 	int64_t			day_start;
 	int			multi_store;
+	int			may_change;	/* the role may change statuses: rows offer the next step */
 	char			lang[16];
 	char			csrf[72];
 	size_t			n;		/* rows on the page */
@@ -133,13 +134,16 @@ void	admin_view_refresh(struct app *app, struct http_request *rq,
 	    struct json_object *m, int seconds);
 /*
  * One order as a list row, the fields the row template and the browser
- * render from, with the workflow's next step (a form back to return_to).
+ * render from, with the workflow's next step (a form back to return_to)
+ * when may_change (the user's role may change statuses: not a seller's).
  * Rows of orders placed since day_start show a time, older ones a date.
  * A new object the caller owns.
  */
 struct json_object *admin_view_order_row(struct app *app, struct http_request *rq,
-		    const struct order *o, int multi_store, int64_t day_start,
-		    const char *return_to);
+		    const struct order *o, int multi_store, int may_change,
+		    int64_t day_start, const char *return_to);
+/* 1 when the session's role may change orders' statuses (role.h RIGHT_CHANGE_ORDERS). */
+int	admin_view_may_change(const struct auth_session *s);
 /* "/admin/orders?status=x&page=n" with what is set (status -1: any). Caller frees. */
 char	*admin_view_list_path(int status, long page);
 

@@ -32,8 +32,16 @@ function config(d) {
     currency: d.currency || 'EUR',
     tz: d.tz || undefined,
     csrf: d.csrf || '',
+    mayChange: d.mayChange === '1',
     base: ordersUrl.replace(/\/admin\/orders$/, ''),
   };
+}
+
+/** The workflow with every status's next step removed (finality kept). */
+function withoutSteps(workflow) {
+  const out = {};
+  for (const [status, w] of Object.entries(workflow || {})) out[status] = { ...w, next: null };
+  return out;
 }
 
 function elements() {
@@ -72,7 +80,9 @@ class AdminPage {
     this.toasts = createToasts(el.toasts, { t });
     this.title = createTitle(document);
     this.sound = createSound({ button: el.sound, t, probe });
-    this.list = new OrderList({ el, t, fmt, workflow: texts.workflow, cfg, getJSON });
+    // A seller's rows offer no next step: the server would refuse it (403).
+    const workflow = cfg.mayChange ? texts.workflow : withoutSteps(texts.workflow);
+    this.list = new OrderList({ el, t, fmt, workflow, cfg, getJSON });
     this.stats = createStats({ el, t, fmt, getJSON, statsUrl: cfg.statsUrl });
     this.live = createLiveBar({ root, el, t, announce: this.announce, probe, onTick: () => this.list.expireHighlights() });
     this.notifier = createNotifier({

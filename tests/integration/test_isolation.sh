@@ -205,6 +205,16 @@ expect_body_has "/admin/orders/$B2/status" "store B's staff get the status forms
 req GET "/admin/orders/$B2" -b "$SEL"
 expect_status 200 "store B's seller opens the same order"
 expect_body_lacks "/admin/orders/$B2/status" "… without a status form: the seller may not change it"
+# The lists offer the next step only to those who may take it.
+for page in /admin/orders /admin; do
+	req GET "$page" -b "$SBJ"
+	expect_body_has "/admin/orders/$B2/status" "store B's staff: $page rows offer the next step"
+	req GET "$page" -b "$SEL"
+	expect_body_lacks "/status\"" "store B's seller: $page rows offer no next step (it would be 403)"
+	expect_body_lacks 'data-may-change="1"' "… and the page tells the script so"
+done
+req GET /admin/orders -b "$SBJ"
+expect_body_has 'data-may-change="1"' "store B's staff: the page tells the script they may change statuses"
 BEFORE_B=$(orders_row "$B2")
 post "$SEL" "/admin/orders/$B2/status" --data-urlencode status=processing
 expect_status 403 "a seller changing their own store's order status: 403"
