@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "db_impl.h"	/* the tests reach the connection for direct SQL */
+#include "db_payments.h"
 #include "log.h"
 #include "order.h"
 #include "payment.h"
@@ -308,6 +309,109 @@ START_TEST(test_payment_rules)
 }
 END_TEST
 
+/* The number of events of type for order 1. */
+static int64_t
+events(const char *type)
+{
+	sqlite3_stmt *st;
+	int64_t n;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db->conn, "SELECT count(*) FROM order_events "
+	    "WHERE order_id = 1 AND type = ?", -1, &st, NULL), SQLITE_OK);
+	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+#define NUM1 "CMD-20261130-000001"
+
+START_TEST(test_take_complete_settle)
+{
+	struct db_payment_outcome o;
+	struct db_payment *v;
+	size_t n;
+
+	exec_ok(ORDER_ROW(1, "Ann", "a@x.fr", ""));
+	/* two steps: a card terminal's pending payment, then its completion */
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 1000, PAYMENT_CARD, 0, 0, 0, 10, &o),
+	    DB_OK);
+	ck_assert_int_eq(o.payment.status, PAYMENT_PENDING);
+	ck_assert_int_eq(o.till.paid_cents, 0);
+	ck_assert_int_eq(o.till.pending_cents, 1000);
+	ck_assert_int_eq(events("payment_created"), 1);
+	/* the pending 10.00 is reserved: 14.51 is more than is open */
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 1451, PAYMENT_CASH, 0, 1, 0, 11, &o),
+	    DB_CONFLICT);
+	ck_assert_int_eq(o.refusal, PAYMENT_OVER);
+	ck_assert_int_eq(events("payment_created"), 1);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 1, PAYMENT_COMPLETE, 12, &o), DB_OK);
+	ck_assert_int_eq(o.till.paid_cents, 1000);
+	ck_assert(!o.settled);
+	/* completing twice: the second cashier loses */
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 1, PAYMENT_COMPLETE, 13, &o), DB_CONFLICT);
+	/* one step with cash for the rest (amount 0: the open balance) settles the order */
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 0, PAYMENT_CASH, 2000, 1, 0, 14, &o),
+	    DB_OK);
+	ck_assert_int_eq(o.payment.amount_cents, 1450);
+	ck_assert_int_eq(o.payment.tendered_cents, 2000);
+	ck_assert_int_eq(o.payment.status, PAYMENT_COMPLETED);
+	ck_assert(o.settled);
+	ck_assert_int_eq(o.till.order_status, ORDER_COMPLETED);
+	ck_assert_int_eq(o.till.paid_cents, 2450);
+	ck_assert_int_eq(events("payment_completed"), 2);
+	ck_assert_int_eq(events("order_updated"), 1);
+	/* nothing more can be taken on a completed order */
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 1, PAYMENT_CASH, 0, 1, 0, 15, &o),
+	    DB_CONFLICT);
+	ck_assert_int_eq(o.refusal, PAYMENT_NOT_OPEN);
+	/* a return: refund once, the order stays completed */
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 2, PAYMENT_REFUND, 16, &o), DB_OK);
+	ck_assert_int_eq(o.till.paid_cents, 1000);
+	ck_assert_int_eq(o.till.order_status, ORDER_COMPLETED);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 2, PAYMENT_REFUND, 17, &o), DB_CONFLICT);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 2, PAYMENT_COMPLETE, 17, &o), DB_CONFLICT);
+	ck_assert_int_eq(events("payment_refunded"), 1);
+	ck_assert_int_eq(db_payments_list(db, 1, &v, &n), DB_OK);
+	ck_assert_int_eq(n, 2);
+	ck_assert_int_eq(v[0].completed_at, 12);
+	ck_assert_int_eq(v[1].refunded_at, 16);
+	free(v);
+}
+END_TEST
+
+START_TEST(test_void_scope)
+{
+	struct db_payment_outcome o;
+
+	exec_ok(ORDER_ROW(1, "Ann", "a@x.fr", ""));
+	exec_ok("INSERT INTO stores (id, slug) VALUES (2, 'b')");
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 2450, PAYMENT_CARD, 0, 0, 0, 10, &o),
+	    DB_OK);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 1, PAYMENT_REFUND, 11, &o), DB_CONFLICT);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 1, PAYMENT_VOID, 11, &o), DB_OK);
+	ck_assert_int_eq(o.till.pending_cents, 0);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 1, PAYMENT_COMPLETE, 12, &o), DB_CONFLICT);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 1, PAYMENT_VOID, 12, &o), DB_CONFLICT);
+	/* the whole balance is open again */
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 2450, PAYMENT_CARD, 0, 0, 0, 13, &o),
+	    DB_OK);
+	/* another store's scope, another order's payment, an unknown order */
+	ck_assert_int_eq(db_payment_take(db, 2, NUM1, 1, PAYMENT_CARD, 0, 0, 0, 14, &o),
+	    DB_NOTFOUND);
+	ck_assert_int_eq(db_payment_act(db, 2, NUM1, 2, PAYMENT_COMPLETE, 14, &o), DB_NOTFOUND);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 99, PAYMENT_COMPLETE, 14, &o), DB_NOTFOUND);
+	ck_assert_int_eq(db_payment_take(db, 0, "CMD-20261130-ZZZZZZ", 1, PAYMENT_CARD, 0, 0,
+	    0, 14, &o), DB_NOTFOUND);
+	/* cash handed over short of the amount */
+	ck_assert_int_eq(db_payment_act(db, 0, NUM1, 2, PAYMENT_VOID, 15, &o), DB_OK);
+	ck_assert_int_eq(db_payment_take(db, 0, NUM1, 2450, PAYMENT_CASH, 2000, 1, 0, 16, &o),
+	    DB_CONFLICT);
+	ck_assert_int_eq(o.refusal, PAYMENT_TENDERED_SHORT);
+}
+END_TEST
+
 static Suite *
 till_suite(void)
 {
@@ -325,6 +429,8 @@ till_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_search_index);
 	tcase_add_test(tc, test_payment_rules);
+	tcase_add_test(tc, test_take_complete_settle);
+	tcase_add_test(tc, test_void_scope);
 	suite_add_tcase(s, tc);
 	return s;
 }
