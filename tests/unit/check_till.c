@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "db_impl.h"	/* the tests reach the connection for direct SQL */
+#include "db_orders.h"
 #include "db_payments.h"
 #include "log.h"
 #include "order.h"
@@ -412,6 +413,73 @@ START_TEST(test_void_scope)
 }
 END_TEST
 
+/* The numbers' last digits db_orders_list gives for q with the filter, as "3,1". */
+static void
+listed(const char *q, int status, int64_t store, int64_t from, int64_t to, char *out,
+    size_t outsz)
+{
+	struct db_order_filter f;
+	struct search_query sq;
+	struct order *v;
+	size_t i, n, len = 0;
+
+	memset(&f, 0, sizeof f);
+	search_parse(q, &sq);
+	f.q = &sq;
+	f.status = status;
+	f.store_id = store;
+	f.limit = 50;
+	f.from = from;
+	f.to = to;
+	ck_assert_int_eq(db_orders_list(db, &f, &v, &n), DB_OK);
+	out[0] = '\0';
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, outsz - len, "%s%c", i ? "," : "",
+		    v[i].number[ORDER_NUMBER_LEN - 1]);
+	order_free_all(v, n);
+	search_query_free(&sq);
+}
+
+START_TEST(test_list_search)
+{
+	char got[64];
+
+	exec_ok(ORDER_ROW(1, "Élodie Martin", "elodie.m@example.fr", "06 12 34 56 78"));
+	exec_ok(ORDER_ROW(2, "Léa Dupont", "lea@example.com", "+33 6 98-76-54-32"));
+	exec_ok(ORDER_ROW(3, "Elodie Durand", "durand@example.org", ""));
+	exec_ok("INSERT INTO stores (id, slug) VALUES (2, 'b');"
+	    "UPDATE orders SET store_id = 2, created_at = 100 WHERE id = 3;"
+	    "UPDATE orders SET status = 'ready', created_at = 50 WHERE id = 2;");
+	listed("elodie", -1, 0, 0, 0, got, sizeof got);
+	ck_assert_str_eq(got, "3,1");
+	listed("ELO", -1, 1, 0, 0, got, sizeof got);
+	ck_assert_str_eq(got, "1");
+	listed("example", ORDER_READY, 0, 0, 0, got, sizeof got);
+	ck_assert_str_eq(got, "2");
+	listed("5678", -1, 0, 0, 0, got, sizeof got);
+	ck_assert_str_eq(got, "1");
+	listed("cmd-20261130-00000", -1, 0, 0, 0, got, sizeof got);
+	ck_assert_str_eq(got, "3,2,1");
+	listed("CMD-20261130-000002", -1, 0, 0, 0, got, sizeof got);
+	ck_assert_str_eq(got, "2");
+	listed("%", -1, 0, 0, 0, got, sizeof got);
+	ck_assert_str_eq(got, "");
+	listed("NEAR( OR \"x", -1, 0, 0, 0, got, sizeof got);
+	ck_assert_str_eq(got, "");
+	listed("", -1, 0, 0, 0, got, sizeof got);
+	ck_assert_str_eq(got, "3,2,1");
+	/* dates: created_at in [from, to) */
+	listed("", -1, 0, 50, 101, got, sizeof got);
+	ck_assert_str_eq(got, "3,2");
+	listed("", -1, 0, 1, 100, got, sizeof got);
+	ck_assert_str_eq(got, "2");
+	listed("elodie", -1, 0, 100, 200, got, sizeof got);
+	ck_assert_str_eq(got, "3");
+	listed("", -1, 0, 200, 300, got, sizeof got);
+	ck_assert_str_eq(got, "");
+}
+END_TEST
+
 static Suite *
 till_suite(void)
 {
@@ -431,6 +499,7 @@ till_suite(void)
 	tcase_add_test(tc, test_payment_rules);
 	tcase_add_test(tc, test_take_complete_settle);
 	tcase_add_test(tc, test_void_scope);
+	tcase_add_test(tc, test_list_search);
 	suite_add_tcase(s, tc);
 	return s;
 }
