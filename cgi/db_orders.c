@@ -126,7 +126,7 @@ clear_order_cb(void *o)
  * (CROSS JOIN keeps them the outer loop) and yield ids newest first.
  */
 static sqlite3_stmt *
-list_stmt(struct db *db, enum search_kind kind)
+list_stmt(struct db *db, enum search_kind kind, int dense)
 {
 	switch (kind) {
 	case SEARCH_WORDS:
@@ -140,6 +140,11 @@ list_stmt(struct db *db, enum search_kind kind)
 		    "WHERE f.order_phones MATCH ?10 AND " LIST_WHERE
 		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5");
 	case SEARCH_NUMBER:
+		/* dense: newest first, unindexed ("+"), stops at a full page */
+		if (dense)
+			return db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
+			    "WHERE +o.number >= ?10 AND +o.number < ?10 || '~' AND "
+			    LIST_WHERE LIST_TAIL);
 		return db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
 		    "WHERE o.number >= ?10 AND o.number < ?10 || '~' AND " LIST_WHERE
 		    LIST_TAIL);
@@ -149,6 +154,32 @@ list_stmt(struct db *db, enum search_kind kind)
 	}
 }
 
+/*
+ * 1 when a number prefix matches so many orders (a month, a year) that
+ * walking the newest first finds a page sooner than sorting every match
+ * the numbers' index gives; counted through that index, up to a bound.
+ */
+#define NUMBER_DENSE	2000
+static enum db_status
+number_dense(struct db *db, const char *prefix, int *dense)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+	int64_t n = 0;
+
+	*dense = 0;
+	st = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM orders "
+	    "WHERE number >= ?1 AND number < ?1 || '~' LIMIT ?2)");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, prefix);
+	sqlite3_bind_int(st, 2, NUMBER_DENSE);
+	if ((rc = db_one_int(db, st, &n, "count numbers")) != DB_OK)
+		return rc;
+	*dense = n >= NUMBER_DENSE;
+	return DB_OK;
+}
+
 enum db_status
 db_orders_list(struct db *db, const struct db_order_filter *f, struct order **out,
     size_t *n)
@@ -156,13 +187,16 @@ db_orders_list(struct db *db, const struct db_order_filter *f, struct order **ou
 	enum search_kind kind = f->q != NULL ? f->q->kind : SEARCH_ALL;
 	sqlite3_stmt *st;
 	enum db_status rc;
+	int dense = 0;
 	void *v;
 
 	*out = NULL;
 	*n = 0;
 	if (kind == SEARCH_NOTHING)
 		return DB_OK;
-	if ((st = list_stmt(db, kind)) == NULL)
+	if (kind == SEARCH_NUMBER && (rc = number_dense(db, f->q->text, &dense)) != DB_OK)
+		return rc;
+	if ((st = list_stmt(db, kind, dense)) == NULL)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, f->store_id);
 	db_bind_text(st, 2, order_status_name(f->status));
