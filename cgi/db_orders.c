@@ -1,4 +1,5 @@
 /* db_orders.c — the orders' SQL: reading orders (one, a list, their counts), status changes, feed events. */
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -116,27 +117,103 @@ clear_order_cb(void *o)
 	order_clear(o);
 }
 
+/*
+ * The conditions every list query shares; ?1..?7 as bound by
+ * db_orders_list(). Dates filter the rows walked newest first: a recent
+ * range stops early, an old one walks the newer orders (ids are not
+ * assumed to follow the clock, which may step back).
+ */
+#define LIST_WHERE \
+	"(?1 = 0 OR o.store_id = ?1) AND (?2 IS NULL OR o.status = ?2) " \
+	"AND (?3 <= 0 OR o.id < ?3) AND o.created_at >= ?6 AND o.created_at < ?7 "
+#define LIST_TAIL "ORDER BY o.id DESC LIMIT ?4 OFFSET ?5"
+
+/*
+ * The statement for the kind of search: the full-text tables come first
+ * (CROSS JOIN keeps them the outer loop) and yield ids newest first.
+ */
+static sqlite3_stmt *
+list_stmt(struct db *db, enum search_kind kind, int dense)
+{
+	switch (kind) {
+	case SEARCH_WORDS:
+		return db_stmt(db, "SELECT " ORDER_COLS "FROM order_words f "
+		    "CROSS JOIN orders o ON o.id = f.rowid JOIN stores t ON t.id = o.store_id "
+		    "WHERE f.order_words MATCH ?10 AND " LIST_WHERE
+		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5");
+	case SEARCH_PHONE:
+		return db_stmt(db, "SELECT " ORDER_COLS "FROM order_phones f "
+		    "CROSS JOIN orders o ON o.id = f.rowid JOIN stores t ON t.id = o.store_id "
+		    "WHERE f.order_phones MATCH ?10 AND " LIST_WHERE
+		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5");
+	case SEARCH_NUMBER:
+		/* dense: newest first, unindexed ("+"), stops at a full page */
+		if (dense)
+			return db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
+			    "WHERE +o.number >= ?10 AND +o.number < ?10 || '~' AND "
+			    LIST_WHERE LIST_TAIL);
+		return db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
+		    "WHERE o.number >= ?10 AND o.number < ?10 || '~' AND " LIST_WHERE
+		    LIST_TAIL);
+	default:
+		return db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM "WHERE " LIST_WHERE
+		    LIST_TAIL);
+	}
+}
+
+/*
+ * 1 when a number prefix matches so many orders (a month, a year) that
+ * walking the newest first finds a page sooner than sorting every match
+ * the numbers' index gives; counted through that index, up to a bound.
+ */
+#define NUMBER_DENSE	2000
+static enum db_status
+number_dense(struct db *db, const char *prefix, int *dense)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+	int64_t n = 0;
+
+	*dense = 0;
+	st = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM orders "
+	    "WHERE number >= ?1 AND number < ?1 || '~' LIMIT ?2)");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_text(st, 1, prefix);
+	sqlite3_bind_int(st, 2, NUMBER_DENSE);
+	if ((rc = db_one_int(db, st, &n, "count numbers")) != DB_OK)
+		return rc;
+	*dense = n >= NUMBER_DENSE;
+	return DB_OK;
+}
+
 enum db_status
 db_orders_list(struct db *db, const struct db_order_filter *f, struct order **out,
     size_t *n)
 {
+	enum search_kind kind = f->q != NULL ? f->q->kind : SEARCH_ALL;
 	sqlite3_stmt *st;
 	enum db_status rc;
+	int dense = 0;
 	void *v;
 
 	*out = NULL;
 	*n = 0;
-	st = db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
-	    "WHERE (?1 = 0 OR o.store_id = ?1) AND (?2 IS NULL OR o.status = ?2) "
-	    "AND (?3 <= 0 OR o.id < ?3) "
-	    "ORDER BY o.id DESC LIMIT ?4 OFFSET ?5");
-	if (st == NULL)
+	if (kind == SEARCH_NOTHING)
+		return DB_OK;
+	if (kind == SEARCH_NUMBER && (rc = number_dense(db, f->q->text, &dense)) != DB_OK)
+		return rc;
+	if ((st = list_stmt(db, kind, dense)) == NULL)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, f->store_id);
 	db_bind_text(st, 2, order_status_name(f->status));
 	sqlite3_bind_int64(st, 3, f->before_id);
 	sqlite3_bind_int(st, 4, f->limit);
 	sqlite3_bind_int64(st, 5, f->offset > 0 ? f->offset : 0);
+	sqlite3_bind_int64(st, 6, f->to > 0 ? f->from : INT64_MIN);
+	sqlite3_bind_int64(st, 7, f->to > 0 ? f->to : INT64_MAX);
+	if (kind != SEARCH_ALL)
+		db_bind_text(st, 10, f->q->text);
 	rc = db_collect(db, st, sizeof **out, read_order_cb, clear_order_cb, &v, n,
 	    "list orders");
 	*out = v;

@@ -7,6 +7,7 @@
 
 #include "db.h"
 #include "order.h"
+#include "search.h"
 
 /*
  * A store scope: 0 means every store (a user whose store_id is NULL), any
@@ -31,11 +32,17 @@ struct db_order_filter {
 	int64_t		 before_id;	/* > 0: only ids below it (keyset paging) */
 	int64_t		 offset;	/* rows to skip (page paging) */
 	int		 limit;
+	const struct search_query *q;	/* NULL or SEARCH_ALL: no search (search.h) */
+	int64_t		 from, to;	/* to > 0: only created_at in [from, to) */
 };
 
 /*
  * Lists the orders matching f (without items) into *out, *n of them; the
  * caller frees with order_free_all(). On error *out is NULL and *n 0.
+ * A search is driven by its index, newest first, so it stops once a page
+ * is full: words and phone digits walk the full-text index by descending
+ * order id, a number prefix the numbers' index. SEARCH_NOTHING lists
+ * nothing.
  */
 enum db_status	db_orders_list(struct db *db, const struct db_order_filter *f,
 		    struct order **out /* OUT */, size_t *n /* OUT */);

@@ -327,6 +327,7 @@ http_response_init(struct http_response *rs)
 {
 	rs->status = 200;
 	rs->content_type = "text/html; charset=utf-8";
+	memset(&rs->stream, 0, sizeof rs->stream);
 	buf_init(&rs->headers);
 	buf_init(&rs->body);
 }
@@ -338,6 +339,9 @@ http_response_free(struct http_response *rs)
 		return;
 	buf_free(&rs->headers);
 	buf_free(&rs->body);
+	if (rs->stream.free != NULL)
+		rs->stream.free(rs->stream.arg);
+	memset(&rs->stream, 0, sizeof rs->stream);
 }
 
 void
@@ -410,6 +414,20 @@ http_status_text(int status)
 	}
 }
 
+/* Writes the pieces of a streamed body as they come; out is scratch space. */
+static void
+write_stream(struct http_stream *st, struct io *io, struct buf *out)
+{
+	int more;
+
+	do {
+		buf_reset(out);
+		more = st->next(st->arg, out);
+		if (out->len > 0)
+			io_write(io, out->data, out->len);
+	} while (more > 0);
+}
+
 static void
 write_response(struct http_response *rs, struct io *io, int head)
 {
@@ -420,7 +438,7 @@ write_response(struct http_response *rs, struct io *io, int head)
 	buf_printf(&out, "Status: %d %s\r\n", rs->status, http_status_text(rs->status));
 	if (rs->status != 304)
 		buf_printf(&out, "Content-Type: %s\r\n", rs->content_type);
-	if (!nobody)
+	if (!nobody && rs->stream.next == NULL)
 		buf_printf(&out, "Content-Length: %zu\r\n", rs->body.len);
 	/* Security headers on every response. */
 	buf_puts(&out, "Content-Security-Policy: default-src 'self'; "
@@ -431,7 +449,9 @@ write_response(struct http_response *rs, struct io *io, int head)
 	buf_append(&out, rs->headers.data ? rs->headers.data : "", rs->headers.len);
 	buf_puts(&out, "\r\n");
 	io_write(io, out.data, out.len);
-	if (!nobody && rs->body.len)
+	if (!nobody && rs->stream.next != NULL)
+		write_stream(&rs->stream, io, &out);
+	else if (!nobody && rs->body.len)
 		io_write(io, rs->body.data, rs->body.len);
 	buf_free(&out);
 }

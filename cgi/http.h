@@ -104,11 +104,26 @@ void		 http_request_free(struct http_request *rq);
  * A response under construction. status defaults to 200 and content_type to
  * text/html; headers holds extra "Name: value\r\n" lines.
  */
+/*
+ * A body too large to hold, written after the headers piece by piece (a
+ * CSV of every order): next appends the next piece to out and returns 1
+ * while more follows, 0 after the last, -1 when it failed (the answer is
+ * then cut short; the producer logs why). free releases arg once the
+ * answer is written, or not written at all (HEAD). No Content-Length is
+ * sent: the web server frames the body.
+ */
+struct http_stream {
+	int		(*next)(void *arg, struct buf *out);
+	void		(*free)(void *arg);
+	void		 *arg;
+};
+
 struct http_response {
 	int		 status;
 	const char	*content_type;	/* static string */
 	struct buf	 headers;
 	struct buf	 body;
+	struct http_stream stream;	/* next != NULL: the body comes from it, not body */
 };
 
 void	http_response_init(struct http_response *rs);
