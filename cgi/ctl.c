@@ -11,6 +11,7 @@
 #include "ctl.h"
 #include "db.h"
 #include "db_setup.h"
+#include "i18n.h"
 #include "log.h"
 #include "role.h"
 
@@ -58,6 +59,21 @@ static const char usage[] =
 "                               run it every minute (systemd timer or cron)\n"
 "\n"
 "The database is --db PATH, else $ORDERSYNC_DB, else var/ordersync.db.\n";
+
+int
+ctl_texts(struct i18n *in, const char **lang)
+{
+	const char *dir = getenv("ORDERSYNC_TEMPLATES"), *l = getenv("ORDERSYNC_LANG");
+	struct buf err;
+	int have;
+
+	memset(in, 0, sizeof *in);
+	*lang = l != NULL && *l ? l : "en";
+	buf_init(&err);
+	have = i18n_load(in, dir != NULL && *dir ? dir : "templates", &err) == 0;
+	buf_free(&err);
+	return have;
+}
 
 struct db *
 ctl_open_db(const char *path, struct logger *lg)

@@ -17,9 +17,17 @@ int	ctl_render(int argc, char **argv);
 
 struct logger;
 struct db;
+struct i18n;
 
 /* Opens the database at path for a command; NULL with the reason on stderr. */
 struct db	*ctl_open_db(const char *path, struct logger *lg);
+/*
+ * Loads the locale texts a command words its messages with (the
+ * ORDERSYNC_TEMPLATES directory's, else ./templates) into in, and points
+ * *lang at ORDERSYNC_LANG (else "en"). Returns 1 when loaded (release with
+ * i18n_free), 0 when not: the caller then prints its message keys.
+ */
+int		 ctl_texts(struct i18n *in, const char **lang /* OUT */);
 
 /*
  * ordersyncctl product add|set|list ... and ordersyncctl import FILE.csv

@@ -289,16 +289,12 @@ static void
 print_issues(const struct csv_issues *is)
 {
 	struct i18n in;
-	struct buf err;
-	const char *dir = getenv("ORDERSYNC_TEMPLATES"), *lang = getenv("ORDERSYNC_LANG");
-	int have;
+	const char *lang;
+	int have = ctl_texts(&in, &lang);
 	size_t i;
 
-	memset(&in, 0, sizeof in);
-	buf_init(&err);
-	have = i18n_load(&in, dir && *dir ? dir : "templates", &err) == 0;
 	for (i = 0; i < is->n; i++) {
-		char *msg = have ? csv_issue_text(&in, lang && *lang ? lang : "en", &is->v[i]) :
+		char *msg = have ? csv_issue_text(&in, lang, &is->v[i]) :
 		    xasprintf("%s %s %s", is->v[i].code, is->v[i].arg ? is->v[i].arg : "",
 		    is->v[i].arg2 ? is->v[i].arg2 : "");
 
@@ -309,7 +305,6 @@ print_issues(const struct csv_issues *is)
 		fprintf(stderr, "... and %zu more\n", is->total - is->n);
 	if (have)
 		i18n_free(&in);
-	buf_free(&err);
 }
 
 /* ordersyncctl import FILE.csv [--store SLUG]: the page's import, all or nothing. */

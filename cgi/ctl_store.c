@@ -21,21 +21,16 @@ static void
 print_errors(const struct valid_field *tbl, size_t n, const struct valid_result *v)
 {
 	struct i18n in;
-	struct buf err;
-	const char *dir = getenv("ORDERSYNC_TEMPLATES"), *lang = getenv("ORDERSYNC_LANG");
-	int have;
+	const char *lang;
+	int have = ctl_texts(&in, &lang);
 	size_t i;
 
-	memset(&in, 0, sizeof in);
-	buf_init(&err);
-	have = i18n_load(&in, dir && *dir ? dir : "templates", &err) == 0;
 	for (i = 0; i < n; i++)
 		if (v->error[i] != NULL)
 			fprintf(stderr, "ordersyncctl: %s: %s\n", tbl[i].name, have ?
-			    i18n_text(&in, lang && *lang ? lang : "en", v->error[i]) : v->error[i]);
+			    i18n_text(&in, lang, v->error[i]) : v->error[i]);
 	if (have)
 		i18n_free(&in);
-	buf_free(&err);
 }
 
 /* store add SLUG NAME [--from SLUG] */

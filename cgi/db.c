@@ -157,6 +157,20 @@ db_col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz)
 }
 
 enum db_status
+db_one_row(struct db *db, sqlite3_stmt *st, void (*read)(sqlite3_stmt *, void *), void *out,
+    const char *what)
+{
+	int rc;
+
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		read(st, out);
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return DB_NOTFOUND;
+	return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc, what);
+}
+
+enum db_status
 db_one_int(struct db *db, sqlite3_stmt *st, int64_t *out, const char *what)
 {
 	int rc = sqlite3_step(st);

@@ -69,6 +69,13 @@ enum db_status	 db_collect(struct db *db, sqlite3_stmt *st, size_t size,
 	"LEFT JOIN media mi ON mi.id = p.image LEFT JOIN media mt ON mt.id = p.thumb "
 void		 db_read_photo(sqlite3_stmt *st, int col, struct product_media *image,
 		    struct product_media *thumb);
+/*
+ * Steps st (prepared and bound) for one row, read with read into out
+ * (which the caller zeroed); resets st. DB_NOTFOUND without a row; other
+ * failures are logged with what.
+ */
+enum db_status	 db_one_row(struct db *db, sqlite3_stmt *st,
+		    void (*read)(sqlite3_stmt *, void *), void *out, const char *what);
 /* Copies column text into a fixed array of outsz bytes, truncating; "" for NULL. */
 void		 db_col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz);
 /* Steps a one-row, one-integer query into *out; DB_NOTFOUND without a row. Resets st. */

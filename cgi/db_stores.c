@@ -11,10 +11,11 @@
 	"  vat_note, legal, currency, language, timezone, alert_emails, " \
 	"  escalate_minutes, escalate_emails FROM stores "
 
-/* The store of the row st is on into out (zeroed first). */
+/* The store of the row st is on into p, a zeroed struct store. */
 static void
-read_store(sqlite3_stmt *st, struct store *out)
+read_store(sqlite3_stmt *st, void *p)
 {
+	struct store *out = p;
 	enum store_fulfilment f;
 
 	out->id = sqlite3_column_int64(st, 0);
@@ -40,21 +41,6 @@ read_store(sqlite3_stmt *st, struct store *out)
 	out->escalate_emails = db_col_strdup(st, 15);
 }
 
-/* Steps st (bound) for one store into out; DB_NOTFOUND without a row. */
-static enum db_status
-one_store(struct db *db, sqlite3_stmt *st, struct store *out, const char *what)
-{
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_store(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return DB_NOTFOUND;
-	return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc, what);
-}
-
 enum db_status
 db_store_get(struct db *db, int64_t id, struct store *out)
 {
@@ -64,7 +50,7 @@ db_store_get(struct db *db, int64_t id, struct store *out)
 	if ((st = db_stmt(db, STORE_COLS "WHERE id = ?")) == NULL)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, id);
-	return one_store(db, st, out, "get store");
+	return db_one_row(db, st, read_store, out, "get store");
 }
 
 enum db_status
@@ -76,7 +62,7 @@ db_store_by_slug(struct db *db, const char *slug, struct store *out)
 	if ((st = db_stmt(db, STORE_COLS "WHERE slug = ?")) == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, slug);
-	return one_store(db, st, out, "get store by slug");
+	return db_one_row(db, st, read_store, out, "get store by slug");
 }
 
 static void

@@ -47,21 +47,6 @@ db_users_list(struct db *db, int64_t store_id, struct db_user **out, size_t *n)
 	    "list users");
 }
 
-/* Steps st (bound) for one account into out; DB_NOTFOUND without a row. */
-static enum db_status
-one_user(struct db *db, sqlite3_stmt *st, struct db_user *out, const char *what)
-{
-	int rc;
-
-	memset(out, 0, sizeof *out);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_user(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return DB_NOTFOUND;
-	return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc, what);
-}
-
 enum db_status
 db_users_get(struct db *db, int64_t store_id, int64_t id, struct db_user *out)
 {
@@ -72,7 +57,8 @@ db_users_get(struct db *db, int64_t store_id, int64_t id, struct db_user *out)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, store_id);
-	return one_user(db, st, out, "get user");
+	memset(out, 0, sizeof *out);
+	return db_one_row(db, st, read_user, out, "get user");
 }
 
 enum db_status
@@ -83,7 +69,8 @@ db_users_by_email(struct db *db, const char *email, struct db_user *out)
 	if ((st = db_stmt(db, USER_COLS "WHERE u.email = ?1")) == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, email);
-	return one_user(db, st, out, "find user");
+	memset(out, 0, sizeof *out);
+	return db_one_row(db, st, read_user, out, "find user");
 }
 
 /* Binds a store id, 0 as NULL (every store). */

@@ -224,66 +224,53 @@ ids(const char *sql, char *out, size_t outsz)
 	", 1, 'CMD-20261130-00000" #id "', '" name "', '" email "', '" phone \
 	"', 2450, 'EUR', 't', 0, 0);"
 
-START_TEST(test_search_index)
+/* The ids (as "1,3") of table's rows matching what search_parse makes of q. */
+static void
+matched(const char *table, const char *q, char *out, size_t outsz)
 {
 	struct search_query sq;
-	char sql[512], got[64];
+	char sql[512];
+
+	search_parse(q, &sq);
+	ck_assert_ptr_nonnull(sq.text);
+	snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH '%s' ORDER BY rowid",
+	    table, table, sq.text);
+	search_query_free(&sq);
+	ids(sql, out, outsz);
+}
+
+START_TEST(test_search_index)
+{
+	static const struct {
+		const char	*table, *q, *want;
+	} cases[] = {
+		/* words: accents and case folded, prefixes, name and email */
+		{ "order_words", "elodie", "1" },
+		{ "order_words", "LE", "2" },
+		{ "order_words", "ZOE ØRST", "3" },
+		{ "order_words", "example", "1,2,3" },
+		/* phone digits wherever they stand, whatever the spacing */
+		{ "order_phones", "3456", "1" },
+		{ "order_phones", "98 76 54", "2" },
+		/* FTS syntax typed by a user is plain text */
+		{ "order_words", "NEAR( OR \"", "" },
+	};
+	char got[64];
+	size_t i;
 
 	exec_ok(ORDER_ROW(1, "Élodie Martin", "elodie.m@example.fr", "06 12 34 56 78"));
 	exec_ok(ORDER_ROW(2, "Léa Dupont", "lea@example.com", "+33 6 98-76-54-32"));
 	exec_ok(ORDER_ROW(3, "Zoë Ørsted", "zoe@example.org", ""));
-	/* words: accents and case folded, prefixes, both name and email */
-	search_parse("elodie", &sq);
-	snprintf(sql, sizeof sql, "SELECT rowid FROM order_words WHERE order_words "
-	    "MATCH '%s' ORDER BY rowid", sq.text);
-	search_query_free(&sq);
-	ids(sql, got, sizeof got);
-	ck_assert_str_eq(got, "1");
-	search_parse("LE", &sq);
-	snprintf(sql, sizeof sql, "SELECT rowid FROM order_words WHERE order_words "
-	    "MATCH '%s' ORDER BY rowid", sq.text);
-	search_query_free(&sq);
-	ids(sql, got, sizeof got);
-	ck_assert_str_eq(got, "2");
-	search_parse("ZOE ØRST", &sq);
-	snprintf(sql, sizeof sql, "SELECT rowid FROM order_words WHERE order_words "
-	    "MATCH '%s' ORDER BY rowid", sq.text);
-	search_query_free(&sq);
-	ids(sql, got, sizeof got);
-	ck_assert_str_eq(got, "3");
-	search_parse("example", &sq);
-	snprintf(sql, sizeof sql, "SELECT rowid FROM order_words WHERE order_words "
-	    "MATCH '%s' ORDER BY rowid", sq.text);
-	search_query_free(&sq);
-	ids(sql, got, sizeof got);
-	ck_assert_str_eq(got, "1,2,3");
-	/* phone digits wherever they stand, whatever the spacing */
-	search_parse("3456", &sq);
-	snprintf(sql, sizeof sql, "SELECT rowid FROM order_phones WHERE order_phones "
-	    "MATCH '%s' ORDER BY rowid", sq.text);
-	search_query_free(&sq);
-	ids(sql, got, sizeof got);
-	ck_assert_str_eq(got, "1");
-	search_parse("98 76 54", &sq);
-	snprintf(sql, sizeof sql, "SELECT rowid FROM order_phones WHERE order_phones "
-	    "MATCH '%s' ORDER BY rowid", sq.text);
-	search_query_free(&sq);
-	ids(sql, got, sizeof got);
-	ck_assert_str_eq(got, "2");
-	/* FTS syntax typed by a user is plain text */
-	search_parse("NEAR( OR \"", &sq);
-	snprintf(sql, sizeof sql, "SELECT rowid FROM order_words WHERE order_words "
-	    "MATCH '%s'", sq.text);
-	search_query_free(&sq);
-	ids(sql, got, sizeof got);
-	ck_assert_str_eq(got, "");
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		matched(cases[i].table, cases[i].q, got, sizeof got);
+		ck_assert_msg(strcmp(got, cases[i].want) == 0, "%s ~ \"%s\": \"%s\", want \"%s\"",
+		    cases[i].table, cases[i].q, got, cases[i].want);
+	}
 	/* a deleted order leaves the indexes */
 	exec_ok("DELETE FROM orders WHERE id = 1");
-	ids("SELECT rowid FROM order_words WHERE order_words MATCH '\"elodie\"*'",
-	    got, sizeof got);
+	matched("order_words", "elodie", got, sizeof got);
 	ck_assert_str_eq(got, "");
-	ids("SELECT rowid FROM order_phones WHERE order_phones MATCH '\"3456\"'",
-	    got, sizeof got);
+	matched("order_phones", "3456", got, sizeof got);
 	ck_assert_str_eq(got, "");
 }
 END_TEST
