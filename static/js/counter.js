@@ -35,7 +35,9 @@ export function totalOf(lines) {
 export function wireCounter(doc) {
   const form = doc.getElementById('counter-form');
   if (!form) return;
-  const rows = [...form.querySelectorAll('.counter-row')];
+  // Sold-out rows have no fields: they are listed and filtered, never ordered.
+  const allRows = [...form.querySelectorAll('.counter-row')];
+  const rows = allRows.filter((r) => r.querySelector('input[name="qty"]'));
   const qtyOf = (row) => row.querySelector('input[name="qty"]');
   const search = form.querySelector('#c-search');
   const none = doc.getElementById('counter-none');
@@ -51,7 +53,7 @@ export function wireCounter(doc) {
   const filter = () => {
     const q = search.value;
     let shown = 0;
-    for (const r of rows) {
+    for (const r of allRows) {
       const keep = matches(q, r.dataset.name, r.dataset.sku) || r.classList.contains('is-picked');
       r.hidden = !keep;
       if (keep) shown++;
@@ -69,7 +71,7 @@ export function wireCounter(doc) {
       }
       if (e.key !== 'Enter') return;
       e.preventDefault();
-      const first = rows.find((r) => !r.hidden && !qtyOf(r).disabled && matches(search.value, r.dataset.name, r.dataset.sku));
+      const first = rows.find((r) => !r.hidden && matches(search.value, r.dataset.name, r.dataset.sku));
       if (!first) return;
       const input = qtyOf(first);
       const max = Number.parseInt(input.max, 10) || 99;
@@ -95,7 +97,7 @@ export function wireCounter(doc) {
   // Back from a refusal (bfcache): the lines left out are fields again.
   if (typeof window !== 'undefined') {
     window.addEventListener('pageshow', () => {
-      for (const r of rows) if (!r.classList.contains('is-sold-out')) {
+      for (const r of rows) {
         qtyOf(r).disabled = false;
         r.querySelector('input[name="sku"]').disabled = false;
       }
