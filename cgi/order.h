@@ -124,8 +124,8 @@ struct order {
 
 /*
  * The name a seller goes by in alerts, from their account's email: the part
- * before the "@" ("lea" for lea@shop.example), the whole text when it has
- * none. A new string the caller frees.
+ * before the "@" ("lea" for lea@shop.example), the whole text when that
+ * part is missing or empty. A new string the caller frees.
  */
 char	*order_seller_name(const char *email);
 
