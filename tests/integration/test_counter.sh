@@ -179,6 +179,12 @@ expect_status 422 "JSON with a bad email → 422"
 expect_jget "Object.keys(b.fields).join()" "customer.email" "… naming customer.email"
 counter_json "$LEA" '{"items":[{"sku":"PRS-FRN-08","qty":1}]}'
 expect_status 422 "JSON: an inactive product → 422"
+counter_json "$LEA" '[{"sku":"COF-ESP-250","qty":1}]'
+expect_status 422 "JSON: an array for a body → 422"
+counter_json "$LEA" '{"customer":"Kim","items":[{"sku":"COF-ESP-250","qty":1}]}'
+expect_status 422 "JSON: a customer that is not an object → 422"
+counter_json "$LEA" '{"items":[{"sku":"COF-ESP-250","qty":1}],"store":"b"}'
+expect_status 403 "JSON: a seller naming another store → 403"
 nothing_written "$O0" "$E0" "every refusal above"
 same "$(stock COF-ESP-250)" "$S0" "… stock untouched"
 
