@@ -216,6 +216,10 @@ admin_view_page(struct app *app, struct http_request *rq, const struct auth_sess
 		json_object_object_add(m, "can_settings", json_object_new_boolean(1));
 	if (role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES, RIGHT_STORES))
 		json_object_object_add(m, "can_stores", json_object_new_boolean(1));
+	if (role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES, RIGHT_COUNTER))
+		json_object_object_add(m, "can_counter", json_object_new_boolean(1));
+	if (role_parse(s->row.role) == ROLE_SELLER)	/* the counter is a seller's main page */
+		json_object_object_add(m, "nav_counter_link", json_object_new_boolean(1));
 	if (nav != NULL)
 		json_object_object_add(m, nav, json_object_new_boolean(1));
 	live = json_object_new_object();

@@ -321,6 +321,27 @@ fail:
 	return rc;
 }
 
+/* A counter order's seller, for the event's snapshot: o->created_by_name (NULL when none). */
+static enum db_status
+order_seller(struct db *db, struct order *o)
+{
+	sqlite3_stmt *st;
+	int step;
+
+	if (strcmp(o->source, "counter") != 0)
+		return DB_OK;
+	st = db_stmt(db, "SELECT u.email FROM orders o JOIN users u ON u.id = o.created_by "
+	    "WHERE o.id = ?");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, o->id);
+	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+		o->created_by_name = order_seller_name((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return step == SQLITE_ROW || step == SQLITE_DONE ? DB_OK :
+	    db_status_of(db, step, "order seller");
+}
+
 enum db_status
 db_order_event_add(struct db *db, int64_t order_id, const char *type, int from)
 {
@@ -336,6 +357,10 @@ db_order_event_add(struct db *db, int64_t order_id, const char *type, int from)
 	sqlite3_bind_int64(st, 1, order_id);
 	if ((rc = one_order(db, st, 0, &o)) != DB_OK)
 		return rc;
+	if ((rc = order_seller(db, &o)) != DB_OK) {
+		order_clear(&o);
+		return rc;
+	}
 	payload = order_snapshot(&o, from);
 	st = db_stmt(db, "INSERT INTO order_events "
 	    "(store_id, order_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)");

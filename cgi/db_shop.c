@@ -375,8 +375,8 @@ bind_order_texts(sqlite3_stmt *st, const struct shop_checkout *co)
 {
 	int delivery = co->fulfilment != NULL && strcmp(co->fulfilment, "delivery") == 0;
 
-	db_bind_text(st, 3, co->name);
-	db_bind_text(st, 4, co->email);
+	db_bind_text(st, 3, co->name ? co->name : "");
+	db_bind_text(st, 4, co->email ? co->email : "");
 	db_bind_text(st, 5, co->phone ? co->phone : "");
 	db_bind_text(st, 6, co->notes ? co->notes : "");
 	db_bind_text(st, 14, co->source ? co->source : "web");
@@ -401,9 +401,9 @@ insert_order(struct db *db, const struct shop_checkout *co, time_t now, int64_t 
 	st = db_stmt(db, "INSERT INTO orders (store_id, number, status, customer_name, "
 	    "email, phone, notes, total_cents, currency, items_count, access_token, "
 	    "idempotency_key, request_hash, created_at, updated_at, source, fulfilment, "
-	    "address, postcode, city, language) "
+	    "address, postcode, city, language, created_by) "
 	    "VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, "
-	    "?14, ?15, ?16, ?17, ?18, ?19)");
+	    "?14, ?15, ?16, ?17, ?18, ?19, ?20)");
 	if (st == NULL)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, co->store_id);
@@ -416,6 +416,10 @@ insert_order(struct db *db, const struct shop_checkout *co, time_t now, int64_t 
 	db_bind_text(st, 11, co->idempotency_key);
 	db_bind_text(st, 12, co->request_hash);
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)now);
+	if (co->created_by > 0)
+		sqlite3_bind_int64(st, 20, co->created_by);
+	else
+		sqlite3_bind_null(st, 20);
 	if ((rc = db_step_done(db, st, "insert order")) != DB_OK)
 		return rc;
 	res->order_id = sqlite3_last_insert_rowid(db->conn);

@@ -111,7 +111,8 @@ struct shop_item_req {
  * the cart's. API: cart_id 0 and items (skus unique, each qty 1..99).
  * idempotency_key is "form:<form_token>" or "api:<Idempotency-Key>";
  * request_hash (API only, else NULL) tells a replay from another request.
- * source is "web" or "api"; fulfilment "pickup" or "delivery" (address,
+ * source is "web", "api" or "counter" (a seller's: created_by the user,
+ * name and email may be ""; 0 for the others); fulfilment "pickup" or "delivery" (address,
  * postcode and city: "" or NULL for pickup); language the customer's ("en").
  * Every string is borrowed.
  */
@@ -129,6 +130,7 @@ struct shop_checkout {
 	const char			*fulfilment;
 	const char			*address, *postcode, *city;
 	const char			*language;
+	int64_t				 created_by;
 };
 
 enum shop_outcome {

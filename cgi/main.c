@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "admin_catalog.h"
+#include "admin_counter.h"
 #include "admin_dashboard.h"
 #include "admin_feed.h"
 #include "admin_login.h"
@@ -122,6 +123,8 @@ find_route(const struct http_request *rq, const char *path, int shop_only,
 		{ api_orders_routes, api_orders_nroutes },
 		{ admin_login_routes, admin_login_nroutes },
 		{ admin_dashboard_routes, admin_dashboard_nroutes },
+		/* before admin_orders: its /admin/orders/{number} would take "new" */
+		{ admin_counter_routes, admin_counter_nroutes },
 		{ admin_orders_routes, admin_orders_nroutes },
 		/* before admin_catalog: its /admin/products/{id} would take "import" */
 		{ catalog_csv_routes, catalog_csv_nroutes },

@@ -186,6 +186,15 @@ order_total_add(int64_t *total, int64_t unit_price_cents, int64_t qty)
 	return 0;
 }
 
+char *
+order_seller_name(const char *email)
+{
+	const char *at = strchr(email, '@');
+
+	return at != NULL && at > email ? xstrndup(email, (size_t)(at - email)) :
+	    xstrdup(email);
+}
+
 void
 order_clear(struct order *o)
 {
@@ -201,6 +210,7 @@ order_clear(struct order *o)
 	free(o->address);
 	free(o->postcode);
 	free(o->city);
+	free(o->created_by_name);
 	for (i = 0; o->items != NULL && i < o->nitems; i++) {
 		free(o->items[i].sku);
 		free(o->items[i].name);
@@ -307,6 +317,8 @@ order_snapshot(const struct order *o, int from)
 	add_time(s, "created_at", o->created_at);
 	add_string(s, "source", o->source);
 	add_string(s, "fulfilment", o->fulfilment);
+	if (o->created_by_name != NULL && *o->created_by_name != '\0')
+		add_string(s, "created_by_name", o->created_by_name);
 	json_object_object_add(j, "order", s);
 	if (order_status_name(from) != NULL) {
 		add_string(j, "from", order_status_name(from));

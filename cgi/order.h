@@ -117,9 +117,17 @@ struct order {
 	char			*postcode;
 	char			*city;
 	char			 language[3];	/* the customer's ("en"), for mail */
+	char			*created_by_name;	/* counter orders: the seller (order_seller_name), else NULL */
 	struct order_item	*items;		/* NULL unless asked for */
 	size_t			 nitems;
 };
+
+/*
+ * The name a seller goes by in alerts, from their account's email: the part
+ * before the "@" ("lea" for lea@shop.example), the whole text when that
+ * part is missing or empty. A new string the caller frees.
+ */
+char	*order_seller_name(const char *email);
 
 /* Frees what o owns and zeroes it; NULL is a no-op. */
 void	order_clear(struct order *o);
@@ -142,7 +150,8 @@ struct json_object *order_json(const struct order *o, const char *base_url);
 /*
  * The snapshot a change-feed event carries (DESIGN.md "The change feed"):
  * {"order": {number, status, total_cents, currency, customer_name,
- * items_count, created_at, source, fulfilment}} and, when from is a status (>= 0), "from" and
+ * items_count, created_at, source, fulfilment, created_by_name (counter
+ * orders whose seller is known)}} and, when from is a status (>= 0), "from" and
  * "to" (the order's status). Returns the JSON text; the caller frees it.
  */
 char	*order_snapshot(const struct order *o, int from);

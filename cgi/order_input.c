@@ -162,6 +162,13 @@ api_items(struct json_object *arr, struct order_input *out, struct json_object *
 }
 
 int
+order_input_items(struct json_object *items, struct order_input *out,
+    struct json_object *fields)
+{
+	return api_items(items, out, fields);
+}
+
+int
 order_input_api(struct json_object *body, struct order_input *out,
     struct json_object *fields)
 {

@@ -79,6 +79,12 @@ int	order_input_api(struct json_object *body, struct order_input *out,
 	    struct json_object *fields);
 void	order_input_free(struct order_input *a);
 /*
+ * Checks a JSON "items" array alone (order_input_api()'s rules) into out's
+ * items; problems are added to fields. Returns the number of problems.
+ */
+int	order_input_items(struct json_object *items, struct order_input *out,
+	    struct json_object *fields);
+/*
  * Checks a POST /api/orders body's optional "fulfilment" and "delivery":
  * {"address", "postcode", "city"} for a store that offers offers (rules of
  * order_input_fulfilment()); problems are added to fields as "fulfilment",

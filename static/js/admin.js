@@ -3,14 +3,14 @@
 // Worker), ledger (events once), list (rows in place), alerts (toast, sound,
 // notification, tab title, aria-live), livebar ("Updated N s ago", offline,
 // Refresh) and chart (dashboard figures). Every page works without it.
-import { createAnnouncer, createNotifier, createSound, createTitle, createToasts } from './alerts.js?v=1';
+import { createAnnouncer, createNotifier, createSound, createTitle, createToasts } from './alerts.js?v=2';
 import { createStats } from './chart.js?v=1';
 import { h } from './dom.js?v=1';
 import { createFeed } from './feed-client.js?v=2';
 import { EventLedger } from './ledger.js?v=1';
 import { OrderList } from './list.js?v=1';
 import { bindRefresh, createLiveBar } from './livebar.js?v=1';
-import { lookup, makeFormats, makeT, parseJSON } from './texts.js?v=1';
+import { lookup, makeFormats, makeT, newOrderKey, parseJSON } from './texts.js?v=2';
 
 // Hooks for the browser tests (harmless in production).
 const probe = (window.__ordersync = window.__ordersync || {
@@ -120,8 +120,11 @@ class AdminPage {
   newOrder(o, leading, count) {
     if (!this.ledger.firstAlert(o.number)) return; // never twice, whatever the path
     const m = this.list.addOrder(o, count);
-    this.toasts.show(this.raw('feed.new_order'), { number: o.number, total: m.total }, { href: m.url });
-    this.announce(this.t('feed.announce_new', { number: o.number, customer: o.customer_name || '', total: m.total }));
+    const said = newOrderKey(o);
+    const vars = { number: o.number, total: m.total, seller: said.seller };
+    this.toasts.show(this.raw(said.key), vars, { href: m.url });
+    this.announce(said.seller ? this.t(said.key, vars) + '.'
+      : this.t('feed.announce_new', { number: o.number, customer: o.customer_name || '', total: m.total }));
     this.title.bump();
     if (leading) {
       this.sound.play();

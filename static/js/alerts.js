@@ -4,7 +4,7 @@
 // notification (asked for only from a click), the count in the tab title and
 // the aria-live announcer. ToastQueue and TitleCount are pure (Node tests).
 import { h } from './dom.js?v=1';
-import { fillParts } from './texts.js?v=1';
+import { fillParts, newOrderKey } from './texts.js?v=2';
 
 export const TOAST_MAX = 3;
 export const TOAST_LIFE_MS = 10000;
@@ -270,6 +270,13 @@ export function createSound({ button, t, probe }) {
   return { play };
 }
 
+/** A new order's notification text: "CMD-… from Léa — 24,50 €" for a counter order, else with the customer. */
+export function bodyOf(t, order, total) {
+  const said = newOrderKey(order, 'feed.new_order_body', 'feed.new_order_body_from');
+  if (said.seller) return t(said.key, { number: order.number, seller: said.seller, total });
+  return t('feed.new_order_body', { number: order.number, customer: order.customer_name || '', total });
+}
+
 /**
  * Browser notifications and their button (permission asked only from a
  * click). Returns {notify(order, total)}; clicking a notification opens
@@ -298,7 +305,7 @@ export function createNotifier({ button, t, probe, lang, icon, orderUrl }) {
     if (!supported || Notification.permission !== 'granted') return;
     try {
       const n = new Notification(t('feed.new_order_title'), {
-        body: t('feed.new_order_body', { number: order.number, customer: order.customer_name || '', total }),
+        body: bodyOf(t, order, total),
         tag: order.number,
         lang,
         icon,

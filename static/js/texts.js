@@ -37,6 +37,25 @@ export function fillParts(template, vars = {}) {
   return parts;
 }
 
+/**
+ * 1 when a French "de" before name elides to "d'" (« d'Élodie », « de Léa »):
+ * the name starts with a vowel, y or a mute h, accents ignored.
+ */
+export function elides(name) {
+  return /^[aeiouyh]/i.test(String(name ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, ''));
+}
+
+/**
+ * The words announcing a new order: its key and the seller for a counter
+ * order that names one ("feed.new_order_from" or "…_vowel", per elides()),
+ * else base ("feed.new_order"). withSeller: the key for that case's base.
+ */
+export function newOrderKey(order, base = 'feed.new_order', withSeller = 'feed.new_order_from') {
+  const seller = order && order.source === 'counter' && order.created_by_name ? String(order.created_by_name) : '';
+  if (!seller) return { key: base, seller: '' };
+  return { key: elides(seller) ? withSeller + '_vowel' : withSeller, seller };
+}
+
 /** t(key, vars): the text at `key` with placeholders filled; the key itself when missing. */
 export function makeT(texts) {
   return (key, vars) => {

@@ -169,6 +169,37 @@ START_TEST(test_json_and_snapshot)
 }
 END_TEST
 
+/* The seller an alert names: the email's part before "@", in the counter order's snapshot only. */
+START_TEST(test_seller_name)
+{
+	static const struct { const char *email, *want; } cases[] = {
+		{ "lea@shop.example", "lea" },
+		{ "elodie.martin@example.com", "elodie.martin" },
+		{ "no-at-sign", "no-at-sign" },
+		{ "@example.com", "@example.com" },
+		{ "", "" },
+	};
+	struct order o;
+	char *name, *snap;
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		name = order_seller_name(cases[i].email);
+		ck_assert_str_eq(name, cases[i].want);
+		free(name);
+	}
+	sample(&o);
+	snap = order_snapshot(&o, -1);
+	ck_assert_ptr_null(strstr(snap, "created_by_name"));
+	free(snap);
+	o.created_by_name = order_seller_name("lea@shop.example");
+	snap = order_snapshot(&o, -1);
+	ck_assert_ptr_nonnull(strstr(snap, "\"created_by_name\":\"lea\""));
+	free(snap);
+	order_clear(&o);	/* frees created_by_name */
+}
+END_TEST
+
 START_TEST(test_day_start)
 {
 	setenv("TZ", "Europe/Paris", 1);
@@ -282,6 +313,7 @@ order_suite(void)
 	tcase_add_test(tc, test_next_step_and_final);
 	tcase_add_test(tc, test_totals);
 	tcase_add_test(tc, test_json_and_snapshot);
+	tcase_add_test(tc, test_seller_name);
 	tcase_add_test(tc, test_day_start);
 	tcase_add_loop_test(tc, test_order_number_shape, 0, (int)NELEM(number_cases));
 	tcase_add_test(tc, test_tokens_and_times);
