@@ -98,8 +98,8 @@ function fillList(list, rows, make, noneClass) {
 function drawLists(s, price) {
   const { best, low } = statLists(s, price);
   fillList(document.getElementById('best-sellers'), best, (b) => h('li', { class: 'best-list__item' },
-    h('span', { class: 'best-list__name', text: b.name }), ' ',
-    h('span', { class: 'best-list__qty', text: '×' + b.qty }), ' ',
+    h('span', { class: 'best-list__what' }, h('span', { class: 'best-list__name', text: b.name }), ' ',
+      h('span', { class: 'best-list__qty', text: '×' + b.qty })), ' ',
     h('span', { class: 'best-list__amount', text: b.amount })), 'best-list__none');
   const lowList = document.getElementById('low-stock');
   fillList(lowList, low, (p) => h('li', { class: 'low-stock__item' },

@@ -208,16 +208,34 @@ async function storefront(ctx, lang, size) {
 function addStoreB() {
   const sql = `INSERT INTO stores (id, slug, name, contact_email, phone, address, hours, fulfilment,
       vat_note, legal, currency, language, timezone)
-    VALUES (2, 'b', 'Boulangerie du Canal', 'bonjour@boulangerie.example', '+33 1 23 45 67 89',
+    VALUES ((SELECT max(id) + 1 FROM stores), 'b', 'Boulangerie du Canal', 'bonjour@boulangerie.example', '+33 1 23 45 67 89',
       '3 rue du Pain' || char(10) || '75011 Paris', 'Mardi–samedi : 7 h – 19 h' || char(10) || 'Dimanche : 7 h – 13 h', 'both',
       'TVA non applicable, art. 293 B du CGI.',
       'Éditeur : SARL Boulangerie du Canal, capital 10 000 €, RCS Paris 123 456 789.' || char(10) ||
       'Directrice de la publication : Léa Dubois.' || char(10) || char(10) ||
       'Hébergeur : Exemple SAS, 1 rue de l’Hébergement, 75002 Paris.', 'GBP', 'fr', 'Europe/Paris');
     INSERT INTO products (store_id, sku, name, description, price_cents, stock) VALUES
-      (2, 'B-BREAD', 'Pain de campagne', 'Levain naturel, 800 g.', 450, 20),
-      (2, 'B-CROIS', 'Croissant', 'Pur beurre.', 130, 60);`;
+      ((SELECT id FROM stores WHERE slug = 'b'), 'B-BREAD', 'Pain de campagne', 'Levain naturel, 800 g.', 450, 20),
+      ((SELECT id FROM stores WHERE slug = 'b'), 'B-CROIS', 'Croissant', 'Pur beurre.', 130, 60);`;
   execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db, sql]);
+}
+
+/**
+ * Money on the dashboard: a part payment on the first open order and the
+ * rest of the second, written as cgi/db_payments.c writes a completed cash
+ * payment (the payment, then paid_cents), until the payment routes land.
+ */
+function addPayments(numbers) {
+  const now = Math.floor(Date.now() / 1000);
+  const pay = (n, amount) => `INSERT INTO payments (store_id, order_id, amount_cents, method, status,
+      created_at, updated_at, completed_at)
+    SELECT store_id, id, ${amount}, 'cash', 'completed', ${now}, ${now}, ${now} FROM orders
+      WHERE number = '${n}' AND status IN ('pending', 'processing', 'ready');
+    UPDATE orders SET paid_cents = paid_cents + ${amount} WHERE number = '${n}'
+      AND status IN ('pending', 'processing', 'ready');`;
+  const open = numbers.filter((n) => /^CMD-[0-9A-Z-]+$/.test(n)).slice(2, 4);
+  const sql = open.map((n, i) => pay(n, i === 0 ? '(SELECT total_cents / 2 FROM orders WHERE number = \'' + n + '\')' : '(SELECT total_cents - paid_cents FROM orders WHERE number = \'' + n + '\')')).join('\n');
+  if (sql) execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db, sql]);
 }
 
 async function admin(ctx, lang, size, number) {
@@ -296,6 +314,7 @@ async function main() {
   await sp.goto(`${server.url}/admin/orders/${numbers[1]}`);
   await Promise.all([sp.waitForNavigation(), sp.click('.step-form button')]);
   await staff.close();
+  addPayments(numbers);
   const elodie = numbers[0];
 
   for (const lang of Object.keys(LANGS)) {
