@@ -9,10 +9,8 @@
 #include "admin_view.h"
 #include "app.h"
 #include "auth.h"
-#include "db_catalog.h"
 #include "db_orders.h"
 #include "feed.h"
-#include "role.h"
 #include "view.h"
 
 /* The chart of the dashboard: 24 bars in a 480 × 170 SVG viewBox. */
