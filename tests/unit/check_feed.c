@@ -828,6 +828,10 @@ START_TEST(test_stats_takings)
 	o7 = add_order(1, 7, "pending", 2500, day - 3 * 86400);
 	pay(1, 7, 2500, 1, day - 3 * 86400 + 60);	/* Wednesday: this week only */
 	o8 = add_order(1, 8, "cancelled", 800, now);	/* owes nothing */
+	add_order(1, 11, "pending", 700, day - 6 * 86400);
+	pay(1, 11, 700, 1, day - 5 * 86400 - 1);	/* Sunday 23:59:59: last week's */
+	add_order(1, 12, "pending", 300, day - 6 * 86400);
+	pay(1, 12, 300, 1, day - 5 * 86400);		/* Monday 00:00:00: this week's */
 	id = add_order(1, 9, "completed", 10000, day - 6 * 86400);	/* last week */
 
 	add_item(o1, "A", 3, 500);
@@ -852,7 +856,7 @@ START_TEST(test_stats_takings)
 	ck_assert_str_eq(json_object_get_string(get(v, "takings")), "€8.00");
 	ck_assert_str_eq(json_object_get_string(get(v, "revenue")), "€8.00");
 	ck_assert_int_eq(get_int(get(m, "week"), "takings_cents"),
-	    2000 + 1200 + 1500 + 2500 - 1200 - 1500);
+	    2000 + 1200 + 1500 + 2500 + 300 - 1200 - 1500);
 	ck_assert_str_eq(json_object_get_string(get(get(m, "week"), "since")),
 	    "2026-11-16T00:00:00Z");
 	/* 5000 - 2000 on order 1, 3000 on order 2 (a pending payment is not money) */
@@ -900,6 +904,16 @@ START_TEST(test_stats_takings)
 	ck_assert_int_eq(get_int(get(m, "today"), "takings_cents"), 800 + 9999);
 	ck_assert_int_eq(get_int(m, "left_to_collect_cents"), 6000 + 90);
 	json_object_put(m);
+
+	/* The week starts on the store's Monday: in Paris, an hour before UTC's. */
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	m = stats_of(1, "en", now);
+	ck_assert_str_eq(json_object_get_string(get(get(m, "week"), "since")),
+	    "2026-11-15T23:00:00Z");
+	json_object_put(m);
+	setenv("TZ", "UTC", 1);
+	tzset();
 
 	/* A staff member of store 1 sees no link to the catalog. */
 	{
