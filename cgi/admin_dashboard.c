@@ -1,4 +1,4 @@
-/* admin_dashboard.c — GET /admin: today's figures, orders per hour, the latest orders. */
+/* admin_dashboard.c — GET /admin: today's takings and orders, the week's, low stock, orders per hour, the latest orders, the System panel. */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,10 +9,8 @@
 #include "admin_view.h"
 #include "app.h"
 #include "auth.h"
-#include "db_catalog.h"
 #include "db_orders.h"
 #include "feed.h"
-#include "role.h"
 #include "view.h"
 
 /* The chart of the dashboard: 24 bars in a 480 × 170 SVG viewBox. */
@@ -66,49 +64,6 @@ chart(struct json_object *hours)
 	return c;
 }
 
-#define DASH_LOW_MAX	8	/* low-stock products listed */
-
-/*
- * The products at or below their low-stock threshold, active ones, lowest
- * first; linked to their page for those who run the catalog. NULL on a
- * database error.
- */
-static struct json_object *
-low_products(struct app *app, const struct auth_session *s)
-{
-	struct db_product_filter f;
-	struct product *v = NULL;
-	struct json_object *arr, *r;
-	char path[64];
-	size_t n = 0, i;
-	int links = role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES,
-	    RIGHT_CATALOG);
-
-	memset(&f, 0, sizeof f);
-	f.store_id = s->row.store_id;
-	f.active = 1;
-	f.low_only = 1;
-	f.limit = DASH_LOW_MAX;
-	if (db_catalog_list(app->db, &f, &v, &n) != DB_OK)
-		return NULL;
-	arr = json_object_new_array();
-	for (i = 0; i < n; i++) {
-		r = json_object_new_object();
-		view_add_str(r, "name", v[i].name);
-		view_add_str(r, "sku", v[i].sku);
-		json_object_object_add(r, "stock", json_object_new_int64(v[i].stock));
-		if (v[i].stock == 0)
-			json_object_object_add(r, "out", json_object_new_boolean(1));
-		if (links) {
-			snprintf(path, sizeof path, "/admin/products/%" PRId64, v[i].id);
-			view_add_owned(r, "url", view_url(app, path));
-		}
-		json_object_array_add(arr, r);
-	}
-	product_free_all(v, n);
-	return arr;
-}
-
 /* GET /admin */
 static void
 dashboard(struct app *app, struct http_request *rq, struct http_response *rs)
@@ -147,6 +102,11 @@ dashboard(struct app *app, struct http_request *rq, struct http_response *rs)
 		view_add_owned(m, "cancelled_text", view_textf(app, rq,
 		    "dashboard.cancelled_today", "n", buf, (char *)NULL));
 	}
+	if (json_object_object_get_ex(stats, "processing", &x)) {
+		snprintf(buf, sizeof buf, "%" PRId64, json_object_get_int64(x));
+		view_add_owned(m, "processing_text", view_textf(app, rq,
+		    "dashboard.processing_text", "n", buf, (char *)NULL));
+	}
 	if (json_object_object_get_ex(stats, "polls_per_minute_source", &x))
 		view_add_str(m, "rate_note", view_text(app, rq, strcmp(json_object_get_string(x),
 		    "measured") == 0 ? "dashboard.measured" : "dashboard.nominal"));
@@ -171,11 +131,6 @@ dashboard(struct app *app, struct http_request *rq, struct http_response *rs)
 		    day_start, "/admin"));
 	json_object_object_add(m, "orders", rows);
 	json_object_object_add(m, "has_orders", json_object_new_boolean(n > 0));
-	if ((x = low_products(app, &s)) == NULL)
-		goto unavailable;
-	json_object_object_add(m, "has_low", json_object_new_boolean(
-	    json_object_array_length(x) > 0));
-	json_object_object_add(m, "low_products", x);
 	view_add_owned(m, "self_url", view_url(app, "/admin"));
 	http_add_header(rs, "Cache-Control", "no-store");
 	view_render(app, rq, rs, 200, "admin_dashboard", m);

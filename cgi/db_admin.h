@@ -152,20 +152,66 @@ enum db_status	db_admin_order_events(struct db *db, int64_t order_id,
 struct db_admin_stats {
 	int64_t	orders_today;
 	int64_t	cancelled_today;
-	int64_t	revenue_today_cents;	/* not cancelled, in the shop's currency */
+	int64_t	takings_today_cents;	/* payments completed today minus refunds
+					   refunded today, in the shop's currency */
+	int64_t	takings_week_cents;	/* the same since the week's start */
+	int64_t	left_to_collect_cents;	/* total - paid over open orders */
 	int64_t	per_hour[24];		/* [0] is the oldest hour, [23] the current one */
 	int64_t	polling_sessions;	/* sessions whose last poll is recent */
 	int64_t	polls_total;		/* sum of sessions.polls in the scope */
 };
 
+/* When the stats count from, as Unix times (the store's local day and week). */
+struct db_admin_stats_since {
+	int64_t	day_start;	/* today 00:00 */
+	int64_t	week_start;	/* this week's Monday 00:00; <= day_start */
+	int64_t	hour0;		/* the first of the 24 hours of the chart */
+	int64_t	polling_since;	/* a session that polled since is watching now */
+};
+
 /*
- * Fills st for the scope: orders and revenue since day_start, orders per
- * hour in the 24 hours starting at hour0, sessions that polled since
- * polling_since (users of the store or of every store), and the scope's
- * recorded poll total.
+ * Fills st for the scope (0: every store): orders since day_start, takings
+ * of the day and of the week (payments by completed_at, refunds by
+ * refunded_at, of orders in currency only), left to collect over open
+ * orders in currency, orders per hour in the 24 hours from hour0, sessions
+ * that polled since polling_since (users of the store or of every store),
+ * and the scope's recorded poll total. Each figure is one indexed read.
  */
 enum db_status	db_admin_stats(struct db *db, int64_t store_id, const char *currency,
-		    int64_t day_start, int64_t hour0, int64_t polling_since,
-		    struct db_admin_stats *st /* OUT */);
+		    const struct db_admin_stats_since *since, struct db_admin_stats *st /* OUT */);
+
+/* One best seller of the week; fixed-size. */
+struct db_admin_seller {
+	int64_t	product_id;		/* 0: the product was deleted */
+	char	sku[264];		/* 64 characters of UTF-8 */
+	char	name[808];		/* 200 characters of UTF-8 */
+	int64_t	qty;
+	int64_t	amount_cents;		/* in the shop's currency */
+};
+
+/*
+ * The scope's n_max best-selling products by quantity (then amount) in
+ * order_items of non-cancelled orders in currency created since since,
+ * into out[0..*n). No allocation.
+ */
+enum db_status	db_admin_best_sellers(struct db *db, int64_t store_id, const char *currency,
+		    int64_t since, struct db_admin_seller *out /* OUT */, size_t n_max,
+		    size_t *n /* OUT */);
+
+/* One product at or below its low-stock threshold; fixed-size. */
+struct db_admin_low {
+	int64_t	product_id;
+	char	sku[264];		/* 64 characters of UTF-8 */
+	char	name[808];		/* 200 characters of UTF-8 */
+	int64_t	stock;
+	int64_t	low_stock_at;
+};
+
+/*
+ * The scope's active products at or below their threshold (product_is_low's
+ * rule), lowest stock first, at most n_max, into out[0..*n). No allocation.
+ */
+enum db_status	db_admin_low_stock(struct db *db, int64_t store_id,
+		    struct db_admin_low *out /* OUT */, size_t n_max, size_t *n /* OUT */);
 
 #endif

@@ -10,6 +10,7 @@
 #include "app.h"
 #include "auth.h"
 #include "feed.h"
+#include "role.h"
 #include "view.h"
 
 /* ---- parsing ---- */
@@ -282,14 +283,101 @@ poll_rate(struct feed_cache *c, int64_t store_id, int64_t now, int64_t total,
 	return (double)polling * 60000.0 / (double)(poll_ms > 0 ? poll_ms : 5000);
 }
 
+#define STATS_TOP	5	/* best sellers and low-stock products listed */
+
+/* This week's Monday 00:00 in the local zone (the request's store's). */
+static int64_t
+week_start(time_t now)
+{
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	tm.tm_mday -= (tm.tm_wday + 6) % 7;
+	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return (int64_t)mktime(&tm);
+}
+
+/* Adds key_cents and key (the amount written for lang) to o. */
+static void
+add_money(struct json_object *o, const char *key, int64_t cents, const char *currency,
+    const char *lang)
+{
+	char k[48], buf[64];
+
+	snprintf(k, sizeof k, "%s_cents", key);
+	json_object_object_add(o, k, json_object_new_int64(cents));
+	i18n_price(buf, sizeof buf, cents, currency, lang);
+	json_object_object_add(o, key, json_object_new_string(buf));
+}
+
+/* The week's best sellers as [{product_id, sku, name, qty, amount_cents, amount}]; NULL on error. */
+static struct json_object *
+best_sellers(struct app *app, int64_t store_id, const char *currency, const char *lang,
+    int64_t since)
+{
+	struct db_admin_seller v[STATS_TOP];
+	struct json_object *arr, *r;
+	size_t n, i;
+
+	if (db_admin_best_sellers(app->db, store_id, currency, since, v, STATS_TOP, &n) != DB_OK)
+		return NULL;
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		r = json_object_new_object();
+		json_object_object_add(r, "product_id", json_object_new_int64(v[i].product_id));
+		json_object_object_add(r, "sku", json_object_new_string(v[i].sku));
+		json_object_object_add(r, "name", json_object_new_string(v[i].name));
+		json_object_object_add(r, "qty", json_object_new_int64(v[i].qty));
+		add_money(r, "amount", v[i].amount_cents, currency, lang);
+		json_object_array_add(arr, r);
+	}
+	return arr;
+}
+
+/*
+ * The low-stock products as [{id, sku, name, stock, low_stock_at, out, url}]
+ * (url: the product page, for those who may run the catalog); NULL on error.
+ */
+static struct json_object *
+low_stock(struct app *app, const struct auth_session *s)
+{
+	struct db_admin_low v[STATS_TOP];
+	struct json_object *arr, *r;
+	char path[64];
+	size_t n, i;
+	int links = role_may(role_parse(s->row.role), s->row.store_id == DB_ALL_STORES,
+	    RIGHT_CATALOG);
+
+	if (db_admin_low_stock(app->db, s->row.store_id, v, STATS_TOP, &n) != DB_OK)
+		return NULL;
+	arr = json_object_new_array();
+	for (i = 0; i < n; i++) {
+		r = json_object_new_object();
+		json_object_object_add(r, "id", json_object_new_int64(v[i].product_id));
+		json_object_object_add(r, "sku", json_object_new_string(v[i].sku));
+		json_object_object_add(r, "name", json_object_new_string(v[i].name));
+		json_object_object_add(r, "stock", json_object_new_int64(v[i].stock));
+		json_object_object_add(r, "low_stock_at", json_object_new_int64(v[i].low_stock_at));
+		json_object_object_add(r, "out", json_object_new_boolean(v[i].stock <= 0));
+		if (links) {
+			snprintf(path, sizeof path, "/admin/products/%" PRId64, v[i].product_id);
+			view_add_owned(r, "url", view_url(app, path));
+		}
+		json_object_array_add(arr, r);
+	}
+	return arr;
+}
+
 struct json_object *
 feed_stats_model(struct app *app, const struct auth_session *s, const char *lang,
     time_t now)
 {
 	struct db_admin_stats st;
+	struct db_admin_stats_since since;
 	struct admin_locale loc;
-	struct json_object *m, *today, *hours, *h;
-	int64_t counts[ORDER_NSTATUS], day_start, hour_start, hour0, window;
+	struct json_object *m, *today, *week, *hours, *h, *best, *low;
+	int64_t counts[ORDER_NSTATUS], hour_start, window;
 	const char *source;
 	char buf[64];
 	struct tm tm;
@@ -298,17 +386,25 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 
 	localtime_r(&now, &tm);
 	hour_start = (int64_t)now - (tm.tm_min * 60 + tm.tm_sec);
-	hour0 = hour_start - 23 * 3600;
-	day_start = order_day_start(now);
+	since.hour0 = hour_start - 23 * 3600;
+	since.day_start = order_day_start(now);
+	since.week_start = week_start(now);
 	/* Polls are recorded at most every 30 s per session: never look back less than 60 s. */
 	window = 2 * (int64_t)app->cfg.poll_ms / 1000;
 	if (window < 60)
 		window = 60;
+	since.polling_since = (int64_t)now - window;
 	admin_view_locale(app, s, &loc);
-	if (db_admin_stats(app->db, s->row.store_id, loc.currency, day_start, hour0,
-	    (int64_t)now - window, &st) != DB_OK ||
+	if (db_admin_stats(app->db, s->row.store_id, loc.currency, &since, &st) != DB_OK ||
 	    db_orders_count(app->db, s->row.store_id, counts) != DB_OK)
 		return NULL;
+	if ((best = best_sellers(app, s->row.store_id, loc.currency, lang,
+	    since.week_start)) == NULL)
+		return NULL;
+	if ((low = low_stock(app, s)) == NULL) {
+		json_object_put(best);
+		return NULL;
+	}
 	rate = poll_rate(app->feed, s->row.store_id, (int64_t)now, st.polls_total,
 	    st.polling_sessions, app->cfg.poll_ms, &source);
 
@@ -319,20 +415,27 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	today = json_object_new_object();
 	json_object_object_add(today, "orders", json_object_new_int64(st.orders_today));
 	json_object_object_add(today, "cancelled", json_object_new_int64(st.cancelled_today));
-	json_object_object_add(today, "revenue_cents",
-	    json_object_new_int64(st.revenue_today_cents));
-	i18n_price(buf, sizeof buf, st.revenue_today_cents, loc.currency, lang);
-	json_object_object_add(today, "revenue", json_object_new_string(buf));
+	/* revenue is the takings since v2; both names stay for older clients */
+	add_money(today, "takings", st.takings_today_cents, loc.currency, lang);
+	add_money(today, "revenue", st.takings_today_cents, loc.currency, lang);
 	json_object_object_add(m, "today", today);
+	week = json_object_new_object();
+	order_rfc3339(buf, since.week_start);
+	json_object_object_add(week, "since", json_object_new_string(buf));
+	add_money(week, "takings", st.takings_week_cents, loc.currency, lang);
+	json_object_object_add(m, "week", week);
+	add_money(m, "left_to_collect", st.left_to_collect_cents, loc.currency, lang);
 	json_object_object_add(m, "pending", json_object_new_int64(counts[ORDER_PENDING]));
 	json_object_object_add(m, "processing", json_object_new_int64(counts[ORDER_PROCESSING]));
 	json_object_object_add(m, "ready", json_object_new_int64(counts[ORDER_READY]));
+	json_object_object_add(m, "best_sellers", best);
+	json_object_object_add(m, "low_stock", low);
 	hours = json_object_new_array();
 	for (i = 0; i < 24; i++) {
 		h = json_object_new_object();
-		order_rfc3339(buf, hour0 + (int64_t)i * 3600);
+		order_rfc3339(buf, since.hour0 + (int64_t)i * 3600);
 		json_object_object_add(h, "hour", json_object_new_string(buf));
-		i18n_time(buf, sizeof buf, (time_t)(hour0 + (int64_t)i * 3600));
+		i18n_time(buf, sizeof buf, (time_t)(since.hour0 + (int64_t)i * 3600));
 		json_object_object_add(h, "label", json_object_new_string(buf));
 		json_object_object_add(h, "count", json_object_new_int64(st.per_hour[i]));
 		json_object_array_add(hours, h);

@@ -108,10 +108,24 @@ void	feed_event_text(struct buf *b, const struct db_admin_event *ev);
 void	feed_json_string(struct buf *b, const char *s);
 
 /*
- * The stats model of GET /admin/api/stats for the session's scope, at now:
- * today (local midnight), orders per hour for the last 24 hours, pending,
- * admins polling, polls per minute. NULL on a database error (logged).
- * Caller puts it.
+ * The stats model of GET /admin/api/stats for the session's scope, at now
+ * (days and weeks in the request's zone: today from local midnight, the
+ * week from Monday 00:00). Money is in the scope's currency (every store:
+ * the default store's, counting only orders in it), each amount as
+ * NAME_cents and NAME written for lang:
+ *   today {orders, cancelled, takings, revenue} — takings = payments
+ *     completed today minus refunds refunded today; revenue is the same
+ *     figure under its v1 name;
+ *   week {since, takings} — the same since Monday;
+ *   left_to_collect — total − paid over open orders (pending, processing, ready);
+ *   pending, processing, ready — orders in each status now;
+ *   best_sellers [{product_id, sku, name, qty, amount}] — the week's top 5 by
+ *     quantity of non-cancelled orders;
+ *   low_stock [{id, sku, name, stock, low_stock_at, out, url?}] — active
+ *     products at or below their threshold, lowest first, top 5; url only
+ *     for those who may run the catalog;
+ *   orders_per_hour, admins_polling, polls_per_minute(_source), poll_ms.
+ * NULL on a database error (logged). Caller puts it.
  */
 struct json_object *feed_stats_model(struct app *app, const struct auth_session *s,
 		    const char *lang, time_t now);

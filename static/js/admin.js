@@ -4,7 +4,7 @@
 // notification, tab title, aria-live), livebar ("Updated N s ago", offline,
 // Refresh) and chart (dashboard figures). Every page works without it.
 import { createAnnouncer, createNotifier, createSound, createTitle, createToasts } from './alerts.js?v=2';
-import { createStats } from './chart.js?v=1';
+import { createStats } from './chart.js?v=2';
 import { h } from './dom.js?v=1';
 import { createFeed } from './feed-client.js?v=2';
 import { EventLedger } from './ledger.js?v=1';

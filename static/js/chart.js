@@ -1,7 +1,7 @@
 // chart.js — the dashboard's figures and its orders-per-hour chart, refreshed
 // from GET /admin/api/stats. chartGeometry() and statValues() are pure (Node
 // tests); createStats() writes them into the page.
-import { svg } from './dom.js?v=1';
+import { h, svg } from './dom.js?v=1';
 
 export const CHART_HEIGHT = 120;
 export const CHART_TOP = 14;
@@ -38,19 +38,75 @@ export function chartGeometry(hours, word = '') {
   return { max, bars, labels };
 }
 
+/** A money figure: the server's text when it sent one, else its cents formatted; undefined when absent. */
+function money(text, cents, currency, price) {
+  if (text) return text;
+  return typeof cents === 'number' ? price(cents, currency) : undefined;
+}
+
 /** The [data-stat] figures from a stats answer: [[name, text], ...]. */
 export function statValues(s, t, price) {
   const today = (s && s.today) || {};
+  const week = (s && s.week) || {};
+  const takings = money(today.takings || today.revenue,
+    typeof today.takings_cents === 'number' ? today.takings_cents : today.revenue_cents, s.currency, price);
   return [
     ['orders_today', today.orders],
-    ['revenue', today.revenue || price(today.revenue_cents, s.currency)],
+    ['takings', takings],
+    ['revenue', takings],
+    ['left_to_collect', money(s.left_to_collect, s.left_to_collect_cents, s.currency, price)],
+    ['week_takings', money(week.takings, week.takings_cents, s.currency, price)],
     ['cancelled_text', t('dashboard.cancelled_today', { n: today.cancelled })],
     ['pending', s.pending],
     ['processing', s.processing],
+    ['processing_text', s.processing === undefined ? undefined : t('dashboard.processing_text', { n: s.processing })],
     ['admins_polling', s.admins_polling],
     ['polls_per_minute', Number(s.polls_per_minute).toFixed(1)],
     ['rate_note', t(s.polls_per_minute_source === 'measured' ? 'dashboard.measured' : 'dashboard.nominal')],
+    ['poll_ms', s.poll_ms],
   ].filter(([, v]) => v !== undefined && v !== null).map(([k, v]) => [k, String(v)]);
+}
+
+/**
+ * The rows of the week's best sellers and of the low-stock list from a stats
+ * answer: {best: [{name, qty, amount}], low: [{name, sku, url, out, stock}]},
+ * each undefined when the answer lacks it (the page keeps what it shows).
+ */
+export function statLists(s, price) {
+  const best = Array.isArray(s && s.best_sellers) ? s.best_sellers.map((b) => ({
+    name: String(b.name), qty: Number(b.qty) || 0,
+    amount: money(b.amount, b.amount_cents, s.currency, price) || '',
+  })) : undefined;
+  const low = Array.isArray(s && s.low_stock) ? s.low_stock.map((p) => ({
+    name: String(p.name), sku: String(p.sku), url: p.url || null, out: Boolean(p.out),
+    stock: Number(p.stock) || 0,
+  })) : undefined;
+  return { best, low };
+}
+
+/** Fills list (an <ol>/<ul> with data-none) with rows made by make, or its "none" line. */
+function fillList(list, rows, make, noneClass) {
+  if (!list || !rows) return;
+  if (!rows.length) {
+    list.replaceChildren(h('li', { class: noneClass + ' muted', text: list.dataset.none || '' }));
+    return;
+  }
+  list.replaceChildren(...rows.map(make));
+}
+
+/** Writes statLists(s) into #best-sellers and #low-stock when the page has them. */
+function drawLists(s, price) {
+  const { best, low } = statLists(s, price);
+  fillList(document.getElementById('best-sellers'), best, (b) => h('li', { class: 'best-list__item' },
+    h('span', { class: 'best-list__what' }, h('span', { class: 'best-list__name', text: b.name }), ' ',
+      h('span', { class: 'best-list__qty', text: '×' + b.qty })), ' ',
+    h('span', { class: 'best-list__amount', text: b.amount })), 'best-list__none');
+  const lowList = document.getElementById('low-stock');
+  fillList(lowList, low, (p) => h('li', { class: 'low-stock__item' },
+    h('span', { class: 'low-stock__name' }, p.url ? h('a', { href: p.url, text: p.name }) : p.name), ' ',
+    h('span', { class: 'mono low-stock__sku', text: p.sku }), ' ',
+    h('span', { class: 'badge badge--low' + (p.out ? ' badge--out' : ''),
+      text: p.out ? (lowList.dataset.out || '0') : String(p.stock) })), 'low-stock__none');
 }
 
 /**
@@ -86,6 +142,7 @@ export function createStats({ el, t, fmt, getJSON, statsUrl }) {
       for (const n of document.querySelectorAll(`[data-stat="${name}"]`)) n.textContent = value;
     }
     draw(Array.isArray(s.orders_per_hour) ? s.orders_per_hour : []);
+    drawLists(s, fmt.price);
     if (el.statsUpdated) el.statsUpdated.textContent = t('dashboard.updated', { time: fmt.time(new Date()) });
   }
 

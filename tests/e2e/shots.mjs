@@ -221,6 +221,24 @@ function addStoreB() {
   execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db, sql]);
 }
 
+/**
+ * Money on the dashboard: a part payment on the first open order and the
+ * rest of the second, written as cgi/db_payments.c writes a completed cash
+ * payment (the payment, then paid_cents), until the payment routes land.
+ */
+function addPayments(numbers) {
+  const now = Math.floor(Date.now() / 1000);
+  const pay = (n, amount) => `INSERT INTO payments (store_id, order_id, amount_cents, method, status,
+      created_at, updated_at, completed_at)
+    SELECT store_id, id, ${amount}, 'cash', 'completed', ${now}, ${now}, ${now} FROM orders
+      WHERE number = '${n}' AND status IN ('pending', 'processing', 'ready');
+    UPDATE orders SET paid_cents = paid_cents + ${amount} WHERE number = '${n}'
+      AND status IN ('pending', 'processing', 'ready');`;
+  const open = numbers.filter((n) => /^CMD-[0-9A-Z-]+$/.test(n)).slice(2, 4);
+  const sql = open.map((n, i) => pay(n, i === 0 ? '(SELECT total_cents / 2 FROM orders WHERE number = \'' + n + '\')' : '(SELECT total_cents - paid_cents FROM orders WHERE number = \'' + n + '\')')).join('\n');
+  if (sql) execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db, sql]);
+}
+
 async function admin(ctx, lang, size, number) {
   const page = await ctx.newPage();
   const key = (p) => `${lang}-${size}-${p}`;
@@ -325,6 +343,7 @@ async function main() {
   await sp.goto(`${server.url}/admin/orders/${numbers[1]}`);
   await Promise.all([sp.waitForNavigation(), sp.click('.step-form button')]);
   await staff.close();
+  addPayments(numbers);
   const elodie = numbers[0];
 
   for (const lang of Object.keys(LANGS)) {

@@ -239,7 +239,8 @@ expect_json \
     'b.orders_per_hour.reduce((s, h) => s + h.count, 0)' 154 "the buckets hold today's orders" \
     'b.admins_polling >= 1' true "the polling admin is counted" \
     'typeof b.polls_per_minute' number "polls per minute" \
-    'b.today.revenue_cents' $((150 * 850 + 1600 + 2 * 1234)) "revenue excludes cancelled orders"
+    'b.today.revenue_cents' 0 "no payment taken: no revenue (v2: the takings), whatever the orders' totals" \
+    'b.left_to_collect_cents' "$(sql "SELECT sum(total_cents - paid_cents) FROM orders WHERE status IN ('pending', 'processing', 'ready')")" "left to collect: what the open orders owe"
 req GET /admin/api/stats -b "$STAFF"
 expect_json 'b.today.orders' 2 "staff stats count their store only"
 

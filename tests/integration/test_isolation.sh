@@ -291,19 +291,22 @@ stats "$SA" 2 SA 1 1
 stats "$AB" 3 AB 1 1
 stats "$SBJ" 3 SBJ 1 1
 stats "$SEL" 3 SEL 1 1
+# No payment taken yet: no takings (v2: revenue = takings); what the open
+# orders owe is left to collect, each store in its own currency.
 REV_A=$(sql "SELECT sum(total_cents) FROM orders WHERE store_id = 1 AND status <> 'cancelled'")
 REV_B=$(sql "SELECT sum(total_cents) FROM orders WHERE store_id = $SB AND status <> 'cancelled'")
 same "$(sql "SELECT group_concat(DISTINCT currency) FROM orders WHERE store_id = $SB")" GBP "store B's orders are in its currency"
 req GET /admin/api/stats -b "$SA"
 expect_json 'b.currency' EUR "store A's staff: stats in euros" \
-    'b.today.revenue_cents' "$REV_A" "store A's staff: today's revenue is store A's"
+    'b.today.revenue_cents' 0 "store A's staff: no payment, no takings" \
+    'b.left_to_collect_cents' "$REV_A" "store A's staff: left to collect is store A's"
 req GET /admin/api/stats -b "$SBJ"
 expect_json 'b.currency' GBP "store B's staff: stats in store B's currency" \
-    'b.today.revenue_cents' "$REV_B" "store B's staff: today's revenue is store B's ($REV_B pence)" \
-    'b.today.revenue.includes("£")' true "… written in pounds"
+    'b.left_to_collect_cents' "$REV_B" "store B's staff: left to collect is store B's ($REV_B pence)" \
+    'b.left_to_collect.includes("£")' true "… written in pounds"
 req GET /admin/api/stats -b "$ALL"
 expect_json 'b.currency' EUR "the every-store admin: stats in the default store's currency" \
-    'b.today.revenue_cents' "$REV_A" "… revenue counts the euro orders only, never pence as cents"
+    'b.left_to_collect_cents' "$REV_A" "… left to collect counts the euro orders only, never pence as cents"
 dash() {
 	req GET /admin -b "$1"
 	expect_status 200 "$2: the dashboard"

@@ -21,7 +21,7 @@ export const TEXTS = {
     view: 'Open', dismiss: 'Dismiss',
   },
   admin: { showing: 'Orders {from}–{to} of {total}', col_number: 'Number' },
-  dashboard: { cancelled_today: '{n} cancelled today', measured: 'measured', nominal: 'nominal' },
+  dashboard: { cancelled_today: '{n} cancelled today', measured: 'measured', nominal: 'nominal', processing_text: '{n} being prepared' },
 };
 
 /** The order page's data-statuses, French. */

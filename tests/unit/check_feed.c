@@ -12,6 +12,7 @@
 #include "app.h"
 #include "auth.h"
 #include "db_admin.h"
+#include "db_payments.h"
 #include "db_impl.h"	/* the tests reach the connection to trace and to insert rows */
 #include "db_setup.h"
 #include "feed.h"
@@ -640,6 +641,77 @@ END_TEST
 
 /* ---- stats ---- */
 
+/* The number add_order gives order n. */
+static const char *
+num(int n)
+{
+	static char b[4][32];
+	static int k;
+
+	k = (k + 1) % 4;
+	snprintf(b[k], sizeof b[k], "CMD-20261121-%06d", n);
+	return b[k];
+}
+
+/* A payment of amount on order n of store, taken (and completed when complete) at t; its id. */
+static int64_t
+pay(int64_t store, int n, int64_t amount, int complete, int64_t t)
+{
+	struct db_payment_outcome o;
+
+	ck_assert_int_eq(db_payment_take(app.db, store, num(n), amount, PAYMENT_CASH, 0,
+	    complete, 0, t, &o), DB_OK);
+	return o.payment.id;
+}
+
+/* Does action to payment id of order n of store at t. */
+static void
+act(int64_t store, int n, int64_t id, enum payment_action action, int64_t t)
+{
+	struct db_payment_outcome o;
+
+	ck_assert_int_eq(db_payment_act(app.db, store, num(n), id, action, t, &o), DB_OK);
+}
+
+/* A line of qty × price cents of sku on order id. */
+static void
+add_item(int64_t order_id, const char *sku, int qty, int64_t price)
+{
+	char *sql = sqlite3_mprintf("INSERT INTO order_items (order_id, sku, name, "
+	    "unit_price_cents, qty) VALUES (%lld, %Q, 'Name ' || %Q, %lld, %d)",
+	    (long long)order_id, sku, sku, (long long)price, qty);
+
+	exec_ok(sql);
+	sqlite3_free(sql);
+}
+
+/* A product of store with its stock, threshold and active flag. */
+static void
+add_product(int64_t store, const char *sku, int64_t stock, int64_t low, int active)
+{
+	char *sql = sqlite3_mprintf("INSERT INTO products (store_id, sku, name, price_cents, "
+	    "stock, low_stock_at, active) VALUES (%lld, %Q, 'P ' || %Q, 100, %lld, %lld, %d)",
+	    (long long)store, sku, sku, (long long)stock, (long long)low, active);
+
+	exec_ok(sql);
+	sqlite3_free(sql);
+}
+
+/* The stats of scope store at t, asserted to exist. Caller puts it. */
+static struct json_object *
+stats_of(int64_t store, const char *lang, time_t t)
+{
+	struct auth_session s;
+	struct json_object *m;
+
+	memset(&s, 0, sizeof s);
+	s.row.store_id = store;
+	snprintf(s.row.role, sizeof s.row.role, "admin");
+	m = feed_stats_model(&app, &s, lang, t);
+	ck_assert_ptr_nonnull(m);
+	return m;
+}
+
 START_TEST(test_stats)
 {
 	struct auth_session s;
@@ -675,8 +747,11 @@ START_TEST(test_stats)
 	today = get(m, "today");
 	ck_assert_int_eq(get_int(today, "orders"), 3);
 	ck_assert_int_eq(get_int(today, "cancelled"), 1);
-	ck_assert_int_eq(get_int(today, "revenue_cents"), 5000);	/* cancelled excluded */
-	ck_assert_str_eq(json_object_get_string(get(today, "revenue")), "€50.00");
+	/* no payment taken: order totals are not takings (v2) */
+	ck_assert_int_eq(get_int(today, "revenue_cents"), 0);
+	ck_assert_str_eq(json_object_get_string(get(today, "revenue")), "€0.00");
+	/* but open orders owe their totals whatever their day; the cancelled one nothing */
+	ck_assert_int_eq(get_int(m, "left_to_collect_cents"), 1000 + 4000 + 8000);
 	ck_assert_int_eq(get_int(m, "pending"), 2);
 	ck_assert_int_eq(get_int(m, "processing"), 1);
 	hours = get(m, "orders_per_hour");
@@ -713,8 +788,146 @@ START_TEST(test_stats)
 	m = feed_stats_model(&app, &s, "fr", now);
 	ck_assert_int_eq(get_int(get(m, "today"), "orders"), 1);
 	ck_assert_int_eq(get_int(m, "pending"), 1);
-	ck_assert_str_eq(json_object_get_string(get(get(m, "today"), "revenue")), "7,00\u00a0€");
+	ck_assert_str_eq(json_object_get_string(get(m, "left_to_collect")), "7,00\u00a0€");
 	json_object_put(m);
+}
+END_TEST
+
+/*
+ * Takings are money taken: payments by the day they completed, refunds by
+ * the day they were refunded, never order totals; left to collect is what
+ * open orders still owe; best sellers and low stock of the scope only.
+ */
+START_TEST(test_stats_takings)
+{
+	struct json_object *m, *v, *x;
+	const time_t now = 1795280584;		/* Saturday 2026-11-21T17:03:04Z */
+	const int64_t day = 1795219200;		/* 2026-11-21T00:00:00Z */
+	int64_t id, o1, o2, o7, o8;
+
+	setenv("TZ", "UTC", 1);
+	tzset();
+	exec_ok("INSERT INTO stores (id, slug, name) VALUES (2, 'lyon', 'Lyon')");
+	o1 = add_order(1, 1, "pending", 5000, now - 100);
+	pay(1, 1, 2000, 1, now);			/* completed today: counts */
+	o2 = add_order(1, 2, "pending", 3000, now - 200);
+	pay(1, 2, 1000, 0, now);			/* pending: does not count */
+	id = pay(1, 2, 500, 0, now);
+	act(1, 2, id, PAYMENT_VOID, now);		/* voided: does not count */
+	add_order(1, 3, "pending", 1200, day - 3600);
+	id = pay(1, 3, 1200, 1, day - 1800);		/* completed yesterday... */
+	act(1, 3, id, PAYMENT_REFUND, now - 10);	/* ...refunded today: today only */
+	add_order(1, 4, "pending", 1500, now - 50);
+	id = pay(1, 4, 1500, 1, now - 40);
+	act(1, 4, id, PAYMENT_REFUND, now - 30);	/* both today: nets to nothing */
+	add_order(2, 5, "pending", 9999, now);
+	pay(2, 5, 9999, 1, now);			/* another store's */
+	add_order(2, 6, "pending", 1000, now);
+	exec_ok("UPDATE orders SET currency = 'GBP' WHERE number = 'CMD-20261121-000006'");
+	pay(2, 6, 777, 1, now);				/* pence: never added to euros */
+	o7 = add_order(1, 7, "pending", 2500, day - 3 * 86400);
+	pay(1, 7, 2500, 1, day - 3 * 86400 + 60);	/* Wednesday: this week only */
+	o8 = add_order(1, 8, "cancelled", 800, now);	/* owes nothing */
+	add_order(1, 11, "pending", 700, day - 6 * 86400);
+	pay(1, 11, 700, 1, day - 5 * 86400 - 1);	/* Sunday 23:59:59: last week's */
+	add_order(1, 12, "pending", 300, day - 6 * 86400);
+	pay(1, 12, 300, 1, day - 5 * 86400);		/* Monday 00:00:00: this week's */
+	id = add_order(1, 9, "completed", 10000, day - 6 * 86400);	/* last week */
+
+	add_item(o1, "A", 3, 500);
+	add_item(o1, "B", 1, 3500);
+	add_item(o2, "B", 2, 1500);
+	add_item(o7, "C", 1, 2500);
+	add_item(o8, "A", 50, 16);			/* cancelled: not a sale */
+	add_item(id, "C", 10, 1000);			/* last week: not this week's */
+	add_item(add_order(2, 10, "pending", 90, now), "D", 9, 10);
+
+	add_product(1, "P1", 0, 5, 1);
+	add_product(1, "P2", 3, 5, 1);
+	add_product(1, "P3", 10, 5, 1);			/* above: not low */
+	add_product(1, "P4", 5, 5, 1);			/* at the threshold: low */
+	add_product(1, "P5", 0, 5, 0);			/* inactive */
+	add_product(2, "Q1", 0, 5, 1);			/* another store's */
+
+	m = stats_of(1, "en", now);
+	v = get(m, "today");
+	ck_assert_int_eq(get_int(v, "takings_cents"), 2000 - 1200);
+	ck_assert_int_eq(get_int(v, "revenue_cents"), 2000 - 1200);
+	ck_assert_str_eq(json_object_get_string(get(v, "takings")), "€8.00");
+	ck_assert_str_eq(json_object_get_string(get(v, "revenue")), "€8.00");
+	ck_assert_int_eq(get_int(get(m, "week"), "takings_cents"),
+	    2000 + 1200 + 1500 + 2500 + 300 - 1200 - 1500);
+	ck_assert_str_eq(json_object_get_string(get(get(m, "week"), "since")),
+	    "2026-11-16T00:00:00Z");
+	/* 5000 - 2000 on order 1, 3000 on order 2 (a pending payment is not money) */
+	ck_assert_int_eq(get_int(m, "left_to_collect_cents"), 3000 + 3000);
+	ck_assert_str_eq(json_object_get_string(get(m, "left_to_collect")), "€60.00");
+	v = get(m, "best_sellers");
+	ck_assert_uint_eq(json_object_array_length(v), 3);
+	x = json_object_array_get_idx(v, 0);		/* 3 of B and 3 of A: B's amount is larger */
+	ck_assert_str_eq(json_object_get_string(get(x, "sku")), "B");
+	ck_assert_int_eq(get_int(x, "qty"), 3);
+	ck_assert_int_eq(get_int(x, "amount_cents"), 3500 + 2 * 1500);
+	x = json_object_array_get_idx(v, 1);
+	ck_assert_str_eq(json_object_get_string(get(x, "sku")), "A");
+	ck_assert_int_eq(get_int(x, "qty"), 3);
+	x = json_object_array_get_idx(v, 2);
+	ck_assert_str_eq(json_object_get_string(get(x, "sku")), "C");
+	ck_assert_int_eq(get_int(x, "qty"), 1);
+	v = get(m, "low_stock");
+	ck_assert_uint_eq(json_object_array_length(v), 3);
+	ck_assert_str_eq(json_object_get_string(get(json_object_array_get_idx(v, 0), "sku")), "P1");
+	ck_assert(json_object_get_boolean(get(json_object_array_get_idx(v, 0), "out")));
+	ck_assert_str_eq(json_object_get_string(get(json_object_array_get_idx(v, 1), "sku")), "P2");
+	ck_assert_str_eq(json_object_get_string(get(json_object_array_get_idx(v, 2), "sku")), "P4");
+	ck_assert(!json_object_get_boolean(get(json_object_array_get_idx(v, 2), "out")));
+	/* an admin may run the catalog: each product links to its page */
+	ck_assert(json_object_object_get_ex(json_object_array_get_idx(v, 0), "url", NULL));
+	json_object_put(m);
+
+	/* Tomorrow: yesterday's refund is no longer today's. */
+	m = stats_of(1, "en", now + 86400);
+	ck_assert_int_eq(get_int(get(m, "today"), "takings_cents"), 0);
+	json_object_put(m);
+
+	/* Store 2: its own euros only. */
+	m = stats_of(2, "fr", now);
+	ck_assert_int_eq(get_int(get(m, "today"), "takings_cents"), 9999);
+	ck_assert_int_eq(get_int(m, "left_to_collect_cents"), 90);
+	ck_assert_str_eq(json_object_get_string(get(json_object_array_get_idx(
+	    get(m, "best_sellers"), 0), "sku")), "D");
+	ck_assert_uint_eq(json_object_array_length(get(m, "low_stock")), 1);
+	json_object_put(m);
+
+	/* Every store, in the default store's currency: the euros of both, no pence. */
+	m = stats_of(0, "en", now);
+	ck_assert_int_eq(get_int(get(m, "today"), "takings_cents"), 800 + 9999);
+	ck_assert_int_eq(get_int(m, "left_to_collect_cents"), 6000 + 90);
+	json_object_put(m);
+
+	/* The week starts on the store's Monday: in Paris, an hour before UTC's. */
+	setenv("TZ", "Europe/Paris", 1);
+	tzset();
+	m = stats_of(1, "en", now);
+	ck_assert_str_eq(json_object_get_string(get(get(m, "week"), "since")),
+	    "2026-11-15T23:00:00Z");
+	json_object_put(m);
+	setenv("TZ", "UTC", 1);
+	tzset();
+
+	/* A staff member of store 1 sees no link to the catalog. */
+	{
+		struct auth_session s;
+
+		memset(&s, 0, sizeof s);
+		s.row.store_id = 1;
+		snprintf(s.row.role, sizeof s.row.role, "staff");
+		m = feed_stats_model(&app, &s, "en", now);
+		ck_assert_ptr_nonnull(m);
+		ck_assert(!json_object_object_get_ex(json_object_array_get_idx(
+		    get(m, "low_stock"), 0), "url", NULL));
+		json_object_put(m);
+	}
 }
 END_TEST
 
@@ -814,6 +1027,7 @@ feed_suite(void)
 	tcase_add_test(tc, test_feed_304_costs_no_query);
 	tcase_add_test(tc, test_feed_sees_other_connections);
 	tcase_add_test(tc, test_stats);
+	tcase_add_test(tc, test_stats_takings);
 	suite_add_tcase(s, tc);
 	return s;
 }
