@@ -530,6 +530,10 @@ order_status(struct app *app, struct http_request *rq, struct http_response *rs)
 		view_fail(app, rq, rs, 404, "not_found", "admin.order_not_found");
 		goto done;
 	}
+	if (rc == DB_PAID) {
+		view_fail(app, rq, rs, 409, "paid", "pay.cancel_paid");
+		goto done;
+	}
 	if (rc == DB_CONFLICT) {
 		msg = view_textf(app, rq, "admin.bad_transition",
 		    "from", admin_view_status_label(app, rq, from >= 0 ? from : ORDER_PENDING),

@@ -60,7 +60,9 @@ enum db_status	db_orders_count(struct db *db, int64_t store_id,
  * when cancelling and writes the order_updated / order_cancelled event.
  * *from receives the status the order had (-1 when not found). DB_NOTFOUND:
  * no such order in the scope; DB_CONFLICT: the workflow (order.h) refuses
- * from → to, or the order changed under us; nothing is written then.
+ * from → to, or the order changed under us; DB_PAID: cancelling an order
+ * whose completed payments are not all refunded (payment_cancellable);
+ * nothing is written then. Cancelling voids the order's pending payments.
  */
 enum db_status	db_order_set_status(struct db *db, int64_t store_id,
 		    const char *number, int to, int64_t now, int *from /* OUT */);

@@ -307,6 +307,7 @@ order_snapshot(const struct order *o, int from)
 	add_time(s, "created_at", o->created_at);
 	add_string(s, "source", o->source);
 	add_string(s, "fulfilment", o->fulfilment);
+	json_object_object_add(s, "paid_cents", json_object_new_int64(o->paid_cents));
 	json_object_object_add(j, "order", s);
 	if (order_status_name(from) != NULL) {
 		add_string(j, "from", order_status_name(from));
