@@ -351,6 +351,32 @@ fail:
 enum db_status
 db_order_event_add(struct db *db, int64_t order_id, const char *type, int from)
 {
+	return db_order_event_add_with(db, order_id, type, from, NULL, NULL);
+}
+
+/* The snapshot text with key: extra added to its top level (extra taken over); caller frees. */
+static char *
+snapshot_with(const struct order *o, int from, const char *key, struct json_object *extra)
+{
+	struct json_object *j;
+	char *text = order_snapshot(o, from);
+
+	if (key == NULL || extra == NULL || (j = json_tokener_parse(text)) == NULL) {
+		json_object_put(extra);
+		return text;
+	}
+	free(text);
+	json_object_object_add(j, key, extra);
+	text = xstrdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+	return text;
+}
+
+enum db_status
+db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int from,
+    const char *key, struct json_object *extra)
+{
 	struct order o;
 	sqlite3_stmt *st;
 	enum db_status rc;
@@ -358,12 +384,16 @@ db_order_event_add(struct db *db, int64_t order_id, const char *type, int from)
 
 	memset(&o, 0, sizeof o);
 	st = db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM "WHERE o.id = ?");
-	if (st == NULL)
+	if (st == NULL) {
+		json_object_put(extra);
 		return DB_ERROR;
+	}
 	sqlite3_bind_int64(st, 1, order_id);
-	if ((rc = one_order(db, st, 0, &o)) != DB_OK)
+	if ((rc = one_order(db, st, 0, &o)) != DB_OK) {
+		json_object_put(extra);
 		return rc;
-	payload = order_snapshot(&o, from);
+	}
+	payload = snapshot_with(&o, from, key, extra);
 	st = db_stmt(db, "INSERT INTO order_events "
 	    "(store_id, order_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)");
 	if (st == NULL) {

@@ -67,6 +67,8 @@ expect_jget 'b.events.map(e => e.type + ":" + e.order.paid_cents).join(",")' \
     "payment_created:0,payment_completed:1000,payment_created:1000,payment_completed:2580,order_updated:2580" \
     "the feed carries paid_cents on every payment event"
 expect_jget 'b.events[4].from + ">" + b.events[4].to' "pending>completed" "… and the settling order_updated says from/to"
+expect_jget 'b.events.map(e => e.payment ? e.payment.status + "/" + e.payment.method + "/" + e.payment.amount_cents : "-").join(",")' \
+    "pending/card/1000,completed/card/1000,pending/cash/1580,completed/cash/1580,-" "payment events carry their payment {id, amount_cents, method, status}"
 
 # the same one step as a browser form: 303 back to the order, the change on the page
 place MUG-STO-350 1		# 16,00

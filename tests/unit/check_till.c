@@ -413,6 +413,54 @@ START_TEST(test_void_scope)
 }
 END_TEST
 
+/* The payload of the newest event of order 1 (caller frees). */
+static char *
+last_payload(void)
+{
+	sqlite3_stmt *st;
+	char *s;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db->conn, "SELECT payload FROM order_events "
+	    "WHERE order_id = 1 ORDER BY id DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	s = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return s;
+}
+
+/* Payment events carry the payment (DESIGN.md "The change feed") beside the order's paid_cents. */
+START_TEST(test_payment_events)
+{
+	struct db_payment_outcome o;
+	char *p;
+
+	exec_ok(ORDER_ROW(1, "Ann", "a@x.fr", ""));
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 1000, PAYMENT_CARD, 0, 0, 0, 10, &o),
+	    DB_OK);
+	p = last_payload();
+	ck_assert_ptr_nonnull(strstr(p, "\"payment\":{\"id\":1,\"amount_cents\":1000,"
+	    "\"method\":\"card\",\"status\":\"pending\"}"));
+	ck_assert_ptr_nonnull(strstr(p, "\"paid_cents\":0"));
+	free(p);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 1, PAYMENT_COMPLETE, 11, &o), DB_OK);
+	p = last_payload();
+	ck_assert_ptr_nonnull(strstr(p, "\"status\":\"completed\"}"));
+	ck_assert_ptr_nonnull(strstr(p, "\"paid_cents\":1000"));
+	free(p);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 1, PAYMENT_REFUND, 12, &o), DB_OK);
+	p = last_payload();
+	ck_assert_ptr_nonnull(strstr(p, "\"status\":\"refunded\"}"));
+	ck_assert_ptr_nonnull(strstr(p, "\"paid_cents\":0"));
+	free(p);
+	/* one step with settling: the order_updated after it carries no payment */
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 0, PAYMENT_CASH, 0, 1, 0, 13, &o), DB_OK);
+	p = last_payload();
+	ck_assert_ptr_null(strstr(p, "\"payment\""));
+	ck_assert_ptr_nonnull(strstr(p, "\"to\":\"completed\""));
+	free(p);
+}
+END_TEST
+
 /* A paid open order cannot be cancelled until refunded; cancelling voids pending payments. */
 START_TEST(test_cancel_paid)
 {
@@ -536,6 +584,7 @@ till_suite(void)
 	tcase_add_test(tc, test_take_complete_settle);
 	tcase_add_test(tc, test_void_scope);
 	tcase_add_test(tc, test_cancel_paid);
+	tcase_add_test(tc, test_payment_events);
 	tcase_add_test(tc, test_list_search);
 	suite_add_tcase(s, tc);
 	return s;
