@@ -265,11 +265,36 @@ orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
 
 /* ---- one order ---- */
 
+/* A payment event's "12,50 € · Espèces" (currency: the order's), or NULL. Caller frees. */
+static char *
+event_payment(struct app *app, struct http_request *rq, struct json_object *payload,
+    const char *currency)
+{
+	struct json_object *p, *amount, *method, *tmp, *price;
+	char key[48];
+	char *s;
+
+	if (!json_object_object_get_ex(payload, "payment", &p) ||
+	    !json_object_object_get_ex(p, "amount_cents", &amount) ||
+	    !json_object_object_get_ex(p, "method", &method))
+		return NULL;
+	tmp = json_object_new_object();
+	view_add_price(tmp, "p", json_object_get_int64(amount), currency, view_lang(app, rq));
+	json_object_object_get_ex(tmp, "p", &price);
+	snprintf(key, sizeof key, "pay.method.%s", json_object_get_string(method));
+	s = view_textf(app, rq, "pay.event", "amount", json_object_get_string(price),
+	    "method", view_text(app, rq, key), (char *)NULL);
+	json_object_put(tmp);
+	return s;
+}
+
 /* One event of the order's history, newest first on the page. */
 static struct json_object *
-event_row(struct app *app, struct http_request *rq, const struct db_admin_event *ev)
+event_row(struct app *app, struct http_request *rq, const struct db_admin_event *ev,
+    const char *currency)
 {
 	struct json_object *r = json_object_new_object(), *payload, *from, *to;
+	char *paid;
 	char key[48], buf[64];
 
 	view_add_str(r, "type", ev->type);
@@ -286,7 +311,8 @@ event_row(struct app *app, struct http_request *rq, const struct db_admin_event 
 		    order_status_parse(json_object_get_string(from))),
 		    "to", admin_view_status_label(app, rq,
 		    order_status_parse(json_object_get_string(to))), (char *)NULL));
-	}
+	} else if (payload != NULL && (paid = event_payment(app, rq, payload, currency)) != NULL)
+		view_add_owned(r, "change", paid);
 	json_object_put(payload);
 	return r;
 }
@@ -439,7 +465,7 @@ order_detail(struct app *app, struct http_request *rq, struct http_response *rs)
 	json_object_object_add(m, "items", detail_items(app, rq, &o));
 	arr = json_object_new_array();
 	for (i = ne; i > 0; i--)	/* newest first */
-		json_object_array_add(arr, event_row(app, rq, &ev[i - 1]));
+		json_object_array_add(arr, event_row(app, rq, &ev[i - 1], o.currency));
 	json_object_object_add(m, "events", arr);
 	may_change = role_may(role_parse(s.row.role), s.row.store_id == DB_ALL_STORES,
 	    RIGHT_CHANGE_ORDERS);
