@@ -7,12 +7,14 @@
 #include <time.h>
 
 #include "admin_orders.h"
+#include "admin_payments.h"
 #include "admin_view.h"
 #include "app.h"
 #include "auth.h"
 #include "db_orders.h"
 #include "feed.h"
 #include "mustache.h"
+#include "payment.h"
 #include "role.h"
 #include "valid.h"
 #include "view.h"
@@ -263,11 +265,36 @@ orders_list(struct app *app, struct http_request *rq, struct http_response *rs)
 
 /* ---- one order ---- */
 
+/* A payment event's "12,50 € · Espèces" (currency: the order's), or NULL. Caller frees. */
+static char *
+event_payment(struct app *app, struct http_request *rq, struct json_object *payload,
+    const char *currency)
+{
+	struct json_object *p, *amount, *method, *tmp, *price;
+	char key[48];
+	char *s;
+
+	if (!json_object_object_get_ex(payload, "payment", &p) ||
+	    !json_object_object_get_ex(p, "amount_cents", &amount) ||
+	    !json_object_object_get_ex(p, "method", &method))
+		return NULL;
+	tmp = json_object_new_object();
+	view_add_price(tmp, "p", json_object_get_int64(amount), currency, view_lang(app, rq));
+	json_object_object_get_ex(tmp, "p", &price);
+	snprintf(key, sizeof key, "pay.method.%s", json_object_get_string(method));
+	s = view_textf(app, rq, "pay.event", "amount", json_object_get_string(price),
+	    "method", view_text(app, rq, key), (char *)NULL);
+	json_object_put(tmp);
+	return s;
+}
+
 /* One event of the order's history, newest first on the page. */
 static struct json_object *
-event_row(struct app *app, struct http_request *rq, const struct db_admin_event *ev)
+event_row(struct app *app, struct http_request *rq, const struct db_admin_event *ev,
+    const char *currency)
 {
 	struct json_object *r = json_object_new_object(), *payload, *from, *to;
+	char *paid;
 	char key[48], buf[64];
 
 	view_add_str(r, "type", ev->type);
@@ -284,7 +311,8 @@ event_row(struct app *app, struct http_request *rq, const struct db_admin_event 
 		    order_status_parse(json_object_get_string(from))),
 		    "to", admin_view_status_label(app, rq,
 		    order_status_parse(json_object_get_string(to))), (char *)NULL));
-	}
+	} else if (payload != NULL && (paid = event_payment(app, rq, payload, currency)) != NULL)
+		view_add_owned(r, "change", paid);
 	json_object_put(payload);
 	return r;
 }
@@ -376,8 +404,10 @@ detail_actions(struct app *app, struct http_request *rq, struct json_object *m,
 		view_add_str(r, "label", view_text(app, rq, key));
 		json_object_array_add(arr, r);
 	}
-	if (order_cancellable(o->status))
+	if (order_cancellable(o->status) && payment_cancellable(o->paid_cents))
 		json_object_object_add(m, "can_cancel", json_object_new_boolean(1));
+	else if (order_cancellable(o->status))	/* money taken: refund it first */
+		view_add_str(m, "cancel_blocked", view_text(app, rq, "pay.cancel_paid"));
 	if (order_status_final(o->status))
 		view_add_owned(m, "final_text", view_textf(app, rq, "admin.final",
 		    "status", admin_view_status_label(app, rq, o->status), (char *)NULL));
@@ -386,6 +416,7 @@ detail_actions(struct app *app, struct http_request *rq, struct json_object *m,
 
 static const struct valid_field detail_fields[] = {
 	{ "changed", VALID_TEXT, 0, 1, 16, NULL },
+	{ "payment", VALID_INT, 0, 1, LONG_MAX, NULL },	/* a payment form's redirect */
 };
 
 /* GET /admin/orders/{number} */
@@ -398,7 +429,8 @@ order_detail(struct app *app, struct http_request *rq, struct http_response *rs)
 	struct json_object *m, *arr;
 	const char *number = kv_get(&rq->params, "number");
 	struct valid_result v;
-	int changed;
+	int changed, may_change;
+	int64_t shown_payment;
 	char path[64];
 	size_t ne = 0, i;
 	int64_t head, nstores = 1;
@@ -414,6 +446,7 @@ order_detail(struct app *app, struct http_request *rq, struct http_response *rs)
 	/* ?changed=STATUS: the status form's redirect, for its notice; anything else is ignored. */
 	valid_form(detail_fields, NELEM(detail_fields), &rq->query, &v);
 	changed = v.error[0] ? -1 : order_status_parse(v.text[0]);
+	shown_payment = v.error[1] == NULL && v.present[1] ? v.num[1] : 0;
 	valid_result_free(&v);
 	if (feed_head(app, s.row.store_id, &s.version, &head) != DB_OK)
 		goto unavailable;
@@ -432,10 +465,16 @@ order_detail(struct app *app, struct http_request *rq, struct http_response *rs)
 	json_object_object_add(m, "items", detail_items(app, rq, &o));
 	arr = json_object_new_array();
 	for (i = ne; i > 0; i--)	/* newest first */
-		json_object_array_add(arr, event_row(app, rq, &ev[i - 1]));
+		json_object_array_add(arr, event_row(app, rq, &ev[i - 1], o.currency));
 	json_object_object_add(m, "events", arr);
-	if (role_may(role_parse(s.row.role), s.row.store_id == DB_ALL_STORES, RIGHT_CHANGE_ORDERS))
+	may_change = role_may(role_parse(s.row.role), s.row.store_id == DB_ALL_STORES,
+	    RIGHT_CHANGE_ORDERS);
+	if (may_change)
 		detail_actions(app, rq, m, &o);
+	if (admin_payments_detail(app, rq, m, &o, may_change, shown_payment) != 0) {
+		json_object_put(m);
+		goto unavailable;
+	}
 	if (changed >= 0 && changed == o.status)
 		view_add_owned(m, "notice", view_textf(app, rq, "admin.status_changed",
 		    "status", admin_view_status_label(app, rq, changed), (char *)NULL));
@@ -528,6 +567,10 @@ order_status(struct app *app, struct http_request *rq, struct http_response *rs)
 	    (int64_t)time(NULL), &from);
 	if (rc == DB_NOTFOUND) {
 		view_fail(app, rq, rs, 404, "not_found", "admin.order_not_found");
+		goto done;
+	}
+	if (rc == DB_PAID) {
+		view_fail(app, rq, rs, 409, "paid", "pay.cancel_paid");
 		goto done;
 	}
 	if (rc == DB_CONFLICT) {

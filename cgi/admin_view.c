@@ -9,6 +9,7 @@
 #include "app.h"
 #include "db_stores.h"
 #include "mustache.h"
+#include "payment.h"
 #include "role.h"
 #include "view.h"
 
@@ -85,6 +86,13 @@ admin_view_store_name(struct app *app, struct http_request *rq, const char *name
 	return name;
 }
 
+/* 1 when an order in status s shows its paid badge: every status but cancelled. */
+static int
+shows_paid(int s)
+{
+	return s != ORDER_CANCELLED;
+}
+
 /*
  * The workflow as the browser needs it to update a row in place, from the
  * order module (the one copy of the rules): {"pending": {"next":
@@ -109,6 +117,7 @@ workflow(struct app *app, struct http_request *rq)
 			json_object_object_add(one, "action", NULL);
 		}
 		json_object_object_add(one, "final", json_object_new_boolean(order_status_final(s)));
+		json_object_object_add(one, "paid_badge", json_object_new_boolean(shows_paid(s)));
 		json_object_object_add(w, order_status_name(s), one);
 	}
 	return w;
@@ -133,6 +142,9 @@ js_texts(struct app *app, struct http_request *rq)
 		json_object_object_add(o, "status", json_object_get(v));
 	if (json_object_object_get_ex(t, "dashboard", &v))
 		json_object_object_add(o, "dashboard", json_object_get(v));
+	if (json_object_object_get_ex(t, "pay", &v) &&
+	    json_object_object_get_ex(v, "badge", &v))	/* the rows' paid badges */
+		json_object_object_add(o, "pay_badge", json_object_get(v));
 	for (i = 0; i < NELEM(admin_keys); i++) {
 		char key[64];
 
@@ -281,6 +293,16 @@ admin_view_order_row(struct app *app, struct http_request *rq, const struct orde
 	view_add_str(r, "store_name", admin_view_store_name(app, rq, o->store_name));
 	if (multi_store)
 		json_object_object_add(r, "show_store", json_object_new_boolean(1));
+	json_object_object_add(r, "paid_cents", json_object_new_int64(o->paid_cents));
+	if (shows_paid(o->status)) {	/* Paid / Part-paid / Unpaid (payment.h) */
+		struct json_object *pay = json_object_new_object();
+
+		view_add_str(pay, "badge", payment_badge(o->total_cents, o->paid_cents));
+		snprintf(key, sizeof key, "pay.badge.%s", payment_badge(o->total_cents,
+		    o->paid_cents));
+		view_add_str(pay, "label", view_text(app, rq, key));
+		json_object_object_add(r, "pay", pay);
+	}
 	/* The one-click next step of the workflow, when there is one. */
 	if (to >= 0 && may_change) {
 		next = json_object_new_object();

@@ -18,7 +18,8 @@ enum db_status {
 	DB_NOTFOUND,	/* no such row */
 	DB_CONFLICT,	/* a rule refused the change (stock, transition, duplicate) */
 	DB_BUSY,	/* lock timeout: try again later */
-	DB_ERROR	/* I/O or other SQLite failure, logged */
+	DB_ERROR,	/* I/O or other SQLite failure, logged */
+	DB_PAID		/* cancelling an order whose completed payments are not refunded */
 };
 
 /*

@@ -6,13 +6,14 @@
 
 #include "db_impl.h"
 #include "db_orders.h"
+#include "payment.h"
 
 /* The columns every order query selects, in this order; read by read_order(). */
 #define ORDER_COLS \
 	"o.id, o.store_id, o.number, o.status, o.currency, o.customer_name, " \
 	"o.email, o.phone, o.notes, coalesce(t.name, ''), o.total_cents, o.items_count, " \
 	"o.created_at, o.updated_at, o.access_token, o.source, o.fulfilment, o.address, " \
-	"o.postcode, o.city, o.language "
+	"o.postcode, o.city, o.language, o.paid_cents "
 #define ORDER_FROM "FROM orders o JOIN stores t ON t.id = o.store_id "
 
 /* Fills o from a row of ORDER_COLS. */
@@ -40,6 +41,7 @@ read_order(sqlite3_stmt *st, struct order *o)
 	o->postcode = db_col_strdup(st, 18);
 	o->city = db_col_strdup(st, 19);
 	db_col_copy(st, 20, o->language, sizeof o->language);
+	o->paid_cents = sqlite3_column_int64(st, 21);
 }
 
 /* Reads the lines of order o into o->items. */
@@ -240,6 +242,24 @@ db_orders_count(struct db *db, int64_t store_id, int64_t counts[ORDER_NSTATUS])
 	return db_status_of(db, rc, "count orders");
 }
 
+/*
+ * Voids the pending payments of order id (a cancellation: no money moved,
+ * so no event), so nothing can complete on a cancelled order.
+ */
+static enum db_status
+void_pending(struct db *db, int64_t id, int64_t now)
+{
+	sqlite3_stmt *st;
+
+	st = db_stmt(db, "UPDATE payments SET status = 'voided', updated_at = ?2 "
+	    "WHERE order_id = ?1 AND status = 'pending'");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, now);
+	return db_step_done(db, st, "void pending payments");
+}
+
 /* Puts the stock of every line of order id back (a cancellation). */
 static enum db_status
 restore_stock(struct db *db, int64_t id)
@@ -262,7 +282,7 @@ db_order_set_status(struct db *db, int64_t store_id, const char *number, int to,
 {
 	sqlite3_stmt *st;
 	enum db_status rc;
-	int64_t id = 0;
+	int64_t id = 0, paid = 0;
 	int step;
 
 	*from = -1;
@@ -270,7 +290,7 @@ db_order_set_status(struct db *db, int64_t store_id, const char *number, int to,
 		return DB_CONFLICT;
 	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
-	st = db_stmt(db, "SELECT id, status FROM orders "
+	st = db_stmt(db, "SELECT id, status, paid_cents FROM orders "
 	    "WHERE number = ?1 AND (?2 = 0 OR store_id = ?2)");
 	if (st == NULL) {
 		rc = DB_ERROR;
@@ -281,6 +301,7 @@ db_order_set_status(struct db *db, int64_t store_id, const char *number, int to,
 	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		id = sqlite3_column_int64(st, 0);
 		*from = order_status_parse((const char *)sqlite3_column_text(st, 1));
+		paid = sqlite3_column_int64(st, 2);
 	}
 	sqlite3_reset(st);
 	if (step != SQLITE_ROW) {
@@ -289,6 +310,11 @@ db_order_set_status(struct db *db, int64_t store_id, const char *number, int to,
 	}
 	if (!order_transition_ok(*from, to)) {
 		rc = DB_CONFLICT;
+		goto fail;
+	}
+	/* Money taken must be given back before the order can be cancelled. */
+	if (to == ORDER_CANCELLED && !payment_cancellable(paid)) {
+		rc = DB_PAID;
 		goto fail;
 	}
 	/* The guard: a concurrent change between our read and write loses here. */
@@ -308,7 +334,8 @@ db_order_set_status(struct db *db, int64_t store_id, const char *number, int to,
 		rc = DB_CONFLICT;
 		goto fail;
 	}
-	if (to == ORDER_CANCELLED && (rc = restore_stock(db, id)) != DB_OK)
+	if (to == ORDER_CANCELLED && ((rc = restore_stock(db, id)) != DB_OK ||
+	    (rc = void_pending(db, id, now)) != DB_OK))
 		goto fail;
 	if ((rc = db_order_event_add(db, id, to == ORDER_CANCELLED ?
 	    "order_cancelled" : "order_updated", *from)) != DB_OK)
@@ -345,6 +372,32 @@ order_seller(struct db *db, struct order *o)
 enum db_status
 db_order_event_add(struct db *db, int64_t order_id, const char *type, int from)
 {
+	return db_order_event_add_with(db, order_id, type, from, NULL, NULL);
+}
+
+/* The snapshot text with key: extra added to its top level (extra taken over); caller frees. */
+static char *
+snapshot_with(const struct order *o, int from, const char *key, struct json_object *extra)
+{
+	struct json_object *j;
+	char *text = order_snapshot(o, from);
+
+	if (key == NULL || extra == NULL || (j = json_tokener_parse(text)) == NULL) {
+		json_object_put(extra);
+		return text;
+	}
+	free(text);
+	json_object_object_add(j, key, extra);
+	text = xstrdup(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(j);
+	return text;
+}
+
+enum db_status
+db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int from,
+    const char *key, struct json_object *extra)
+{
 	struct order o;
 	sqlite3_stmt *st;
 	enum db_status rc;
@@ -352,16 +405,21 @@ db_order_event_add(struct db *db, int64_t order_id, const char *type, int from)
 
 	memset(&o, 0, sizeof o);
 	st = db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM "WHERE o.id = ?");
-	if (st == NULL)
+	if (st == NULL) {
+		json_object_put(extra);
 		return DB_ERROR;
+	}
 	sqlite3_bind_int64(st, 1, order_id);
-	if ((rc = one_order(db, st, 0, &o)) != DB_OK)
+	if ((rc = one_order(db, st, 0, &o)) != DB_OK) {
+		json_object_put(extra);
 		return rc;
+	}
 	if ((rc = order_seller(db, &o)) != DB_OK) {
+		json_object_put(extra);
 		order_clear(&o);
 		return rc;
 	}
-	payload = order_snapshot(&o, from);
+	payload = snapshot_with(&o, from, key, extra);
 	st = db_stmt(db, "INSERT INTO order_events "
 	    "(store_id, order_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)");
 	if (st == NULL) {

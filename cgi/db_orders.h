@@ -60,7 +60,9 @@ enum db_status	db_orders_count(struct db *db, int64_t store_id,
  * when cancelling and writes the order_updated / order_cancelled event.
  * *from receives the status the order had (-1 when not found). DB_NOTFOUND:
  * no such order in the scope; DB_CONFLICT: the workflow (order.h) refuses
- * from → to, or the order changed under us; nothing is written then.
+ * from → to, or the order changed under us; DB_PAID: cancelling an order
+ * whose completed payments are not all refunded (payment_cancellable);
+ * nothing is written then. Cancelling voids the order's pending payments.
  */
 enum db_status	db_order_set_status(struct db *db, int64_t store_id,
 		    const char *number, int to, int64_t now, int *from /* OUT */);
@@ -70,10 +72,16 @@ enum db_status	db_order_set_status(struct db *db, int64_t store_id,
  * transaction (between db_begin and db_commit, after the change): its
  * payload is order_snapshot() of the order row as it is now, with from
  * (a status, or -1 for none). type is one of order_created, order_updated,
- * order_cancelled, payment_created, payment_completed. DB_NOTFOUND when
+ * order_cancelled, payment_created, payment_completed, payment_refunded. DB_NOTFOUND when
  * there is no such order.
  */
 enum db_status	db_order_event_add(struct db *db, int64_t order_id, const char *type,
 		    int from);
+/*
+ * The same, with key: extra added beside "order" in the payload (a payment
+ * event's "payment"). extra (may be NULL) is taken over, whatever the result.
+ */
+enum db_status	db_order_event_add_with(struct db *db, int64_t order_id,
+		    const char *type, int from, const char *key, struct json_object *extra);
 
 #endif

@@ -123,6 +123,28 @@ payment_move(struct db *db, int64_t id, int from, int to, int64_t now)
 	return sqlite3_changes(db->conn) == 1 ? DB_OK : DB_CONFLICT;
 }
 
+/*
+ * Appends the payment event type for payment id of the till's order, its
+ * "payment" ({id, amount_cents, method, status}, as it is now) beside the
+ * order's snapshot (DESIGN.md "The change feed").
+ */
+static enum db_status
+payment_event(struct db *db, const struct db_till *t, const char *type, int64_t id)
+{
+	struct db_payment y;
+	struct json_object *p;
+	enum db_status rc;
+
+	if ((rc = payment_get(db, t->order_id, id, &y)) != DB_OK)
+		return rc;
+	p = json_object_new_object();
+	json_object_object_add(p, "id", json_object_new_int64(y.id));
+	json_object_object_add(p, "amount_cents", json_object_new_int64(y.amount_cents));
+	json_object_object_add(p, "method", json_object_new_string(payment_method_name(y.method)));
+	json_object_object_add(p, "status", json_object_new_string(payment_status_name(y.status)));
+	return db_order_event_add_with(db, t->order_id, type, -1, "payment", p);
+}
+
 /* Adds delta to the order's paid_cents (and its updated_at) in the transaction. */
 static enum db_status
 paid_add(struct db *db, struct db_till *t, int64_t delta, int64_t now)
@@ -160,7 +182,7 @@ complete(struct db *db, struct db_till *t, int64_t id, int64_t amount, int64_t n
 	    (rc = paid_add(db, t, amount, now)) != DB_OK)
 		return rc;
 	t->pending_cents -= amount;
-	if ((rc = db_order_event_add(db, t->order_id, "payment_completed", -1)) != DB_OK)
+	if ((rc = payment_event(db, t, "payment_completed", id)) != DB_OK)
 		return rc;
 	if (!payment_settles(from, t->total_cents, t->paid_cents))
 		return DB_OK;
@@ -204,7 +226,7 @@ insert_payment(struct db *db, const struct db_till *t, int64_t amount, int metho
 	if ((rc = db_step_done(db, st, "insert payment")) != DB_OK)
 		return rc;
 	*id = sqlite3_last_insert_rowid(db->conn);
-	return db_order_event_add(db, t->order_id, "payment_created", -1);
+	return payment_event(db, t, "payment_created", *id);
 }
 
 enum db_status
@@ -268,7 +290,7 @@ db_payment_act(struct db *db, int64_t store_id, const char *number, int64_t paym
 		if (action == PAYMENT_VOID)
 			t->pending_cents -= y->amount_cents;
 		else if ((rc = paid_add(db, t, -y->amount_cents, now)) == DB_OK)
-			rc = db_order_event_add(db, t->order_id, "payment_refunded", -1);
+			rc = payment_event(db, t, "payment_refunded", y->id);
 	}
 	if (rc != DB_OK || (rc = payment_get(db, t->order_id, payment_id, y)) != DB_OK ||
 	    (rc = db_commit(db)) != DB_OK)

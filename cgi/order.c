@@ -317,6 +317,7 @@ order_snapshot(const struct order *o, int from)
 	add_time(s, "created_at", o->created_at);
 	add_string(s, "source", o->source);
 	add_string(s, "fulfilment", o->fulfilment);
+	json_object_object_add(s, "paid_cents", json_object_new_int64(o->paid_cents));
 	if (o->created_by_name != NULL && *o->created_by_name != '\0')
 		add_string(s, "created_by_name", o->created_by_name);
 	json_object_object_add(j, "order", s);

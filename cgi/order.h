@@ -108,6 +108,7 @@ struct order {
 	char			*store_name;
 	char			 access_token[2 * ORDER_TOKEN_BYTES + 1];
 	int64_t			 total_cents;
+	int64_t			 paid_cents;	/* completed payments less refunds */
 	int64_t			 items_count;
 	int64_t			 created_at;
 	int64_t			 updated_at;
@@ -150,8 +151,8 @@ struct json_object *order_json(const struct order *o, const char *base_url);
 /*
  * The snapshot a change-feed event carries (DESIGN.md "The change feed"):
  * {"order": {number, status, total_cents, currency, customer_name,
- * items_count, created_at, source, fulfilment, created_by_name (counter
- * orders whose seller is known)}} and, when from is a status (>= 0), "from" and
+ * items_count, created_at, source, fulfilment, paid_cents, created_by_name
+ * (counter orders whose seller is known)}} and, when from is a status (>= 0), "from" and
  * "to" (the order's status). Returns the JSON text; the caller frees it.
  */
 char	*order_snapshot(const struct order *o, int from);

@@ -8,7 +8,7 @@ import { createStats } from './chart.js?v=2';
 import { h } from './dom.js?v=1';
 import { createFeed } from './feed-client.js?v=2';
 import { EventLedger } from './ledger.js?v=1';
-import { OrderList } from './list.js?v=1';
+import { OrderList } from './list.js?v=2';
 import { bindRefresh, createLiveBar } from './livebar.js?v=1';
 import { lookup, makeFormats, makeT, newOrderKey, parseJSON } from './texts.js?v=2';
 
@@ -52,7 +52,7 @@ function elements() {
     toasts: $('toasts'), announcer: $('announcer'),
     table: $('orders-table'), body: $('orders-body'), empty: $('orders-empty'),
     summary: $('orders-summary'), elsewhere: $('new-elsewhere'),
-    latest: $('latest-body'), dashboard: $('dashboard'), orderStatus: $('order-status'),
+    latest: $('latest-body'), dashboard: $('dashboard'), orderStatus: $('order-status'), orderPaid: $('order-paid'),
     statsUpdated: $('stats-updated'), chartBars: $('chart-bars'), chartLabels: $('chart-labels'),
     chartMax: $('chart-max'), chart: $('chart'),
   };

@@ -5,7 +5,7 @@
 // Without this module the page is a plain form: every product with a quantity
 // field, posted as sku/qty pairs. With it, lines left at 0 are not posted.
 
-import { fill, makeFormats } from './texts.js';
+import { fill, makeFormats } from './texts.js?v=2';
 
 /** s folded for matching: lower case, accents removed ("Élodie" → "elodie"). */
 export function fold(s) {

@@ -1,14 +1,35 @@
 // list.js — the order list in the browser: rows with the same markup as
 // templates/admin_order_row.mustache, new rows prepended and highlighted,
 // status changes applied in place (badge, next-step button, filter counts,
-// "Orders 1–N of M"), the whole list reloaded from the server, and the order
-// page's status badge. rowModel(), summaryText(), bumpedCount() and Highlights
+// "Orders 1–N of M"), the whole list reloaded from the server, the order
+// page's status badge, and the Paid / Part-paid / Unpaid badges on payment events. rowModel(), summaryText(), bumpedCount() and Highlights
 // are pure (Node tests); OrderList binds them to the page.
 import { h } from './dom.js?v=1';
 import { nextAction } from './workflow.js?v=1';
 
 export const HIGHLIGHT_MS = 30000;
 export const LATEST_ROWS = 6;
+
+/**
+ * The paid badge of an order: 'paid', 'part' or 'unpaid', as the server's
+ * payment_badge() (cgi/payment.c) decides from the feed's total_cents and
+ * paid_cents; null when paid_cents is not known.
+ */
+export function payBadge(total, paid) {
+  if (!Number.isSafeInteger(paid)) return null;
+  if (paid <= 0) return total === 0 ? 'paid' : 'unpaid';
+  return paid >= total ? 'paid' : 'part';
+}
+
+/**
+ * The row's paid badge model ({badge, label}), or null: unknown sums, and
+ * statuses whose workflow entry says paid_badge: false (cancelled) show none.
+ */
+export function payModel(o, status, payLabel, workflow) {
+  const w = workflow && workflow[status];
+  const badge = w && w.paid_badge === false ? null : payBadge(o.total_cents, o.paid_cents);
+  return badge === null ? null : { badge, label: payLabel(badge) };
+}
 
 /**
  * A row's view model from a feed event's order, like the server's: url, labels,
@@ -28,6 +49,8 @@ export function rowModel(o, ctx) {
     created_at: o.created_at || '',
     created_local: ctx.localTime(o.created_at),
     next_action: nextAction(ctx.workflow, o.status),
+    paid_cents: o.paid_cents ?? '',
+    pay: ctx.payLabel ? payModel(o, o.status, ctx.payLabel, ctx.workflow) : null,
   };
 }
 
@@ -99,7 +122,8 @@ export class OrderList {
     this.getJSON = getJSON;
     this.orderUrl = (number) => cfg.ordersUrl + '/' + encodeURIComponent(number);
     this.statusLabel = (s) => t('status.' + s);
-    this.ctx = { orderUrl: this.orderUrl, statusLabel: this.statusLabel, price: fmt.price, localTime: fmt.localTime, workflow };
+    this.payLabel = (b) => t('pay_badge.' + b);
+    this.ctx = { orderUrl: this.orderUrl, statusLabel: this.statusLabel, payLabel: this.payLabel, price: fmt.price, localTime: fmt.localTime, workflow };
     this.highlights = new Highlights();
     this.liveOrders = new Map(); // orders learnt from the feed, oldest first
   }
@@ -136,10 +160,43 @@ export class OrderList {
       cell('order-row__customer', 'col_customer', o.customer_name),
       cell('num order-row__items', 'col_items', String(o.items_count)),
       cell('num order-row__total', 'col_total', o.total),
-      cell('order-row__status', 'col_status', h('span', { class: `badge badge--${o.status}`, text: o.status_label })),
+      cell('order-row__status', 'col_status', h('span', { class: `badge badge--${o.status}`, text: o.status_label }),
+        o.pay ? ' ' : null, o.pay ? this.payBadgeEl(o.pay, o.paid_cents) : null),
       h('td', { class: 'order-row__actions' }, this.actionForm(o.url, o.next_action, returnTo)));
     if (this.highlights.has(o.number)) tr.classList.add('is-new');
     return tr;
+  }
+
+  payBadgeEl(pay, paid) {
+    return h('span', { class: `badge pay-badge pay-badge--${pay.badge}`, 'data-paid': paid, text: pay.label });
+  }
+
+  /**
+   * An order's paid badge from a feed event (payment_created, _completed,
+   * _refunded; any event carrying paid_cents): its rows and the order page's badge.
+   */
+  changePaid(o, status) {
+    const pay = payModel(o, status, this.payLabel, this.workflow);
+    const live = this.liveOrders.get(o.number);
+    if (live && Number.isSafeInteger(o.paid_cents)) {
+      live.paid_cents = o.paid_cents;
+      live.pay = pay;
+    }
+    if (payBadge(o.total_cents, o.paid_cents) === null) return;
+    for (const tr of byNumber(o.number)) {
+      const old = tr.querySelector('.pay-badge');
+      if (old && old.previousSibling && old.previousSibling.nodeType === 3) old.previousSibling.remove();
+      if (old) old.remove();
+      const cell = tr.querySelector('.order-row__status');
+      if (pay && cell) cell.append(' ', this.payBadgeEl(pay, o.paid_cents));
+    }
+    const big = this.el.orderPaid;
+    if (big && big.dataset.number === o.number) {
+      const b = payBadge(o.total_cents, o.paid_cents);
+      big.dataset.paid = String(o.paid_cents);
+      big.className = `badge badge--lg pay-badge pay-badge--${b}`;
+      big.textContent = this.payLabel(b);
+    }
   }
 
   updateRow(tr, status) {
@@ -237,6 +294,7 @@ export class OrderList {
       this.bumpCount(from, -1);
       this.bumpCount(to, +1);
     }
+    this.changePaid(o, to);
     return this.changeBadge(o.number, to);
   }
 

@@ -4,7 +4,7 @@
 // server (data-statuses, JSON): the workflow's rules live in C. Without
 // JavaScript the page reloads itself every 30 s (<noscript><meta refresh>).
 import { StatusWatch } from './status-watch.js?v=2';
-import { parseJSON } from './texts.js?v=1';
+import { parseJSON } from './texts.js?v=2';
 import { statusInfo } from './workflow.js?v=1';
 
 const el = document.querySelector('[data-order-status]');

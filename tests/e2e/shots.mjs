@@ -31,6 +31,7 @@ const SIZES = {
 const LANGS = { en: 'en-GB', fr: 'fr-FR' };
 // SHOTS_ONLY=storefront: only the second store's pages (quicker while working on them);
 // SHOTS_ONLY=counter: only the counter order page.
+// SHOTS_ONLY=payments: only the order page with payments and the list's paid badges.
 const ONLY = process.env.SHOTS_ONLY || '';
 
 const out = process.argv[2];
@@ -207,6 +208,7 @@ async function storefront(ctx, lang, size) {
 
 /** Store b: French by default, pounds, pickup or delivery, every setting filled. */
 function addStoreB() {
+  // Its id follows the stores made before it (lyon, through the CLI).
   const sql = `INSERT INTO stores (slug, name, contact_email, phone, address, hours, fulfilment,
       vat_note, legal, currency, language, timezone)
     VALUES ('b', 'Boulangerie du Canal', 'bonjour@boulangerie.example', '+33 1 23 45 67 89',
@@ -239,9 +241,19 @@ function addPayments(numbers) {
   if (sql) execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db, sql]);
 }
 
+let paidNumber = null;
+
 async function admin(ctx, lang, size, number) {
   const page = await ctx.newPage();
   const key = (p) => `${lang}-${size}-${p}`;
+  if (ONLY === 'payments') await signIn(page);
+  // The till: an order with payments, and the change shown while typing the cash handed over.
+  await page.goto(`${server.url}/admin/orders/${paidNumber}`);
+  await page.fill('#pay-form input[name="tendered"]', '1100');
+  await shot(page, key('admin-order-payments'));
+  await page.goto(`${server.url}/admin/orders?q=`);
+  await shot(page, key('admin-orders-paid'));
+  if (ONLY === 'payments') return page.close();
   await page.goto(`${server.url}/admin/login`);
   await shot(page, key('admin-login'));
   await signIn(page);
@@ -342,6 +354,16 @@ async function main() {
   }
   await sp.goto(`${server.url}/admin/orders/${numbers[1]}`);
   await Promise.all([sp.waitForNavigation(), sp.click('.step-form button')]);
+  // Payments at the till on Camille's order: part paid by card, a refund, one awaiting the terminal.
+  paidNumber = numbers[2];
+  await sp.goto(`${server.url}/admin/orders/${paidNumber}`);
+  const csrf = await sp.locator('#pay-form input[name="csrf"]').inputValue();
+  const pay = (p, form) => sp.request.post(`${server.url}/admin/orders/${paidNumber}/payments${p}`,
+    { form: { csrf, ...form }, headers: { Accept: 'application/json' } });
+  await pay('', { amount: '50', method: 'card', complete: '1' });
+  const refunded = await (await pay('', { amount: '12,50', method: 'cash', tendered: '20', complete: '1' })).json();
+  await pay(`/${refunded.payment.id}/refund`, {});
+  await pay('', { amount: '20', method: 'card', complete: '0' });
   await staff.close();
   addPayments(numbers);
   const elodie = numbers[0];
@@ -360,6 +382,7 @@ async function main() {
       const ctx = await newContext(lang, size);
       try {
         if (!ONLY || ONLY === 'storefront') await storefront(ctx, lang, size);
+        if (ONLY === 'payments') await admin(ctx, lang, size, elodie);
         if (ONLY) continue;
         await shop(ctx, lang, size);
         await admin(ctx, lang, size, elodie);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { Highlights, bumpedCount, rowModel, summaryText } from '../../static/js/list.js';
+import { Highlights, bumpedCount, payBadge, payModel, rowModel, summaryText } from '../../static/js/list.js';
 import { makeFormats, makeT } from '../../static/js/texts.js';
 import { TEXTS, WORKFLOW } from './fixtures.mjs';
 
@@ -32,6 +32,8 @@ test('rowModel: a feed order as the row template wants it, with the server\'s ne
     created_at: '2026-11-30T09:15:00Z',
     created_local: '09:15',
     next_action: { to: 'ready', label: 'Mark ready' },
+    paid_cents: '',
+    pay: null,
   });
   const done = rowModel({ number: 'N', status: 'completed', total_cents: 0 }, ctx);
   assert.equal(done.next_action, null);
@@ -113,4 +115,22 @@ test('updateRow: a status change in place — badge, next step, same return path
   l.updateRow(tr, 'completed');
   assert.equal(form(tr), null);
   assert.ok(tr.classList.contains('is-updated'));
+});
+
+test('payBadge: Paid / Part-paid / Unpaid as the server\'s payment_badge() decides', () => {
+  const cases = [
+    [2450, 0, 'unpaid'], [2450, 1000, 'part'], [2450, 2450, 'paid'], [2450, 3000, 'paid'],
+    [0, 0, 'paid'], [2450, undefined, null], [2450, '1000', null],
+  ];
+  for (const [total, paid, want] of cases) assert.equal(payBadge(total, paid), want, `${total}/${paid}`);
+});
+
+test('payModel and rowModel: a feed order\'s paid badge with its words; none once cancelled', () => {
+  const label = (b) => 'L:' + b;
+  assert.deepEqual(payModel({ total_cents: 1290, paid_cents: 500 }, 'pending', label), { badge: 'part', label: 'L:part' });
+  assert.equal(payModel({ total_cents: 1290, paid_cents: 0 }, 'cancelled', label, { cancelled: { paid_badge: false } }), null);
+  assert.deepEqual(payModel({ total_cents: 1290, paid_cents: 0 }, 'ready', label, { ready: { paid_badge: true } }), { badge: 'unpaid', label: 'L:unpaid' });
+  const m = rowModel({ number: 'N', status: 'ready', total_cents: 1290, paid_cents: 1290 }, { ...ctx, payLabel: label });
+  assert.deepEqual(m.pay, { badge: 'paid', label: 'L:paid' });
+  assert.equal(m.paid_cents, 1290);
 });

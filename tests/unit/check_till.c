@@ -400,6 +400,90 @@ START_TEST(test_void_scope)
 }
 END_TEST
 
+/* The payload of the newest event of order 1 (caller frees). */
+static char *
+last_payload(void)
+{
+	sqlite3_stmt *st;
+	char *s;
+
+	ck_assert_int_eq(sqlite3_prepare_v2(db->conn, "SELECT payload FROM order_events "
+	    "WHERE order_id = 1 ORDER BY id DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
+	s = strdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return s;
+}
+
+/* Payment events carry the payment (DESIGN.md "The change feed") beside the order's paid_cents. */
+START_TEST(test_payment_events)
+{
+	struct db_payment_outcome o;
+	char *p;
+
+	exec_ok(ORDER_ROW(1, "Ann", "a@x.fr", ""));
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 1000, PAYMENT_CARD, 0, 0, 0, 10, &o),
+	    DB_OK);
+	p = last_payload();
+	ck_assert_ptr_nonnull(strstr(p, "\"payment\":{\"id\":1,\"amount_cents\":1000,"
+	    "\"method\":\"card\",\"status\":\"pending\"}"));
+	ck_assert_ptr_nonnull(strstr(p, "\"paid_cents\":0"));
+	free(p);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 1, PAYMENT_COMPLETE, 11, &o), DB_OK);
+	p = last_payload();
+	ck_assert_ptr_nonnull(strstr(p, "\"status\":\"completed\"}"));
+	ck_assert_ptr_nonnull(strstr(p, "\"paid_cents\":1000"));
+	free(p);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 1, PAYMENT_REFUND, 12, &o), DB_OK);
+	p = last_payload();
+	ck_assert_ptr_nonnull(strstr(p, "\"status\":\"refunded\"}"));
+	ck_assert_ptr_nonnull(strstr(p, "\"paid_cents\":0"));
+	free(p);
+	/* one step with settling: the order_updated after it carries no payment */
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 0, PAYMENT_CASH, 0, 1, 0, 13, &o), DB_OK);
+	p = last_payload();
+	ck_assert_ptr_null(strstr(p, "\"payment\""));
+	ck_assert_ptr_nonnull(strstr(p, "\"to\":\"completed\""));
+	free(p);
+}
+END_TEST
+
+/* A paid open order cannot be cancelled until refunded; cancelling voids pending payments. */
+START_TEST(test_cancel_paid)
+{
+	struct db_payment_outcome o;
+	struct order got;
+	char *snap;
+	int from;
+
+	exec_ok(ORDER_ROW(1, "Ann", "a@x.fr", ""));
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 1000, PAYMENT_CARD, 0, 1, 0, 10, &o),
+	    DB_OK);
+	ck_assert_int_eq(db_payment_take(db, 1, NUM1, 500, PAYMENT_CARD, 0, 0, 0, 11, &o),
+	    DB_OK);
+	/* the order row carries what was paid, and so does the feed's snapshot */
+	ck_assert_int_eq(db_order_get(db, 1, NUM1, 0, &got), DB_OK);
+	ck_assert_int_eq(got.paid_cents, 1000);
+	snap = order_snapshot(&got, -1);
+	ck_assert_ptr_nonnull(strstr(snap, "\"paid_cents\":1000"));
+	free(snap);
+	order_clear(&got);
+	ck_assert_int_eq(db_order_set_status(db, 1, NUM1, ORDER_CANCELLED, 12, &from),
+	    DB_PAID);
+	ck_assert_int_eq(from, ORDER_PENDING);
+	ck_assert_int_eq(events("order_cancelled"), 0);
+	/* other moves stay allowed */
+	ck_assert_int_eq(db_order_set_status(db, 1, NUM1, ORDER_PROCESSING, 13, &from), DB_OK);
+	/* refunded: now it may be cancelled, and the pending payment is voided with it */
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 1, PAYMENT_REFUND, 14, &o), DB_OK);
+	ck_assert_int_eq(db_order_set_status(db, 1, NUM1, ORDER_CANCELLED, 15, &from), DB_OK);
+	ck_assert_int_eq(events("order_cancelled"), 1);
+	ck_assert_int_eq(db_till_get(db, 1, NUM1, &o.till), DB_OK);
+	ck_assert_int_eq(o.till.pending_cents, 0);
+	ck_assert_int_eq(db_payment_act(db, 1, NUM1, 2, PAYMENT_COMPLETE, 16, &o), DB_CONFLICT);
+}
+END_TEST
+
 /* The numbers' last digits db_orders_list gives for q with the filter, as "3,1". */
 static void
 listed(const char *q, int status, int64_t store, int64_t from, int64_t to, char *out,
@@ -486,6 +570,8 @@ till_suite(void)
 	tcase_add_test(tc, test_payment_rules);
 	tcase_add_test(tc, test_take_complete_settle);
 	tcase_add_test(tc, test_void_scope);
+	tcase_add_test(tc, test_cancel_paid);
+	tcase_add_test(tc, test_payment_events);
 	tcase_add_test(tc, test_list_search);
 	suite_add_tcase(s, tc);
 	return s;
