@@ -16,6 +16,8 @@
 #include "admin_feed.h"
 #include "admin_login.h"
 #include "admin_orders.h"
+#include "admin_orders_csv.h"
+#include "admin_print.h"
 #include "admin_settings.h"
 #include "admin_staff.h"
 #include "api_orders.h"
@@ -122,6 +124,8 @@ find_route(const struct http_request *rq, const char *path, int shop_only,
 		{ api_orders_routes, api_orders_nroutes },
 		{ admin_login_routes, admin_login_nroutes },
 		{ admin_dashboard_routes, admin_dashboard_nroutes },
+		{ admin_orders_csv_routes, admin_orders_csv_nroutes },
+		{ admin_print_routes, admin_print_nroutes },
 		{ admin_orders_routes, admin_orders_nroutes },
 		/* before admin_catalog: its /admin/products/{id} would take "import" */
 		{ catalog_csv_routes, catalog_csv_nroutes },
