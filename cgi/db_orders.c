@@ -125,7 +125,7 @@ clear_order_cb(void *o)
  */
 #define LIST_WHERE \
 	"(?1 = 0 OR o.store_id = ?1) AND (?2 IS NULL OR o.status = ?2) " \
-	"AND (?3 <= 0 OR o.id < ?3) AND o.created_at >= ?6 AND o.created_at < ?7 "
+	"AND (?3 <= 0 OR o.id < ?3) AND +o.created_at >= ?6 AND +o.created_at < ?7 "
 #define LIST_TAIL "ORDER BY o.id DESC LIMIT ?4 OFFSET ?5"
 
 /*
