@@ -41,8 +41,9 @@ struct db_order_filter {
  * caller frees with order_free_all(). On error *out is NULL and *n 0.
  * A search is driven by its index, newest first, so it stops once a page
  * is full: words and phone digits walk the full-text index by descending
- * order id, a number prefix the numbers' index. SEARCH_NOTHING lists
- * nothing.
+ * order id, a number prefix the numbers' index (up to NUMBER_DENSE
+ * matches sorted by id; more taken by number, latest day first).
+ * SEARCH_NOTHING lists nothing.
  */
 enum db_status	db_orders_list(struct db *db, const struct db_order_filter *f,
 		    struct order **out /* OUT */, size_t *n /* OUT */);

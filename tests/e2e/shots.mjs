@@ -208,15 +208,15 @@ async function storefront(ctx, lang, size) {
 function addStoreB() {
   const sql = `INSERT INTO stores (id, slug, name, contact_email, phone, address, hours, fulfilment,
       vat_note, legal, currency, language, timezone)
-    VALUES (2, 'b', 'Boulangerie du Canal', 'bonjour@boulangerie.example', '+33 1 23 45 67 89',
+    VALUES (3, 'b', 'Boulangerie du Canal', 'bonjour@boulangerie.example', '+33 1 23 45 67 89',
       '3 rue du Pain' || char(10) || '75011 Paris', 'Mardi–samedi : 7 h – 19 h' || char(10) || 'Dimanche : 7 h – 13 h', 'both',
       'TVA non applicable, art. 293 B du CGI.',
       'Éditeur : SARL Boulangerie du Canal, capital 10 000 €, RCS Paris 123 456 789.' || char(10) ||
       'Directrice de la publication : Léa Dubois.' || char(10) || char(10) ||
       'Hébergeur : Exemple SAS, 1 rue de l’Hébergement, 75002 Paris.', 'GBP', 'fr', 'Europe/Paris');
     INSERT INTO products (store_id, sku, name, description, price_cents, stock) VALUES
-      (2, 'B-BREAD', 'Pain de campagne', 'Levain naturel, 800 g.', 450, 20),
-      (2, 'B-CROIS', 'Croissant', 'Pur beurre.', 130, 60);`;
+      (3, 'B-BREAD', 'Pain de campagne', 'Levain naturel, 800 g.', 450, 20),
+      (3, 'B-CROIS', 'Croissant', 'Pur beurre.', 130, 60);`;
   execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.db, sql]);
 }
 
@@ -234,8 +234,16 @@ async function admin(ctx, lang, size, number) {
   await shot(page, key('admin-orders'));
   await page.goto(`${server.url}/admin/orders?status=completed`);
   await shot(page, key('admin-orders-completed'));
+  await page.goto(`${server.url}/admin/orders?q=elodie&from=2020-01-01`);
+  await shot(page, key('admin-orders-search'));
+  await page.goto(`${server.url}/admin/orders?q=nobody-at-all`);
+  await shot(page, key('admin-orders-search-empty'));
   await page.goto(`${server.url}/admin/orders/${number}`);
   await shot(page, key('admin-order'));
+  await page.goto(`${server.url}/admin/orders/${number}/print`);
+  await shot(page, key('admin-print'));
+  await page.goto(`${server.url}/admin/orders/${number}/print?format=receipt`);
+  await shot(page, key('admin-print-receipt'));
   await page.goto(`${server.url}/admin/products`);
   await shot(page, key('admin-products'));
   await page.goto(`${server.url}/admin/products/new`);

@@ -148,6 +148,37 @@ START_TEST(test_filter_days)
 }
 END_TEST
 
+/* A number prefix that matches thousands: taken through the numbers' index, latest first, no sort and no walk of every order. */
+START_TEST(test_dense_number)
+{
+	struct db_order_filter f;
+	struct search_query sq;
+	struct order *v = NULL;
+	size_t n = 0;
+	sqlite3_stmt *st = NULL;
+	int steps = 0;
+
+	search_parse("CMD-20261130", &sq);
+	memset(&f, 0, sizeof f);
+	f.status = -1;
+	f.limit = 50;
+	f.q = &sq;
+	sorts();
+	while ((st = sqlite3_next_stmt(db->conn, st)) != NULL)
+		sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
+	ck_assert_int_eq(db_orders_list(db, &f, &v, &n), DB_OK);
+	ck_assert_uint_eq(n, 50);
+	ck_assert_str_eq(v[0].number, "CMD-20261130-002000");
+	ck_assert_str_eq(v[49].number, "CMD-20261130-001951");
+	order_free_all(v, n);
+	search_query_free(&sq);
+	ck_assert_int_eq(sorts(), 0);
+	while ((st = sqlite3_next_stmt(db->conn, st)) != NULL)
+		steps += sqlite3_stmt_status(st, SQLITE_STMTSTATUS_FULLSCAN_STEP, 1);
+	ck_assert_int_eq(steps, 0);
+}
+END_TEST
+
 static Suite *
 order_list_suite(void)
 {
@@ -158,6 +189,7 @@ order_list_suite(void)
 	tcase_add_test(tc, test_unfiltered_no_sort);
 	tcase_add_test(tc, test_export_cursor);
 	tcase_add_test(tc, test_filter_days);
+	tcase_add_test(tc, test_dense_number);
 	suite_add_tcase(s, tc);
 	return s;
 }
