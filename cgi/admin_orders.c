@@ -167,7 +167,8 @@ list_summary(struct app *app, struct http_request *rq, struct json_object *m,
 {
 	char from[24], to[24], tot[24];
 
-	if (q->before_id == 0)
+	/* summary_from lets the page recount live; a search's rows are not live. */
+	if (q->before_id == 0 && !order_filter_narrowed(&q->f))
 		json_object_object_add(m, "summary_from", json_object_new_int64(offset + 1));
 	if (n_rows == 0 || q->before_id != 0)
 		return;
