@@ -15,7 +15,7 @@
 #                 wrk, no growth database; well under a minute
 #   ONLY=search   only scenario 9 (search at SEARCH_N orders), ROUNDS times
 #   SEARCH_N=N    orders of scenario 9's database (default 1000000, QUICK: 20000);
-#   SEARCH=0      skips scenario 9 in the full run (its seeding takes ~80 s)
+#   SEARCH=0      skips scenario 9 in the full run (its seeding takes 1.5 to 3 min)
 #   CC, BENCH_CFLAGS, BENCH_LIBS  set by the Makefile's bench target
 #
 # Everything listens on 127.0.0.1 only; every load is bounded by wrk -d.
@@ -366,7 +366,7 @@ main() {
 # runs its query (an HTML page would be served from that cache).
 search_db() {
 	local s0 s1
-	say "bench: seeding the search database ($SEARCH_N orders; ~80 s at 1M)"
+	say "bench: seeding the search database ($SEARCH_N orders; 1.5 to 3 min at 1M)"
 	s0=$(date +%s)
 	make_db "$WORK/search.db" "$SEARCH_N" bench/seed_search.sql
 	s1=$(date +%s)
