@@ -546,7 +546,7 @@ START_TEST(test_feed_store_scope)
 	}
 	/* Lists and counts, scoped. */
 	{
-		struct db_order_filter f = { 2, -1, 0, 0, 50 };
+		struct db_order_filter f = { .store_id = 2, .status = -1, .limit = 50 };
 		struct order *v;
 		int64_t counts[ORDER_NSTATUS];
 		size_t n;
