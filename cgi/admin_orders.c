@@ -236,21 +236,17 @@ list_key(struct app *app, struct http_request *rq, const struct auth_session *s,
 static void
 list_search_form(struct app *app, struct json_object *m, const struct list_query *q)
 {
-	char *path;
+	char *path, *csv;
 
 	view_add_str(m, "q", q->f.q);
 	view_add_str(m, "from_day", q->f.from_day);
 	view_add_str(m, "to_day", q->f.to_day);
 	view_add_owned(m, "search_url", view_url(app, "/admin/orders"));
+	/* the CSV of the same filters: the list path's query after "/admin/orders" */
 	path = list_path(q, q->status, 1, 0);
-	{
-		/* the CSV of the same filters: path's query after "/admin/orders" */
-		char *csv = xmalloc(strlen(path) + 8);
-
-		sprintf(csv, "/admin/orders.csv%s", path + strlen("/admin/orders"));
-		view_add_owned(m, "csv_url", view_url(app, csv));
-		free(csv);
-	}
+	csv = xasprintf("/admin/orders.csv%s", path + strlen("/admin/orders"));
+	view_add_owned(m, "csv_url", view_url(app, csv));
+	free(csv);
 	free(path);
 	if (order_filter_narrowed(&q->f)) {
 		struct list_query all = *q;
@@ -271,7 +267,7 @@ list_refuse(struct app *app, struct http_request *rq, struct http_response *rs,
 	view_fail(app, rq, rs, code, code == 422 ? "bad_filter" : "bad_request", err);
 }
 
-/* The page model around the rows; takes rows (may be NULL when hit). */
+/* The page around the rows: chips, summary, paging, the search form, liveness. */
 static void
 list_model(struct app *app, struct http_request *rq, struct json_object *m,
     const struct list_query *q, const struct admin_rows_slot *key,
