@@ -418,9 +418,7 @@ search_only() {
 		say "bench: search round $r/$ROUNDS (load $(cut -d' ' -f1-3 /proc/loadavg))"
 		search_scenarios
 	done
-	search_rows | tee "$WORK/search.md"
-	mkdir -p bench/results
-	cp "$WORK/search.md" bench/results/latest-search.md
+	search_rows | tee "$OUT/latest-search.md"
 	cp "$RAW" "$OUT/latest-search.raw.log"
 }
 
