@@ -13,6 +13,9 @@
 #   THREADS, CONNS  wrk -t / -c (default 2 / 64)
 #   ONLY=import   only scenario 7 (the 10,000-line CSV import), ROUNDS times: no
 #                 wrk, no growth database; well under a minute
+#   ONLY=search   only scenario 9 (search at SEARCH_N orders), ROUNDS times
+#   SEARCH_N=N    orders of scenario 9's database (default 1000000, QUICK: 20000);
+#   SEARCH=0      skips scenario 9 in the full run (its seeding takes 1.5 to 3 min)
 #   CC, BENCH_CFLAGS, BENCH_LIBS  set by the Makefile's bench target
 #
 # Everything listens on 127.0.0.1 only; every load is bounded by wrk -d.
@@ -28,7 +31,10 @@ QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
 	ROUNDS=${ROUNDS:-1} DURATION=${DURATION:-3} WARMUP=${WARMUP:-1}
 	BIG=${BIG:-20000} LEAK=${LEAK:-0} LEAK_SECS=${LEAK_SECS:-30}
+	SEARCH_N=${SEARCH_N:-20000}
 fi
+SEARCH_N=${SEARCH_N:-1000000}
+SEARCH=${SEARCH:-1}
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-10}
 WARMUP=${WARMUP:-2}
@@ -122,12 +128,12 @@ CSRF_TOKEN=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 # Argon2id with a 64 MiB working area, which would set every process's peak
 # RSS to that instead of what serving costs (measured apart, at the end).
 make_db() {
-	local db=$1 n=$2 now
+	local db=$1 n=$2 seed=${3:-bench/seed.sql} now
 	"$OUT/ordersyncctl" --db "$db" init >/dev/null
 	"$OUT/ordersyncctl" --db "$db" demo >/dev/null
 	printf '%s\n' "$ADMIN_PASSWORD" |
 	    "$OUT/ordersyncctl" --db "$db" user add "$ADMIN_EMAIL" --role admin >/dev/null
-	sqlite3 "$db" ".parameter set @n $n" ".read bench/seed.sql" >/dev/null
+	sqlite3 "$db" ".parameter set @n $n" ".read $seed" >/dev/null
 	now=$(date +%s)
 	sqlite3 "$db" "UPDATE products SET stock = 1000000000;
 	    INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
@@ -309,6 +315,7 @@ main() {
 	cp "$WORK/small.db" "$WORK/catalog.db"
 	start_app catalog "$WORK/catalog.db"
 	import_file
+	if [ "$SEARCH" = 1 ]; then search_db; fi
 
 	# A customer with one item in the cart, for the catalog page.
 	curl -fsS -o /dev/null -c "$WORK/cart.jar" -H "$JSON" \
@@ -331,6 +338,7 @@ main() {
 		scenario "s4-normal" normal "http://127.0.0.1:$PORT_normal/api/orders" \
 		    -s "$BENCH_LUA_DIR/order.lua"
 		import_scenario
+		if [ "$SEARCH" = 1 ]; then search_scenarios; fi
 	done
 
 	RSS_ROUNDS="small: $(rss_of small VmHWM) | big: $(rss_of big VmHWM) | full: $(rss_of full VmHWM) | normal: $(rss_of normal VmHWM)"
@@ -349,6 +357,69 @@ main() {
 	cp "$WORK/latest.md" bench/results/latest.md
 	cp "$RAW" "$OUT/latest.raw.log"
 	cat bench/results/latest.md
+}
+
+# Scenario 9: the order list searched at SEARCH_N orders (bench/seed_search.sql:
+# varied names, emails and phones, the full-text tables filled by the
+# triggers), each search beside the unfiltered list in the same round. JSON
+# answers: they skip the per-process cache of rendered rows, so every request
+# runs its query (an HTML page would be served from that cache).
+search_db() {
+	local s0 s1
+	say "bench: seeding the search database ($SEARCH_N orders; 1.5 to 3 min at 1M)"
+	s0=$(date +%s)
+	make_db "$WORK/search.db" "$SEARCH_N" bench/seed_search.sql
+	s1=$(date +%s)
+	SEARCH_SEED_SECS=$((s1 - s0))
+	say "bench: search database seeded in ${SEARCH_SEED_SECS}s"
+	start_app search "$WORK/search.db"
+	# a day in the middle of the seeded month, as a number prefix
+	SEARCH_DAY=CMD-$(date -u -d '15 days ago' +%Y%m%d)
+}
+search_scenarios() {
+	local u="http://127.0.0.1:$PORT_search/admin/orders"
+	scenario "s9-all" search "$u" -H "$COOKIE" -H "$JSON" "${GETLUA[@]}"
+	scenario "s9-word" search "$u?q=moreau" -H "$COOKIE" -H "$JSON" "${GETLUA[@]}"
+	scenario "s9-phone" search "$u?q=0612" -H "$COOKIE" -H "$JSON" "${GETLUA[@]}"
+	scenario "s9-day" search "$u?q=$SEARCH_DAY" -H "$COOKIE" -H "$JSON" "${GETLUA[@]}"
+	scenario "s9-rare" search "$u?q=elodie%20dubois42" -H "$COOKIE" -H "$JSON" "${GETLUA[@]}"
+}
+# The scenario-9 rows: each search's numbers and its ratio to the unfiltered list.
+search_rows() {
+	local l n rps p50 p99 cpu ratio codes
+	echo "| scenario 9 at $SEARCH_N orders (JSON, 50 rows) | req/s | p50 ms | p99 ms | app CPU µs/req | ÷ unfiltered req/s | statuses |"
+	echo "|---|---:|---:|---:|---:|---:|---|"
+	for l in all word phone day rare; do
+		case $l in
+		all) n="/admin/orders, no filter";;
+		word) n="?q=moreau (a surname: 1 order in 32)";;
+		phone) n="?q=0612 (4 phone digits)";;
+		day) n="?q=$SEARCH_DAY (a day's numbers)";;
+		rare) n="?q=elodie dubois42 (two words, ~1 order in 10,000)";;
+		esac
+		rps=$(field "s9-$l" rps | median)
+		p50=$(field "s9-$l" p50_us | median)
+		p99=$(field "s9-$l" p99_us | median)
+		cpu=$(field "s9-$l" cpu_us | median)
+		ratio=$(ratio_median "s9-$l" s9-all)
+		codes=$(field "s9-$l" codes | tr '\n' ' ' | sed 's/ $//')
+		printf '| %s | %.0f | %s | %s | %s | %.2f | %s |\n' "$n" "$rps" "$(ms "$p50")" \
+		    "$(ms "$p99")" "$cpu" "$ratio" "$codes"
+	done
+	echo
+	echo "Seeded in ${SEARCH_SEED_SECS}s. A ratio near 1.00 means a search costs about what the unfiltered page does."
+}
+search_only() {
+	local r
+	build
+	LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+	search_db
+	for r in $(seq 1 "$ROUNDS"); do
+		say "bench: search round $r/$ROUNDS (load $(cut -d' ' -f1-3 /proc/loadavg))"
+		search_scenarios
+	done
+	search_rows | tee "$OUT/latest-search.md"
+	cp "$RAW" "$OUT/latest-search.raw.log"
 }
 
 # Scenario 7: one POST /admin/products.csv of a 10,000-line catalog (curl,
@@ -522,6 +593,12 @@ report() {
 	echo
 	import_rows
 	echo
+	if [ "$SEARCH" = 1 ]; then
+		echo "## Search (scenario 9)"
+		echo
+		search_rows
+		echo
+	fi
 	echo "## Growth ($SMALL → $BIG orders and events)"
 	echo
 	echo "| scenario | req/s at $SMALL ÷ req/s at $BIG | p50 at $BIG ÷ p50 at $SMALL | app CPU µs/req at $BIG ÷ at $SMALL |"
@@ -591,6 +668,8 @@ if [ "${BENCH_SOURCE_ONLY:-0}" = 1 ]; then
 	:
 elif [ "${ONLY:-}" = import ]; then
 	import_only
+elif [ "${ONLY:-}" = search ]; then
+	search_only
 else
 	main "$@"
 fi

@@ -339,6 +339,7 @@ rows_key_eq(const struct admin_rows_slot *c, const struct admin_rows_slot *k)
 	return c->used && db_admin_version_eq(&c->version, &k->version) &&
 	    c->store_id == k->store_id && c->status == k->status &&
 	    c->page == k->page && c->before_id == k->before_id &&
+	    strcmp(c->q, k->q) == 0 && c->from == k->from && c->to == k->to &&
 	    c->day_start == k->day_start && c->multi_store == k->multi_store &&
 	    c->may_change == k->may_change &&
 	    strcmp(c->lang, k->lang) == 0 && strcmp(c->csrf, k->csrf) == 0;

@@ -39,6 +39,8 @@ struct admin_rows_slot {
 	int			status;		/* enum order_status, -1: all */
 	long			page;
 	int64_t			before_id;	/* ?before=, 0: none */
+	char			q[201];		/* ?q= as typed ("\x01": one matching nothing) */
+	int64_t			from, to;	/* ?from=&to= as created_at bounds; to 0: none */
 	int64_t			day_start;
 	int			multi_store;
 	int			may_change;	/* the role may change statuses: rows offer the next step */

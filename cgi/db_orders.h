@@ -41,11 +41,27 @@ struct db_order_filter {
  * caller frees with order_free_all(). On error *out is NULL and *n 0.
  * A search is driven by its index, newest first, so it stops once a page
  * is full: words and phone digits walk the full-text index by descending
- * order id, a number prefix the numbers' index. SEARCH_NOTHING lists
- * nothing.
+ * order id, a number prefix the numbers' index (up to NUMBER_DENSE
+ * matches sorted by id; more taken by number, latest day first).
+ * SEARCH_NOTHING lists nothing.
  */
 enum db_status	db_orders_list(struct db *db, const struct db_order_filter *f,
 		    struct order **out /* OUT */, size_t *n /* OUT */);
+/*
+ * An export: every order matching f (its before_id, offset and limit
+ * ignored), newest first, one at a time, so a list of any length never sits
+ * in memory. open: DB_OK with *out to step (release with
+ * db_orders_export_close(), NULL is a no-op) or an error and *out NULL.
+ * next: DB_OK with out filled, items included (release with
+ * order_clear()); DB_NOTFOUND at the end; another status on error, out
+ * empty. The cursor holds a read of the database until closed.
+ */
+struct db_orders_cursor;
+enum db_status	db_orders_export_open(struct db *db, const struct db_order_filter *f,
+		    struct db_orders_cursor **out /* OUT */);
+enum db_status	db_orders_export_next(struct db_orders_cursor *c, struct order *out /* OUT */);
+void		db_orders_export_close(struct db_orders_cursor *c);
+
 /*
  * counts[s] = the scope's orders in status s. Reads order_counts, which
  * triggers on orders keep exact in the writing transaction: a few indexed

@@ -18,6 +18,8 @@
 #include "admin_login.h"
 #include "admin_orders.h"
 #include "admin_payments.h"
+#include "admin_orders_csv.h"
+#include "admin_print.h"
 #include "admin_settings.h"
 #include "admin_staff.h"
 #include "api_orders.h"
@@ -127,6 +129,8 @@ find_route(const struct http_request *rq, const char *path, int shop_only,
 		/* before admin_orders: its /admin/orders/{number} would take "new" */
 		{ admin_counter_routes, admin_counter_nroutes },
 		{ admin_payments_routes, admin_payments_nroutes },
+		{ admin_orders_csv_routes, admin_orders_csv_nroutes },
+		{ admin_print_routes, admin_print_nroutes },
 		{ admin_orders_routes, admin_orders_nroutes },
 		/* before admin_catalog: its /admin/products/{id} would take "import" */
 		{ catalog_csv_routes, catalog_csv_nroutes },

@@ -265,8 +265,16 @@ async function admin(ctx, lang, size, number) {
   await shot(page, key('admin-orders'));
   await page.goto(`${server.url}/admin/orders?status=completed`);
   await shot(page, key('admin-orders-completed'));
+  await page.goto(`${server.url}/admin/orders?q=elodie&from=2020-01-01`);
+  await shot(page, key('admin-orders-search'));
+  await page.goto(`${server.url}/admin/orders?q=nobody-at-all`);
+  await shot(page, key('admin-orders-search-empty'));
   await page.goto(`${server.url}/admin/orders/${number}`);
   await shot(page, key('admin-order'));
+  await page.goto(`${server.url}/admin/orders/${number}/print`);
+  await shot(page, key('admin-print'));
+  await page.goto(`${server.url}/admin/orders/${number}/print?format=receipt`);
+  await shot(page, key('admin-print-receipt'));
   await page.goto(`${server.url}/admin/products`);
   await shot(page, key('admin-products'));
   await page.goto(`${server.url}/admin/products/new`);
