@@ -13,7 +13,7 @@ struct store;
 
 #define HTTP_MAX_BODY		(64 * 1024)	/* larger bodies: 413 */
 #define HTTP_MAX_UPLOAD		(8 * 1024 * 1024)	/* on routes that take uploads */
-#define HTTP_MAX_FIELDS		100		/* more query/form fields: 400 */
+#define HTTP_MAX_FIELDS		1000		/* more query/form fields: 400 (a counter order without JavaScript posts 2 per product) */
 #define HTTP_MAX_HEADERS	(32 * 1024)	/* all HTTP_* params together: 431 */
 #define HTTP_MAX_JSON_DEPTH	16
 

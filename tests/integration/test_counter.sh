@@ -105,6 +105,19 @@ same "$(norders)/$(stock MUG-STO-350)" "$((O0 + 1))/17" "… one order, one mug 
 sql "UPDATE products SET stock = 8 WHERE store_id = 1 AND sku = 'GRN-HND-01'"
 sql "UPDATE products SET stock = 18 WHERE store_id = 1 AND sku = 'MUG-STO-350'"
 page "$LEA"
+# A shop with a long catalog: 120 more products, the page's whole form (two
+# fields a product) still goes through without JavaScript.
+sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 120)
+    INSERT INTO products (store_id, sku, name, price_cents, stock)
+    SELECT 1, printf('BULK-%03d', i), printf('Bulk item %03d', i), 100, 5 FROM c"
+page "$LEA"
+O0=$(norders)
+FORM=$(browser_form BULK-077)
+req POST /admin/orders/new -b "$LEA" --data "$FORM"
+expect_status 303 "a catalog of 128 products, the whole no-JS form → 303"
+same "$(norders)/$(sql "SELECT stock FROM products WHERE sku = 'BULK-077'")" "$((O0 + 1))/4" "… one order, the one item taken"
+sql "UPDATE products SET active = 0 WHERE sku LIKE 'BULK-%'"
+page "$LEA"
 
 # ---- a seller keys an order (form) ----
 req GET /admin/api/since -b "$CASH"

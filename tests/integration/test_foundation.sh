@@ -44,9 +44,9 @@ req POST /healthz -H 'Content-Type: application/json' -H 'Accept: application/js
 expect_status 400 "malformed JSON body is 400"
 expect_body_has '"error":"bad_request"' "malformed JSON answer is JSON"
 
-fields=$(for i in $(seq 1 101); do printf 'f%d=1&' "$i"; done)
+fields=$(for i in $(seq 1 1001); do printf 'f%d=1&' "$i"; done)
 req POST /healthz -H 'Content-Type: application/x-www-form-urlencoded' --data "$fields"
-expect_status 400 "101 form fields is 400"
+expect_status 400 "1001 form fields is 400"
 
 # Plain CGI: the same binary, started per request by an environment.
 out=$(cd "$TOP" && env -i PATH="$PATH" ORDERSYNC_DB="$DB" ORDERSYNC_TEMPLATES="$TOP/templates" \
