@@ -471,31 +471,6 @@ detail_order(struct app *app, struct http_request *rq, const struct order *o,
 	return jo;
 }
 
-/* The order's lines, with prices for the page. */
-static struct json_object *
-detail_items(struct app *app, struct http_request *rq, const struct order *o)
-{
-	struct json_object *arr = json_object_new_array(), *r;
-	const char *lang = view_lang(app, rq);
-	int64_t line;
-	size_t i;
-
-	for (i = 0; i < o->nitems; i++) {
-		r = json_object_new_object();
-		view_add_str(r, "sku", o->items[i].sku);
-		view_add_str(r, "name", o->items[i].name);
-		json_object_object_add(r, "qty", json_object_new_int64(o->items[i].qty));
-		json_object_object_add(r, "unit_price_cents",
-		    json_object_new_int64(o->items[i].unit_price_cents));
-		view_add_price(r, "unit_price", o->items[i].unit_price_cents, o->currency, lang);
-		if (order_line_total(o->items[i].unit_price_cents, o->items[i].qty, &line) != 0)
-			line = 0;
-		view_add_price(r, "amount", line, o->currency, lang);
-		json_object_array_add(arr, r);
-	}
-	return arr;
-}
-
 /* The workflow's next step and cancelling (apart, behind a confirmation), or why none. */
 static void
 detail_actions(struct app *app, struct http_request *rq, struct json_object *m,
@@ -570,7 +545,7 @@ order_detail(struct app *app, struct http_request *rq, struct http_response *rs)
 	m = admin_view_page(app, rq, &s, "nav_orders", head);
 	json_object_object_add(m, "order", detail_order(app, rq, &o,
 	    s.row.store_id == DB_ALL_STORES && nstores > 1));
-	json_object_object_add(m, "items", detail_items(app, rq, &o));
+	json_object_object_add(m, "items", admin_view_order_items(app, rq, &o));
 	arr = json_object_new_array();
 	for (i = ne; i > 0; i--)	/* newest first */
 		json_object_array_add(arr, event_row(app, rq, &ev[i - 1], o.currency));

@@ -30,29 +30,6 @@ print_shop(struct app *app, struct http_request *rq, const struct store *st)
 	return jo;
 }
 
-/* The order's lines: quantity, name, unit price and line total. */
-static struct json_object *
-print_items(struct app *app, struct http_request *rq, const struct order *o)
-{
-	struct json_object *arr = json_object_new_array(), *r;
-	const char *lang = view_lang(app, rq);
-	int64_t line;
-	size_t i;
-
-	for (i = 0; i < o->nitems; i++) {
-		r = json_object_new_object();
-		view_add_str(r, "sku", o->items[i].sku);
-		view_add_str(r, "name", o->items[i].name);
-		json_object_object_add(r, "qty", json_object_new_int64(o->items[i].qty));
-		view_add_price(r, "unit_price", o->items[i].unit_price_cents, o->currency, lang);
-		if (order_line_total(o->items[i].unit_price_cents, o->items[i].qty, &line) != 0)
-			line = 0;
-		view_add_price(r, "amount", line, o->currency, lang);
-		json_object_array_add(arr, r);
-	}
-	return arr;
-}
-
 /* The payments (what they are, when) and what is paid and left to pay, into m. */
 static void
 print_payments(struct app *app, struct http_request *rq, struct json_object *m,
@@ -151,7 +128,7 @@ order_print(struct app *app, struct http_request *rq, struct http_response *rs)
 	m = json_object_new_object();
 	json_object_object_add(m, "store", print_shop(app, rq, &st));
 	json_object_object_add(m, "order", print_order(app, rq, &o));
-	json_object_object_add(m, "items", print_items(app, rq, &o));
+	json_object_object_add(m, "items", admin_view_order_items(app, rq, &o));
 	print_payments(app, rq, m, &o, p, n);
 	view_add_str(m, "format", receipt ? "receipt" : "a4");
 	if (receipt)

@@ -420,3 +420,27 @@ admin_rows_render(struct app *app, struct admin_rows_slot *k, struct json_object
 	json_object_put(ctx);
 	return rc;
 }
+
+struct json_object *
+admin_view_order_items(struct app *app, struct http_request *rq, const struct order *o)
+{
+	struct json_object *arr = json_object_new_array(), *r;
+	const char *lang = view_lang(app, rq);
+	int64_t line;
+	size_t i;
+
+	for (i = 0; i < o->nitems; i++) {
+		r = json_object_new_object();
+		view_add_str(r, "sku", o->items[i].sku);
+		view_add_str(r, "name", o->items[i].name);
+		json_object_object_add(r, "qty", json_object_new_int64(o->items[i].qty));
+		json_object_object_add(r, "unit_price_cents",
+		    json_object_new_int64(o->items[i].unit_price_cents));
+		view_add_price(r, "unit_price", o->items[i].unit_price_cents, o->currency, lang);
+		if (order_line_total(o->items[i].unit_price_cents, o->items[i].qty, &line) != 0)
+			line = 0;
+		view_add_price(r, "amount", line, o->currency, lang);
+		json_object_array_add(arr, r);
+	}
+	return arr;
+}

@@ -146,6 +146,13 @@ struct json_object *admin_view_order_row(struct app *app, struct http_request *r
 		    int64_t day_start, const char *return_to);
 /* 1 when the session's role may change orders' statuses (role.h RIGHT_CHANGE_ORDERS). */
 int	admin_view_may_change(const struct auth_session *s);
+/*
+ * An order's lines as the order page and the printed slip show them: sku,
+ * name, qty, unit_price_cents, unit_price and amount (the line total), the
+ * prices formatted in the order's currency. A new array the caller owns.
+ */
+struct json_object *admin_view_order_items(struct app *app, struct http_request *rq,
+		    const struct order *o);
 /* "/admin/orders?status=x&page=n" with what is set (status -1: any). Caller frees. */
 char	*admin_view_list_path(int status, long page);
 
