@@ -1,4 +1,4 @@
-/* admin_orders.h — the orders in the back office: the live list, one order's detail, status changes. */
+/* admin_orders.h — the orders in the back office: one order's detail and its status changes. */
 #ifndef ORDERSYNC_ADMIN_ORDERS_H
 #define ORDERSYNC_ADMIN_ORDERS_H
 
@@ -6,7 +6,7 @@
 
 #include "router.h"
 
-/* GET /admin/orders, GET /admin/orders/{number}, POST …/status; listed by main.c. */
+/* GET /admin/orders/{number}, POST …/status; listed by main.c. */
 extern const struct route	admin_orders_routes[];
 extern const size_t		admin_orders_nroutes;
 

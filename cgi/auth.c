@@ -1,8 +1,9 @@
 /* auth.c — admin authentication: passwords, sessions, CSRF tokens, device cookies, login throttling, the session cache. */
 /*
- * At the house's ~600 lines: the session cache, the cookies it is keyed by
+ * A little over the house's ~600 lines: the session cache, the cookies it is keyed by
  * and the throttle that decides before a password is checked are one
- * security boundary, kept in one file so it is read and reviewed whole.
+ * security boundary (the forgotten-password throttle included), kept in
+ * one file so it is read and reviewed whole.
  */
 #include <inttypes.h>
 #include <stdlib.h>

@@ -53,7 +53,6 @@ static enum db_status
 payment_get(struct db *db, int64_t order_id, int64_t id, struct db_payment *out)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	memset(out, 0, sizeof *out);
 	st = db_stmt(db, PAYMENT_COLS "WHERE p.id = ? AND p.order_id = ?");
@@ -61,12 +60,7 @@ payment_get(struct db *db, int64_t order_id, int64_t id, struct db_payment *out)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, order_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		read_payment(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
-		return DB_NOTFOUND;
-	return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc, "get payment");
+	return db_one_row(db, st, read_payment, out, "get payment");
 }
 
 enum db_status

@@ -17,6 +17,7 @@
 #include "admin_feed.h"
 #include "admin_login.h"
 #include "admin_orders.h"
+#include "admin_orders_list.h"
 #include "admin_payments.h"
 #include "admin_orders_csv.h"
 #include "admin_print.h"
@@ -131,6 +132,7 @@ find_route(const struct http_request *rq, const char *path, int shop_only,
 		{ admin_payments_routes, admin_payments_nroutes },
 		{ admin_orders_csv_routes, admin_orders_csv_nroutes },
 		{ admin_print_routes, admin_print_nroutes },
+		{ admin_orders_list_routes, admin_orders_list_nroutes },
 		{ admin_orders_routes, admin_orders_nroutes },
 		/* before admin_catalog: its /admin/products/{id} would take "import" */
 		{ catalog_csv_routes, catalog_csv_nroutes },
@@ -261,17 +263,17 @@ not_found:
 
 /*
  * Gives a customer route its store (the storefront's, else the default
- * store) and the store's time zone; other routes run in the environment's
- * zone. Returns 0, or -1 with a 503 in rs.
+ * store) and the store's time zone. Other routes leave the zone alone:
+ * every one that shows local times passes auth_require, which sets the
+ * user's store's zone; resetting it here would make each feed poll of a
+ * store in another zone read two zone files. Returns 0, or -1 with a 503.
  */
 static int
 route_store(struct app *app, struct http_request *rq, struct http_response *rs,
     const struct route *r, enum storefront sf, struct store *st)
 {
-	if (!(r->flags & ROUTE_SHOP)) {
-		util_use_zone(app->cfg.tz);
+	if (!(r->flags & ROUTE_SHOP))
 		return 0;
-	}
 	if (sf != SF_STORE) {
 		if (db_store_get(app->db, STORE_DEFAULT_ID, st) != DB_OK) {
 			view_unavailable(app, rq, rs);
