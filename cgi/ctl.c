@@ -10,9 +10,11 @@
 #include "config.h"
 #include "ctl.h"
 #include "db.h"
+#include "db_notify.h"
 #include "db_setup.h"
 #include "i18n.h"
 #include "log.h"
+#include "notify.h"
 #include "role.h"
 
 #define EXIT_USAGE 2
@@ -75,6 +77,17 @@ ctl_texts(struct i18n *in, const char **lang)
 	return have;
 }
 
+void
+ctl_configure_notify(struct db *db)
+{
+	const char *mail = getenv("ORDERSYNC_MAIL"), *poll = getenv("ORDERSYNC_POLL_MS");
+	long ms = poll != NULL && *poll ? strtol(poll, NULL, 10) : 5000;
+
+	if (ms < 500 || ms > 600000)
+		ms = 5000;
+	db_notify_configure(db, mail != NULL && *mail != '\0', notify_watch_secs((int)ms));
+}
+
 struct db *
 ctl_open_db(const char *path, struct logger *lg)
 {
@@ -84,6 +97,8 @@ ctl_open_db(const char *path, struct logger *lg)
 	buf_init(&err);
 	if ((db = db_open(path, 1, lg, &err)) == NULL)
 		fprintf(stderr, "ordersyncctl: %s\n", buf_str(&err));
+	else
+		ctl_configure_notify(db);
 	buf_free(&err);
 	return db;
 }

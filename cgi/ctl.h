@@ -19,8 +19,14 @@ struct logger;
 struct db;
 struct i18n;
 
-/* Opens the database at path for a command; NULL with the reason on stderr. */
+/*
+ * Opens the database at path for a command, its events queueing mail when
+ * ORDERSYNC_MAIL is set (ctl_configure_notify); NULL with the reason on
+ * stderr.
+ */
 struct db	*ctl_open_db(const char *path, struct logger *lg);
+/* db_notify_configure() from the environment: ORDERSYNC_MAIL, ORDERSYNC_POLL_MS. */
+void		 ctl_configure_notify(struct db *db);
 /*
  * Loads the locale texts a command words its messages with (the
  * ORDERSYNC_TEMPLATES directory's, else ./templates) into in, and points

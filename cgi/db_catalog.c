@@ -4,6 +4,7 @@
 #include <time.h>
 
 #include "db_catalog.h"
+#include "db_notify.h"
 #include "db_impl.h"
 #include "db_media.h"
 
@@ -347,7 +348,9 @@ db_catalog_stock_low(struct db *db, int64_t product_id)
 		sqlite3_bind_int64(st, 2, p.id);
 		db_bind_text(st, 3, payload);
 		sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
-		rc = db_step_done(db, st, "stock_low event");
+		if ((rc = db_step_done(db, st, "stock_low event")) == DB_OK)
+			rc = db_notify_webhooks(db, p.store_id, "stock_low",
+			    sqlite3_last_insert_rowid(db->conn), 0, "");
 	}
 	free(payload);
 	product_clear(&p);

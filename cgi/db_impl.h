@@ -29,6 +29,8 @@ struct db {
 		sqlite3_stmt	*stmt;
 	} cache[DB_STMT_CACHE];
 	size_t		 ncache;
+	int		 notify_mail;	/* db_notify_configure: queue mails */
+	int64_t		 notify_watch_secs;
 };
 
 /*

@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "db_impl.h"
+#include "db_notify.h"
 #include "db_orders.h"
 #include "payment.h"
 
@@ -510,7 +511,8 @@ db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int f
 	db_bind_text(st, 3, type);
 	db_bind_text(st, 4, payload);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
-	rc = db_step_done(db, st, "add event");
+	if ((rc = db_step_done(db, st, "add event")) == DB_OK)
+		rc = db_notify_order_event(db, &o, sqlite3_last_insert_rowid(db->conn), type, from);
 done:
 	free(payload);
 	order_clear(&o);

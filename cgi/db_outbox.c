@@ -29,6 +29,33 @@ db_outbox_add(struct db *db, int64_t store_id, const char *kind, const char *tar
 }
 
 enum db_status
+db_outbox_add_job(struct db *db, const struct db_outbox_job *job, int64_t now, int64_t *id)
+{
+	sqlite3_stmt *st;
+	enum db_status rc;
+
+	*id = 0;
+	st = db_stmt(db, "INSERT INTO outbox (store_id, kind, target, payload, max_attempts, "
+	    "next_attempt_at, created_at, template, event_id, order_id, webhook_id) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, nullif(?8, 0), nullif(?9, 0), nullif(?10, 0))");
+	if (st == NULL)
+		return DB_ERROR;
+	sqlite3_bind_int64(st, 1, job->store_id);
+	db_bind_text(st, 2, job->kind);
+	db_bind_text(st, 3, job->target);
+	db_bind_text(st, 4, job->payload);
+	sqlite3_bind_int(st, 5, job->max_attempts);
+	sqlite3_bind_int64(st, 6, now);
+	db_bind_text(st, 7, job->template);
+	sqlite3_bind_int64(st, 8, job->event_id);
+	sqlite3_bind_int64(st, 9, job->order_id);
+	sqlite3_bind_int64(st, 10, job->webhook_id);
+	if ((rc = db_step_done(db, st, "queue a job")) == DB_OK)
+		*id = sqlite3_last_insert_rowid(db->conn);
+	return rc;
+}
+
+enum db_status
 db_outbox_decoy(struct db *db, const char *kind, const char *target, const char *payload,
     int64_t now)
 {
@@ -95,7 +122,9 @@ db_outbox_claim(struct db *db, int64_t id, int64_t now, int64_t claimed_until,
 	st = db_stmt(db, "UPDATE outbox SET claimed_until = ?3 WHERE id = ?1 "
 	    "AND done_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ?2 "
 	    "AND (claimed_until IS NULL OR claimed_until < ?2) "
-	    "RETURNING store_id, kind, target, payload, attempts, max_attempts");
+	    "RETURNING store_id, kind, target, payload, attempts, max_attempts, "
+	    "coalesce(template, ''), coalesce(event_id, 0), coalesce(order_id, 0), "
+	    "coalesce(webhook_id, 0)");
 	if (st == NULL)
 		return DB_ERROR;
 	sqlite3_bind_int64(st, 1, id);
@@ -109,6 +138,10 @@ db_outbox_claim(struct db *db, int64_t id, int64_t now, int64_t claimed_until,
 		out->payload = db_col_strdup(st, 3);
 		out->attempts = sqlite3_column_int(st, 4);
 		out->max_attempts = sqlite3_column_int(st, 5);
+		db_col_copy(st, 6, out->template, sizeof out->template);
+		out->event_id = sqlite3_column_int64(st, 7);
+		out->order_id = sqlite3_column_int64(st, 8);
+		out->webhook_id = sqlite3_column_int64(st, 9);
 		rc = sqlite3_step(st);		/* SQLITE_DONE: the UPDATE completes */
 	} else if (rc == SQLITE_DONE) {
 		sqlite3_reset(st);

@@ -16,6 +16,27 @@ struct db_outbox_row {
 	char	*payload;		/* mail: the whole message */
 	int	 attempts;		/* made before this one */
 	int	 max_attempts;
+	char	 template[41];		/* a job mail's template (notify.h); "" when payload is the message */
+	int64_t	 event_id;		/* the order_events row it tells of; 0 for none */
+	int64_t	 order_id;		/* 0 for none */
+	int64_t	 webhook_id;		/* a webhook's endpoint; 0 for a mail */
+};
+
+/*
+ * A delivery to queue as a job (db_outbox_add_job): what is sent is made
+ * when it is sent, from the rows named here. Strings are only read.
+ */
+struct db_outbox_job {
+	int64_t		 store_id;
+	const char	*kind;		/* mail | webhook */
+	const char	*template;	/* mail: notify_mail_template(); NULL for a webhook */
+	const char	*target;	/* mail: the address; webhook: the endpoint's URL */
+	const char	*payload;	/* mail: its parameters, a JSON object; webhook: the
+					   body, or "" to build it from event_id when sent */
+	int64_t		 event_id;	/* 0 for none */
+	int64_t		 order_id;	/* 0 for none */
+	int64_t		 webhook_id;	/* 0 for a mail */
+	int		 max_attempts;
 };
 
 /*
@@ -25,6 +46,12 @@ struct db_outbox_row {
  */
 enum db_status	db_outbox_add(struct db *db, int64_t store_id, const char *kind,
 		    const char *target, const char *payload, int max_attempts, int64_t now,
+		    int64_t *id /* OUT */);
+/*
+ * Queues job, due at now, inside the caller's transaction; *id is the new
+ * row's.
+ */
+enum db_status	db_outbox_add_job(struct db *db, const struct db_outbox_job *job, int64_t now,
 		    int64_t *id /* OUT */);
 /*
  * The ids of at most max rows due at now (not done, not failed, no live

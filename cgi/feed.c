@@ -10,6 +10,7 @@
 #include "app.h"
 #include "auth.h"
 #include "feed.h"
+#include "notify.h"
 #include "role.h"
 #include "view.h"
 
@@ -389,10 +390,7 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	since.hour0 = hour_start - 23 * 3600;
 	since.day_start = order_day_start(now);
 	since.week_start = week_start(now);
-	/* Polls are recorded at most every 30 s per session: never look back less than 60 s. */
-	window = 2 * (int64_t)app->cfg.poll_ms / 1000;
-	if (window < 60)
-		window = 60;
+	window = notify_watch_secs(app->cfg.poll_ms);
 	since.polling_since = (int64_t)now - window;
 	admin_view_locale(app, s, &loc);
 	if (db_admin_stats(app->db, s->row.store_id, loc.currency, &since, &st) != DB_OK ||

@@ -28,6 +28,7 @@
 #include "catalog_csv.h"
 #include "checkout.h"
 #include "db.h"
+#include "db_notify.h"
 #include "db_stores.h"
 #include "feed.h"
 #include "http.h"
@@ -36,6 +37,7 @@
 #include "media.h"
 #include "multipart.h"
 #include "mustache.h"
+#include "notify.h"
 #include "outbox.h"
 #include "router.h"
 #include "shop.h"
@@ -492,6 +494,8 @@ main(void)
 		goto out;
 	}
 
+	db_notify_configure(app.db, app.cfg.mail != CFG_MAIL_OFF,
+	    notify_watch_secs(app.cfg.poll_ms));
 	multipart_init();
 	mail_init();
 

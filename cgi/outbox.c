@@ -68,12 +68,13 @@ deliver(struct db *db, const struct config *cfg, struct logger *lg,
 	int give_up;
 
 	log_mask_email(row->target, masked, sizeof masked);
-	if (strcmp(row->kind, "mail") == 0) {
+	if (strcmp(row->kind, "mail") == 0 && row->template[0] == '\0') {
 		ms = mail_send(cfg, cfg->mail_from, row->target, row->payload, timeout_s,
 		    why, sizeof why);
 	} else {
-		ms = MAIL_RETRY;	/* webhooks: not built yet; they wait */
-		snprintf(why, sizeof why, "no sender for %s deliveries yet", row->kind);
+		ms = MAIL_RETRY;	/* job mails and webhooks: not built yet; they wait */
+		snprintf(why, sizeof why, "no sender for %s %s deliveries yet", row->kind,
+		    row->template);
 	}
 	now = (int64_t)time(NULL);
 	if (ms == MAIL_SENT) {
