@@ -540,7 +540,8 @@ END;
 -- are sent (template names the mail; payload holds its few parameters as a
 -- JSON object), and webhooks are deliveries to a store's endpoints: the
 -- rows say which event, order and endpoint they are for. A mail queued
--- whole (a password link) keeps template NULL and its message in payload.
+-- whole (a password link) keeps template NULL and its message in payload;
+-- a webhook's template is the event type it announces.
 CREATE TABLE webhooks (
 	id		INTEGER PRIMARY KEY,
 	store_id	INTEGER NOT NULL REFERENCES stores (id),

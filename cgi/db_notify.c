@@ -195,6 +195,7 @@ db_notify_webhooks(struct db *db, int64_t store_id, const char *type, int64_t ev
 		memset(&job, 0, sizeof job);
 		job.store_id = store_id;
 		job.kind = "webhook";
+		job.template = type;
 		job.target = v[i].url;
 		job.payload = body;
 		job.event_id = event_id;

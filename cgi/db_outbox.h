@@ -16,7 +16,8 @@ struct db_outbox_row {
 	char	*payload;		/* mail: the whole message */
 	int	 attempts;		/* made before this one */
 	int	 max_attempts;
-	char	 template[41];		/* a job mail's template (notify.h); "" when payload is the message */
+	char	 template[41];		/* a job mail's template (notify.h), "" when payload is
+					   the message; a webhook's event type */
 	int64_t	 event_id;		/* the order_events row it tells of; 0 for none */
 	int64_t	 order_id;		/* 0 for none */
 	int64_t	 webhook_id;		/* a webhook's endpoint; 0 for a mail */
@@ -29,7 +30,8 @@ struct db_outbox_row {
 struct db_outbox_job {
 	int64_t		 store_id;
 	const char	*kind;		/* mail | webhook */
-	const char	*template;	/* mail: notify_mail_template(); NULL for a webhook */
+	const char	*template;	/* mail: notify_mail_template(); webhook: the event type
+					   ("order_created", "order_unattended", "ping"…) */
 	const char	*target;	/* mail: the address; webhook: the endpoint's URL */
 	const char	*payload;	/* mail: its parameters, a JSON object; webhook: the
 					   body, or "" to build it from event_id when sent */
