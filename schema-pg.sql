@@ -18,6 +18,9 @@
 --   COMMIT;                             -- releases the lock
 -- Two hosts starting at once queue on the lock; the second reads the
 -- version the first committed and skips the block: each migration runs once.
+-- The lock is a statement of its own, before the read: in READ COMMITTED a
+-- statement's snapshot is taken when it starts, before any lock wait, so a
+-- read in the same statement as the lock would miss the other host's commit.
 -- schema_version is PostgreSQL's PRAGMA user_version.
 --
 -- Choices (the C code stays engine-neutral):

@@ -143,6 +143,48 @@ v=$(PSQL -Atc 'SELECT version FROM schema_version')
 epochs=$(PSQL -Atc "SELECT count(*) || ':' || min(length(value)) FROM meta WHERE key = 'epoch'")
 [ "$epochs" = "1:32" ] && ok "one epoch, 32 hex digits" || nok "epoch rows: $epochs"
 
+# The control: the same race without the advisory lock must go wrong, or the
+# checks above prove nothing. On a second database, a gate holds
+# schema_version locked while both sessions, lock line removed, reach their
+# read of the version (its snapshot is taken before the wait); released,
+# both read 0 and both run migration 1: the second fails on what the first
+# created.
+PSQL -d postgres -c 'CREATE DATABASE nolock' >/dev/null
+PSQL -d nolock -f "$WORK/m/prologue.sql" >/dev/null
+for s in a b; do
+	grep -v 'pg_advisory_xact_lock' "$WORK/m/run_$s.sql" >"$WORK/m/nolock_$s.sql"
+done
+cat > "$WORK/m/gate2.sql" <<EOF
+BEGIN;
+LOCK TABLE schema_version IN ACCESS EXCLUSIVE MODE;
+\\! for i in \$(seq 1 600); do [ -e '$WORK/go2' ] && exit 0; sleep 0.1; done; exit 1
+COMMIT;
+EOF
+n_waiting_rel() {
+	PSQL -d nolock -Atc "SELECT count(*) FROM pg_locks WHERE locktype = 'relation'
+	    AND NOT granted AND relation = 'schema_version'::regclass"
+}
+PSQL -d nolock -f "$WORK/m/gate2.sql" >"$WORK/gate2.out" 2>&1 &
+gate=$!; BG_PIDS="$gate"
+(cd "$WORK/m" && PGDATABASE=nolock PSQL -f nolock_a.sql) >"$WORK/na.out" 2>&1 &
+pa=$!
+(cd "$WORK/m" && PGDATABASE=nolock PSQL -f nolock_b.sql) >"$WORK/nb.out" 2>&1 &
+pb=$!
+BG_PIDS="$gate $pa $pb"
+for i in $(seq 1 300); do [ "$(n_waiting_rel)" = 2 ] && break; sleep 0.1; done
+[ "$(n_waiting_rel)" = 2 ] || nok "control: the sessions did not both wait on the gate"
+touch "$WORK/go2"
+wait "$pa"; ra=$?
+wait "$pb"; rb=$?
+wait "$gate"
+BG_PIDS=
+twice=$(cat "$WORK/na.out" "$WORK/nb.out" | grep -c '^applied 1$')
+if [ $ra != 0 ] || [ $rb != 0 ] || [ "$twice" -gt 1 ]; then
+	ok "control: without the advisory lock the race breaks (a=$ra b=$rb, migration 1 applied ${twice}x)"
+else
+	nok "control: without the advisory lock both sessions still migrated cleanly"
+fi
+
 # ---- 3. the same schema as SQLite's ----
 SQDB=$WORK/sqlite.db
 out=$("$CTL" --db "$SQDB" init 2>&1)
