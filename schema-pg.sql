@@ -141,8 +141,8 @@ CREATE INDEX orders_created ON orders (created_at);
 
 -- How many orders each store has in each status, kept by the triggers below
 -- in the same transaction as the change (see schema.sql). Concurrent
--- checkouts of one store update the same row: the row lock serialises them
--- for the rest of their transactions, which take the feed's lock anyway.
+-- checkouts of one store update the same row, so they queue on its row lock
+-- until each commits (as event writers will on the feed's lock).
 CREATE TABLE order_counts (
 	store_id	bigint NOT NULL,
 	status		text NOT NULL,
@@ -365,9 +365,10 @@ UPDATE orders SET source = 'api'
     WHERE idempotency_key IS NOT NULL AND idempotency_key NOT LIKE 'form:%';
 
 -- @migration 7
--- v2 outbox: mail and webhook deliveries (see schema.sql). A sender claims
--- due rows with FOR UPDATE SKIP LOCKED here (several hosts send at once)
--- where SQLite's single writer needs only claimed_until.
+-- v2 outbox: mail and webhook deliveries (see schema.sql). Several hosts
+-- send at once: a row's claim stays one conditional UPDATE … RETURNING
+-- (db_outbox.c), atomic here too (READ COMMITTED re-checks the WHERE on the
+-- row it waited for, so two claims of one row cannot both succeed).
 CREATE TABLE outbox (
 	id		bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	store_id	bigint NOT NULL REFERENCES stores (id),
