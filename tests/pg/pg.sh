@@ -71,12 +71,13 @@ _pg_fail() {
 # pg_ctl start, then wait (bounded) until the server accepts connections;
 # sets PG_PID.
 _pg_ctl_start() {
-	local i
+	local i rc=0
 	_pg_as_owner "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/postgres.log" \
-	    -w -t "$PG_START_TIMEOUT" start >/dev/null ||
-		return 1
+	    -w -t "$PG_START_TIMEOUT" start >/dev/null || rc=1
+	# Even when pg_ctl gave up waiting, a postmaster may run: keep its PID
+	# so that pg_stop ends it.
 	PG_PID=$(_pg_read_pid)
-	[ -n "$PG_PID" ] || return 1
+	[ $rc = 0 ] && [ -n "$PG_PID" ] || return 1
 	for i in $(seq 1 $((PG_START_TIMEOUT * 10))); do
 		"$PG_BIN/pg_isready" -q -h "$PG_DIR" -p "$PGPORT" -t 1 && return 0
 		kill -0 "$PG_PID" 2>/dev/null || return 1
@@ -152,7 +153,7 @@ pg_start() {
 	export PGHOST=$PG_DIR PGPORT=$port PGUSER=$PG_USER PGDATABASE=postgres
 	_pg_ctl_start || { _pg_fail "the server did not start within ${PG_START_TIMEOUT}s"; return 1; }
 	"$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -d postgres \
-	    -c "CREATE DATABASE \"$db\"" >/dev/null ||
+	    -c "CREATE DATABASE \"${db//\"/\"\"}\"" >/dev/null ||
 		{ _pg_fail "cannot create database $db"; return 1; }
 	export PGDATABASE=$db PG_PID PG_DIR
 	if [ $tcp = 1 ]; then
