@@ -164,8 +164,14 @@ n_waiting_rel() {
 	PSQL -d nolock -Atc "SELECT count(*) FROM pg_locks WHERE locktype = 'relation'
 	    AND NOT granted AND relation = 'schema_version'::regclass"
 }
+n_gate2() {
+	PSQL -d nolock -Atc "SELECT count(*) FROM pg_locks WHERE locktype = 'relation'
+	    AND granted AND mode = 'AccessExclusiveLock' AND relation = 'schema_version'::regclass"
+}
 PSQL -d nolock -f "$WORK/m/gate2.sql" >"$WORK/gate2.out" 2>&1 &
 gate=$!; BG_PIDS="$gate"
+for i in $(seq 1 300); do [ "$(n_gate2)" = 1 ] && break; sleep 0.1; done
+[ "$(n_gate2)" = 1 ] || nok "control: the gate did not lock schema_version"
 (cd "$WORK/m" && PGDATABASE=nolock PSQL -f nolock_a.sql) >"$WORK/na.out" 2>&1 &
 pa=$!
 (cd "$WORK/m" && PGDATABASE=nolock PSQL -f nolock_b.sql) >"$WORK/nb.out" 2>&1 &
