@@ -348,8 +348,8 @@ done:
  * http_after_answer: the outbox, once the client has its answer (mail and
  * webhooks), only when this process queued something or has not
  * looked for a while (the tick does the rest): at most 5 rows, about 2 s,
- * each send bounded to 2 s (connect) and 4 s (all), so the next request of
- * this process waits little; a slow relay is left to the tick.
+ * each send bounded to 2 s (connect) and 4 s (all; a webhook: 5 s), so the
+ * next request of this process waits little; a slow relay is left to the tick.
  */
 static void
 after_answer(void *arg)

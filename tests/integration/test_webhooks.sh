@@ -66,7 +66,11 @@ settle() {
 	nok "a webhook row stayed claimed for 15 s"
 }
 # tick: settle, then ordersyncctl tick (it delivers what is due).
-tick() { settle; "$CTL_BIN" --db "$DB" tick >>"$WORK/tick.log" 2>&1; }
+tick() {
+	settle
+	"$CTL_BIN" --db "$DB" tick >>"$WORK/tick.log" 2>&1 ||
+		nok "ordersyncctl tick failed" "$(tail -n 5 "$WORK/tick.log")"
+}
 # due: every pending webhook row due now (as if its backoff had passed).
 due() { sql "UPDATE outbox SET next_attempt_at = 0 WHERE kind = 'webhook' AND done_at IS NULL AND failed_at IS NULL"; }
 row() { sql "SELECT $1 FROM outbox WHERE id = $2"; }
@@ -159,6 +163,14 @@ create "$ADM" "$HOOK/x" 'order_created,no_such_event'
 same "$STATUS/$(jget 'typeof b.fields.events')" 422/string "an unknown event type: 422"
 create "$ADM" "$HOOK/x" ''
 same "$STATUS" 422 "no event type: 422"
+
+req POST /admin/notifications/webhooks -b "$ADM" "${J[@]}" -H "X-CSRF-Token: $(cat "$ADM.csrf")" \
+    -H 'Content-Type: application/json' --data "{\"url\":\"$HOOK/json\",\"events\":[\"stock_low\",\"order_cancelled\"]}"
+expect_status 201 "a JSON body, events as an array: 201"
+expect_jget b.webhook.events order_cancelled,stock_low "… the events normalised"
+req POST /admin/notifications/webhooks -b "$ADM" "${J[@]}" -H "X-CSRF-Token: $(cat "$ADM.csrf")" \
+    -H 'Content-Type: application/json' --data "{\"url\":\"$HOOK/json\",\"events\":[7]}"
+same "$STATUS/$(jget 'typeof b.fields.events')" 422/string "… an event that is not a name: 422"
 
 post "$ADM" /admin/notifications/webhooks --data-urlencode "url=$HOOK/form" -d events=order_created
 expect_status 201 "the form: an endpoint made"
