@@ -252,6 +252,18 @@ P=$(jget b.delivery)
 same "$(row "webhook_id || '/' || template" "$P")" "$W1/ping" "… naming its delivery"
 tick
 
+# A name, not an address: the addresses it resolved to are the ones connected to.
+create "$ADM" "http://localhost:$RPORT/named" order_cancelled
+expect_status 201 "an endpoint named by a host name (localhost, allowed here)"
+WN=$(jget b.webhook.id)
+echo "/named $(jget b.secret)" >> "$RD/secrets"
+post "$ADM" "/admin/notifications/webhooks/$WN/test" "${J[@]}"
+P=$(jget b.delivery)
+tick
+same "$(row "(done_at IS NOT NULL) || '/' || http_status" "$P")/$(rq 'len(r)' /named)/$(rq 'r[-1]["sig_ok"]' /named)" \
+    "1/204/1/True" "… its test is delivered, signed, through the pinned addresses"
+post "$ADM" "/admin/notifications/webhooks/$WN/delete"
+
 # 404: given up at once, shown on the page.
 mode 404
 post "$ADM" "/admin/notifications/webhooks/$W1/test" "${J[@]}"
