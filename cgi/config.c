@@ -331,6 +331,13 @@ cfg_load(struct config *cfg, cfg_getter get, struct buf *err)
 
 	if (load_mail(cfg, get, err) != 0)
 		goto fail;
+
+	v = value(get, "ORDERSYNC_WEBHOOK_ALLOW_PRIVATE", "0");
+	if (strcmp(v, "0") != 0 && strcmp(v, "1") != 0) {
+		buf_puts(err, "ORDERSYNC_WEBHOOK_ALLOW_PRIVATE: must be 0 or 1");
+		goto fail;
+	}
+	cfg->webhook_allow_private = v[0] == '1';
 	return 0;
 fail:
 	cfg_free(cfg);

@@ -23,6 +23,8 @@ struct config {
 	char	*mail_from;	/* ORDERSYNC_MAIL_FROM: an address, default ordersync@localhost */
 	char	*public_url;	/* ORDERSYNC_PUBLIC_URL: http(s)://host[/path], no trailing
 				   slash; NULL when unset (required with mail) */
+	int	 webhook_allow_private; /* ORDERSYNC_WEBHOOK_ALLOW_PRIVATE: 1 lets webhooks
+				   reach loopback and private addresses (tests, a LAN) */
 };
 
 /* How mail leaves (ORDERSYNC_MAIL). */

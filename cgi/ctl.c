@@ -260,6 +260,7 @@ cmd_check_config(const char *dbpath)
 	    levels[cfg.log_level],
 	    cfg.sync_full ? "FULL" : "NORMAL");
 	print_mail(&cfg);
+	printf("ORDERSYNC_WEBHOOK_ALLOW_PRIVATE=%d\n", cfg.webhook_allow_private);
 	rc = EXIT_SUCCESS;
 out:
 	cfg_free(&cfg);

@@ -88,6 +88,13 @@ enum db_status	db_outbox_retry(struct db *db, int64_t id, int64_t now, int64_t n
  */
 enum db_status	db_outbox_decoy(struct db *db, const char *kind, const char *target,
 		    const char *payload, int64_t now);
+/*
+ * Records what a webhook attempt at row id saw: the HTTP status (0: no
+ * answer came) and the latency in milliseconds (-1: nothing was sent,
+ * stored as NULL).
+ */
+enum db_status	db_outbox_webhook_answer(struct db *db, int64_t id, long http_status,
+		    int64_t latency_ms);
 /* Frees the row's strings; NULL-safe. */
 void		db_outbox_row_clear(struct db_outbox_row *row);
 

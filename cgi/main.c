@@ -16,6 +16,7 @@
 #include "admin_dashboard.h"
 #include "admin_feed.h"
 #include "admin_login.h"
+#include "admin_notifications.h"
 #include "admin_orders.h"
 #include "admin_orders_list.h"
 #include "admin_payments.h"
@@ -143,6 +144,7 @@ find_route(const struct http_request *rq, const char *path, int shop_only,
 		{ admin_staff_routes, admin_staff_nroutes },
 		{ admin_password_routes, admin_password_nroutes },
 		{ admin_settings_routes, admin_settings_nroutes },
+		{ admin_notifications_routes, admin_notifications_nroutes },
 		{ admin_stores_routes, admin_stores_nroutes },
 		{ media_routes, media_nroutes },
 	};
@@ -343,11 +345,11 @@ done:
 }
 
 /*
- * http_after_answer: the outbox, once the client has its answer. Only when
- * mail is on, and only when this process queued something or has not
+ * http_after_answer: the outbox, once the client has its answer (mail and
+ * webhooks), only when this process queued something or has not
  * looked for a while (the tick does the rest): at most 5 rows, about 2 s,
- * each send bounded to 2 s (connect) and 4 s (all), so the next request of
- * this process waits little; a slow relay is left to the tick.
+ * each send bounded to 2 s (connect) and 4 s (all; a webhook: 5 s), so the
+ * next request of this process waits little; a slow relay is left to the tick.
  */
 static void
 after_answer(void *arg)
@@ -355,8 +357,7 @@ after_answer(void *arg)
 	struct app *app = arg;
 	int64_t now = (int64_t)time(NULL);
 
-	if (app->cfg.mail == CFG_MAIL_OFF)
-		return;
+	/* Webhooks go out with mail off too: no early return on CFG_MAIL_OFF. */
 	if (!app->outbox.queued && now - app->outbox.looked_at < 30)
 		return;
 	app->outbox.queued = 0;

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "mail.h"
 #include "outbox.h"
+#include "webhook.h"
 
 int64_t
 outbox_backoff(int attempts_made)
@@ -63,12 +64,19 @@ deliver(struct db *db, const struct config *cfg, struct logger *lg,
     const struct db_outbox_row *row, int timeout_s, struct outbox_stats *st)
 {
 	char why[256] = "", masked[280];
+	struct webhook_result wr;
 	enum mail_status ms;
 	int64_t now;
 	int give_up;
 
 	log_mask_email(row->target, masked, sizeof masked);
-	if (strcmp(row->kind, "mail") == 0 && row->template[0] == '\0') {
+	if (strcmp(row->kind, "webhook") == 0) {
+		if (webhook_attempt(db, cfg, row, &wr) != DB_OK)
+			return DB_ERROR;
+		snprintf(why, sizeof why, "%s", wr.why);
+		ms = wr.outcome == WEBHOOK_SENT ? MAIL_SENT :
+		    wr.outcome == WEBHOOK_REJECTED ? MAIL_REJECTED : MAIL_RETRY;
+	} else if (strcmp(row->kind, "mail") == 0 && row->template[0] == '\0') {
 		ms = mail_send(cfg, cfg->mail_from, row->target, row->payload, timeout_s,
 		    why, sizeof why);
 	} else {

@@ -32,6 +32,7 @@ const LANGS = { en: 'en-GB', fr: 'fr-FR' };
 // SHOTS_ONLY=storefront: only the second store's pages (quicker while working on them);
 // SHOTS_ONLY=counter: only the counter order page.
 // SHOTS_ONLY=payments: only the order page with payments and the list's paid badges.
+// SHOTS_ONLY=notifications: only /admin/notifications (a webhook, its secret, a delivery, errors).
 const ONLY = process.env.SHOTS_ONLY || '';
 
 const out = process.argv[2];
@@ -301,6 +302,36 @@ async function admin(ctx, lang, size, number) {
   await page.close();
 }
 
+let hookMade = false;
+
+/**
+ * /admin/notifications: the first time a webhook is made through the form
+ * (the secret shown once) and sent a test; then the page with its delivery,
+ * and the form refusing a private address with no event chosen.
+ */
+async function notifications(ctx, lang, size) {
+  const page = await ctx.newPage();
+  const key = (p) => `${lang}-${size}-${p}`;
+  await signIn(page);
+  await page.goto(`${server.url}/admin/notifications`);
+  if (!hookMade) {
+    hookMade = true;
+    // TEST-NET-1: a public-looking address that goes nowhere, no DNS needed.
+    await page.fill('#nt-url', 'https://192.0.2.10/hooks/ordersync');
+    await page.check('input[name="events"][value="order_created"]');
+    await page.check('input[name="events"][value="order_updated"]');
+    await Promise.all([page.waitForNavigation(), page.click('.nt-new button[type="submit"]')]);
+    await shot(page, key('admin-notifications-secret'));
+    await Promise.all([page.waitForNavigation(), page.click('.nt-actions form:first-child button')]);
+  }
+  await page.goto(`${server.url}/admin/notifications`);
+  await shot(page, key('admin-notifications'));
+  await page.fill('#nt-url', 'http://10.0.0.1/');
+  await Promise.all([page.waitForNavigation(), page.click('.nt-new button[type="submit"]')]);
+  await shot(page, key('admin-notifications-errors'));
+  await page.close();
+}
+
 const SELLER_EMAIL = 'elodie.seller@example.com';
 
 /** The counter order page as a seller keys an order in: empty, searched and filled, refused (409). */
@@ -391,6 +422,7 @@ async function main() {
       try {
         if (!ONLY || ONLY === 'storefront') await storefront(ctx, lang, size);
         if (ONLY === 'payments') await admin(ctx, lang, size, elodie);
+        if (!ONLY || ONLY === 'notifications') await notifications(ctx, lang, size);
         if (ONLY) continue;
         await shop(ctx, lang, size);
         await admin(ctx, lang, size, elodie);

@@ -29,7 +29,7 @@ get_none(const char *name)
 /* Every variable cfg_load must ask for, with what to expect from none set. */
 enum field {
 	F_DB, F_TEMPLATES, F_BASE_URL, F_POLL_MS, F_CURRENCY, F_TZ, F_LANG,
-	F_SHOP_NAME, F_SECURE_COOKIES, F_LOG_LEVEL, F_SYNC_FULL
+	F_SHOP_NAME, F_SECURE_COOKIES, F_LOG_LEVEL, F_SYNC_FULL, F_WEBHOOK_PRIVATE
 };
 
 /* The field as text, for one comparison per table row. */
@@ -48,6 +48,7 @@ field_text(const struct config *c, enum field f, char *out, size_t outsz)
 	case F_SECURE_COOKIES:	snprintf(out, outsz, "%d", c->secure_cookies); break;
 	case F_LOG_LEVEL:	snprintf(out, outsz, "%d", c->log_level); break;
 	case F_SYNC_FULL:	snprintf(out, outsz, "%d", c->sync_full); break;
+	case F_WEBHOOK_PRIVATE:	snprintf(out, outsz, "%d", c->webhook_allow_private); break;
 	}
 }
 
@@ -66,6 +67,7 @@ static const struct {
 	{ F_SECURE_COOKIES,	"0" },
 	{ F_LOG_LEVEL,		"2" },		/* LOG_INFO */
 	{ F_SYNC_FULL,		"1" },
+	{ F_WEBHOOK_PRIVATE,	"0" },
 };
 
 START_TEST(test_defaults)
@@ -187,6 +189,11 @@ static const struct {
 	{ "ORDERSYNC_SYNCHRONOUS", "OFF",		0, F_SYNC_FULL, NULL },
 	{ "ORDERSYNC_SYNCHRONOUS", "full",		0, F_SYNC_FULL, NULL },
 	{ "ORDERSYNC_SYNCHRONOUS", "",			0, F_SYNC_FULL, NULL },
+
+	{ "ORDERSYNC_WEBHOOK_ALLOW_PRIVATE", "1",	1, F_WEBHOOK_PRIVATE, "1" },
+	{ "ORDERSYNC_WEBHOOK_ALLOW_PRIVATE", "0",	1, F_WEBHOOK_PRIVATE, "0" },
+	{ "ORDERSYNC_WEBHOOK_ALLOW_PRIVATE", "yes",	0, F_WEBHOOK_PRIVATE, NULL },
+	{ "ORDERSYNC_WEBHOOK_ALLOW_PRIVATE", "",	0, F_WEBHOOK_PRIVATE, NULL },
 };
 
 START_TEST(test_one_variable)
