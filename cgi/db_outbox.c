@@ -194,15 +194,15 @@ db_outbox_retry(struct db *db, int64_t id, int64_t now, int64_t next_at,
 enum db_status
 db_outbox_webhook_answer(struct db *db, int64_t id, long http_status, int64_t latency_ms)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "UPDATE outbox SET http_status = ?2, "
 	    "latency_ms = CASE WHEN ?3 < 0 THEN NULL ELSE ?3 END WHERE id = ?1");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, http_status);
-	sqlite3_bind_int64(st, 3, latency_ms);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, http_status);
+	db_bind_int64(st, 3, latency_ms);
 	return db_step_done(db, st, "record a webhook's answer");
 }
 

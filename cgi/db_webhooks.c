@@ -39,24 +39,24 @@ db_webhooks_free(struct db_webhook *v, size_t n)
 #define WEBHOOK_COLS "id, store_id, url, secret, events, active, created_at"
 
 static void
-read_webhook(sqlite3_stmt *st, void *p)
+read_webhook(struct db_stmt *st, void *p)
 {
 	struct db_webhook *e = p;
 
-	e->id = sqlite3_column_int64(st, 0);
-	e->store_id = sqlite3_column_int64(st, 1);
+	e->id = db_col_int64(st, 0);
+	e->store_id = db_col_int64(st, 1);
 	e->url = db_col_strdup(st, 2);
 	e->secret = db_col_strdup(st, 3);
 	e->events = db_col_strdup(st, 4);
-	e->active = sqlite3_column_int(st, 5);
-	e->created_at = sqlite3_column_int64(st, 6);
+	e->active = db_col_int(st, 5);
+	e->created_at = db_col_int64(st, 6);
 }
 
 enum db_status
 db_webhooks_create(struct db *db, int64_t store_id, const char *url, const char *secret,
     const char *events, int64_t now, int64_t *id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	*id = 0;
@@ -64,20 +64,20 @@ db_webhooks_create(struct db *db, int64_t store_id, const char *url, const char 
 	    "created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 1, store_id);
 	db_bind_text(st, 2, url);
 	db_bind_text(st, 3, secret);
 	db_bind_text(st, 4, events);
-	sqlite3_bind_int64(st, 5, now);
+	db_bind_int64(st, 5, now);
 	if ((rc = db_step_done(db, st, "create a webhook")) == DB_OK)
-		*id = sqlite3_last_insert_rowid(db->conn);
+		*id = db_last_id(db);
 	return rc;
 }
 
 enum db_status
 db_webhooks_list(struct db *db, int64_t store_id, struct db_webhook **v, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "SELECT " WEBHOOK_COLS " FROM webhooks WHERE store_id = ?1 ORDER BY id");
 	if (st == NULL) {
@@ -85,7 +85,7 @@ db_webhooks_list(struct db *db, int64_t store_id, struct db_webhook **v, size_t 
 		*n = 0;
 		return DB_ERROR;
 	}
-	sqlite3_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 1, store_id);
 	return db_collect(db, st, sizeof **v, read_webhook, clear_webhook, (void **)v, n,
 	    "list webhooks of a store");
 }
@@ -93,79 +93,79 @@ db_webhooks_list(struct db *db, int64_t store_id, struct db_webhook **v, size_t 
 enum db_status
 db_webhooks_get(struct db *db, int64_t store_id, int64_t id, struct db_webhook *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	memset(out, 0, sizeof *out);
 	st = db_stmt(db, "SELECT " WEBHOOK_COLS " FROM webhooks WHERE id = ?1 AND store_id = ?2");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, store_id);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, store_id);
 	return db_one_row(db, st, read_webhook, out, "read a webhook");
 }
 
 /* Runs st (one UPDATE or DELETE of one endpoint); DB_NOTFOUND when it touched none. */
 static enum db_status
-change_one(struct db *db, sqlite3_stmt *st, const char *what)
+change_one(struct db *db, struct db_stmt *st, const char *what)
 {
 	enum db_status rc;
 
 	if ((rc = db_step_done(db, st, what)) != DB_OK)
 		return rc;
-	return sqlite3_changes(db->conn) == 1 ? DB_OK : DB_NOTFOUND;
+	return db_changes(db) == 1 ? DB_OK : DB_NOTFOUND;
 }
 
 enum db_status
 db_webhooks_delete(struct db *db, int64_t store_id, int64_t id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	/* Its outbox rows go with it (ON DELETE CASCADE), pending ones included. */
 	st = db_stmt(db, "DELETE FROM webhooks WHERE id = ?1 AND store_id = ?2");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, store_id);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, store_id);
 	return change_one(db, st, "delete a webhook");
 }
 
 enum db_status
 db_webhooks_set_active(struct db *db, int64_t store_id, int64_t id, int active)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "UPDATE webhooks SET active = ?3 WHERE id = ?1 AND store_id = ?2");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, store_id);
-	sqlite3_bind_int(st, 3, active != 0);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, store_id);
+	db_bind_int(st, 3, active != 0);
 	return change_one(db, st, "pause or resume a webhook");
 }
 
 static void
-read_delivery(sqlite3_stmt *st, void *p)
+read_delivery(struct db_stmt *st, void *p)
 {
 	struct db_webhook_delivery *d = p;
 
-	d->id = sqlite3_column_int64(st, 0);
-	d->created_at = sqlite3_column_int64(st, 1);
+	d->id = db_col_int64(st, 0);
+	d->created_at = db_col_int64(st, 1);
 	db_col_copy(st, 2, d->type, sizeof d->type);
-	d->attempts = sqlite3_column_int(st, 3);
-	if (sqlite3_column_type(st, 4) != SQLITE_NULL) {
+	d->attempts = db_col_int(st, 3);
+	if (!db_col_null(st, 4)) {
 		d->state = DB_DELIVERY_DONE;
-		d->at = sqlite3_column_int64(st, 4);
-	} else if (sqlite3_column_type(st, 5) != SQLITE_NULL) {
+		d->at = db_col_int64(st, 4);
+	} else if (!db_col_null(st, 5)) {
 		d->state = DB_DELIVERY_FAILED;
-		d->at = sqlite3_column_int64(st, 5);
+		d->at = db_col_int64(st, 5);
 	} else {
 		d->state = DB_DELIVERY_PENDING;
-		d->at = sqlite3_column_int64(st, 6);
+		d->at = db_col_int64(st, 6);
 	}
-	d->http_status = sqlite3_column_type(st, 7) == SQLITE_NULL ? -1 :
-	    (long)sqlite3_column_int64(st, 7);
-	d->latency_ms = sqlite3_column_type(st, 8) == SQLITE_NULL ? -1 :
-	    sqlite3_column_int64(st, 8);
+	d->http_status = db_col_null(st, 7) ? -1 :
+	    (long)db_col_int64(st, 7);
+	d->latency_ms = db_col_null(st, 8) ? -1 :
+	    db_col_int64(st, 8);
 	d->last_error = db_col_strdup(st, 9);
 }
 
@@ -192,7 +192,7 @@ enum db_status
 db_webhooks_deliveries(struct db *db, int64_t webhook_id, struct db_webhook_delivery **v,
     size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "SELECT id, created_at, coalesce(template, ''), attempts, done_at, "
 	    "failed_at, next_attempt_at, http_status, latency_ms, coalesce(last_error, '') "
@@ -202,8 +202,8 @@ db_webhooks_deliveries(struct db *db, int64_t webhook_id, struct db_webhook_deli
 		*n = 0;
 		return DB_ERROR;
 	}
-	sqlite3_bind_int64(st, 1, webhook_id);
-	sqlite3_bind_int(st, 2, DB_WEBHOOK_DELIVERIES);
+	db_bind_int64(st, 1, webhook_id);
+	db_bind_int(st, 2, DB_WEBHOOK_DELIVERIES);
 	return db_collect(db, st, sizeof **v, read_delivery, clear_delivery, (void **)v, n,
 	    "list a webhook's deliveries");
 }
@@ -233,20 +233,20 @@ db_webhooks_queue_ping(struct db *db, int64_t store_id, int64_t id, int64_t now,
 }
 
 static void
-read_send(sqlite3_stmt *st, void *p)
+read_send(struct db_stmt *st, void *p)
 {
 	struct db_webhook_send *s = p;
 
-	s->created_at = sqlite3_column_int64(st, 0);
+	s->created_at = db_col_int64(st, 0);
 	db_col_copy(st, 1, s->slug, sizeof s->slug);
 	s->secret = db_col_strdup(st, 2);
-	s->active = sqlite3_column_int(st, 3);
+	s->active = db_col_int(st, 3);
 }
 
 enum db_status
 db_webhooks_send_info(struct db *db, int64_t outbox_id, struct db_webhook_send *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	memset(out, 0, sizeof *out);
 	st = db_stmt(db, "SELECT o.created_at, s.slug, w.secret, w.active FROM outbox o "
@@ -254,25 +254,25 @@ db_webhooks_send_info(struct db *db, int64_t outbox_id, struct db_webhook_send *
 	    "WHERE o.id = ?1");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, outbox_id);
+	db_bind_int64(st, 1, outbox_id);
 	return db_one_row(db, st, read_send, out, "read a delivery's endpoint");
 }
 
 static void
-read_counts(sqlite3_stmt *st, void *p)
+read_counts(struct db_stmt *st, void *p)
 {
 	struct db_mail_counts *c = p;
 
-	c->sent = sqlite3_column_int64(st, 0);
-	c->pending = sqlite3_column_int64(st, 1);
-	c->failed = sqlite3_column_int64(st, 2);
+	c->sent = db_col_int64(st, 0);
+	c->pending = db_col_int64(st, 1);
+	c->failed = db_col_int64(st, 2);
 }
 
 enum db_status
 db_webhooks_mail_counts(struct db *db, int64_t store_id, int64_t since,
     struct db_mail_counts *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	memset(out, 0, sizeof *out);
 	st = db_stmt(db, "SELECT coalesce(sum(done_at IS NOT NULL), 0), "
@@ -281,7 +281,7 @@ db_webhooks_mail_counts(struct db *db, int64_t store_id, int64_t since,
 	    "WHERE store_id = ?1 AND kind = 'mail' AND created_at >= ?2");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	sqlite3_bind_int64(st, 2, since);
+	db_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 2, since);
 	return db_one_row(db, st, read_counts, out, "count a store's mail");
 }
