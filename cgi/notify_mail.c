@@ -193,16 +193,19 @@ static void
 staff_words(const struct render *r, struct json_object *m, int unwatched, int64_t now)
 {
 	char total[48], minutes[24], *items;
+	int64_t n;
 
 	i18n_price(total, sizeof total, r->o->total_cents, r->o->currency, r->lang);
 	items = items_words(r);
 	if (r->bit == NOTIFY_STAFF_UNATTENDED) {
-		snprintf(minutes, sizeof minutes, "%lld",
-		    (long long)((now - r->o->created_at) / 60));
-		view_add_owned(m, "subject", textf(r, "order_mail.unattended_subject",
+		n = (now - r->o->created_at) / 60;
+		snprintf(minutes, sizeof minutes, "%lld", (long long)n);
+		view_add_owned(m, "subject", textf(r, n == 1 ?
+		    "order_mail.unattended_subject_one" : "order_mail.unattended_subject",
 		    "number", r->o->number, "minutes", minutes, NULL));
-		view_add_owned(m, "intro", textf(r, "order_mail.unattended_intro",
-		    "number", r->o->number, "minutes", minutes, "shop", r->s->name, NULL));
+		view_add_owned(m, "intro", textf(r, n == 1 ? "order_mail.unattended_intro_one" :
+		    "order_mail.unattended_intro", "number", r->o->number, "minutes", minutes,
+		    "shop", r->s->name, NULL));
 	} else {
 		view_add_owned(m, "subject", textf(r, unwatched ?
 		    "order_mail.staff_subject_unwatched" : "order_mail.staff_subject",

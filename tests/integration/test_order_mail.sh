@@ -318,6 +318,8 @@ for i in $(seq 20); do [ "$(mail_to "many$i@example.test" | wc -l)" = 1 ] || mis
 
 # ---- escalation: an order still pending after escalate_minutes, once ----
 sql "UPDATE stores SET escalate_minutes = 1, escalate_emails = 'boss@example.test' WHERE id = 1"
+sql "INSERT INTO webhooks (store_id, url, secret, events, created_at)
+    VALUES (1, 'https://hooks.example.test/in', 'a-secret-of-16-chars', 'order_unattended', 0)"
 api_order late-esc@example.test
 ESC=$NUMBER
 api_order busy-esc@example.test
@@ -337,6 +339,12 @@ show "$(mail_to boss@example.test)" > "$WORK/e1"
 grep -q "^subject: Order $ESC is still waiting after [0-9]* minutes\$" "$WORK/e1" && ok "… about the pending order" || nok "escalation subject" "$(grep '^subject' "$WORK/e1")"
 [ "$(sql "SELECT escalated_at IS NOT NULL FROM orders WHERE number = '$ESC'")" = 1 ] && ok "… escalated_at set" || nok "escalated_at"
 [ "$(sql "SELECT escalated_at IS NULL FROM orders WHERE number = '$BUSY'")" = 1 ] && ok "a processing order never escalates" || nok "processing escalated"
+W="kind = 'webhook' AND template = 'order_unattended'"
+[ "$(sql "SELECT count(*), event_id = (SELECT max(id) FROM order_events e WHERE e.order_id = o.order_id)
+    FROM outbox o WHERE $W AND order_id = (SELECT id FROM orders WHERE number = '$ESC')")" = "1|1" ] &&
+    ok "… and one order_unattended webhook queued, naming the order's latest event" ||
+    nok "unattended webhook" "$(sql "SELECT id, order_id, event_id FROM outbox WHERE $W")"
+[ "$(sql "SELECT count(*) FROM outbox WHERE $W")" = 1 ] && ok "… none for the processing order" || nok "webhooks" "$(sql "SELECT count(*) FROM outbox WHERE $W")"
 
 # ---- the rendered mails, kept for a look ----
 if [ -n "${ORDER_MAIL_KEEP:-}" ]; then
