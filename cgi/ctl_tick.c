@@ -24,8 +24,8 @@ env_get(const char *name)
 
 /*
  * The process state a drain needs (outbox.h): the configuration, the
- * database, and the templates and texts job mails are made with; none of
- * the web caches. 0, or -1 with the reason on stderr.
+ * database, and, with mail on, the templates and texts job mails are made
+ * with; none of the web caches. 0, or -1 with the reason on stderr.
  */
 static int
 tick_app(struct app *app, const char *dbpath, struct logger *lg)
@@ -33,7 +33,8 @@ tick_app(struct app *app, const char *dbpath, struct logger *lg)
 	struct buf err;
 
 	buf_init(&err);
-	if (i18n_load(&app->i18n, app->cfg.templates_dir, &err) != 0) {
+	if (app->cfg.mail != CFG_MAIL_OFF &&
+	    i18n_load(&app->i18n, app->cfg.templates_dir, &err) != 0) {
 		fprintf(stderr, "ordersyncctl: ORDERSYNC_TEMPLATES: %s\n", buf_str(&err));
 		buf_free(&err);
 		return -1;

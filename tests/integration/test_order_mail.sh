@@ -316,6 +316,38 @@ for i in $(seq 20); do [ "$(mail_to "many$i@example.test" | wc -l)" = 1 ] || mis
 [ "$(sql "SELECT count(*) FROM outbox WHERE done_at IS NULL AND failed_at IS NULL")" = 0 ] && ok "… every row done" ||
     nok "rows done" "$(sql "SELECT id, template, target, attempts, claimed_until - strftime('%s','now'), next_attempt_at - strftime('%s','now'), last_error FROM outbox WHERE done_at IS NULL AND failed_at IS NULL")"
 
+# ---- another store: its prefix in the link, delivery, its currency, staff in its language ----
+sql "INSERT INTO stores (id, slug, name, fulfilment, currency, language, alert_emails)
+    VALUES (7, 'nord', 'Épicerie Nord', 'delivery', 'GBP', 'fr', 'nord-staff@example.test');
+    INSERT INTO products (id, store_id, sku, name, price_cents, stock) VALUES (700, 7, 'N-TEA', 'Thé noir', 450, 10)"
+n=$(nmail)
+req POST /s/nord/cart/items -c "$WORK/nord.jar" -b "$WORK/nord.jar" -d product_id=700 -d qty=2
+req GET /s/nord/cart -b "$WORK/nord.jar" -H 'Accept: application/json'
+ft=$(form_token)
+req POST /s/nord/checkout -b "$WORK/nord.jar" -H 'Accept-Language: en' --data-urlencode "form_token=$ft" \
+    --data-urlencode 'name=Nora North' --data-urlencode 'email=nora@example.test' \
+    --data-urlencode fulfilment=delivery --data-urlencode 'address=1 Fjord Road' \
+    --data-urlencode postcode=NE1 --data-urlencode city=Newcastle
+expect_status 303 "a delivery order at /s/nord/"
+LOC=$(location); NUMBER=${LOC#/s/nord/orders/}; NUMBER=${NUMBER%%\?*}; TOKEN=${LOC#*t=}
+wait_mail $((n + 2)) || nok "its two mails arrive"
+show "$(mail_to nora@example.test)" > "$WORK/n1"
+grep -q "^plain: https://shop.example.test/s/nord/orders/$NUMBER?t=$TOKEN\$" "$WORK/n1" &&
+    ok "the link has the store's prefix" || nok "store link" "$(grep 'plain: http' "$WORK/n1")"
+grep -q '^plain: .*https://shop.example.test/s/nord/orders/lookup$' "$WORK/n1" && ok "… the lookup too" || nok "store lookup"
+grep -q "^from: Épicerie Nord <shop@example.test>\$" "$WORK/n1" && ok "From: the store's name" || nok "store From" "$(grep '^from' "$WORK/n1")"
+grep -q '^subject: Your order .* is confirmed$' "$WORK/n1" && ok "… in the customer's language (en), not the store's" || nok "store customer lang"
+grep -q '^plain: Total: £9.00$' "$WORK/n1" && ok "… the total in the store's currency" || nok "GBP total" "$(grep -i total "$WORK/n1")"
+grep -q '^plain: 1 Fjord Road$' "$WORK/n1" && grep -q '^plain: NE1 Newcastle$' "$WORK/n1" &&
+    ok "… the delivery address" || nok "delivery address" "$(grep '^plain' "$WORK/n1" | head -30)"
+show "$(mail_to nord-staff@example.test)" > "$WORK/n2"
+grep -q "^subject: .*ouvelle commande $NUMBER — 2 articles, 9,00.*£\$" "$WORK/n2" &&
+    ok "the store's staff mail is in the store's language (fr)" || nok "store staff lang" "$(grep '^subject' "$WORK/n2")"
+grep -q "^plain: Ouvrir la commande : https://shop.example.test/admin/orders/$NUMBER\$" "$WORK/n2" &&
+    ok "… with the back office's link" || nok "store staff link" "$(grep 'Ouvrir' "$WORK/n2")"
+[ "$(mail_to staff1@example.test | xargs grep -l -- "$NUMBER" | wc -l)" = 0 ] &&
+    ok "the default store's staff hear nothing of it" || nok "store isolation"
+
 # ---- escalation: an order still pending after escalate_minutes, once ----
 sql "UPDATE stores SET escalate_minutes = 1, escalate_emails = 'boss@example.test' WHERE id = 1"
 sql "INSERT INTO webhooks (store_id, url, secret, events, created_at)
