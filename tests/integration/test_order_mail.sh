@@ -233,6 +233,9 @@ sql "UPDATE outbox SET next_attempt_at = 0 WHERE done_at IS NULL AND failed_at I
 out=$(tick)
 case $out in "tick: 3 sent, 0 to retry, 0 failed") ok "the tick delivers them once the relay is back" ;; *) nok "tick after down" "$out" ;; esac
 [ "$(mail_to down@example.test | wc -l)" = 1 ] && ok "… the customer's mail, once" || nok "down: one mail"
+DROW=$(sql "SELECT id FROM outbox WHERE $R")
+grep -qi "^Message-ID: <ordersync.$EPOCH.$DROW@example.test>" "$(mail_to down@example.test)" &&
+    ok "… its Message-ID that of its row, whichever attempt sent it" || nok "retry Message-ID" "$(grep -i '^message-id' "$(mail_to down@example.test)")"
 
 # ---- a 5xx: retried, then given up, visible ----
 api_order reject-me@example.test
