@@ -110,8 +110,9 @@ build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) build/schema_sql.c $(HDRS) | 
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		$(PKG_CFLAGS) -iquote cgi -o $@ $< $(CORE_SRC) build/schema_sql.c $(PKG_LIBS)
 
-# Beside lighttpd, `ordersyncctl tick` every minute delivers the mail the
-# app could not send right after an answer (the loop ends with make run).
+# Beside lighttpd, `ordersyncctl tick` every minute escalates unattended
+# orders and delivers the mail and webhooks the app could not send right
+# after an answer (the loop ends with make run).
 run: deps
 	@$(MAKE) --no-print-directory all
 	@if [ -z "$$ORDERSYNC_MAIL" ]; then \

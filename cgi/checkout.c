@@ -371,6 +371,9 @@ order_page(struct app *app, struct http_request *rq, struct http_response *rs)
 		json_object_object_add(oj, "created", json_object_new_string(when));
 		json_object_object_add(oj, "final", json_object_new_boolean(order_status_final(o.status)));
 		json_object_object_add(oj, "pickup", json_object_new_boolean(!delivery));
+		if (o.email != NULL && o.email[0] != '\0')
+			view_add_owned(oj, "mailed_to", view_textf(app, rq,
+			    "order_mail.mailed_to", "email", o.email, NULL));
 		url = xasprintf("%s/orders/%s/status?t=%s", shop, o.number, o.access_token);
 		json_object_object_add(oj, "status_url", json_object_new_string(url));
 		free(url);

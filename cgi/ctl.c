@@ -57,7 +57,8 @@ static const char usage[] =
 "                               render a mustache template to stdout\n"
 "  check-config                 check the ORDERSYNC_* environment as the app\n"
 "                               reads it; print the settings, change nothing\n"
-"  tick                         deliver the mail that is due (retries too);\n"
+"  tick                         escalate unattended orders, deliver the mail\n"
+"                               and webhooks that are due (retries too);\n"
 "                               run it every minute (systemd timer or cron)\n"
 "\n"
 "The database is --db PATH, else $ORDERSYNC_DB, else var/ordersync.db.\n";

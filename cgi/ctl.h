@@ -61,10 +61,13 @@ int	ctl_user(const char *dbpath, struct logger *lg, int argc, char **argv);
 
 /*
  * ordersyncctl tick, on the database at dbpath with the ORDERSYNC_*
- * environment: delivers every outbox row due now (claimed one at a time,
- * so ticks and app processes never send a row twice) and prints how many
- * were sent, are to be retried, failed. With mail off it sends nothing.
- * Returns the exit status: 0 done, 1 a bad environment or database error.
+ * environment: escalates the orders still pending past their store's
+ * limit (escalate.h), then delivers every outbox row due now (claimed one
+ * at a time, so ticks and app processes never send a row twice; job mails
+ * made with ORDERSYNC_TEMPLATES) and prints how many were sent, are to be
+ * retried, failed, escalated. With mail off it sends no mail (webhooks
+ * still go). Returns the exit status: 0 done, 1 a bad environment or
+ * database error.
  */
 int	ctl_tick(const char *dbpath, struct logger *lg);
 

@@ -44,6 +44,7 @@ struct db {
 	size_t		 ncache;
 	int		 notify_mail;	/* db_notify_configure: queue mails */
 	int64_t		 notify_watch_secs;
+	int		 outbox_added;	/* rows queued since db_outbox_take_added() */
 };
 
 /*

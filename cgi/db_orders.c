@@ -108,6 +108,19 @@ db_order_get(struct db *db, int64_t store_id, const char *number, int with_items
 	return one_order(db, st, with_items, out);
 }
 
+enum db_status
+db_order_get_by_id(struct db *db, int64_t id, int with_items, struct order *out)
+{
+	struct db_stmt *st;
+
+	memset(out, 0, sizeof *out);
+	st = db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM "WHERE o.id = ?1");
+	if (st == NULL)
+		return DB_ERROR;
+	db_bind_int64(st, 1, id);
+	return one_order(db, st, with_items, out);
+}
+
 static void
 read_order_cb(struct db_stmt *st, void *o)
 {

@@ -25,6 +25,13 @@
 enum db_status	db_order_get(struct db *db, int64_t store_id, const char *number,
 		    int with_items, struct order *out /* OUT */);
 
+/*
+ * The order of id, in any store, with its items when with_items (a job
+ * that names its order: the outbox). As db_order_get() otherwise.
+ */
+enum db_status	db_order_get_by_id(struct db *db, int64_t id, int with_items,
+		    struct order *out /* OUT */);
+
 /* Which orders a list shows: newest first. */
 struct db_order_filter {
 	int64_t		 store_id;	/* scope */

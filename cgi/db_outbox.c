@@ -50,9 +50,20 @@ db_outbox_add_job(struct db *db, const struct db_outbox_job *job, int64_t now, i
 	db_bind_int64(st, 8, job->event_id);
 	db_bind_int64(st, 9, job->order_id);
 	db_bind_int64(st, 10, job->webhook_id);
-	if ((rc = db_step_done(db, st, "queue a job")) == DB_OK)
+	if ((rc = db_step_done(db, st, "queue a job")) == DB_OK) {
 		*id = db_last_id(db);
+		db->outbox_added = 1;
+	}
 	return rc;
+}
+
+int
+db_outbox_take_added(struct db *db)
+{
+	int added = db->outbox_added;
+
+	db->outbox_added = 0;
+	return added;
 }
 
 enum db_status
@@ -93,7 +104,8 @@ clear_id(void *p)
 }
 
 enum db_status
-db_outbox_due(struct db *db, int64_t now, size_t max, int64_t **ids, size_t *n)
+db_outbox_due(struct db *db, int64_t now, int with_mail, size_t max, int64_t **ids,
+    size_t *n)
 {
 	struct db_stmt *st;
 
@@ -101,11 +113,12 @@ db_outbox_due(struct db *db, int64_t now, size_t max, int64_t **ids, size_t *n)
 	*n = 0;
 	st = db_stmt(db, "SELECT id FROM outbox WHERE done_at IS NULL AND failed_at IS NULL "
 	    "AND next_attempt_at <= ?1 AND (claimed_until IS NULL OR claimed_until < ?1) "
-	    "ORDER BY next_attempt_at, id LIMIT ?2");
+	    "AND (?3 OR kind <> 'mail') ORDER BY next_attempt_at, id LIMIT ?2");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, now);
 	db_bind_int64(st, 2, (int64_t)max);
+	db_bind_int(st, 3, with_mail != 0);
 	return db_collect(db, st, sizeof **ids, read_id, clear_id, (void **)ids, n,
 	    "list due deliveries");
 }

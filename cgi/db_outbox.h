@@ -56,11 +56,18 @@ enum db_status	db_outbox_add(struct db *db, int64_t store_id, const char *kind,
 enum db_status	db_outbox_add_job(struct db *db, const struct db_outbox_job *job, int64_t now,
 		    int64_t *id /* OUT */);
 /*
- * The ids of at most max rows due at now (not done, not failed, no live
- * claim), the longest-waiting first. *ids (n of them, NULL when none) is
- * the caller's to free.
+ * 1 when a job was queued on this connection (db_outbox_add_job) since the
+ * last call, which resets it: the app drains after its answer. A job whose
+ * transaction rolled back counts too (a drain that finds nothing).
  */
-enum db_status	db_outbox_due(struct db *db, int64_t now, size_t max,
+int		db_outbox_take_added(struct db *db);
+/*
+ * The ids of at most max rows due at now (not done, not failed, no live
+ * claim), the longest-waiting first; mail rows only when with_mail (mail
+ * off: they wait, untried, until a sender with mail on comes). *ids (n of
+ * them, NULL when none) is the caller's to free.
+ */
+enum db_status	db_outbox_due(struct db *db, int64_t now, int with_mail, size_t max,
 		    int64_t **ids /* OUT */, size_t *n /* OUT */);
 /*
  * Claims row id until claimed_until, in one UPDATE that only succeeds

@@ -137,9 +137,15 @@ mail_build(const struct mail_message *m, int64_t now)
 	date = g_date_time_new_from_unix_utc(now);
 	g_mime_message_set_date(msg, date);
 	g_date_time_unref(date);
-	id = g_mime_utils_generate_message_id(strchr(m->from, '@') + 1);
-	g_mime_message_set_message_id(msg, id);
-	g_free(id);
+	if (m->message_id != NULL && *m->message_id != '\0') {
+		id = header_value(m->message_id);
+		g_mime_message_set_message_id(msg, id);
+		free(id);
+	} else {
+		id = g_mime_utils_generate_message_id(strchr(m->from, '@') + 1);
+		g_mime_message_set_message_id(msg, id);
+		g_free(id);
+	}
 	body = body_of(m);
 	g_mime_message_set_mime_part(msg, body);
 	g_object_unref(body);

@@ -16,6 +16,8 @@ struct mail_message {
 	const char	*subject;
 	const char	*text;		/* the text/plain part */
 	const char	*html;		/* the text/html part; NULL: text only */
+	const char	*message_id;	/* "local@domain", without < >: the same for every
+					   attempt of one delivery; NULL: a new random one */
 };
 
 /* The outcome of one sending attempt. */
@@ -39,7 +41,8 @@ int	mail_address_ok(const char *s);
 /*
  * Builds m as an RFC 5322 message, dated now (unix seconds, UTC): From, To
  * and Subject encoded as RFC 2047 words where they are not ASCII, a Date, a
- * Message-ID on the sender's domain, MIME-Version, and the text and HTML as
+ * Message-ID (m->message_id, else a random one on the sender's domain),
+ * MIME-Version, and the text and HTML as
  * a multipart/alternative (quoted-printable or base64: 7-bit clean). Every
  * control character of a header value (CR and LF included) becomes a
  * space first, so no value can start another header. Lines end in LF.

@@ -30,6 +30,7 @@
 #include "checkout.h"
 #include "db.h"
 #include "db_notify.h"
+#include "db_outbox.h"
 #include "db_stores.h"
 #include "feed.h"
 #include "http.h"
@@ -346,23 +347,25 @@ done:
 
 /*
  * http_after_answer: the outbox, once the client has its answer (mail and
- * webhooks), only when this process queued something or has not
- * looked for a while (the tick does the rest): at most 5 rows, about 2 s,
- * each send bounded to 2 s (connect) and 4 s (all; a webhook: 5 s), so the
- * next request of this process waits little; a slow relay is left to the tick.
+ * webhooks). Only when this process queued something (a request, or an
+ * event's jobs: db_outbox_take_added) or has not looked for a while (the
+ * tick does the rest): at most 5 rows, about 2 s, each send bounded to 2 s
+ * (connect) and 4 s (all; a webhook: 5 s), so the next request of this
+ * process waits little; a slow relay is left to the tick. With mail off,
+ * mail rows are not sent; webhooks still are.
  */
 static void
 after_answer(void *arg)
 {
 	struct app *app = arg;
 	int64_t now = (int64_t)time(NULL);
+	int added = db_outbox_take_added(app->db);
 
-	/* Webhooks go out with mail off too: no early return on CFG_MAIL_OFF. */
-	if (!app->outbox.queued && now - app->outbox.looked_at < 30)
+	if (!added && !app->outbox.queued && now - app->outbox.looked_at < 30)
 		return;
 	app->outbox.queued = 0;
 	app->outbox.looked_at = now;
-	(void)outbox_drain(app->db, &app->cfg, &app->log, 5, 2000, 2, NULL);	/* logged */
+	(void)outbox_drain(app, 5, 2000, 2, NULL);	/* logged */
 }
 
 /* Parses every template of the directory once, so a broken template stops start-up. */

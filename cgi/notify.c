@@ -49,6 +49,35 @@ notify_mail_of_template(const char *template)
 	return 0;
 }
 
+int
+notify_next_address(const char **pp, char *out, size_t outsz)
+{
+	const char *p = *pp, *start, *e;
+	size_t n;
+
+	for (;;) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '\0') {
+			*pp = p;
+			return 0;
+		}
+		start = p;
+		for (e = p; *e != '\0' && *e != ','; e++)
+			;
+		n = (size_t)(e - start);
+		while (n > 0 && start[n - 1] == ' ')
+			n--;
+		p = e;
+		if (n > 0 && n < outsz) {
+			memcpy(out, start, n);
+			out[n] = '\0';
+			*pp = p;
+			return 1;
+		}
+	}
+}
+
 long long
 notify_watch_secs(int poll_ms)
 {

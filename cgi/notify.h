@@ -31,6 +31,13 @@ const char	*notify_mail_template(unsigned bit);
 unsigned	 notify_mail_of_template(const char *template);
 
 /*
+ * The next address of a comma-separated list (spaces around them allowed)
+ * from *p into out (outsz bytes), *p moved past it. Returns 1 with one,
+ * 0 at the end of the list; an entry too long for out is skipped.
+ */
+int		 notify_next_address(const char **p, char *out, size_t outsz);
+
+/*
  * How far back a poll of the feed means someone is watching: two poll
  * intervals (DESIGN.md "Nobody watching"), but never less than 60 s, for
  * a session's polls are recorded at most every AUTH_POLL_WRITE_SECS (30 s).

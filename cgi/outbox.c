@@ -3,10 +3,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "app.h"
 #include "config.h"
 #include "db_outbox.h"
 #include "log.h"
 #include "mail.h"
+#include "notify_mail.h"
 #include "outbox.h"
 #include "webhook.h"
 
@@ -58,11 +60,41 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/*
+ * Sends the mail of row: its payload when it is the message, else the job
+ * mail notify_mail_build() makes now. One that can never be made is
+ * MAIL_REJECTED (given up at once, why says why).
+ */
+static enum mail_status
+send_mail(struct app *app, const struct db_outbox_row *row, int timeout_s, char *why,
+    size_t whysz)
+{
+	enum mail_status ms;
+	char *msg;
+
+	if (row->template[0] == '\0')
+		return mail_send(&app->cfg, app->cfg.mail_from, row->target, row->payload,
+		    timeout_s, why, whysz);
+	switch (notify_mail_build(app, row, (int64_t)time(NULL), &msg, why, whysz)) {
+	case NOTIFY_MAIL_OK:
+		ms = mail_send(&app->cfg, app->cfg.mail_from, row->target, msg, timeout_s,
+		    why, whysz);
+		free(msg);
+		return ms;
+	case NOTIFY_MAIL_RETRY:
+		return MAIL_RETRY;
+	default:
+		return MAIL_REJECTED;
+	}
+}
+
 /* Sends one claimed row and records the outcome; counts it in *st. */
 static enum db_status
-deliver(struct db *db, const struct config *cfg, struct logger *lg,
-    const struct db_outbox_row *row, int timeout_s, struct outbox_stats *st)
+deliver(struct app *app, const struct db_outbox_row *row, int timeout_s,
+    struct outbox_stats *st)
 {
+	struct db *db = app->db;
+	struct logger *lg = &app->log;
 	char why[256] = "", masked[280];
 	struct webhook_result wr;
 	enum mail_status ms;
@@ -71,18 +103,16 @@ deliver(struct db *db, const struct config *cfg, struct logger *lg,
 
 	log_mask_email(row->target, masked, sizeof masked);
 	if (strcmp(row->kind, "webhook") == 0) {
-		if (webhook_attempt(db, cfg, row, &wr) != DB_OK)
+		if (webhook_attempt(db, &app->cfg, row, &wr) != DB_OK)
 			return DB_ERROR;
 		snprintf(why, sizeof why, "%s", wr.why);
 		ms = wr.outcome == WEBHOOK_SENT ? MAIL_SENT :
 		    wr.outcome == WEBHOOK_REJECTED ? MAIL_REJECTED : MAIL_RETRY;
-	} else if (strcmp(row->kind, "mail") == 0 && row->template[0] == '\0') {
-		ms = mail_send(cfg, cfg->mail_from, row->target, row->payload, timeout_s,
-		    why, sizeof why);
+	} else if (strcmp(row->kind, "mail") == 0) {
+		ms = send_mail(app, row, timeout_s, why, sizeof why);
 	} else {
-		ms = MAIL_RETRY;	/* job mails and webhooks: not built yet; they wait */
-		snprintf(why, sizeof why, "no sender for %s %s deliveries yet", row->kind,
-		    row->template);
+		ms = MAIL_REJECTED;	/* no such kind: never written */
+		snprintf(why, sizeof why, "no sender for %s deliveries", row->kind);
 	}
 	now = (int64_t)time(NULL);
 	if (ms == MAIL_SENT) {
@@ -104,9 +134,10 @@ deliver(struct db *db, const struct config *cfg, struct logger *lg,
 }
 
 enum db_status
-outbox_drain(struct db *db, const struct config *cfg, struct logger *lg, size_t max_rows,
-    int budget_ms, int timeout_s, struct outbox_stats *stp)
+outbox_drain(struct app *app, size_t max_rows, int budget_ms, int timeout_s,
+    struct outbox_stats *stp)
 {
+	struct db *db = app->db;
 	struct outbox_stats dummy;
 	struct outbox_stats *st = stp ? stp : &dummy;
 	struct db_outbox_row row;
@@ -117,7 +148,7 @@ outbox_drain(struct db *db, const struct config *cfg, struct logger *lg, size_t 
 	memset(st, 0, sizeof *st);
 	for (;;) {
 		now = (int64_t)time(NULL);
-		rc = db_outbox_due(db, now, 50, &ids, &n);
+		rc = db_outbox_due(db, now, app->cfg.mail != CFG_MAIL_OFF, 50, &ids, &n);
 		if (rc != DB_OK || n == 0)
 			break;
 		for (i = 0; i < n; i++) {
@@ -133,7 +164,7 @@ outbox_drain(struct db *db, const struct config *cfg, struct logger *lg, size_t 
 			if (rc != DB_OK)
 				goto out;
 			done++;
-			rc = deliver(db, cfg, lg, &row, timeout_s, st);
+			rc = deliver(app, &row, timeout_s, st);
 			db_outbox_row_clear(&row);
 			if (rc != DB_OK)
 				goto out;

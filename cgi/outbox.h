@@ -7,8 +7,7 @@
 
 #include "db.h"
 
-struct config;
-struct logger;
+struct app;
 struct mail_message;
 
 #define OUTBOX_MAX_ATTEMPTS	6	/* a mail is tried at most this many times */
@@ -46,7 +45,9 @@ struct outbox_stats {
 
 /*
  * Delivers due rows: each is claimed (db_outbox_claim: never two senders
- * at once), sent through cfg's mail (timeout_s per attempt), then marked
+ * at once), sent (timeout_s per attempt) — a mail through app->cfg's mail,
+ * a job mail made first from app's database, templates and texts
+ * (notify_mail.h); with mail off, mail rows are left waiting — then marked
  * done, or retried after outbox_backoff(), or failed for good after
  * max_attempts or a final refusal; the last error is kept. Stops after
  * max_rows rows (0: no limit) or once budget_ms milliseconds have passed
@@ -54,8 +55,7 @@ struct outbox_stats {
  * outcome (the recipient masked). Fills *st (may be NULL). Returns DB_OK,
  * or the database error that stopped it.
  */
-enum db_status outbox_drain(struct db *db, const struct config *cfg, struct logger *lg,
-		    size_t max_rows, int budget_ms, int timeout_s,
+enum db_status outbox_drain(struct app *app, size_t max_rows, int budget_ms, int timeout_s,
 		    struct outbox_stats *st /* OUT */);
 
 #endif

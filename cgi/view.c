@@ -91,6 +91,9 @@ view_render(struct app *app, struct http_request *rq, struct http_response *rs,
 	if (rq->store != NULL && !json_object_object_get_ex(model, "store", NULL))
 		json_object_object_add(model, "store", store_json(rq->store));
 	json_object_object_add(model, "poll_ms", json_object_new_int(app->cfg.poll_ms));
+	/* Mail off: no page promises one (DESIGN.md "Telling people"). */
+	json_object_object_add(model, "mail_on", json_object_new_boolean(
+	    app->cfg.mail != CFG_MAIL_OFF));
 	rs->status = status;
 	rs->content_type = "text/html; charset=utf-8";
 	buf_reset(&rs->body);

@@ -15,7 +15,8 @@ struct app;
  * Sends model with status: as JSON when rq->wants_json, else through the
  * template tmpl with the fields every page shares added (t: the language's
  * texts, lang, base, shop_name, shop (the storefront's prefix: base, or
- * base "/s/slug" for a store other than the default), poll_ms; on customer
+ * base "/s/slug" for a store other than the default), poll_ms, mail_on
+ * (ORDERSYNC_MAIL is set: a page may promise a mail); on customer
  * routes store: {name, slug, contact_email, phone, address, hours,
  * vat_note}). Takes ownership of model. A
  * template failure is a bug: logged, and a plain 500 is sent.

@@ -231,9 +231,9 @@ START_TEST(test_outbox_rows)
 	ck_assert_int_eq(outbox_queue_mail(db, 1, &base, 1000), DB_OK);
 	ck_assert_int_eq(db_outbox_add(db, 1, "mail", "x@example.com", "msg", 2, 1000, &id),
 	    DB_OK);
-	ck_assert_int_eq(db_outbox_due(db, 999, 10, &ids, &n), DB_OK);
+	ck_assert_int_eq(db_outbox_due(db, 999, 1, 10, &ids, &n), DB_OK);
 	ck_assert_int_eq(n, 0);				/* not due yet */
-	ck_assert_int_eq(db_outbox_due(db, 1000, 10, &ids, &n), DB_OK);
+	ck_assert_int_eq(db_outbox_due(db, 1000, 1, 10, &ids, &n), DB_OK);
 	ck_assert_int_eq(n, 2);
 	free(ids);
 	/* One claim at a time; a second sender gets nothing until it runs out. */
@@ -241,7 +241,7 @@ START_TEST(test_outbox_rows)
 	ck_assert_str_eq(a.target, "x@example.com");
 	ck_assert_str_eq(a.payload, "msg");
 	ck_assert_int_eq(db_outbox_claim(db, id, 1001, 1061, &b), DB_NOTFOUND);
-	ck_assert_int_eq(db_outbox_due(db, 1001, 10, &ids, &n), DB_OK);
+	ck_assert_int_eq(db_outbox_due(db, 1001, 1, 10, &ids, &n), DB_OK);
 	ck_assert_int_eq(n, 1);
 	free(ids);
 	ck_assert_int_eq(db_outbox_claim(db, id, 1061, 1121, &b), DB_OK);	/* expired claim */
@@ -261,7 +261,7 @@ START_TEST(test_outbox_rows)
 	ck_assert_ptr_nonnull(strstr(a.payload, "Message-Id:"));
 	ck_assert_int_eq(db_outbox_done(db, a.id, 1001), DB_OK);
 	ck_assert_int_eq(db_outbox_claim(db, id - 1, 5000, 5060, &b), DB_NOTFOUND);
-	ck_assert_int_eq(db_outbox_due(db, 1000000, 10, &ids, &n), DB_OK);
+	ck_assert_int_eq(db_outbox_due(db, 1000000, 1, 10, &ids, &n), DB_OK);
 	ck_assert_int_eq(n, 0);
 	db_outbox_row_clear(&a);
 	db_outbox_row_clear(NULL);
