@@ -33,6 +33,7 @@
 #include "feed.h"
 #include "http.h"
 #include "image.h"
+#include "lookup.h"
 #include "mail.h"
 #include "media.h"
 #include "multipart.h"
@@ -125,6 +126,8 @@ find_route(const struct http_request *rq, const char *path, int shop_only,
 	const struct route_table route_tables[] = {
 		{ core_routes, NELEM(core_routes) },
 		{ shop_routes, shop_nroutes },
+		/* before checkout: its /orders/{number} would take "lookup" */
+		{ lookup_routes, lookup_nroutes },
 		{ checkout_routes, checkout_nroutes },
 		{ api_orders_routes, api_orders_nroutes },
 		{ admin_login_routes, admin_login_nroutes },
