@@ -21,6 +21,7 @@
 #include "admin_payments.h"
 #include "admin_orders_csv.h"
 #include "admin_print.h"
+#include "admin_selftest.h"
 #include "admin_settings.h"
 #include "admin_staff.h"
 #include "api_orders.h"
@@ -147,6 +148,7 @@ find_route(const struct http_request *rq, const char *path, int shop_only,
 		{ admin_password_routes, admin_password_nroutes },
 		{ admin_settings_routes, admin_settings_nroutes },
 		{ admin_stores_routes, admin_stores_nroutes },
+		{ admin_selftest_routes, admin_selftest_nroutes },
 		{ media_routes, media_nroutes },
 	};
 	enum route_result res = ROUTE_NOT_FOUND;
