@@ -39,7 +39,10 @@ export function checklist({ sound, permission, leading, lastPollAt, pollMs, work
     const age = Math.max(0, now - lastPollAt);
     const n = Math.floor(age / 1000);
     if (age > STALE_POLLS * pollMs) out.push({ key: 'leader', ok: false, text: 'selftest.leader_stale', vars: { n } });
-    else out.push({ key: 'leader', ok: true, text: leading ? 'selftest.leader_self' : 'selftest.leader_other', vars: { n } });
+    else {
+      const text = (leading ? 'selftest.leader_self' : 'selftest.leader_other') + (n < 2 ? '_now' : '');
+      out.push({ key: 'leader', ok: true, text, vars: { n } });
+    }
   }
 
   if (worker === 'worker') out.push({ key: 'worker', ok: true, text: 'selftest.worker_ok' });
@@ -124,7 +127,7 @@ export function tripLine(st, lang) {
 /** Every locale key this module may show (tests check both languages have them). */
 export const selfTestKeys = [
   'sound_ok', 'sound_locked', 'sound_off', 'sound_none', 'notify_ok', 'notify_default', 'notify_ask',
-  'notify_denied', 'notify_none', 'leader_self', 'leader_other', 'leader_stale', 'leader_none',
+  'notify_denied', 'notify_none', 'leader_self', 'leader_other', 'leader_self_now', 'leader_other_now', 'leader_stale', 'leader_none',
   'worker_ok', 'worker_page', 'worker_dead', 'trip_wait', 'trip_ok', 'trip_late', 'trip_failed',
   'banner', 'banner_by', 'banner_by_vowel', 'notify_title', 'notify_body',
 ].map((k) => 'selftest.' + k);

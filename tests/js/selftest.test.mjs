@@ -29,6 +29,8 @@ test('checklist: all well → four ticks, in order', () => {
   assert.ok(list.every((c) => c.ok === true));
   const t = makeT(EN);
   assert.equal(t(list[2].text, list[2].vars), 'Checking for orders: this tab, 2 s ago');
+  const fresh = byKey(checklist({ ...base, now: 11999 })).leader;
+  assert.equal(t(fresh.text, fresh.vars), 'Checking for orders: this tab, just now', 'not "0 s ago"');
 });
 
 test('checklist: the sound — unsupported, switched off, locked until a gesture, or played once', () => {
@@ -54,6 +56,7 @@ test('checklist: notification permission, with the fix for each case', () => {
 test('checklist: a tab polled within two intervals, this one or another', () => {
   const of = (o) => byKey(checklist({ ...base, ...o })).leader;
   assert.equal(of({ leading: false }).text, 'selftest.leader_other');
+  assert.equal(of({ leading: false, now: 10500 }).text, 'selftest.leader_other_now');
   assert.equal(of({ leading: false }).ok, true);
   assert.equal(of({ now: 10000 + STALE_POLLS * 5000 }).ok, true, 'exactly two intervals is still fine');
   const stale = of({ now: 10000 + STALE_POLLS * 5000 + 1 });
