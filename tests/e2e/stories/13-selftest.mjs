@@ -7,8 +7,9 @@
 // through the feed — the checklist says "received through the feed in N s" —
 // and the page raises the alert once, as a test: the banner "Test alert from
 // … — this is how a new order will reach you", one sound, one notification
-// titled "Test alert", "(1)" in the tab title. The order list and its counts
-// do not move.
+// titled "Test alert", "(1)" in the tab title. A second tab of the same
+// browser, following the first, shows the banner once too, and neither sounds
+// nor notifies (the polling tab did). The order list and its counts do not move.
 import { gesture, probe, waitLive } from '../lib/app.mjs';
 import { expect, sleep, until } from '../lib/env.mjs';
 import { addUser, signInAs } from '../lib/people.mjs';
@@ -40,8 +41,13 @@ export async function run(env) {
   await waitLive(env, page);
   await gesture(page);
   await until('this tab to lead the polling', async () => (await probe(page)).leader, 3000);
+  const other = await ctx.newPage();
+  await other.goto(env.url('/admin/orders'));
+  await waitLive(env, other);
+  expect(!(await probe(other)).leader, 'the second tab should follow the first');
   const before = await listState(page);
   const p0 = await probe(page);
+  const o0 = await probe(other);
 
   const pop = page.locator('#admin-live details.selftest-pop');
   await pop.locator('summary').click();
@@ -90,6 +96,14 @@ export async function run(env) {
   expect(p1.sounds - p0.sounds === 1, `one sound, played ${p1.sounds - p0.sounds}`);
   expect(p1.audioRunningStarts > p0.audioRunningStarts, 'the sound should start on a running audio context');
   expect(p1.title.startsWith('(1) '), `the tab title should count the alert, got "${p1.title}"`);
+  const o1 = await probe(other);
+  const otherBanners = await other.locator('#toasts .toast').filter({ hasText: banner }).count();
+  const otherAlerts = await other.evaluate(() => window.__ordersync.testAlerts);
+  expect(otherBanners === 1 && otherAlerts === 1, `the second tab should show the banner once, showed ${otherBanners} (raised ${otherAlerts}×)`);
+  expect(o1.sounds === o0.sounds && o1.recordedNotifications.length === o0.recordedNotifications.length,
+    'the following tab should neither sound nor notify: the polling tab did, once for the browser');
+  expect(o1.title.startsWith('(1) '), `the second tab's title should count it too, got "${o1.title}"`);
+  expect(JSON.stringify(await listState(other)) === JSON.stringify(before), 'the second tab\'s list must not move either');
   const after = await listState(page);
   expect(JSON.stringify(after) === JSON.stringify(before),
     `the list and its counts must not move: before ${JSON.stringify(before)}, after ${JSON.stringify(after)}`);
