@@ -271,3 +271,39 @@ bench: deps-bench build/schema_sql.c
 		BENCH_LIBS="$(PKG_LIBS) $(LDFLAGS)" bash bench/run.sh
 
 .PHONY: deps-bench bench
+
+# ---- PostgreSQL (issue 16, groundwork): the second storage engine ----
+# deps-pg installs PostgreSQL 15 (server, client, contrib: unaccent and
+# pg_trgm), libpq's headers and haproxy. Like deps-deploy, apt must not start
+# them as system services (Debian's postgresql-15 would create and start a
+# cluster on port 5432): unless the machine already has a policy-rc.d, one
+# that forbids starting services is in place for the install only. The tests
+# make their own throw-away clusters (tests/pg/pg.sh). libpq is not part of
+# the main build yet.
+DEPS_PG		:= postgresql-15 postgresql-client-15 libpq-dev haproxy
+deps-pg:
+	@missing=""; for p in $(DEPS_PG); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	command -v sqlite3 >/dev/null || missing="$$missing sqlite3"; \
+	if [ -n "$$missing" ]; then \
+		echo "deps-pg: installing$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		prc=/usr/sbin/policy-rc.d; own=0; \
+		if [ ! -e $$prc ]; then \
+			printf '#!/bin/sh\nexit 101\n' | $$SUDO tee $$prc >/dev/null && \
+			$$SUDO chmod 0755 $$prc && own=1; fi; \
+		$$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 \
+			install -y -qq --no-install-recommends $$missing; \
+		rc=$$?; [ $$own = 1 ] && $$SUDO rm -f $$prc; exit $$rc; \
+	fi
+
+# make check-pg-schema: schema-pg.sql's migrations on a throw-away
+# PostgreSQL 15 cluster, applied by two sessions at once under the advisory
+# lock, then compared with the schema SQLite's migrations build (tables,
+# columns, NOT NULL, unique constraints, indexes). Not part of check.
+check-pg-schema: deps-pg
+	@$(MAKE) --no-print-directory cgi/ordersyncctl
+	@bash tests/pg/test_schema_pg.sh
+
+.PHONY: deps-pg check-pg-schema

@@ -1,7 +1,7 @@
-/* db.c — the SQLite store: opening, schema migrations, transactions, the statement cache. */
+/* db.c — the db layer's helpers over the statement API (db_impl.h), whatever the engine: reading rows, one-row and one-integer queries, the schema version. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "db_impl.h"
 
@@ -9,107 +9,29 @@
 extern const char db_schema_sql[];
 
 #define MIGRATION_MARK "-- @migration "
-#define BUSY_TIMEOUT_MS 5000
-/* What a host must fix when SQLite cannot write (README, "The database"). */
-#define OWNER_HINT "the database file, its -wal and -shm files and its " \
-	"directory must belong to the user the app runs as"
-
-enum db_status
-db_status_of(struct db *db, int rc, const char *what)
-{
-	switch (rc) {
-	case SQLITE_OK:
-	case SQLITE_DONE:
-	case SQLITE_ROW:
-		return DB_OK;
-	case SQLITE_BUSY:
-	case SQLITE_LOCKED:
-		if (db->log)
-			log_msg(db->log, LOG_WARN, "db: %s: database is locked", what);
-		return DB_BUSY;
-	case SQLITE_READONLY:
-		if (db->log)
-			log_msg(db->log, LOG_ERROR, "db: %s: the database is read-only for "
-			    "this process (uid %ld); %s", what, (long)getuid(), OWNER_HINT);
-		return DB_ERROR;
-	case SQLITE_CONSTRAINT:
-		if (db->log)
-			log_msg(db->log, LOG_INFO, "db: %s: %s", what, sqlite3_errmsg(db->conn));
-		return DB_CONFLICT;
-	default:
-		if (db->log)
-			log_msg(db->log, LOG_ERROR, "db: %s: %s (%d)", what,
-			    sqlite3_errmsg(db->conn), rc);
-		return DB_ERROR;
-	}
-}
-
-sqlite3_stmt *
-db_stmt(struct db *db, const char *sql)
-{
-	sqlite3_stmt *st;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < db->ncache; i++)
-		if (db->cache[i].sql == sql) {
-			st = db->cache[i].stmt;
-			sqlite3_reset(st);
-			sqlite3_clear_bindings(st);
-			return st;
-		}
-	/*
-	 * Full: refuse. Evicting would finalize a statement a caller may still
-	 * be stepping (see DB_STMT_CACHE); an uncached one would leak.
-	 */
-	if (db->ncache == DB_STMT_CACHE) {
-		if (db->log)
-			log_msg(db->log, LOG_ERROR, "db: statement cache full (%d texts; "
-			    "is SQL built at run time?): %.120s", DB_STMT_CACHE, sql);
-		return NULL;
-	}
-	rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-	if (rc != SQLITE_OK) {
-		db_status_of(db, rc, "prepare");
-		if (db->log)
-			log_msg(db->log, LOG_ERROR, "db: could not prepare: %.120s", sql);
-		return NULL;
-	}
-	db->cache[db->ncache].sql = sql;
-	db->cache[db->ncache].stmt = st;
-	db->ncache++;
-	return st;
-}
-
-int
-db_bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s == NULL)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
-}
 
 char *
-db_col_strdup(sqlite3_stmt *st, int i)
+db_col_strdup(struct db_stmt *st, int i)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = db_col_text(st, i);
 
-	return xstrdup(t ? (const char *)t : "");
+	return xstrdup(t ? t : "");
 }
 
 enum db_status
-db_step_done(struct db *db, sqlite3_stmt *st, const char *what)
+db_step_done(struct db *db, struct db_stmt *st, const char *what)
 {
 	int rc;
 
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == DB_ROW)
 		;
-	sqlite3_reset(st);
+	db_reset(st);
 	return db_status_of(db, rc, what);
 }
 
 enum db_status
-db_collect(struct db *db, sqlite3_stmt *st, size_t size, void (*read)(sqlite3_stmt *, void *),
+db_collect(struct db *db, struct db_stmt *st, size_t size,
+    void (*read)(struct db_stmt *, void *),
     void (*clear)(void *), void **out, size_t *n, const char *what)
 {
 	unsigned char *v = NULL;
@@ -118,14 +40,14 @@ db_collect(struct db *db, sqlite3_stmt *st, size_t size, void (*read)(sqlite3_st
 
 	*out = NULL;
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		v = xgrow(v, &cap, len, size);
 		memset(v + len * size, 0, size);
 		read(st, v + len * size);
 		len++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	db_reset(st);
+	if (rc != DB_DONE) {
 		for (i = 0; i < len; i++)
 			clear(v + i * size);
 		free(v);
@@ -137,57 +59,50 @@ db_collect(struct db *db, sqlite3_stmt *st, size_t size, void (*read)(sqlite3_st
 }
 
 void
-db_read_photo(sqlite3_stmt *st, int col, struct product_media *image,
+db_read_photo(struct db_stmt *st, int col, struct product_media *image,
     struct product_media *thumb)
 {
 	db_col_copy(st, col, image->id, sizeof image->id);
-	image->width = sqlite3_column_int(st, col + 1);
-	image->height = sqlite3_column_int(st, col + 2);
+	image->width = db_col_int(st, col + 1);
+	image->height = db_col_int(st, col + 2);
 	db_col_copy(st, col + 3, thumb->id, sizeof thumb->id);
-	thumb->width = sqlite3_column_int(st, col + 4);
-	thumb->height = sqlite3_column_int(st, col + 5);
+	thumb->width = db_col_int(st, col + 4);
+	thumb->height = db_col_int(st, col + 5);
 }
 
 void
-db_col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz)
+db_col_copy(struct db_stmt *st, int i, char *out, size_t outsz)
 {
-	const unsigned char *t = sqlite3_column_text(st, i);
+	const char *t = db_col_text(st, i);
 
-	snprintf(out, outsz, "%s", t ? (const char *)t : "");
+	snprintf(out, outsz, "%s", t ? t : "");
 }
 
 enum db_status
-db_one_row(struct db *db, sqlite3_stmt *st, void (*read)(sqlite3_stmt *, void *), void *out,
+db_one_row(struct db *db, struct db_stmt *st, void (*read)(struct db_stmt *, void *), void *out,
     const char *what)
 {
 	int rc;
 
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = db_step(st)) == DB_ROW)
 		read(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return DB_NOTFOUND;
-	return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc, what);
+	return rc == DB_ROW ? DB_OK : db_status_of(db, rc, what);
 }
 
 enum db_status
-db_one_int(struct db *db, sqlite3_stmt *st, int64_t *out, const char *what)
+db_one_int(struct db *db, struct db_stmt *st, int64_t *out, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc = db_step(st);
 
-	if (rc == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	if (rc == DB_ROW)
+		*out = db_col_int64(st, 0);
+	db_reset(st);
+	if (rc == DB_DONE)
 		return DB_NOTFOUND;
 	return db_status_of(db, rc, what);
-}
-
-/* Runs a batch of SQL without results. */
-static enum db_status
-exec(struct db *db, const char *sql, const char *what)
-{
-	return db_status_of(db, sqlite3_exec(db->conn, sql, NULL, NULL, NULL), what);
 }
 
 int
@@ -203,211 +118,17 @@ db_schema_version(void)
 	return v;
 }
 
-int
-db_user_version(struct db *db)
-{
-	sqlite3_stmt *st = db_stmt(db, "PRAGMA user_version");
-	int v = -1;
-
-	if (st != NULL && sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int(st, 0);
-	if (st != NULL)
-		sqlite3_reset(st);
-	return v;
-}
-
-/*
- * 1 when a row breaks a foreign key (PRAGMA foreign_key_check returns rows),
- * or the check cannot run: a migration that did so is rolled back.
- */
-static int
-foreign_keys_broken(struct db *db)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	if (sqlite3_prepare_v2(db->conn, "PRAGMA foreign_key_check", -1, &st, NULL) != SQLITE_OK)
-		return 1;
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	return rc != SQLITE_DONE;
-}
-
-/*
- * Applies every "-- @migration N" block of schema.sql with N above the
- * database's user_version, each in its own BEGIN IMMEDIATE transaction that
- * also sets user_version, so a crash leaves a database at a clean version.
- */
-static enum db_status
-migrate(struct db *db, struct buf *err)
-{
-	const char *p = db_schema_sql, *next, *body;
-	char *sql, setv[64];
-	int have, n;
-	enum db_status rc;
-
-	if ((have = db_user_version(db)) < 0) {
-		buf_printf(err, "cannot read the schema version: %s", sqlite3_errmsg(db->conn));
-		return DB_ERROR;
-	}
-	if (have > db_schema_version()) {
-		buf_printf(err, "the database has schema version %d, newer than this "
-		    "program's %d", have, db_schema_version());
-		return DB_ERROR;
-	}
-	while ((p = strstr(p, MIGRATION_MARK)) != NULL) {
-		n = atoi(p + strlen(MIGRATION_MARK));
-		body = p + strcspn(p, "\n");
-		next = strstr(body, MIGRATION_MARK);
-		p = next ? next : body + strlen(body);
-		if (n <= have)
-			continue;
-		if ((rc = db_begin(db)) != DB_OK) {
-			buf_printf(err, "cannot begin migration %d: %s", n, sqlite3_errmsg(db->conn));
-			return rc;
-		}
-		sql = xstrndup(body, (size_t)(p - body));
-		snprintf(setv, sizeof setv, "PRAGMA user_version = %d;", n);
-		if (sqlite3_exec(db->conn, sql, NULL, NULL, NULL) != SQLITE_OK ||
-		    foreign_keys_broken(db) ||
-		    sqlite3_exec(db->conn, setv, NULL, NULL, NULL) != SQLITE_OK) {
-			buf_printf(err, "migration %d failed: %s", n, sqlite3_errmsg(db->conn));
-			free(sql);
-			db_rollback(db);
-			return DB_ERROR;
-		}
-		free(sql);
-		if ((rc = db_commit(db)) != DB_OK) {
-			buf_printf(err, "cannot commit migration %d", n);
-			db_rollback(db);
-			return rc;
-		}
-	}
-	return DB_OK;
-}
-
-static enum db_status
-load_epoch(struct db *db)
-{
-	sqlite3_stmt *st = db_stmt(db, "SELECT value FROM meta WHERE key = 'epoch'");
-	int rc;
-
-	if (st == NULL)
-		return DB_ERROR;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		snprintf(db->epoch, sizeof db->epoch, "%s",
-		    (const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? DB_OK : DB_ERROR;
-}
-
-struct db *
-db_open(const char *path, int sync_full, struct logger *lg, struct buf *err)
-{
-	struct db *db = xcalloc(1, sizeof *db);
-	int rc;
-
-	db->log = lg;
-	rc = sqlite3_open_v2(path, &db->conn,
-	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
-	if (rc != SQLITE_OK) {
-		buf_printf(err, "cannot open %s: %s", path,
-		    db->conn ? sqlite3_errmsg(db->conn) : sqlite3_errstr(rc));
-		goto fail;
-	}
-	sqlite3_extended_result_codes(db->conn, 0);
-	sqlite3_busy_timeout(db->conn, BUSY_TIMEOUT_MS);
-	if (exec(db, "PRAGMA journal_mode = WAL", "wal") != DB_OK ||
-	    exec(db, sync_full ? "PRAGMA synchronous = FULL" :
-	    "PRAGMA synchronous = NORMAL", "synchronous") != DB_OK) {
-		rc = sqlite3_errcode(db->conn);
-		buf_printf(err, "cannot set up %s: %s%s%s", path, sqlite3_errmsg(db->conn),
-		    rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN ? "; " : "",
-		    rc == SQLITE_READONLY || rc == SQLITE_CANTOPEN ? OWNER_HINT : "");
-		goto fail;
-	}
-	if (sqlite3_db_readonly(db->conn, "main") == 1 && lg != NULL)
-		log_msg(lg, LOG_ERROR, "db: %s is read-only for this process (uid %ld) "
-		    "at start-up: no order can be saved; %s", path, (long)getuid(), OWNER_HINT);
-	/*
-	 * Migrations run with foreign keys off, as SQLite's procedure for
-	 * changing a table's definition asks (a rebuilt table is dropped and
-	 * renamed, which must not cascade); each one checks the keys itself
-	 * before it commits. They are on for everything after.
-	 */
-	if (migrate(db, err) != DB_OK)
-		goto fail;
-	if (exec(db, "PRAGMA foreign_keys = ON", "foreign_keys") != DB_OK) {
-		buf_printf(err, "cannot set up %s: %s", path, sqlite3_errmsg(db->conn));
-		goto fail;
-	}
-	if (load_epoch(db) != DB_OK) {
-		buf_printf(err, "%s has no epoch in its meta table", path);
-		goto fail;
-	}
-	return db;
-fail:
-	db_close(db);
-	return NULL;
-}
-
-void
-db_close(struct db *db)
-{
-	size_t i;
-
-	if (db == NULL)
-		return;
-	for (i = 0; i < db->ncache; i++)
-		sqlite3_finalize(db->cache[i].stmt);
-	sqlite3_close(db->conn);
-	free(db);
-}
-
-enum db_status
-db_begin(struct db *db)
-{
-	return exec(db, "BEGIN IMMEDIATE", "begin");
-}
-
-enum db_status
-db_commit(struct db *db)
-{
-	return exec(db, "COMMIT", "commit");
-}
-
-void
-db_rollback(struct db *db)
-{
-	if (!sqlite3_get_autocommit(db->conn))
-		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
-}
-
 enum db_status
 db_ping(struct db *db)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM stores");
+	struct db_stmt *st = db_stmt(db, "SELECT count(*) FROM stores");
 	int rc;
 
 	if (st == NULL)
 		return DB_ERROR;
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
+	rc = db_step(st);
+	db_reset(st);
 	return db_status_of(db, rc, "ping");
-}
-
-enum db_status
-db_data_version(struct db *db, int64_t *out)
-{
-	sqlite3_stmt *st = db_stmt(db, "PRAGMA data_version");
-	int rc;
-
-	if (st == NULL)
-		return DB_ERROR;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return db_status_of(db, rc, "data_version");
 }
 
 const char *

@@ -12,7 +12,7 @@ db_admin_version(struct db *db, struct db_version *out)
 
 	if ((rc = db_data_version(db, &out->data_version)) != DB_OK)
 		return rc;
-	out->changes = (int64_t)sqlite3_total_changes64(db->conn);
+	out->changes = db_total_changes(db);
 	return DB_OK;
 }
 
@@ -25,7 +25,7 @@ db_admin_version_eq(const struct db_version *a, const struct db_version *b)
 int64_t
 db_admin_changes(struct db *db)
 {
-	return (int64_t)sqlite3_total_changes64(db->conn);
+	return db_total_changes(db);
 }
 
 /* ---- users and sessions ---- */
@@ -33,7 +33,7 @@ db_admin_changes(struct db *db)
 enum db_status
 db_admin_user_by_email(struct db *db, const char *email, struct db_admin_user *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -42,12 +42,12 @@ db_admin_user_by_email(struct db *db, const char *email, struct db_admin_user *o
 	    "WHERE email = ? AND disabled = 0")) == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, email);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
+	if ((rc = db_step(st)) == DB_ROW) {
+		out->id = db_col_int64(st, 0);
 		out->password_hash = db_col_strdup(st, 1);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return DB_NOTFOUND;
 	return db_status_of(db, rc, "find user");
 }
@@ -65,7 +65,7 @@ enum db_status
 db_admin_session_get(struct db *db, const char *token_hash, int64_t now,
     struct db_admin_session *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -80,21 +80,21 @@ db_admin_session_get(struct db *db, const char *token_hash, int64_t now,
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, token_hash);
-	sqlite3_bind_int64(st, 2, now);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->user_id = sqlite3_column_int64(st, 0);
-		out->store_id = sqlite3_column_int64(st, 1);
+	db_bind_int64(st, 2, now);
+	if ((rc = db_step(st)) == DB_ROW) {
+		out->user_id = db_col_int64(st, 0);
+		out->store_id = db_col_int64(st, 1);
 		db_col_copy(st, 2, out->role, sizeof out->role);
 		db_col_copy(st, 3, out->email, sizeof out->email);
 		db_col_copy(st, 4, out->store_name, sizeof out->store_name);
 		db_col_copy(st, 5, out->csrf, sizeof out->csrf);
-		out->expires_at = sqlite3_column_int64(st, 6);
-		out->last_seen_at = sqlite3_column_int64(st, 7);
-		out->last_poll_at = sqlite3_column_int64(st, 8);
+		out->expires_at = db_col_int64(st, 6);
+		out->last_seen_at = db_col_int64(st, 7);
+		out->last_poll_at = db_col_int64(st, 8);
 		db_col_copy(st, 9, out->tz, sizeof out->tz);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return DB_NOTFOUND;
 	return db_status_of(db, rc, "read session");
 }
@@ -103,7 +103,7 @@ enum db_status
 db_admin_session_create(struct db *db, const char *token_hash, int64_t user_id,
     const char *csrf, int64_t now, int64_t expires_at)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	st = db_stmt(db, "INSERT INTO sessions (token_hash, user_id, csrf_token, "
@@ -111,17 +111,17 @@ db_admin_session_create(struct db *db, const char *token_hash, int64_t user_id,
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, token_hash);
-	sqlite3_bind_int64(st, 2, user_id);
+	db_bind_int64(st, 2, user_id);
 	db_bind_text(st, 3, csrf);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, expires_at);
+	db_bind_int64(st, 4, now);
+	db_bind_int64(st, 5, expires_at);
 	if ((rc = db_step_done(db, st, "create session")) != DB_OK)
 		return rc;
 	/* The staff list's "last sign-in". */
 	if ((st = db_stmt(db, "UPDATE users SET last_login_at = ?2 WHERE id = ?1")) == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, user_id);
-	sqlite3_bind_int64(st, 2, now);
+	db_bind_int64(st, 1, user_id);
+	db_bind_int64(st, 2, now);
 	return db_step_done(db, st, "note sign-in");
 }
 
@@ -129,15 +129,15 @@ enum db_status
 db_admin_session_touch(struct db *db, const char *token_hash, int64_t now,
     int64_t expires_at)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "UPDATE sessions SET last_seen_at = ?2, expires_at = ?3 "
 	    "WHERE token_hash = ?1");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, token_hash);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, expires_at);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, expires_at);
 	return db_step_done(db, st, "touch session");
 }
 
@@ -145,22 +145,22 @@ enum db_status
 db_admin_session_polled(struct db *db, const char *token_hash, int64_t now,
     int64_t npolls)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "UPDATE sessions SET last_poll_at = max(last_poll_at, ?2), "
 	    "polls = polls + ?3 WHERE token_hash = ?1");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, token_hash);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, npolls);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, npolls);
 	return db_step_done(db, st, "record polls");
 }
 
 enum db_status
 db_admin_session_delete(struct db *db, const char *token_hash)
 {
-	sqlite3_stmt *st = db_stmt(db, "DELETE FROM sessions WHERE token_hash = ?");
+	struct db_stmt *st = db_stmt(db, "DELETE FROM sessions WHERE token_hash = ?");
 
 	if (st == NULL)
 		return DB_ERROR;
@@ -171,17 +171,17 @@ db_admin_session_delete(struct db *db, const char *token_hash)
 enum db_status
 db_admin_prune(struct db *db, int64_t now, int64_t attempts_before)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	if ((st = db_stmt(db, "DELETE FROM sessions WHERE expires_at <= ?")) == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, now);
+	db_bind_int64(st, 1, now);
 	if ((rc = db_step_done(db, st, "prune sessions")) != DB_OK)
 		return rc;
 	if ((st = db_stmt(db, "DELETE FROM login_attempts WHERE at < ?")) == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, attempts_before);
+	db_bind_int64(st, 1, attempts_before);
 	return db_step_done(db, st, "prune login attempts");
 }
 
@@ -194,7 +194,7 @@ db_admin_prune(struct db *db, int64_t now, int64_t attempts_before)
  * *until to that time; no row leaves it as it is.
  */
 static enum db_status
-blocked_by(struct db *db, sqlite3_stmt *st, int64_t window, int64_t *until,
+blocked_by(struct db *db, struct db_stmt *st, int64_t window, int64_t *until,
     const char *what)
 {
 	enum db_status rc;
@@ -211,7 +211,7 @@ static enum db_status
 device_blocked(struct db *db, const char *device, int64_t now,
     const struct db_admin_login_limits *lim, int64_t *until)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "SELECT at FROM login_attempts WHERE device = ?1 AND ok = 0 "
 	    "AND at > ?2 AND id > coalesce((SELECT max(id) FROM login_attempts "
@@ -220,8 +220,8 @@ device_blocked(struct db *db, const char *device, int64_t now,
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, device);
-	sqlite3_bind_int64(st, 2, now - lim->window);
-	sqlite3_bind_int(st, 3, lim->per_device - 1);
+	db_bind_int64(st, 2, now - lim->window);
+	db_bind_int(st, 3, lim->per_device - 1);
 	return blocked_by(db, st, lim->window, until, "throttle by device");
 }
 
@@ -230,7 +230,7 @@ static enum db_status
 pair_blocked(struct db *db, const char *email, const char *addr, int64_t now,
     const struct db_admin_login_limits *lim, int64_t *until)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	st = db_stmt(db, "SELECT at FROM login_attempts WHERE email = ?1 AND addr = ?2 "
@@ -241,8 +241,8 @@ pair_blocked(struct db *db, const char *email, const char *addr, int64_t now,
 		return DB_ERROR;
 	db_bind_text(st, 1, email);
 	db_bind_text(st, 2, addr);
-	sqlite3_bind_int64(st, 3, now - lim->window);
-	sqlite3_bind_int(st, 4, lim->per_pair - 1);
+	db_bind_int64(st, 3, now - lim->window);
+	db_bind_int(st, 4, lim->per_pair - 1);
 	if ((rc = blocked_by(db, st, lim->window, until, "throttle by account")) != DB_OK)
 		return rc;
 	if (*addr == '\0')
@@ -252,8 +252,8 @@ pair_blocked(struct db *db, const char *email, const char *addr, int64_t now,
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, addr);
-	sqlite3_bind_int64(st, 2, now - lim->window);
-	sqlite3_bind_int(st, 3, lim->per_addr - 1);
+	db_bind_int64(st, 2, now - lim->window);
+	db_bind_int(st, 3, lim->per_addr - 1);
 	return blocked_by(db, st, lim->window, until, "throttle by address");
 }
 
@@ -262,7 +262,7 @@ db_admin_login_begin(struct db *db, const char *email, const char *addr,
     const char *device, int64_t now, const struct db_admin_login_limits *lim,
     int64_t *attempt_id, int64_t *until)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	*attempt_id = 0;
@@ -294,12 +294,12 @@ db_admin_login_begin(struct db *db, const char *email, const char *addr,
 	db_bind_text(st, 1, email);
 	db_bind_text(st, 2, addr);
 	db_bind_text(st, 3, device);
-	sqlite3_bind_int64(st, 4, now);
+	db_bind_int64(st, 4, now);
 	if ((rc = db_step_done(db, st, "record login attempt")) != DB_OK) {
 		db_rollback(db);
 		return rc;
 	}
-	*attempt_id = (int64_t)sqlite3_last_insert_rowid(db->conn);
+	*attempt_id = db_last_id(db);
 	if ((rc = db_commit(db)) != DB_OK) {
 		db_rollback(db);
 		*attempt_id = 0;
@@ -310,11 +310,11 @@ db_admin_login_begin(struct db *db, const char *email, const char *addr,
 enum db_status
 db_admin_login_succeeded(struct db *db, int64_t attempt_id)
 {
-	sqlite3_stmt *st = db_stmt(db, "UPDATE login_attempts SET ok = 1 WHERE id = ?");
+	struct db_stmt *st = db_stmt(db, "UPDATE login_attempts SET ok = 1 WHERE id = ?");
 
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, attempt_id);
+	db_bind_int64(st, 1, attempt_id);
 	return db_step_done(db, st, "record login success");
 }
 
@@ -322,18 +322,18 @@ db_admin_login_succeeded(struct db *db, int64_t attempt_id)
 static enum db_status
 read_device_key(struct db *db, char out[65])
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT value FROM meta WHERE key = 'device_key'");
+	struct db_stmt *st = db_stmt(db, "SELECT value FROM meta WHERE key = 'device_key'");
 	int step;
 
 	out[0] = '\0';
 	if (st == NULL)
 		return DB_ERROR;
-	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+	if ((step = db_step(st)) == DB_ROW)
 		db_col_copy(st, 0, out, 65);
-	sqlite3_reset(st);
-	if (step == SQLITE_DONE)
+	db_reset(st);
+	if (step == DB_DONE)
 		return DB_NOTFOUND;
-	if (step != SQLITE_ROW)
+	if (step != DB_ROW)
 		return db_status_of(db, step, "read device key");
 	return strlen(out) == 64 ? DB_OK : DB_ERROR;
 }
@@ -341,7 +341,7 @@ read_device_key(struct db *db, char out[65])
 enum db_status
 db_admin_device_key(struct db *db, const char *fresh, char out[65])
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	if ((rc = read_device_key(db, out)) != DB_NOTFOUND)
@@ -362,7 +362,7 @@ db_admin_device_key(struct db *db, const char *fresh, char out[65])
 enum db_status
 db_admin_store_count(struct db *db, int64_t *n)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM stores");
+	struct db_stmt *st = db_stmt(db, "SELECT count(*) FROM stores");
 
 	*n = 0;
 	if (st == NULL)
@@ -383,13 +383,13 @@ db_admin_events_free(struct db_admin_event *v, size_t n)
 }
 
 static void
-read_event_cb(sqlite3_stmt *st, void *p)
+read_event_cb(struct db_stmt *st, void *p)
 {
 	struct db_admin_event *e = p;
 
-	e->id = sqlite3_column_int64(st, 0);
+	e->id = db_col_int64(st, 0);
 	db_col_copy(st, 1, e->type, sizeof e->type);
-	e->created_at = sqlite3_column_int64(st, 2);
+	e->created_at = db_col_int64(st, 2);
 	e->payload = db_col_strdup(st, 3);
 }
 
@@ -401,7 +401,7 @@ clear_event_cb(void *p)
 
 /* Collects the rows (id, type, created_at, payload) of a prepared, bound query. */
 static enum db_status
-read_events(struct db *db, sqlite3_stmt *st, struct db_admin_event **out, size_t *n)
+read_events(struct db *db, struct db_stmt *st, struct db_admin_event **out, size_t *n)
 {
 	enum db_status rc;
 	void *v;
@@ -415,7 +415,7 @@ read_events(struct db *db, sqlite3_stmt *st, struct db_admin_event **out, size_t
 enum db_status
 db_admin_feed_head(struct db *db, int64_t store_id, int64_t *head)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	*head = 0;
 	/* Two statements so each is a single b-tree seek (max() optimisation). */
@@ -425,7 +425,7 @@ db_admin_feed_head(struct db *db, int64_t store_id, int64_t *head)
 		st = db_stmt(db, "SELECT coalesce(max(id), 0) FROM order_events "
 		    "WHERE store_id = ?");
 		if (st != NULL)
-			sqlite3_bind_int64(st, 1, store_id);
+			db_bind_int64(st, 1, store_id);
 	}
 	if (st == NULL)
 		return DB_ERROR;
@@ -435,7 +435,7 @@ db_admin_feed_head(struct db *db, int64_t store_id, int64_t *head)
 enum db_status
 db_admin_feed_oldest(struct db *db, int64_t *oldest)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(min(id), 0) FROM order_events");
+	struct db_stmt *st = db_stmt(db, "SELECT coalesce(min(id), 0) FROM order_events");
 
 	*oldest = 0;
 	if (st == NULL)
@@ -447,7 +447,7 @@ enum db_status
 db_admin_feed_read(struct db *db, int64_t store_id, int64_t after, int limit,
     struct db_admin_event **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	*out = NULL;
 	*n = 0;
@@ -456,16 +456,16 @@ db_admin_feed_read(struct db *db, int64_t store_id, int64_t after, int limit,
 		    "WHERE id > ?1 ORDER BY id LIMIT ?2");
 		if (st == NULL)
 			return DB_ERROR;
-		sqlite3_bind_int64(st, 1, after);
-		sqlite3_bind_int(st, 2, limit);
+		db_bind_int64(st, 1, after);
+		db_bind_int(st, 2, limit);
 	} else {
 		st = db_stmt(db, "SELECT id, type, created_at, payload FROM order_events "
 		    "WHERE store_id = ?3 AND id > ?1 ORDER BY id LIMIT ?2");
 		if (st == NULL)
 			return DB_ERROR;
-		sqlite3_bind_int64(st, 1, after);
-		sqlite3_bind_int(st, 2, limit);
-		sqlite3_bind_int64(st, 3, store_id);
+		db_bind_int64(st, 1, after);
+		db_bind_int(st, 2, limit);
+		db_bind_int64(st, 3, store_id);
 	}
 	return read_events(db, st, out, n);
 }
@@ -474,7 +474,7 @@ enum db_status
 db_admin_order_events(struct db *db, int64_t order_id, struct db_admin_event **out,
     size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	*out = NULL;
 	*n = 0;
@@ -482,6 +482,6 @@ db_admin_order_events(struct db *db, int64_t order_id, struct db_admin_event **o
 	    "WHERE order_id = ? ORDER BY id");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, order_id);
+	db_bind_int64(st, 1, order_id);
 	return read_events(db, st, out, n);
 }

@@ -10,7 +10,7 @@
 
 /*
  * What the per-process caches are keyed by. data_version moves when another
- * connection commits; changes (sqlite3_total_changes64) moves when this
+ * connection commits; changes (db_total_changes) moves when this
  * connection writes, which data_version does not see. Both equal: nothing in
  * the database changed since the snapshot was taken.
  */

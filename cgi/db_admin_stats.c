@@ -16,21 +16,21 @@
 static enum db_status
 stats_orders(struct db *db, int64_t store_id, int64_t day_start, struct db_admin_stats *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	st = db_stmt(db, "SELECT count(*), count(CASE WHEN status = 'cancelled' THEN 1 END) "
 	    "FROM orders WHERE created_at >= ?2 AND (?1 = 0 OR store_id = ?1)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	sqlite3_bind_int64(st, 2, day_start);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->orders_today = sqlite3_column_int64(st, 0);
-		out->cancelled_today = sqlite3_column_int64(st, 1);
+	db_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 2, day_start);
+	if ((rc = db_step(st)) == DB_ROW) {
+		out->orders_today = db_col_int64(st, 0);
+		out->cancelled_today = db_col_int64(st, 1);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc, "stats today");
+	db_reset(st);
+	return rc == DB_ROW ? DB_OK : db_status_of(db, rc, "stats today");
 }
 
 /*
@@ -43,7 +43,7 @@ static enum db_status
 stats_money(struct db *db, int64_t store_id, const char *currency,
     const struct db_admin_stats_since *since, struct db_admin_stats *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	st = db_stmt(db, "SELECT c.day - r.day, c.week - r.week, l.due FROM "
@@ -60,24 +60,24 @@ stats_money(struct db *db, int64_t store_id, const char *currency,
 	    "   AND status IN ('pending', 'processing', 'ready') AND currency = ?4) l");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	sqlite3_bind_int64(st, 2, since->week_start);
-	sqlite3_bind_int64(st, 3, since->day_start);
+	db_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 2, since->week_start);
+	db_bind_int64(st, 3, since->day_start);
 	db_bind_text(st, 4, currency);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->takings_today_cents = sqlite3_column_int64(st, 0);
-		out->takings_week_cents = sqlite3_column_int64(st, 1);
-		out->left_to_collect_cents = sqlite3_column_int64(st, 2);
+	if ((rc = db_step(st)) == DB_ROW) {
+		out->takings_today_cents = db_col_int64(st, 0);
+		out->takings_week_cents = db_col_int64(st, 1);
+		out->left_to_collect_cents = db_col_int64(st, 2);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc, "stats money");
+	db_reset(st);
+	return rc == DB_ROW ? DB_OK : db_status_of(db, rc, "stats money");
 }
 
 /* Orders per hour in the 24 hours from hour0 (the orders_created range). */
 static enum db_status
 stats_hours(struct db *db, int64_t store_id, int64_t hour0, struct db_admin_stats *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int64_t h;
 	int rc;
 
@@ -86,22 +86,22 @@ stats_hours(struct db *db, int64_t store_id, int64_t hour0, struct db_admin_stat
 	    "AND (?1 = 0 OR store_id = ?1) GROUP BY 1");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	sqlite3_bind_int64(st, 2, hour0);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		h = sqlite3_column_int64(st, 0);
+	db_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 2, hour0);
+	while ((rc = db_step(st)) == DB_ROW) {
+		h = db_col_int64(st, 0);
 		if (h >= 0 && h < 24)
-			out->per_hour[h] = sqlite3_column_int64(st, 1);
+			out->per_hour[h] = db_col_int64(st, 1);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc, "stats per hour");
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : db_status_of(db, rc, "stats per hour");
 }
 
 /* Sessions of the store's users and of every-store users watch this scope. */
 static enum db_status
 stats_polls(struct db *db, int64_t store_id, int64_t polling_since, struct db_admin_stats *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	st = db_stmt(db, "SELECT count(CASE WHEN s.last_poll_at >= ?2 THEN 1 END), "
@@ -110,14 +110,14 @@ stats_polls(struct db *db, int64_t store_id, int64_t polling_since, struct db_ad
 	    "WHERE ?1 = 0 OR u.store_id IS NULL OR u.store_id = ?1");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	sqlite3_bind_int64(st, 2, polling_since);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->polling_sessions = sqlite3_column_int64(st, 0);
-		out->polls_total = sqlite3_column_int64(st, 1);
+	db_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 2, polling_since);
+	if ((rc = db_step(st)) == DB_ROW) {
+		out->polling_sessions = db_col_int64(st, 0);
+		out->polls_total = db_col_int64(st, 1);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc, "stats polls");
+	db_reset(st);
+	return rc == DB_ROW ? DB_OK : db_status_of(db, rc, "stats polls");
 }
 
 enum db_status
@@ -138,9 +138,9 @@ enum db_status
 db_admin_best_sellers(struct db *db, int64_t store_id, const char *currency,
     int64_t since, struct db_admin_seller *out, size_t n_max, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct db_admin_seller *x;
-	int rc = SQLITE_DONE;
+	int rc = DB_DONE;
 
 	*n = 0;
 	st = db_stmt(db, "SELECT coalesce(i.product_id, 0), i.sku, max(i.name), sum(i.qty), "
@@ -151,31 +151,31 @@ db_admin_best_sellers(struct db *db, int64_t store_id, const char *currency,
 	    "GROUP BY i.product_id, i.sku ORDER BY 4 DESC, 5 DESC, 3 LIMIT ?4");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	sqlite3_bind_int64(st, 2, since);
+	db_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 2, since);
 	db_bind_text(st, 3, currency);
-	sqlite3_bind_int64(st, 4, (int64_t)n_max);
-	while (*n < n_max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_int64(st, 4, (int64_t)n_max);
+	while (*n < n_max && (rc = db_step(st)) == DB_ROW) {
 		x = &out[(*n)++];
-		x->product_id = sqlite3_column_int64(st, 0);
+		x->product_id = db_col_int64(st, 0);
 		db_col_copy(st, 1, x->sku, sizeof x->sku);
 		db_col_copy(st, 2, x->name, sizeof x->name);
-		x->qty = sqlite3_column_int64(st, 3);
-		x->amount_cents = sqlite3_column_int64(st, 4);
+		x->qty = db_col_int64(st, 3);
+		x->amount_cents = db_col_int64(st, 4);
 	}
 	if (*n == n_max)
-		rc = SQLITE_DONE;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc, "best sellers");
+		rc = DB_DONE;
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : db_status_of(db, rc, "best sellers");
 }
 
 enum db_status
 db_admin_low_stock(struct db *db, int64_t store_id, struct db_admin_low *out,
     size_t n_max, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct db_admin_low *x;
-	int rc = SQLITE_DONE;
+	int rc = DB_DONE;
 
 	*n = 0;
 	st = db_stmt(db, "SELECT id, sku, name, stock, low_stock_at FROM products "
@@ -183,18 +183,18 @@ db_admin_low_stock(struct db *db, int64_t store_id, struct db_admin_low *out,
 	    "ORDER BY stock, name COLLATE NOCASE, id LIMIT ?2");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	sqlite3_bind_int64(st, 2, (int64_t)n_max);
-	while (*n < n_max && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 2, (int64_t)n_max);
+	while (*n < n_max && (rc = db_step(st)) == DB_ROW) {
 		x = &out[(*n)++];
-		x->product_id = sqlite3_column_int64(st, 0);
+		x->product_id = db_col_int64(st, 0);
 		db_col_copy(st, 1, x->sku, sizeof x->sku);
 		db_col_copy(st, 2, x->name, sizeof x->name);
-		x->stock = sqlite3_column_int64(st, 3);
-		x->low_stock_at = sqlite3_column_int64(st, 4);
+		x->stock = db_col_int64(st, 3);
+		x->low_stock_at = db_col_int64(st, 4);
 	}
 	if (*n == n_max)
-		rc = SQLITE_DONE;
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc, "low stock");
+		rc = DB_DONE;
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : db_status_of(db, rc, "low stock");
 }

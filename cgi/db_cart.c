@@ -9,7 +9,7 @@
 enum db_status
 db_shop_cart_find(struct db *db, const char *token, struct shop_cart *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -17,14 +17,14 @@ db_shop_cart_find(struct db *db, const char *token, struct shop_cart *out)
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, token);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->id = sqlite3_column_int64(st, 0);
+	if ((rc = db_step(st)) == DB_ROW) {
+		out->id = db_col_int64(st, 0);
 		db_col_copy(st, 1, out->token, sizeof out->token);
 		db_col_copy(st, 2, out->form_token, sizeof out->form_token);
-		out->store_id = sqlite3_column_int64(st, 3);
+		out->store_id = db_col_int64(st, 3);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return DB_NOTFOUND;
 	return db_status_of(db, rc, "find cart");
 }
@@ -32,7 +32,7 @@ db_shop_cart_find(struct db *db, const char *token, struct shop_cart *out)
 enum db_status
 db_shop_cart_create(struct db *db, int64_t store_id, struct shop_cart *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	time_t now = time(NULL);
 	enum db_status rc;
 
@@ -44,15 +44,15 @@ db_shop_cart_create(struct db *db, int64_t store_id, struct shop_cart *out)
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, out->token);
-	sqlite3_bind_int64(st, 2, store_id);
+	db_bind_int64(st, 2, store_id);
 	db_bind_text(st, 3, out->form_token);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
+	db_bind_int64(st, 4, (int64_t)now);
+	db_bind_int64(st, 5, (int64_t)now);
 	if ((rc = db_step_done(db, st, "create cart")) != DB_OK) {
 		memset(out, 0, sizeof *out);
 		return rc;
 	}
-	out->id = sqlite3_last_insert_rowid(db->conn);
+	out->id = db_last_id(db);
 	out->store_id = store_id;
 	return DB_OK;
 }
@@ -60,7 +60,7 @@ db_shop_cart_create(struct db *db, int64_t store_id, struct shop_cart *out)
 enum db_status
 db_shop_cart_lines(struct db *db, int64_t cart_id, struct shop_lines *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct shop_line *l;
 	size_t cap = 0;
 	int rc;
@@ -72,23 +72,23 @@ db_shop_cart_lines(struct db *db, int64_t cart_id, struct shop_lines *out)
 	    "WHERE ci.cart_id = ? ORDER BY ci.added_at, ci.product_id");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, cart_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_int64(st, 1, cart_id);
+	while ((rc = db_step(st)) == DB_ROW) {
 		out->v = xgrow(out->v, &cap, out->n, sizeof *out->v);
 		l = &out->v[out->n++];
-		l->product_id = sqlite3_column_int64(st, 0);
+		l->product_id = db_col_int64(st, 0);
 		l->sku = db_col_strdup(st, 1);
 		l->name = db_col_strdup(st, 2);
-		l->unit_price_cents = sqlite3_column_int64(st, 3);
-		l->qty = sqlite3_column_int(st, 4);
-		l->stock = sqlite3_column_int64(st, 5);
-		l->active = sqlite3_column_int(st, 6);
+		l->unit_price_cents = db_col_int64(st, 3);
+		l->qty = db_col_int(st, 4);
+		l->stock = db_col_int64(st, 5);
+		l->active = db_col_int(st, 6);
 		db_read_photo(st, 7, &l->image, &l->thumb);
 		out->count += l->qty;
 		out->total_cents += l->unit_price_cents * l->qty;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	db_reset(st);
+	if (rc != DB_DONE) {
 		db_shop_lines_free(out);
 		return db_status_of(db, rc, "cart lines");
 	}
@@ -113,17 +113,17 @@ db_shop_lines_free(struct shop_lines *l)
 enum db_status
 db_shop_cart_count(struct db *db, int64_t cart_id, int *count)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	*count = 0;
 	st = db_stmt(db, "SELECT coalesce(sum(qty), 0) FROM cart_items WHERE cart_id = ?");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, cart_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		*count = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, cart_id);
+	if ((rc = db_step(st)) == DB_ROW)
+		*count = db_col_int(st, 0);
+	db_reset(st);
 	return db_status_of(db, rc, "cart count");
 }
 
@@ -135,32 +135,32 @@ static enum db_status
 cart_line_read(struct db *db, int64_t cart_id, int64_t store_id, int64_t product_id,
     struct shop_put_result *res, int *found, int *active, int *cur)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int step;
 
 	st = db_stmt(db, "SELECT name, stock, active FROM products WHERE id = ? AND store_id = ?");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, product_id);
-	sqlite3_bind_int64(st, 2, store_id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_int64(st, 1, product_id);
+	db_bind_int64(st, 2, store_id);
+	if ((step = db_step(st)) == DB_ROW) {
 		*found = 1;
 		res->name = db_col_strdup(st, 0);
-		res->stock = sqlite3_column_int64(st, 1);
-		*active = sqlite3_column_int(st, 2);
+		res->stock = db_col_int64(st, 1);
+		*active = db_col_int(st, 2);
 	}
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	db_reset(st);
+	if (step != DB_ROW && step != DB_DONE)
 		return db_status_of(db, step, "cart product");
 	st = db_stmt(db, "SELECT qty FROM cart_items WHERE cart_id = ? AND product_id = ?");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, cart_id);
-	sqlite3_bind_int64(st, 2, product_id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW)
-		*cur = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? DB_OK :
+	db_bind_int64(st, 1, cart_id);
+	db_bind_int64(st, 2, product_id);
+	if ((step = db_step(st)) == DB_ROW)
+		*cur = db_col_int(st, 0);
+	db_reset(st);
+	return step == DB_ROW || step == DB_DONE ? DB_OK :
 	    db_status_of(db, step, "cart line");
 }
 
@@ -168,7 +168,7 @@ cart_line_read(struct db *db, int64_t cart_id, int64_t store_id, int64_t product
 static enum db_status
 cart_line_write(struct db *db, int64_t cart_id, int64_t product_id, int qty, time_t now)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	if (qty == 0)
@@ -179,19 +179,19 @@ cart_line_write(struct db *db, int64_t cart_id, int64_t product_id, int qty, tim
 		    "DO UPDATE SET qty = excluded.qty");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, cart_id);
-	sqlite3_bind_int64(st, 2, product_id);
+	db_bind_int64(st, 1, cart_id);
+	db_bind_int64(st, 2, product_id);
 	if (qty != 0) {
-		sqlite3_bind_int(st, 3, qty);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+		db_bind_int(st, 3, qty);
+		db_bind_int64(st, 4, (int64_t)now);
 	}
 	if ((rc = db_step_done(db, st, "put cart line")) != DB_OK)
 		return rc;
 	st = db_stmt(db, "UPDATE carts SET updated_at = ? WHERE id = ?");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 2, cart_id);
+	db_bind_int64(st, 1, (int64_t)now);
+	db_bind_int64(st, 2, cart_id);
 	return db_step_done(db, st, "touch cart");
 }
 

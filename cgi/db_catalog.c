@@ -18,19 +18,19 @@
 
 /* Fills p from a row of PRODUCT_COLS. */
 static void
-read_product(sqlite3_stmt *st, struct product *p)
+read_product(struct db_stmt *st, struct product *p)
 {
-	p->id = sqlite3_column_int64(st, 0);
-	p->store_id = sqlite3_column_int64(st, 1);
+	p->id = db_col_int64(st, 0);
+	p->store_id = db_col_int64(st, 1);
 	p->sku = db_col_strdup(st, 2);
 	p->name = db_col_strdup(st, 3);
 	p->description = db_col_strdup(st, 4);
 	p->store_name = db_col_strdup(st, 5);
-	p->price_cents = sqlite3_column_int64(st, 6);
-	p->stock = sqlite3_column_int64(st, 7);
-	p->low_stock_at = sqlite3_column_int64(st, 8);
-	p->active = sqlite3_column_int(st, 9);
-	p->sold = sqlite3_column_int(st, 10);
+	p->price_cents = db_col_int64(st, 6);
+	p->stock = db_col_int64(st, 7);
+	p->low_stock_at = db_col_int64(st, 8);
+	p->active = db_col_int(st, 9);
+	p->sold = db_col_int(st, 10);
 	db_read_photo(st, 11, &p->image, &p->thumb);
 }
 
@@ -52,7 +52,7 @@ like_pattern(const char *q)
 }
 
 static void
-read_product_cb(sqlite3_stmt *st, void *p)
+read_product_cb(struct db_stmt *st, void *p)
 {
 	read_product(st, p);
 }
@@ -67,7 +67,7 @@ enum db_status
 db_catalog_list(struct db *db, const struct db_product_filter *f, struct product **out,
     size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	char *pat = NULL;
 	void *v;
@@ -83,11 +83,11 @@ db_catalog_list(struct db *db, const struct db_product_filter *f, struct product
 		return DB_ERROR;
 	if (f->q != NULL && *f->q != '\0')
 		pat = like_pattern(f->q);
-	sqlite3_bind_int64(st, 1, f->store_id);
-	sqlite3_bind_int(st, 2, f->active);
+	db_bind_int64(st, 1, f->store_id);
+	db_bind_int(st, 2, f->active);
 	db_bind_text(st, 3, pat);
-	sqlite3_bind_int(st, 4, f->limit > 0 ? f->limit : -1);
-	sqlite3_bind_int(st, 5, f->low_only ? 1 : 0);
+	db_bind_int(st, 4, f->limit > 0 ? f->limit : -1);
+	db_bind_int(st, 5, f->low_only ? 1 : 0);
 	rc = db_collect(db, st, sizeof **out, read_product_cb, clear_product_cb, &v, n,
 	    "list products");
 	*out = v;
@@ -98,7 +98,7 @@ db_catalog_list(struct db *db, const struct db_product_filter *f, struct product
 enum db_status
 db_catalog_get(struct db *db, int64_t store_id, int64_t id, struct product *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -106,12 +106,12 @@ db_catalog_get(struct db *db, int64_t store_id, int64_t id, struct product *out)
 	    "WHERE p.id = ?1 AND (?2 = 0 OR p.store_id = ?2)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, store_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, store_id);
+	if ((rc = db_step(st)) == DB_ROW)
 		read_product(st, out);
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return DB_NOTFOUND;
 	return db_status_of(db, rc, "read product");
 }
@@ -119,23 +119,23 @@ db_catalog_get(struct db *db, int64_t store_id, int64_t id, struct product *out)
 enum db_status
 db_catalog_create(struct db *db, struct product *p)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	st = db_stmt(db, "INSERT INTO products (store_id, sku, name, description, "
 	    "price_cents, stock, active, low_stock_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, p->store_id);
+	db_bind_int64(st, 1, p->store_id);
 	db_bind_text(st, 2, p->sku);
 	db_bind_text(st, 3, p->name);
 	db_bind_text(st, 4, p->description ? p->description : "");
-	sqlite3_bind_int64(st, 5, p->price_cents);
-	sqlite3_bind_int64(st, 6, p->stock);
-	sqlite3_bind_int(st, 7, p->active ? 1 : 0);
-	sqlite3_bind_int64(st, 8, p->low_stock_at);
+	db_bind_int64(st, 5, p->price_cents);
+	db_bind_int64(st, 6, p->stock);
+	db_bind_int(st, 7, p->active ? 1 : 0);
+	db_bind_int64(st, 8, p->low_stock_at);
 	if ((rc = db_step_done(db, st, "add product")) == DB_OK)
-		p->id = sqlite3_last_insert_rowid(db->conn);
+		p->id = db_last_id(db);
 	return rc;
 }
 
@@ -143,21 +143,21 @@ db_catalog_create(struct db *db, struct product *p)
 static enum db_status
 stock_of(struct db *db, int64_t store_id, int64_t id, int64_t *stock, int64_t *low)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	st = db_stmt(db, "SELECT stock, low_stock_at FROM products "
 	    "WHERE id = ?1 AND (?2 = 0 OR store_id = ?2)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, store_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*stock = sqlite3_column_int64(st, 0);
-		*low = sqlite3_column_int64(st, 1);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, store_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*stock = db_col_int64(st, 0);
+		*low = db_col_int64(st, 1);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return DB_NOTFOUND;
 	return db_status_of(db, rc, "product stock");
 }
@@ -165,7 +165,7 @@ stock_of(struct db *db, int64_t store_id, int64_t id, int64_t *stock, int64_t *l
 enum db_status
 db_catalog_update(struct db *db, int64_t store_id, const struct product *p, int set_stock)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	int64_t before = 0, low = 0;
 
@@ -183,12 +183,12 @@ db_catalog_update(struct db *db, int64_t store_id, const struct product *p, int 
 	db_bind_text(st, 1, p->sku);
 	db_bind_text(st, 2, p->name);
 	db_bind_text(st, 3, p->description ? p->description : "");
-	sqlite3_bind_int64(st, 4, p->price_cents);
-	sqlite3_bind_int(st, 5, p->active ? 1 : 0);
-	sqlite3_bind_int64(st, 6, p->low_stock_at);
-	sqlite3_bind_int(st, 7, set_stock ? 1 : 0);
-	sqlite3_bind_int64(st, 8, p->stock);
-	sqlite3_bind_int64(st, 9, p->id);
+	db_bind_int64(st, 4, p->price_cents);
+	db_bind_int(st, 5, p->active ? 1 : 0);
+	db_bind_int64(st, 6, p->low_stock_at);
+	db_bind_int(st, 7, set_stock ? 1 : 0);
+	db_bind_int64(st, 8, p->stock);
+	db_bind_int64(st, 9, p->id);
 	if ((rc = db_step_done(db, st, "update product")) != DB_OK)
 		goto fail;
 	if (set_stock && product_crossed_low(before, p->stock, p->low_stock_at) &&
@@ -206,21 +206,21 @@ static enum db_status
 record_move(struct db *db, int64_t id, int64_t delta, int64_t after, const char *reason,
     int64_t user_id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "INSERT INTO stock_moves (product_id, delta, stock_after, reason, "
 	    "user_id, created_at) VALUES (?, ?, ?, ?, ?, ?)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, delta);
-	sqlite3_bind_int64(st, 3, after);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, delta);
+	db_bind_int64(st, 3, after);
 	db_bind_text(st, 4, reason ? reason : "");
 	if (user_id > 0)
-		sqlite3_bind_int64(st, 5, user_id);
+		db_bind_int64(st, 5, user_id);
 	else
-		sqlite3_bind_null(st, 5);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)time(NULL));
+		db_bind_null(st, 5);
+	db_bind_int64(st, 6, (int64_t)time(NULL));
 	return db_step_done(db, st, "record stock move");
 }
 
@@ -228,7 +228,7 @@ enum db_status
 db_catalog_adjust(struct db *db, int64_t store_id, int64_t id, int64_t delta,
     const char *reason, int64_t user_id, struct product *after)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	int64_t stock = 0, low = 0;
 	int step;
@@ -244,22 +244,22 @@ db_catalog_adjust(struct db *db, int64_t store_id, int64_t id, int64_t delta,
 		rc = DB_ERROR;
 		goto fail;
 	}
-	sqlite3_bind_int64(st, 1, delta);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_int64(st, 3, store_id);
-	sqlite3_bind_int64(st, 4, PRODUCT_STOCK_MAX);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		stock = sqlite3_column_int64(st, 0);
-		low = sqlite3_column_int64(st, 1);
+	db_bind_int64(st, 1, delta);
+	db_bind_int64(st, 2, id);
+	db_bind_int64(st, 3, store_id);
+	db_bind_int64(st, 4, PRODUCT_STOCK_MAX);
+	if ((step = db_step(st)) == DB_ROW) {
+		stock = db_col_int64(st, 0);
+		low = db_col_int64(st, 1);
 	}
-	while (step == SQLITE_ROW)
-		step = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE) {
+	while (step == DB_ROW)
+		step = db_step(st);
+	db_reset(st);
+	if (step != DB_DONE) {
 		rc = db_status_of(db, step, "adjust stock");
 		goto fail;
 	}
-	if (sqlite3_changes(db->conn) != 1) {
+	if (db_changes(db) != 1) {
 		/* Nothing changed: no such product, or the range refused the delta. */
 		rc = stock_of(db, store_id, id, &stock, &low) == DB_OK ? DB_CONFLICT : DB_NOTFOUND;
 		goto fail;
@@ -280,7 +280,7 @@ fail:
 enum db_status
 db_catalog_delete(struct db *db, int64_t store_id, int64_t id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	struct product p;
 	int64_t kept = 0;
@@ -297,7 +297,7 @@ db_catalog_delete(struct db *db, int64_t store_id, int64_t id)
 		rc = DB_ERROR;
 		goto fail;
 	}
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	if ((rc = db_one_int(db, st, &kept, "product history")) != DB_OK)
 		goto fail;
 	if (kept) {
@@ -309,7 +309,7 @@ db_catalog_delete(struct db *db, int64_t store_id, int64_t id)
 		rc = DB_ERROR;
 		goto fail;
 	}
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	if ((rc = db_step_done(db, st, "drop cart lines")) != DB_OK)
 		goto fail;
 	st = db_stmt(db, "DELETE FROM products WHERE id = ?");
@@ -317,7 +317,7 @@ db_catalog_delete(struct db *db, int64_t store_id, int64_t id)
 		rc = DB_ERROR;
 		goto fail;
 	}
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	/* Its photo's renditions go with it, unless another product has the same picture. */
 	if ((rc = db_step_done(db, st, "delete product")) != DB_OK ||
 	    (rc = db_media_prune(db)) != DB_OK || (rc = db_commit(db)) != DB_OK)
@@ -332,7 +332,7 @@ enum db_status
 db_catalog_stock_low(struct db *db, int64_t product_id)
 {
 	struct product p;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	char *payload;
 
@@ -344,13 +344,13 @@ db_catalog_stock_low(struct db *db, int64_t product_id)
 	if (st == NULL)
 		rc = DB_ERROR;
 	else {
-		sqlite3_bind_int64(st, 1, p.store_id);
-		sqlite3_bind_int64(st, 2, p.id);
+		db_bind_int64(st, 1, p.store_id);
+		db_bind_int64(st, 2, p.id);
 		db_bind_text(st, 3, payload);
-		sqlite3_bind_int64(st, 4, (sqlite3_int64)time(NULL));
+		db_bind_int64(st, 4, (int64_t)time(NULL));
 		if ((rc = db_step_done(db, st, "stock_low event")) == DB_OK)
 			rc = db_notify_webhooks(db, p.store_id, "stock_low",
-			    sqlite3_last_insert_rowid(db->conn), 0, "");
+			    db_last_id(db), 0, "");
 	}
 	free(payload);
 	product_clear(&p);
@@ -360,7 +360,7 @@ db_catalog_stock_low(struct db *db, int64_t product_id)
 enum db_status
 db_catalog_store_id(struct db *db, const char *slug, int64_t *id)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM stores WHERE slug = ?");
+	struct db_stmt *st = db_stmt(db, "SELECT id FROM stores WHERE slug = ?");
 
 	if (st == NULL)
 		return DB_ERROR;

@@ -10,20 +10,20 @@
 static enum db_status
 current(struct db *db, int64_t store_id, const char *sku, int64_t *stock, int64_t *low)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	st = db_stmt(db, "SELECT stock, low_stock_at FROM products WHERE store_id = ? AND sku = ?");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 1, store_id);
 	db_bind_text(st, 2, sku);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*stock = sqlite3_column_int64(st, 0);
-		*low = sqlite3_column_int64(st, 1);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*stock = db_col_int64(st, 0);
+		*low = db_col_int64(st, 1);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return DB_NOTFOUND;
 	return db_status_of(db, rc, "import: read product");
 }
@@ -33,7 +33,7 @@ static enum db_status
 upsert(struct db *db, int64_t store_id, const struct product_csv_row *r, int64_t *id,
     int64_t *low)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	st = db_stmt(db, "INSERT INTO products (store_id, sku, name, description, price_cents, "
@@ -46,41 +46,41 @@ upsert(struct db *db, int64_t store_id, const struct product_csv_row *r, int64_t
 	    "RETURNING id, low_stock_at");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 1, store_id);
 	db_bind_text(st, 2, r->p.sku);
 	db_bind_text(st, 3, r->p.name);
 	db_bind_text(st, 4, r->p.description ? r->p.description : "");
-	sqlite3_bind_int64(st, 5, r->p.price_cents);
-	sqlite3_bind_int64(st, 6, r->p.stock);
-	sqlite3_bind_int(st, 7, r->p.active ? 1 : 0);
-	sqlite3_bind_int64(st, 8, r->p.low_stock_at);
-	sqlite3_bind_int(st, 9, r->has_desc);
-	sqlite3_bind_int(st, 10, r->has_active);
-	sqlite3_bind_int(st, 11, r->has_low);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*low = sqlite3_column_int64(st, 1);
-		rc = sqlite3_step(st);
+	db_bind_int64(st, 5, r->p.price_cents);
+	db_bind_int64(st, 6, r->p.stock);
+	db_bind_int(st, 7, r->p.active ? 1 : 0);
+	db_bind_int64(st, 8, r->p.low_stock_at);
+	db_bind_int(st, 9, r->has_desc);
+	db_bind_int(st, 10, r->has_active);
+	db_bind_int(st, 11, r->has_low);
+	if ((rc = db_step(st)) == DB_ROW) {
+		*id = db_col_int64(st, 0);
+		*low = db_col_int64(st, 1);
+		rc = db_step(st);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? DB_OK : db_status_of(db, rc, "import: upsert product");
+	db_reset(st);
+	return rc == DB_DONE ? DB_OK : db_status_of(db, rc, "import: upsert product");
 }
 
 /* A stock the import changed, as a stock move (the history the adjustments keep). */
 static enum db_status
 record_move(struct db *db, int64_t id, int64_t before, int64_t after, const char *reason)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "INSERT INTO stock_moves (product_id, delta, stock_after, reason, "
 	    "user_id, created_at) VALUES (?, ?, ?, ?, NULL, ?)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, after - before);
-	sqlite3_bind_int64(st, 3, after);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, after - before);
+	db_bind_int64(st, 3, after);
 	db_bind_text(st, 4, reason ? reason : "");
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
+	db_bind_int64(st, 5, (int64_t)time(NULL));
 	return db_step_done(db, st, "import: stock move");
 }
 
@@ -135,11 +135,11 @@ fail:
 enum db_status
 db_catalog_find_sku(struct db *db, int64_t store_id, const char *sku, int64_t *id)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM products WHERE store_id = ? AND sku = ?");
+	struct db_stmt *st = db_stmt(db, "SELECT id FROM products WHERE store_id = ? AND sku = ?");
 
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 1, store_id);
 	db_bind_text(st, 2, sku);
 	return db_one_int(db, st, id, "find product by SKU");
 }

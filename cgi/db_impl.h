@@ -1,8 +1,9 @@
-/* db_impl.h — what the db_*.c files share; nothing outside the db layer includes it. */
+/* db_impl.h — what the db_*.c files share: the statement API the engine implements (db_sqlite.c) and helpers over it; nothing outside the db layer includes it. */
 #ifndef ORDERSYNC_DB_IMPL_H
 #define ORDERSYNC_DB_IMPL_H
 
-#include <sqlite3.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "db.h"
 #include "log.h"
@@ -20,13 +21,25 @@
  */
 #define DB_STMT_CACHE 256
 
+/*
+ * A prepared statement of the engine, owned by the statement cache. The
+ * db_*.c files only reach it through the functions below, never through an
+ * engine's own API: their SQL and their code are the same whatever the
+ * engine.
+ */
+struct db_stmt;
+
+/* What db_step() returns for a row and for the end; else an error code for db_status_of(). */
+#define DB_ROW		100
+#define DB_DONE		101
+
 struct db {
-	sqlite3		*conn;
+	struct sqlite3	*conn;		/* the engine's connection (db_sqlite.c) */
 	struct logger	*log;
 	char		 epoch[33];
 	struct {
 		const char	*sql;	/* the static string the statement came from */
-		sqlite3_stmt	*stmt;
+		struct db_stmt	*stmt;
 	} cache[DB_STMT_CACHE];
 	size_t		 ncache;
 	int		 notify_mail;	/* db_notify_configure: queue mails */
@@ -36,19 +49,45 @@ struct db {
 /*
  * Returns the cached prepared statement for sql (a string literal: it is
  * looked up by address), reset and with its bindings cleared; prepares it on
- * first use. NULL on error (logged), and when the cache is full (logged: see
+ * first use. Parameters are ?N (numbered from 1) or ? (the next number).
+ * NULL on error (logged), and when the cache is full (logged: see
  * DB_STMT_CACHE). The statement stays owned by the cache and valid until
  * db_close(), whatever other statements are asked for meanwhile.
  */
-sqlite3_stmt	*db_stmt(struct db *db, const char *sql);
-/* Maps a SQLite result code to a db_status and logs what is not OK. */
+struct db_stmt	*db_stmt(struct db *db, const char *sql);
+/* Maps an engine result code (db_step's) to a db_status and logs what is not OK. */
 enum db_status	 db_status_of(struct db *db, int rc, const char *what);
-/* Binds text; NULL binds SQL NULL. */
-int		 db_bind_text(sqlite3_stmt *st, int i, const char *s);
+
+/* Parameter i (from 1) of st. */
+void		 db_bind_int64(struct db_stmt *st, int i, int64_t v);
+void		 db_bind_int(struct db_stmt *st, int i, int v);
+void		 db_bind_null(struct db_stmt *st, int i);
+/* Binds text, copied; NULL binds SQL NULL. */
+int		 db_bind_text(struct db_stmt *st, int i, const char *s);
+/* Binds n bytes at p, which must stay valid until st is reset or stepped to its end. */
+void		 db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n);
+/* Steps st: DB_ROW, DB_DONE, or an engine error code (db_status_of). */
+int		 db_step(struct db_stmt *st);
+/* Ends st's current run (its bindings stay until db_stmt hands it out again). */
+void		 db_reset(struct db_stmt *st);
+/* Column i (from 0) of st's current row. A NULL reads as 0, NULL text, no bytes. */
+int64_t		 db_col_int64(struct db_stmt *st, int i);
+int		 db_col_int(struct db_stmt *st, int i);
+const char	*db_col_text(struct db_stmt *st, int i);	/* borrowed until the next step */
+int		 db_col_null(struct db_stmt *st, int i);
+const void	*db_col_blob(struct db_stmt *st, int i);
+size_t		 db_col_bytes(struct db_stmt *st, int i);
+/* Rows the last INSERT, UPDATE or DELETE of this connection changed. */
+int64_t		 db_changes(struct db *db);
+/* The id of the row the last INSERT of this connection made. */
+int64_t		 db_last_id(struct db *db);
+/* Rows every statement of this connection changed since it opened (the feed's version). */
+int64_t		 db_total_changes(struct db *db);
+
 /* Copies column text (borrowed until the next step) into a new string; "" for NULL. */
-char		*db_col_strdup(sqlite3_stmt *st, int i);
+char		*db_col_strdup(struct db_stmt *st, int i);
 /* Runs a statement that returns no rows (or ignores them); resets it. */
-enum db_status	 db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
+enum db_status	 db_step_done(struct db *db, struct db_stmt *st, const char *what);
 /*
  * Steps st (prepared and bound) to its end, reading each row with read into
  * a new zeroed element (size bytes) of a growing array; resets st. On
@@ -56,8 +95,8 @@ enum db_status	 db_step_done(struct db *db, sqlite3_stmt *st, const char *what);
  * the elements read so far are released with clear, *out is NULL and *n 0,
  * and the failure is logged with what.
  */
-enum db_status	 db_collect(struct db *db, sqlite3_stmt *st, size_t size,
-		    void (*read)(sqlite3_stmt *, void *), void (*clear)(void *),
+enum db_status	 db_collect(struct db *db, struct db_stmt *st, size_t size,
+		    void (*read)(struct db_stmt *, void *), void (*clear)(void *),
 		    void **out /* OUT */, size_t *n /* OUT */, const char *what);
 /*
  * A product's photo as a query of products p reads it: the columns (the
@@ -69,18 +108,18 @@ enum db_status	 db_collect(struct db *db, sqlite3_stmt *st, size_t size,
 	"coalesce(mt.id, ''), coalesce(mt.width, 0), coalesce(mt.height, 0) "
 #define DB_PHOTO_JOIN \
 	"LEFT JOIN media mi ON mi.id = p.image LEFT JOIN media mt ON mt.id = p.thumb "
-void		 db_read_photo(sqlite3_stmt *st, int col, struct product_media *image,
+void		 db_read_photo(struct db_stmt *st, int col, struct product_media *image,
 		    struct product_media *thumb);
 /*
  * Steps st (prepared and bound) for one row, read with read into out
  * (which the caller zeroed); resets st. DB_NOTFOUND without a row; other
  * failures are logged with what.
  */
-enum db_status	 db_one_row(struct db *db, sqlite3_stmt *st,
-		    void (*read)(sqlite3_stmt *, void *), void *out, const char *what);
+enum db_status	 db_one_row(struct db *db, struct db_stmt *st,
+		    void (*read)(struct db_stmt *, void *), void *out, const char *what);
 /* Copies column text into a fixed array of outsz bytes, truncating; "" for NULL. */
-void		 db_col_copy(sqlite3_stmt *st, int i, char *out, size_t outsz);
+void		 db_col_copy(struct db_stmt *st, int i, char *out, size_t outsz);
 /* Steps a one-row, one-integer query into *out; DB_NOTFOUND without a row. Resets st. */
-enum db_status	 db_one_int(struct db *db, sqlite3_stmt *st, int64_t *out, const char *what);
+enum db_status	 db_one_int(struct db *db, struct db_stmt *st, int64_t *out, const char *what);
 
 #endif

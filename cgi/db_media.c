@@ -22,24 +22,24 @@ db_media_id(const void *data, size_t len, char out[DB_MEDIA_ID_LEN + 1])
 static enum db_status
 put_blob(struct db *db, const struct db_media_blob *b, char id[DB_MEDIA_ID_LEN + 1])
 {
-	sqlite3_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO media (id, width, height, bytes, "
+	struct db_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO media (id, width, height, bytes, "
 	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
 
 	if (st == NULL)
 		return DB_ERROR;
 	db_media_id(b->data, b->len, id);
 	db_bind_text(st, 1, id);
-	sqlite3_bind_int(st, 2, b->width);
-	sqlite3_bind_int(st, 3, b->height);
-	sqlite3_bind_blob(st, 4, b->data, (int)b->len, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
+	db_bind_int(st, 2, b->width);
+	db_bind_int(st, 3, b->height);
+	db_bind_blob(st, 4, b->data, b->len);
+	db_bind_int64(st, 5, (int64_t)time(NULL));
 	return db_step_done(db, st, "store a rendition");
 }
 
 enum db_status
 db_media_prune(struct db *db)
 {
-	sqlite3_stmt *st = db_stmt(db, "DELETE FROM media WHERE NOT EXISTS "
+	struct db_stmt *st = db_stmt(db, "DELETE FROM media WHERE NOT EXISTS "
 	    "(SELECT 1 FROM products p WHERE p.image = media.id OR p.thumb = media.id)");
 
 	return st == NULL ? DB_ERROR : db_step_done(db, st, "prune media");
@@ -49,7 +49,7 @@ db_media_prune(struct db *db)
 static enum db_status
 point_product(struct db *db, int64_t store_id, int64_t id, const char *image, const char *thumb)
 {
-	sqlite3_stmt *st = db_stmt(db, "UPDATE products SET image = ?1, thumb = ?2 "
+	struct db_stmt *st = db_stmt(db, "UPDATE products SET image = ?1, thumb = ?2 "
 	    "WHERE id = ?3 AND (?4 = 0 OR store_id = ?4)");
 	enum db_status rc;
 
@@ -57,11 +57,11 @@ point_product(struct db *db, int64_t store_id, int64_t id, const char *image, co
 		return DB_ERROR;
 	db_bind_text(st, 1, image);
 	db_bind_text(st, 2, thumb);
-	sqlite3_bind_int64(st, 3, id);
-	sqlite3_bind_int64(st, 4, store_id);
+	db_bind_int64(st, 3, id);
+	db_bind_int64(st, 4, store_id);
 	if ((rc = db_step_done(db, st, "set a product's photo")) != DB_OK)
 		return rc;
-	return sqlite3_changes(db->conn) == 1 ? DB_OK : DB_NOTFOUND;
+	return db_changes(db) == 1 ? DB_OK : DB_NOTFOUND;
 }
 
 enum db_status
@@ -90,7 +90,7 @@ fail:
 enum db_status
 db_media_get(struct db *db, const char *id, unsigned char **data, size_t *len)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT bytes FROM media WHERE id = ?1");
+	struct db_stmt *st = db_stmt(db, "SELECT bytes FROM media WHERE id = ?1");
 	enum db_status rc = DB_NOTFOUND;
 	int step;
 
@@ -99,14 +99,14 @@ db_media_get(struct db *db, const char *id, unsigned char **data, size_t *len)
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		*len = (size_t)sqlite3_column_bytes(st, 0);
+	if ((step = db_step(st)) == DB_ROW) {
+		*len = (size_t)db_col_bytes(st, 0);
 		*data = xmalloc(*len + 1);
 		if (*len > 0)
-			memcpy(*data, sqlite3_column_blob(st, 0), *len);
+			memcpy(*data, db_col_blob(st, 0), *len);
 		rc = DB_OK;
-	} else if (step != SQLITE_DONE)
+	} else if (step != DB_DONE)
 		rc = db_status_of(db, step, "read a rendition");
-	sqlite3_reset(st);
+	db_reset(st);
 	return rc;
 }

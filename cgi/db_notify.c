@@ -47,18 +47,18 @@ queue_mail(struct db *db, const struct order *o, int64_t event_id, unsigned bit,
 static enum db_status
 alert_emails(struct db *db, int64_t store_id, char **out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	*out = NULL;
 	st = db_stmt(db, "SELECT coalesce(alert_emails, '') FROM stores WHERE id = ?1");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	db_bind_int64(st, 1, store_id);
+	if ((rc = db_step(st)) == DB_ROW)
 		*out = db_col_strdup(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
+	db_reset(st);
+	if (rc != DB_ROW)
 		return db_status_of(db, rc, "read alert emails");
 	return DB_OK;
 }
@@ -67,7 +67,7 @@ alert_emails(struct db *db, int64_t store_id, char **out)
 static enum db_status
 watched_since(struct db *db, int64_t store_id, int64_t since, int *watched)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int64_t n = 0;
 	enum db_status rc;
 
@@ -76,8 +76,8 @@ watched_since(struct db *db, int64_t store_id, int64_t since, int *watched)
 	    "AND u.disabled = 0 AND (u.store_id IS NULL OR u.store_id = ?1))");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	sqlite3_bind_int64(st, 2, since);
+	db_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 2, since);
 	rc = db_one_int(db, st, &n, "is anyone watching");
 	*watched = n != 0;
 	return rc;
@@ -153,11 +153,11 @@ struct endpoint {
 };
 
 static void
-read_endpoint(sqlite3_stmt *st, void *p)
+read_endpoint(struct db_stmt *st, void *p)
 {
 	struct endpoint *e = p;
 
-	e->id = sqlite3_column_int64(st, 0);
+	e->id = db_col_int64(st, 0);
 	e->url = db_col_strdup(st, 1);
 	e->events = db_col_strdup(st, 2);
 }
@@ -178,7 +178,7 @@ db_notify_webhooks(struct db *db, int64_t store_id, const char *type, int64_t ev
 	struct endpoint *v = NULL;
 	struct db_outbox_job job;
 	int64_t now = (int64_t)time(NULL), id;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t n = 0, i;
 	enum db_status rc;
 
@@ -186,7 +186,7 @@ db_notify_webhooks(struct db *db, int64_t store_id, const char *type, int64_t ev
 	    "WHERE store_id = ?1 AND active = 1 ORDER BY id");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 1, store_id);
 	rc = db_collect(db, st, sizeof *v, read_endpoint, clear_endpoint, (void **)&v, &n,
 	    "list webhooks");
 	for (i = 0; rc == DB_OK && i < n; i++) {

@@ -19,22 +19,22 @@
 
 /* Fills o from a row of ORDER_COLS. */
 static void
-read_order(sqlite3_stmt *st, struct order *o)
+read_order(struct db_stmt *st, struct order *o)
 {
-	o->id = sqlite3_column_int64(st, 0);
-	o->store_id = sqlite3_column_int64(st, 1);
+	o->id = db_col_int64(st, 0);
+	o->store_id = db_col_int64(st, 1);
 	db_col_copy(st, 2, o->number, sizeof o->number);
-	o->status = order_status_parse((const char *)sqlite3_column_text(st, 3));
+	o->status = order_status_parse(db_col_text(st, 3));
 	db_col_copy(st, 4, o->currency, sizeof o->currency);
 	o->customer_name = db_col_strdup(st, 5);
 	o->email = db_col_strdup(st, 6);
 	o->phone = db_col_strdup(st, 7);
 	o->notes = db_col_strdup(st, 8);
 	o->store_name = db_col_strdup(st, 9);
-	o->total_cents = sqlite3_column_int64(st, 10);
-	o->items_count = sqlite3_column_int64(st, 11);
-	o->created_at = sqlite3_column_int64(st, 12);
-	o->updated_at = sqlite3_column_int64(st, 13);
+	o->total_cents = db_col_int64(st, 10);
+	o->items_count = db_col_int64(st, 11);
+	o->created_at = db_col_int64(st, 12);
+	o->updated_at = db_col_int64(st, 13);
 	db_col_copy(st, 14, o->access_token, sizeof o->access_token);
 	db_col_copy(st, 15, o->source, sizeof o->source);
 	db_col_copy(st, 16, o->fulfilment, sizeof o->fulfilment);
@@ -42,7 +42,7 @@ read_order(sqlite3_stmt *st, struct order *o)
 	o->postcode = db_col_strdup(st, 18);
 	o->city = db_col_strdup(st, 19);
 	db_col_copy(st, 20, o->language, sizeof o->language);
-	o->paid_cents = sqlite3_column_int64(st, 21);
+	o->paid_cents = db_col_int64(st, 21);
 }
 
 /* Reads the lines of order o into o->items. */
@@ -50,7 +50,7 @@ static enum db_status
 read_items(struct db *db, struct order *o)
 {
 	struct order_item *it;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t cap = 0;
 	int rc;
 
@@ -58,32 +58,32 @@ read_items(struct db *db, struct order *o)
 	    "WHERE order_id = ? ORDER BY id");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, o->id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_int64(st, 1, o->id);
+	while ((rc = db_step(st)) == DB_ROW) {
 		o->items = xgrow(o->items, &cap, o->nitems, sizeof *o->items);
 		it = &o->items[o->nitems++];
 		it->sku = db_col_strdup(st, 0);
 		it->name = db_col_strdup(st, 1);
-		it->unit_price_cents = sqlite3_column_int64(st, 2);
-		it->qty = sqlite3_column_int64(st, 3);
+		it->unit_price_cents = db_col_int64(st, 2);
+		it->qty = db_col_int64(st, 3);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return db_status_of(db, rc, "read order items");
 }
 
 /* Steps st (bound, selecting ORDER_COLS) for one order into out. */
 static enum db_status
-one_order(struct db *db, sqlite3_stmt *st, int with_items, struct order *out)
+one_order(struct db *db, struct db_stmt *st, int with_items, struct order *out)
 {
 	enum db_status rc;
 	int step;
 
-	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+	if ((step = db_step(st)) == DB_ROW)
 		read_order(st, out);
-	sqlite3_reset(st);
-	if (step == SQLITE_DONE)
+	db_reset(st);
+	if (step == DB_DONE)
 		return DB_NOTFOUND;
-	if (step != SQLITE_ROW)
+	if (step != DB_ROW)
 		return db_status_of(db, step, "read order");
 	if (with_items && (rc = read_items(db, out)) != DB_OK) {
 		order_clear(out);
@@ -96,7 +96,7 @@ enum db_status
 db_order_get(struct db *db, int64_t store_id, const char *number, int with_items,
     struct order *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	memset(out, 0, sizeof *out);
 	st = db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
@@ -104,12 +104,12 @@ db_order_get(struct db *db, int64_t store_id, const char *number, int with_items
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, number);
-	sqlite3_bind_int64(st, 2, store_id);
+	db_bind_int64(st, 2, store_id);
 	return one_order(db, st, with_items, out);
 }
 
 static void
-read_order_cb(sqlite3_stmt *st, void *o)
+read_order_cb(struct db_stmt *st, void *o)
 {
 	read_order(st, o);
 }
@@ -135,7 +135,7 @@ clear_order_cb(void *o)
  * The statement for the kind of search: the full-text tables come first
  * (CROSS JOIN keeps them the outer loop) and yield ids newest first.
  */
-static sqlite3_stmt *
+static struct db_stmt *
 list_stmt(struct db *db, enum search_kind kind, int dense)
 {
 	switch (kind) {
@@ -179,7 +179,7 @@ list_stmt(struct db *db, enum search_kind kind, int dense)
 static enum db_status
 number_dense(struct db *db, const char *prefix, int *dense)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	int64_t n = 0;
 
@@ -189,7 +189,7 @@ number_dense(struct db *db, const char *prefix, int *dense)
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, prefix);
-	sqlite3_bind_int(st, 2, NUMBER_DENSE);
+	db_bind_int(st, 2, NUMBER_DENSE);
 	if ((rc = db_one_int(db, st, &n, "count numbers")) != DB_OK)
 		return rc;
 	*dense = n >= NUMBER_DENSE;
@@ -201,7 +201,7 @@ number_dense(struct db *db, const char *prefix, int *dense)
  * with *st NULL when the search can match nothing.
  */
 static enum db_status
-list_prepare(struct db *db, const struct db_order_filter *f, int limit, sqlite3_stmt **st)
+list_prepare(struct db *db, const struct db_order_filter *f, int limit, struct db_stmt **st)
 {
 	enum search_kind kind = f->q != NULL ? f->q->kind : SEARCH_ALL;
 	enum db_status rc;
@@ -214,13 +214,13 @@ list_prepare(struct db *db, const struct db_order_filter *f, int limit, sqlite3_
 		return rc;
 	if ((*st = list_stmt(db, kind, dense)) == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(*st, 1, f->store_id);
+	db_bind_int64(*st, 1, f->store_id);
 	db_bind_text(*st, 2, order_status_name(f->status));
-	sqlite3_bind_int64(*st, 3, f->before_id);
-	sqlite3_bind_int(*st, 4, limit);
-	sqlite3_bind_int64(*st, 5, f->offset > 0 ? f->offset : 0);
-	sqlite3_bind_int64(*st, 6, f->to > 0 ? f->from : INT64_MIN);
-	sqlite3_bind_int64(*st, 7, f->to > 0 ? f->to : INT64_MAX);
+	db_bind_int64(*st, 3, f->before_id);
+	db_bind_int(*st, 4, limit);
+	db_bind_int64(*st, 5, f->offset > 0 ? f->offset : 0);
+	db_bind_int64(*st, 6, f->to > 0 ? f->from : INT64_MIN);
+	db_bind_int64(*st, 7, f->to > 0 ? f->to : INT64_MAX);
 	if (kind != SEARCH_ALL)
 		db_bind_text(*st, 10, f->q->text);
 	return DB_OK;
@@ -230,7 +230,7 @@ enum db_status
 db_orders_list(struct db *db, const struct db_order_filter *f, struct order **out,
     size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	void *v;
 
@@ -247,7 +247,7 @@ db_orders_list(struct db *db, const struct db_order_filter *f, struct order **ou
 /* An export in progress: the list statement, stepped one order at a time. */
 struct db_orders_cursor {
 	struct db	*db;
-	sqlite3_stmt	*st;		/* NULL: nothing (left) to read */
+	struct db_stmt	*st;		/* NULL: nothing (left) to read */
 };
 
 enum db_status
@@ -255,7 +255,7 @@ db_orders_export_open(struct db *db, const struct db_order_filter *f,
     struct db_orders_cursor **out)
 {
 	struct db_order_filter all = *f;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	*out = NULL;
@@ -278,10 +278,10 @@ db_orders_export_next(struct db_orders_cursor *c, struct order *out)
 	memset(out, 0, sizeof *out);
 	if (c->st == NULL)
 		return DB_NOTFOUND;
-	if ((step = sqlite3_step(c->st)) != SQLITE_ROW) {
-		sqlite3_reset(c->st);
+	if ((step = db_step(c->st)) != DB_ROW) {
+		db_reset(c->st);
 		c->st = NULL;
-		return step == SQLITE_DONE ? DB_NOTFOUND :
+		return step == DB_DONE ? DB_NOTFOUND :
 		    db_status_of(c->db, step, "export orders");
 	}
 	read_order(c->st, out);
@@ -298,14 +298,14 @@ db_orders_export_close(struct db_orders_cursor *c)
 	if (c == NULL)
 		return;
 	if (c->st != NULL)
-		sqlite3_reset(c->st);
+		db_reset(c->st);
 	free(c);
 }
 
 enum db_status
 db_orders_count(struct db *db, int64_t store_id, int64_t counts[ORDER_NSTATUS])
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc, s;
 
 	memset(counts, 0, ORDER_NSTATUS * sizeof counts[0]);
@@ -314,11 +314,11 @@ db_orders_count(struct db *db, int64_t store_id, int64_t counts[ORDER_NSTATUS])
 	    "WHERE (?1 = 0 OR store_id = ?1) GROUP BY status");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		if ((s = order_status_parse((const char *)sqlite3_column_text(st, 0))) >= 0)
-			counts[s] = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, store_id);
+	while ((rc = db_step(st)) == DB_ROW)
+		if ((s = order_status_parse(db_col_text(st, 0))) >= 0)
+			counts[s] = db_col_int64(st, 1);
+	db_reset(st);
 	return db_status_of(db, rc, "count orders");
 }
 
@@ -329,14 +329,14 @@ db_orders_count(struct db *db, int64_t store_id, int64_t counts[ORDER_NSTATUS])
 static enum db_status
 void_pending(struct db *db, int64_t id, int64_t now)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "UPDATE payments SET status = 'voided', updated_at = ?2 "
 	    "WHERE order_id = ?1 AND status = 'pending'");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, now);
 	return db_step_done(db, st, "void pending payments");
 }
 
@@ -344,7 +344,7 @@ void_pending(struct db *db, int64_t id, int64_t now)
 static enum db_status
 restore_stock(struct db *db, int64_t id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "UPDATE products SET stock = stock + "
 	    "(SELECT sum(i.qty) FROM order_items i "
@@ -352,7 +352,7 @@ restore_stock(struct db *db, int64_t id)
 	    "WHERE id IN (SELECT product_id FROM order_items WHERE order_id = ?1)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	return db_step_done(db, st, "restore stock");
 }
 
@@ -360,7 +360,7 @@ enum db_status
 db_order_set_status(struct db *db, int64_t store_id, const char *number, int to,
     int64_t now, int *from)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	int64_t id = 0, paid = 0;
 	int step;
@@ -377,15 +377,15 @@ db_order_set_status(struct db *db, int64_t store_id, const char *number, int to,
 		goto fail;
 	}
 	db_bind_text(st, 1, number);
-	sqlite3_bind_int64(st, 2, store_id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
-		*from = order_status_parse((const char *)sqlite3_column_text(st, 1));
-		paid = sqlite3_column_int64(st, 2);
+	db_bind_int64(st, 2, store_id);
+	if ((step = db_step(st)) == DB_ROW) {
+		id = db_col_int64(st, 0);
+		*from = order_status_parse(db_col_text(st, 1));
+		paid = db_col_int64(st, 2);
 	}
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW) {
-		rc = step == SQLITE_DONE ? DB_NOTFOUND : db_status_of(db, step, "find order");
+	db_reset(st);
+	if (step != DB_ROW) {
+		rc = step == DB_DONE ? DB_NOTFOUND : db_status_of(db, step, "find order");
 		goto fail;
 	}
 	if (!order_transition_ok(*from, to)) {
@@ -405,12 +405,12 @@ db_order_set_status(struct db *db, int64_t store_id, const char *number, int to,
 		goto fail;
 	}
 	db_bind_text(st, 1, order_status_name(to));
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, id);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, id);
 	db_bind_text(st, 4, order_status_name(*from));
 	if ((rc = db_step_done(db, st, "set status")) != DB_OK)
 		goto fail;
-	if (sqlite3_changes(db->conn) != 1) {
+	if (db_changes(db) != 1) {
 		rc = DB_CONFLICT;
 		goto fail;
 	}
@@ -432,7 +432,7 @@ fail:
 static enum db_status
 order_seller(struct db *db, struct order *o)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int step;
 
 	if (strcmp(o->source, "counter") != 0)
@@ -441,11 +441,11 @@ order_seller(struct db *db, struct order *o)
 	    "WHERE o.id = ?");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, o->id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW)
-		o->created_by_name = order_seller_name((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? DB_OK :
+	db_bind_int64(st, 1, o->id);
+	if ((step = db_step(st)) == DB_ROW)
+		o->created_by_name = order_seller_name(db_col_text(st, 0));
+	db_reset(st);
+	return step == DB_ROW || step == DB_DONE ? DB_OK :
 	    db_status_of(db, step, "order seller");
 }
 
@@ -479,7 +479,7 @@ db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int f
     const char *key, struct json_object *extra)
 {
 	struct order o;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	char *payload;
 
@@ -489,7 +489,7 @@ db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int f
 		json_object_put(extra);
 		return DB_ERROR;
 	}
-	sqlite3_bind_int64(st, 1, order_id);
+	db_bind_int64(st, 1, order_id);
 	if ((rc = one_order(db, st, 0, &o)) != DB_OK) {
 		json_object_put(extra);
 		return rc;
@@ -506,13 +506,13 @@ db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int f
 		rc = DB_ERROR;
 		goto done;
 	}
-	sqlite3_bind_int64(st, 1, o.store_id);
-	sqlite3_bind_int64(st, 2, o.id);
+	db_bind_int64(st, 1, o.store_id);
+	db_bind_int64(st, 2, o.id);
 	db_bind_text(st, 3, type);
 	db_bind_text(st, 4, payload);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
+	db_bind_int64(st, 5, (int64_t)time(NULL));
 	if ((rc = db_step_done(db, st, "add event")) == DB_OK)
-		rc = db_notify_order_event(db, &o, sqlite3_last_insert_rowid(db->conn), type, from);
+		rc = db_notify_order_event(db, &o, db_last_id(db), type, from);
 done:
 	free(payload);
 	order_clear(&o);

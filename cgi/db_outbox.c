@@ -9,7 +9,7 @@ enum db_status
 db_outbox_add(struct db *db, int64_t store_id, const char *kind, const char *target,
     const char *payload, int max_attempts, int64_t now, int64_t *id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	*id = 0;
@@ -17,21 +17,21 @@ db_outbox_add(struct db *db, int64_t store_id, const char *kind, const char *tar
 	    "next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 1, store_id);
 	db_bind_text(st, 2, kind);
 	db_bind_text(st, 3, target);
 	db_bind_text(st, 4, payload);
-	sqlite3_bind_int(st, 5, max_attempts);
-	sqlite3_bind_int64(st, 6, now);
+	db_bind_int(st, 5, max_attempts);
+	db_bind_int64(st, 6, now);
 	if ((rc = db_step_done(db, st, "queue a delivery")) == DB_OK)
-		*id = sqlite3_last_insert_rowid(db->conn);
+		*id = db_last_id(db);
 	return rc;
 }
 
 enum db_status
 db_outbox_add_job(struct db *db, const struct db_outbox_job *job, int64_t now, int64_t *id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	*id = 0;
@@ -40,18 +40,18 @@ db_outbox_add_job(struct db *db, const struct db_outbox_job *job, int64_t now, i
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, nullif(?8, 0), nullif(?9, 0), nullif(?10, 0))");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, job->store_id);
+	db_bind_int64(st, 1, job->store_id);
 	db_bind_text(st, 2, job->kind);
 	db_bind_text(st, 3, job->target);
 	db_bind_text(st, 4, job->payload);
-	sqlite3_bind_int(st, 5, job->max_attempts);
-	sqlite3_bind_int64(st, 6, now);
+	db_bind_int(st, 5, job->max_attempts);
+	db_bind_int64(st, 6, now);
 	db_bind_text(st, 7, job->template);
-	sqlite3_bind_int64(st, 8, job->event_id);
-	sqlite3_bind_int64(st, 9, job->order_id);
-	sqlite3_bind_int64(st, 10, job->webhook_id);
+	db_bind_int64(st, 8, job->event_id);
+	db_bind_int64(st, 9, job->order_id);
+	db_bind_int64(st, 10, job->webhook_id);
 	if ((rc = db_step_done(db, st, "queue a job")) == DB_OK)
-		*id = sqlite3_last_insert_rowid(db->conn);
+		*id = db_last_id(db);
 	return rc;
 }
 
@@ -59,7 +59,7 @@ enum db_status
 db_outbox_decoy(struct db *db, const char *kind, const char *target, const char *payload,
     int64_t now)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	int64_t id;
 
@@ -71,7 +71,7 @@ db_outbox_decoy(struct db *db, const char *kind, const char *target, const char 
 		rc = DB_ERROR;
 		goto out;
 	}
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	if ((rc = db_step_done(db, st, "drop a decoy delivery")) == DB_OK)
 		rc = db_commit(db);
 out:
@@ -81,9 +81,9 @@ out:
 }
 
 static void
-read_id(sqlite3_stmt *st, void *p)
+read_id(struct db_stmt *st, void *p)
 {
-	*(int64_t *)p = sqlite3_column_int64(st, 0);
+	*(int64_t *)p = db_col_int64(st, 0);
 }
 
 static void
@@ -95,7 +95,7 @@ clear_id(void *p)
 enum db_status
 db_outbox_due(struct db *db, int64_t now, size_t max, int64_t **ids, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	*ids = NULL;
 	*n = 0;
@@ -104,8 +104,8 @@ db_outbox_due(struct db *db, int64_t now, size_t max, int64_t **ids, size_t *n)
 	    "ORDER BY next_attempt_at, id LIMIT ?2");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, (int64_t)max);
+	db_bind_int64(st, 1, now);
+	db_bind_int64(st, 2, (int64_t)max);
 	return db_collect(db, st, sizeof **ids, read_id, clear_id, (void **)ids, n,
 	    "list due deliveries");
 }
@@ -114,7 +114,7 @@ enum db_status
 db_outbox_claim(struct db *db, int64_t id, int64_t now, int64_t claimed_until,
     struct db_outbox_row *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -127,28 +127,28 @@ db_outbox_claim(struct db *db, int64_t id, int64_t now, int64_t claimed_until,
 	    "coalesce(webhook_id, 0)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, claimed_until);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, claimed_until);
+	if ((rc = db_step(st)) == DB_ROW) {
 		out->id = id;
-		out->store_id = sqlite3_column_int64(st, 0);
+		out->store_id = db_col_int64(st, 0);
 		db_col_copy(st, 1, out->kind, sizeof out->kind);
 		out->target = db_col_strdup(st, 2);
 		out->payload = db_col_strdup(st, 3);
-		out->attempts = sqlite3_column_int(st, 4);
-		out->max_attempts = sqlite3_column_int(st, 5);
+		out->attempts = db_col_int(st, 4);
+		out->max_attempts = db_col_int(st, 5);
 		db_col_copy(st, 6, out->template, sizeof out->template);
-		out->event_id = sqlite3_column_int64(st, 7);
-		out->order_id = sqlite3_column_int64(st, 8);
-		out->webhook_id = sqlite3_column_int64(st, 9);
-		rc = sqlite3_step(st);		/* SQLITE_DONE: the UPDATE completes */
-	} else if (rc == SQLITE_DONE) {
-		sqlite3_reset(st);
+		out->event_id = db_col_int64(st, 7);
+		out->order_id = db_col_int64(st, 8);
+		out->webhook_id = db_col_int64(st, 9);
+		rc = db_step(st);		/* DB_DONE: the UPDATE completes */
+	} else if (rc == DB_DONE) {
+		db_reset(st);
 		return DB_NOTFOUND;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	db_reset(st);
+	if (rc != DB_DONE) {
 		db_outbox_row_clear(out);
 		return db_status_of(db, rc, "claim a delivery");
 	}
@@ -158,15 +158,15 @@ db_outbox_claim(struct db *db, int64_t id, int64_t now, int64_t claimed_until,
 enum db_status
 db_outbox_done(struct db *db, int64_t id, int64_t now)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "UPDATE outbox SET done_at = ?2, claimed_until = NULL, "
 	    "attempts = attempts + 1, last_error = NULL, "
 	    "payload = CASE kind WHEN 'mail' THEN '' ELSE payload END WHERE id = ?1");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, now);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, now);
 	return db_step_done(db, st, "mark a delivery done");
 }
 
@@ -174,7 +174,7 @@ enum db_status
 db_outbox_retry(struct db *db, int64_t id, int64_t now, int64_t next_at,
     const char *error, int give_up)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "UPDATE outbox SET attempts = attempts + 1, claimed_until = NULL, "
 	    "last_error = substr(?2, 1, 500), next_attempt_at = ?3, "
@@ -183,11 +183,11 @@ db_outbox_retry(struct db *db, int64_t id, int64_t now, int64_t next_at,
 	    "  THEN '' ELSE payload END WHERE id = ?1");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	db_bind_text(st, 2, error);
-	sqlite3_bind_int64(st, 3, next_at);
-	sqlite3_bind_int(st, 4, give_up != 0);
-	sqlite3_bind_int64(st, 5, now);
+	db_bind_int64(st, 3, next_at);
+	db_bind_int(st, 4, give_up != 0);
+	db_bind_int64(st, 5, now);
 	return db_step_done(db, st, "reschedule a delivery");
 }
 

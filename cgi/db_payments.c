@@ -13,19 +13,19 @@
 	"FROM payments p LEFT JOIN users u ON u.id = p.created_by "
 
 static void
-read_payment(sqlite3_stmt *st, void *p)
+read_payment(struct db_stmt *st, void *p)
 {
 	struct db_payment *y = p;
 
-	y->id = sqlite3_column_int64(st, 0);
-	y->amount_cents = sqlite3_column_int64(st, 1);
-	y->tendered_cents = sqlite3_column_int64(st, 2);
-	y->method = payment_method_parse((const char *)sqlite3_column_text(st, 3));
-	y->status = payment_status_parse((const char *)sqlite3_column_text(st, 4));
+	y->id = db_col_int64(st, 0);
+	y->amount_cents = db_col_int64(st, 1);
+	y->tendered_cents = db_col_int64(st, 2);
+	y->method = payment_method_parse(db_col_text(st, 3));
+	y->status = payment_status_parse(db_col_text(st, 4));
 	db_col_copy(st, 5, y->by, sizeof y->by);
-	y->created_at = sqlite3_column_int64(st, 6);
-	y->completed_at = sqlite3_column_int64(st, 7);
-	y->refunded_at = sqlite3_column_int64(st, 8);
+	y->created_at = db_col_int64(st, 6);
+	y->completed_at = db_col_int64(st, 7);
+	y->refunded_at = db_col_int64(st, 8);
 }
 
 static void
@@ -37,13 +37,13 @@ clear_payment(void *p)
 enum db_status
 db_payments_list(struct db *db, int64_t order_id, struct db_payment **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	*out = NULL;
 	*n = 0;
 	if ((st = db_stmt(db, PAYMENT_COLS "WHERE p.order_id = ? ORDER BY p.id")) == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, order_id);
+	db_bind_int64(st, 1, order_id);
 	return db_collect(db, st, sizeof **out, read_payment, clear_payment, (void **)out, n,
 	    "list payments");
 }
@@ -52,21 +52,21 @@ db_payments_list(struct db *db, int64_t order_id, struct db_payment **out, size_
 static enum db_status
 payment_get(struct db *db, int64_t order_id, int64_t id, struct db_payment *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	memset(out, 0, sizeof *out);
 	st = db_stmt(db, PAYMENT_COLS "WHERE p.id = ? AND p.order_id = ?");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, order_id);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, order_id);
 	return db_one_row(db, st, read_payment, out, "get payment");
 }
 
 enum db_status
 db_till_get(struct db *db, int64_t store_id, const char *number, struct db_till *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	memset(out, 0, sizeof *out);
@@ -77,18 +77,18 @@ db_till_get(struct db *db, int64_t store_id, const char *number, struct db_till 
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, number);
-	sqlite3_bind_int64(st, 2, store_id);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		out->order_id = sqlite3_column_int64(st, 0);
-		out->order_status = order_status_parse((const char *)sqlite3_column_text(st, 1));
-		out->total_cents = sqlite3_column_int64(st, 2);
-		out->paid_cents = sqlite3_column_int64(st, 3);
-		out->pending_cents = sqlite3_column_int64(st, 4);
+	db_bind_int64(st, 2, store_id);
+	if ((rc = db_step(st)) == DB_ROW) {
+		out->order_id = db_col_int64(st, 0);
+		out->order_status = order_status_parse(db_col_text(st, 1));
+		out->total_cents = db_col_int64(st, 2);
+		out->paid_cents = db_col_int64(st, 3);
+		out->pending_cents = db_col_int64(st, 4);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return DB_NOTFOUND;
-	return rc == SQLITE_ROW ? DB_OK : db_status_of(db, rc, "get till");
+	return rc == DB_ROW ? DB_OK : db_status_of(db, rc, "get till");
 }
 
 /*
@@ -99,7 +99,7 @@ db_till_get(struct db *db, int64_t store_id, const char *number, struct db_till 
 static enum db_status
 payment_move(struct db *db, int64_t id, int from, int to, int64_t now)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	st = db_stmt(db, "UPDATE payments SET status = ?3, updated_at = ?4, "
@@ -108,13 +108,13 @@ payment_move(struct db *db, int64_t id, int from, int to, int64_t now)
 	    "WHERE id = ?1 AND status = ?2");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	db_bind_text(st, 2, payment_status_name(from));
 	db_bind_text(st, 3, payment_status_name(to));
-	sqlite3_bind_int64(st, 4, now);
+	db_bind_int64(st, 4, now);
 	if ((rc = db_step_done(db, st, "move payment")) != DB_OK)
 		return rc;
-	return sqlite3_changes(db->conn) == 1 ? DB_OK : DB_CONFLICT;
+	return db_changes(db) == 1 ? DB_OK : DB_CONFLICT;
 }
 
 /*
@@ -143,15 +143,15 @@ payment_event(struct db *db, const struct db_till *t, const char *type, int64_t 
 static enum db_status
 paid_add(struct db *db, struct db_till *t, int64_t delta, int64_t now)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "UPDATE orders SET paid_cents = paid_cents + ?1, updated_at = ?2 "
 	    "WHERE id = ?3");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, delta);
-	sqlite3_bind_int64(st, 2, now);
-	sqlite3_bind_int64(st, 3, t->order_id);
+	db_bind_int64(st, 1, delta);
+	db_bind_int64(st, 2, now);
+	db_bind_int64(st, 3, t->order_id);
 	t->paid_cents += delta;
 	return db_step_done(db, st, "update paid");
 }
@@ -165,7 +165,7 @@ static enum db_status
 complete(struct db *db, struct db_till *t, int64_t id, int64_t amount, int64_t now,
     int *settled)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	int from = t->order_status;
 
@@ -184,12 +184,12 @@ complete(struct db *db, struct db_till *t, int64_t id, int64_t amount, int64_t n
 	    "WHERE id = ?2 AND status = ?3");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, now);
-	sqlite3_bind_int64(st, 2, t->order_id);
+	db_bind_int64(st, 1, now);
+	db_bind_int64(st, 2, t->order_id);
 	db_bind_text(st, 3, order_status_name(from));
 	if ((rc = db_step_done(db, st, "settle order")) != DB_OK)
 		return rc;
-	if (sqlite3_changes(db->conn) != 1)
+	if (db_changes(db) != 1)
 		return DB_CONFLICT;
 	t->order_status = ORDER_COMPLETED;
 	*settled = 1;
@@ -201,7 +201,7 @@ static enum db_status
 insert_payment(struct db *db, const struct db_till *t, int64_t amount, int method,
     int64_t tendered, int64_t user_id, int64_t now, int64_t *id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	st = db_stmt(db, "INSERT INTO payments (store_id, order_id, amount_cents, method, "
@@ -209,17 +209,17 @@ insert_payment(struct db *db, const struct db_till *t, int64_t amount, int metho
 	    "SELECT store_id, id, ?2, ?3, ?4, ?5, ?6, ?6 FROM orders WHERE id = ?1");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, t->order_id);
-	sqlite3_bind_int64(st, 2, amount);
+	db_bind_int64(st, 1, t->order_id);
+	db_bind_int64(st, 2, amount);
 	db_bind_text(st, 3, payment_method_name(method));
 	if (tendered > 0)
-		sqlite3_bind_int64(st, 4, tendered);
+		db_bind_int64(st, 4, tendered);
 	if (user_id > 0)
-		sqlite3_bind_int64(st, 5, user_id);
-	sqlite3_bind_int64(st, 6, now);
+		db_bind_int64(st, 5, user_id);
+	db_bind_int64(st, 6, now);
 	if ((rc = db_step_done(db, st, "insert payment")) != DB_OK)
 		return rc;
-	*id = sqlite3_last_insert_rowid(db->conn);
+	*id = db_last_id(db);
 	return payment_event(db, t, "payment_created", *id);
 }
 

@@ -22,7 +22,7 @@ static const struct {
 enum db_status
 db_seed_demo(struct db *db, int *inserted)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	size_t i;
 
@@ -40,11 +40,11 @@ db_seed_demo(struct db *db, int *inserted)
 		db_bind_text(st, 1, demo[i].sku);
 		db_bind_text(st, 2, demo[i].name);
 		db_bind_text(st, 3, demo[i].description);
-		sqlite3_bind_int(st, 4, demo[i].price_cents);
-		sqlite3_bind_int(st, 5, demo[i].stock);
+		db_bind_int(st, 4, demo[i].price_cents);
+		db_bind_int(st, 5, demo[i].stock);
 		if ((rc = db_step_done(db, st, "seed demo")) != DB_OK)
 			goto fail;
-		*inserted += sqlite3_changes(db->conn);
+		*inserted += db_changes(db);
 	}
 	return db_commit(db);
 fail:
@@ -54,7 +54,7 @@ fail:
 
 /* Runs st (bound to one demo SKU) and adds the rows it changed to *n. */
 static enum db_status
-demo_step(struct db *db, sqlite3_stmt *st, const char *sku, int *n)
+demo_step(struct db *db, struct db_stmt *st, const char *sku, int *n)
 {
 	enum db_status rc;
 
@@ -62,7 +62,7 @@ demo_step(struct db *db, sqlite3_stmt *st, const char *sku, int *n)
 		return DB_ERROR;
 	db_bind_text(st, 1, sku);
 	if ((rc = db_step_done(db, st, "remove demo")) == DB_OK)
-		*n += sqlite3_changes(db->conn);
+		*n += db_changes(db);
 	return rc;
 }
 
@@ -100,7 +100,7 @@ enum db_status
 db_user_add(struct db *db, const char *email, const char *password_hash,
     const char *role, const char *store_slug)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int64_t store_id = 0;
 	int rc;
 
@@ -109,13 +109,13 @@ db_user_add(struct db *db, const char *email, const char *password_hash,
 		if (st == NULL)
 			return DB_ERROR;
 		db_bind_text(st, 1, store_slug);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			store_id = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE)
+		rc = db_step(st);
+		if (rc == DB_ROW)
+			store_id = db_col_int64(st, 0);
+		db_reset(st);
+		if (rc == DB_DONE)
 			return DB_NOTFOUND;
-		if (rc != SQLITE_ROW)
+		if (rc != DB_ROW)
 			return db_status_of(db, rc, "find store");
 	}
 	st = db_stmt(db, "INSERT INTO users (email, password_hash, role, store_id, created_at) "
@@ -126,10 +126,10 @@ db_user_add(struct db *db, const char *email, const char *password_hash,
 	db_bind_text(st, 2, password_hash);
 	db_bind_text(st, 3, role);
 	if (store_slug != NULL)
-		sqlite3_bind_int64(st, 4, store_id);
+		db_bind_int64(st, 4, store_id);
 	else
-		sqlite3_bind_null(st, 4);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)time(NULL));
+		db_bind_null(st, 4);
+	db_bind_int64(st, 5, (int64_t)time(NULL));
 	return db_step_done(db, st, "add user");
 }
 
@@ -137,7 +137,7 @@ enum db_status
 db_user_find(struct db *db, const char *email, char *role, size_t rolesz,
     char *store, size_t storesz)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	st = db_stmt(db, "SELECT u.role, coalesce(s.slug, '') FROM users u "
@@ -145,13 +145,13 @@ db_user_find(struct db *db, const char *email, char *role, size_t rolesz,
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, email);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		snprintf(role, rolesz, "%s", (const char *)sqlite3_column_text(st, 0));
-		snprintf(store, storesz, "%s", (const char *)sqlite3_column_text(st, 1));
+	rc = db_step(st);
+	if (rc == DB_ROW) {
+		snprintf(role, rolesz, "%s", db_col_text(st, 0));
+		snprintf(store, storesz, "%s", db_col_text(st, 1));
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return DB_NOTFOUND;
 	return db_status_of(db, rc, "find user");
 }

@@ -16,7 +16,7 @@
 enum db_status
 db_shop_products(struct db *db, int64_t store_id, struct shop_products *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct shop_product *p;
 	size_t cap = 0;
 	int rc;
@@ -27,21 +27,21 @@ db_shop_products(struct db *db, int64_t store_id, struct shop_products *out)
 	    "WHERE p.store_id = ? AND p.active = 1 ORDER BY p.id");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_int64(st, 1, store_id);
+	while ((rc = db_step(st)) == DB_ROW) {
 		out->v = xgrow(out->v, &cap, out->n, sizeof *out->v);
 		p = &out->v[out->n++];
-		p->id = sqlite3_column_int64(st, 0);
+		p->id = db_col_int64(st, 0);
 		p->sku = db_col_strdup(st, 1);
 		p->name = db_col_strdup(st, 2);
 		p->description = db_col_strdup(st, 3);
-		p->price_cents = sqlite3_column_int64(st, 4);
-		p->stock = sqlite3_column_int64(st, 5);
-		p->active = sqlite3_column_int(st, 6);
+		p->price_cents = db_col_int64(st, 4);
+		p->stock = db_col_int64(st, 5);
+		p->active = db_col_int(st, 6);
 		db_read_photo(st, 7, &p->image, &p->thumb);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	db_reset(st);
+	if (rc != DB_DONE) {
 		db_shop_products_free(out);
 		return db_status_of(db, rc, "list products");
 	}
@@ -91,7 +91,7 @@ static enum db_status
 find_by_key(struct db *db, const char *key, int *found, char *number,
     char *token, char **hash)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc;
 
 	*found = 0;
@@ -100,14 +100,14 @@ find_by_key(struct db *db, const char *key, int *found, char *number,
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, key);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if ((rc = db_step(st)) == DB_ROW) {
 		*found = 1;
 		db_col_copy(st, 0, number, 24);
 		db_col_copy(st, 1, token, 65);
 		if (hash)
 			*hash = db_col_strdup(st, 2);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return db_status_of(db, rc, "order by key");
 }
 
@@ -160,7 +160,7 @@ static enum db_status
 api_co_lines(struct db *db, const struct shop_checkout *co, struct co_line **out,
     size_t *n, char **unknown)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	size_t i;
 	int rc;
 
@@ -171,22 +171,22 @@ api_co_lines(struct db *db, const struct shop_checkout *co, struct co_line **out
 		    "WHERE store_id = ? AND sku = ? AND active = 1");
 		if (st == NULL)
 			return DB_ERROR;
-		sqlite3_bind_int64(st, 1, co->store_id);
+		db_bind_int64(st, 1, co->store_id);
 		db_bind_text(st, 2, co->items[i].sku);
-		if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			(*out)[i].product_id = sqlite3_column_int64(st, 0);
+		if ((rc = db_step(st)) == DB_ROW) {
+			(*out)[i].product_id = db_col_int64(st, 0);
 			(*out)[i].sku = db_col_strdup(st, 1);
 			(*out)[i].name = db_col_strdup(st, 2);
-			(*out)[i].price_cents = sqlite3_column_int64(st, 3);
+			(*out)[i].price_cents = db_col_int64(st, 3);
 			(*out)[i].qty = co->items[i].qty;
 			*n = i + 1;
 		}
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE) {
+		db_reset(st);
+		if (rc == DB_DONE) {
 			*unknown = xstrdup(co->items[i].sku);
 			return DB_OK;
 		}
-		if (rc != SQLITE_ROW)
+		if (rc != DB_ROW)
 			return db_status_of(db, rc, "price item");
 	}
 	return DB_OK;
@@ -200,7 +200,7 @@ api_co_lines(struct db *db, const struct shop_checkout *co, struct co_line **out
 static enum db_status
 take_stock(struct db *db, const struct co_line *l, int *short_of, int64_t *left)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int64_t after = 0, low = 0;
 	int step, taken = 0;
 
@@ -209,15 +209,15 @@ take_stock(struct db *db, const struct co_line *l, int *short_of, int64_t *left)
 	    "WHERE id = ?2 AND stock >= ?1 AND active = 1 RETURNING stock, low_stock_at");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int(st, 1, l->qty);
-	sqlite3_bind_int64(st, 2, l->product_id);
-	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-		after = sqlite3_column_int64(st, 0);
-		low = sqlite3_column_int64(st, 1);
+	db_bind_int(st, 1, l->qty);
+	db_bind_int64(st, 2, l->product_id);
+	while ((step = db_step(st)) == DB_ROW) {
+		after = db_col_int64(st, 0);
+		low = db_col_int64(st, 1);
 		taken = 1;
 	}
-	sqlite3_reset(st);
-	if (step != SQLITE_DONE)
+	db_reset(st);
+	if (step != DB_DONE)
 		return db_status_of(db, step, "take stock");
 	if (taken)
 		return product_crossed_low(after + l->qty, after, low) ?
@@ -228,11 +228,11 @@ take_stock(struct db *db, const struct co_line *l, int *short_of, int64_t *left)
 	    "FROM products WHERE id = ?");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, l->product_id);
-	if ((step = sqlite3_step(st)) == SQLITE_ROW)
-		*left = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return step == SQLITE_ROW || step == SQLITE_DONE ? DB_OK :
+	db_bind_int64(st, 1, l->product_id);
+	if ((step = db_step(st)) == DB_ROW)
+		*left = db_col_int64(st, 0);
+	db_reset(st);
+	return step == DB_ROW || step == DB_DONE ? DB_OK :
 	    db_status_of(db, step, "stock left");
 }
 
@@ -240,7 +240,7 @@ take_stock(struct db *db, const struct co_line *l, int *short_of, int64_t *left)
 static enum db_status
 free_number(struct db *db, time_t now, char *number)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int i, step;
 
 	for (i = 0; i < NUMBER_TRIES; i++) {
@@ -249,11 +249,11 @@ free_number(struct db *db, time_t now, char *number)
 		if (st == NULL)
 			return DB_ERROR;
 		db_bind_text(st, 1, number);
-		step = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (step == SQLITE_DONE)
+		step = db_step(st);
+		db_reset(st);
+		if (step == DB_DONE)
 			return DB_OK;
-		if (step != SQLITE_ROW)
+		if (step != DB_ROW)
 			return db_status_of(db, step, "order number");
 	}
 	if (db->log)
@@ -270,21 +270,21 @@ static enum db_status
 cart_token_ok(struct db *db, int64_t cart_id, const char *given, int *ok)
 {
 	char form_token[65];
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int step;
 
 	*ok = 0;
 	st = db_stmt(db, "SELECT form_token FROM carts WHERE id = ?");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, cart_id);
+	db_bind_int64(st, 1, cart_id);
 	form_token[0] = '\0';
-	if ((step = sqlite3_step(st)) == SQLITE_ROW)
+	if ((step = db_step(st)) == DB_ROW)
 		db_col_copy(st, 0, form_token, sizeof form_token);
-	sqlite3_reset(st);
-	if (step != SQLITE_ROW && step != SQLITE_DONE)
+	db_reset(st);
+	if (step != DB_ROW && step != DB_DONE)
 		return db_status_of(db, step, "cart token");
-	*ok = step == SQLITE_ROW && given != NULL && util_secret_eq(form_token, given);
+	*ok = step == DB_ROW && given != NULL && util_secret_eq(form_token, given);
 	return DB_OK;
 }
 
@@ -324,7 +324,7 @@ take_all_stock(struct db *db, const struct co_line *lines, size_t n,
 static enum db_status
 insert_items(struct db *db, int64_t order_id, const struct co_line *lines, size_t n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	size_t i;
 
@@ -333,12 +333,12 @@ insert_items(struct db *db, int64_t order_id, const struct co_line *lines, size_
 		    "unit_price_cents, qty) VALUES (?, ?, ?, ?, ?, ?)");
 		if (st == NULL)
 			return DB_ERROR;
-		sqlite3_bind_int64(st, 1, order_id);
-		sqlite3_bind_int64(st, 2, lines[i].product_id);
+		db_bind_int64(st, 1, order_id);
+		db_bind_int64(st, 2, lines[i].product_id);
 		db_bind_text(st, 3, lines[i].sku);
 		db_bind_text(st, 4, lines[i].name);
-		sqlite3_bind_int64(st, 5, lines[i].price_cents);
-		sqlite3_bind_int(st, 6, lines[i].qty);
+		db_bind_int64(st, 5, lines[i].price_cents);
+		db_bind_int(st, 6, lines[i].qty);
 		if ((rc = db_step_done(db, st, "insert order item")) != DB_OK)
 			return rc;
 	}
@@ -350,13 +350,13 @@ static enum db_status
 cart_done(struct db *db, int64_t cart_id, time_t now)
 {
 	char next_form[65];
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	st = db_stmt(db, "DELETE FROM cart_items WHERE cart_id = ?");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, cart_id);
+	db_bind_int64(st, 1, cart_id);
 	if ((rc = db_step_done(db, st, "empty cart")) != DB_OK)
 		return rc;
 	order_token_new(next_form, ORDER_CART_BYTES);
@@ -364,14 +364,14 @@ cart_done(struct db *db, int64_t cart_id, time_t now)
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, next_form);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 3, cart_id);
+	db_bind_int64(st, 2, (int64_t)now);
+	db_bind_int64(st, 3, cart_id);
 	return db_step_done(db, st, "rotate form token");
 }
 
 /* Binds the order's text columns ?3..?6 and ?14..?19 (customer, how it is fulfilled, where from). */
 static void
-bind_order_texts(sqlite3_stmt *st, const struct shop_checkout *co)
+bind_order_texts(struct db_stmt *st, const struct shop_checkout *co)
 {
 	int delivery = co->fulfilment != NULL && strcmp(co->fulfilment, "delivery") == 0;
 
@@ -392,7 +392,7 @@ static enum db_status
 insert_order(struct db *db, const struct shop_checkout *co, time_t now, int64_t total,
     int count, struct shop_checkout_result *res)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	if ((rc = free_number(db, now, res->number)) != DB_OK)
@@ -406,23 +406,23 @@ insert_order(struct db *db, const struct shop_checkout *co, time_t now, int64_t 
 	    "?14, ?15, ?16, ?17, ?18, ?19, ?20)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, co->store_id);
+	db_bind_int64(st, 1, co->store_id);
 	db_bind_text(st, 2, res->number);
 	bind_order_texts(st, co);
-	sqlite3_bind_int64(st, 7, total);
+	db_bind_int64(st, 7, total);
 	db_bind_text(st, 8, co->currency);
-	sqlite3_bind_int(st, 9, count);
+	db_bind_int(st, 9, count);
 	db_bind_text(st, 10, res->access_token);
 	db_bind_text(st, 11, co->idempotency_key);
 	db_bind_text(st, 12, co->request_hash);
-	sqlite3_bind_int64(st, 13, (sqlite3_int64)now);
+	db_bind_int64(st, 13, (int64_t)now);
 	if (co->created_by > 0)
-		sqlite3_bind_int64(st, 20, co->created_by);
+		db_bind_int64(st, 20, co->created_by);
 	else
-		sqlite3_bind_null(st, 20);
+		db_bind_null(st, 20);
 	if ((rc = db_step_done(db, st, "insert order")) != DB_OK)
 		return rc;
-	res->order_id = sqlite3_last_insert_rowid(db->conn);
+	res->order_id = db_last_id(db);
 	return DB_OK;
 }
 

@@ -13,50 +13,50 @@
 
 /* The store of the row st is on into p, a zeroed struct store. */
 static void
-read_store(sqlite3_stmt *st, void *p)
+read_store(struct db_stmt *st, void *p)
 {
 	struct store *out = p;
 	enum store_fulfilment f;
 
-	out->id = sqlite3_column_int64(st, 0);
+	out->id = db_col_int64(st, 0);
 	db_col_copy(st, 1, out->slug, sizeof out->slug);
-	out->own_name = sqlite3_column_type(st, 2) != SQLITE_NULL;
+	out->own_name = !db_col_null(st, 2);
 	out->name = db_col_strdup(st, 2);
 	out->contact_email = db_col_strdup(st, 3);
 	out->phone = db_col_strdup(st, 4);
 	out->address = db_col_strdup(st, 5);
 	out->hours = db_col_strdup(st, 6);
-	out->fulfilment = store_fulfilment_parse((const char *)sqlite3_column_text(st, 7),
+	out->fulfilment = store_fulfilment_parse(db_col_text(st, 7),
 	    &f) == 0 ? f : STORE_PICKUP;
 	out->vat_note = db_col_strdup(st, 8);
 	out->legal = db_col_strdup(st, 9);
-	if ((out->own_currency = sqlite3_column_type(st, 10) != SQLITE_NULL))
+	if ((out->own_currency = !db_col_null(st, 10)))
 		db_col_copy(st, 10, out->currency, sizeof out->currency);
-	if ((out->own_lang = sqlite3_column_type(st, 11) != SQLITE_NULL))
+	if ((out->own_lang = !db_col_null(st, 11)))
 		db_col_copy(st, 11, out->lang, sizeof out->lang);
-	out->own_tz = sqlite3_column_type(st, 12) != SQLITE_NULL;
+	out->own_tz = !db_col_null(st, 12);
 	out->tz = db_col_strdup(st, 12);
 	out->alert_emails = db_col_strdup(st, 13);
-	out->escalate_minutes = sqlite3_column_int(st, 14);
+	out->escalate_minutes = db_col_int(st, 14);
 	out->escalate_emails = db_col_strdup(st, 15);
 }
 
 enum db_status
 db_store_get(struct db *db, int64_t id, struct store *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	memset(out, 0, sizeof *out);
 	if ((st = db_stmt(db, STORE_COLS "WHERE id = ?")) == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	return db_one_row(db, st, read_store, out, "get store");
 }
 
 enum db_status
 db_store_by_slug(struct db *db, const char *slug, struct store *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	memset(out, 0, sizeof *out);
 	if ((st = db_stmt(db, STORE_COLS "WHERE slug = ?")) == NULL)
@@ -66,15 +66,15 @@ db_store_by_slug(struct db *db, const char *slug, struct store *out)
 }
 
 static void
-read_row(sqlite3_stmt *st, void *p)
+read_row(struct db_stmt *st, void *p)
 {
 	struct db_store_row *r = p;
 
-	r->id = sqlite3_column_int64(st, 0);
+	r->id = db_col_int64(st, 0);
 	db_col_copy(st, 1, r->slug, sizeof r->slug);
 	db_col_copy(st, 2, r->name, sizeof r->name);
-	r->orders = sqlite3_column_int64(st, 3);
-	r->staff = sqlite3_column_int64(st, 4);
+	r->orders = db_col_int64(st, 3);
+	r->staff = db_col_int64(st, 4);
 }
 
 static void
@@ -86,7 +86,7 @@ clear_row(void *p)
 enum db_status
 db_stores_list(struct db *db, struct db_store_row **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	*out = NULL;
 	*n = 0;
@@ -105,7 +105,7 @@ enum db_status
 db_store_create(struct db *db, const char *slug, const char *name, int64_t from,
     int64_t now, int64_t *id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	*id = 0;
@@ -123,20 +123,20 @@ db_store_create(struct db *db, const char *slug, const char *name, int64_t from,
 	db_bind_text(st, 1, slug);
 	db_bind_text(st, 2, name);
 	if (from != 0)
-		sqlite3_bind_int64(st, 3, from);
-	sqlite3_bind_int64(st, 4, now);
+		db_bind_int64(st, 3, from);
+	db_bind_int64(st, 4, now);
 	if ((rc = db_step_done(db, st, "create store")) != DB_OK)
 		return rc;
-	if (sqlite3_changes(db->conn) == 0)
+	if (db_changes(db) == 0)
 		return DB_NOTFOUND;
-	*id = sqlite3_last_insert_rowid(db->conn);
+	*id = db_last_id(db);
 	return DB_OK;
 }
 
 enum db_status
 db_store_update(struct db *db, const struct store *s)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	st = db_stmt(db, "UPDATE stores SET slug = ?2, name = ?3, contact_email = ?4, "
@@ -146,7 +146,7 @@ db_store_update(struct db *db, const struct store *s)
 	    "WHERE id = ?1");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, s->id);
+	db_bind_int64(st, 1, s->id);
 	db_bind_text(st, 2, s->slug);
 	db_bind_text(st, 3, s->own_name ? s->name : NULL);
 	db_bind_text(st, 4, s->contact_email);
@@ -160,9 +160,9 @@ db_store_update(struct db *db, const struct store *s)
 	db_bind_text(st, 12, s->own_lang ? s->lang : NULL);
 	db_bind_text(st, 13, s->own_tz ? s->tz : NULL);
 	db_bind_text(st, 14, s->alert_emails);
-	sqlite3_bind_int(st, 15, s->escalate_minutes);
+	db_bind_int(st, 15, s->escalate_minutes);
 	db_bind_text(st, 16, s->escalate_emails);
 	if ((rc = db_step_done(db, st, "update store")) != DB_OK)
 		return rc;
-	return sqlite3_changes(db->conn) == 0 ? DB_NOTFOUND : DB_OK;
+	return db_changes(db) == 0 ? DB_NOTFOUND : DB_OK;
 }

@@ -11,18 +11,18 @@
 	"FROM users u LEFT JOIN stores s ON s.id = u.store_id "
 
 static void
-read_user(sqlite3_stmt *st, void *p)
+read_user(struct db_stmt *st, void *p)
 {
 	struct db_user *u = p;
 
-	u->id = sqlite3_column_int64(st, 0);
+	u->id = db_col_int64(st, 0);
 	db_col_copy(st, 1, u->email, sizeof u->email);
 	db_col_copy(st, 2, u->role, sizeof u->role);
-	u->store_id = sqlite3_column_int64(st, 3);
+	u->store_id = db_col_int64(st, 3);
 	db_col_copy(st, 4, u->store_slug, sizeof u->store_slug);
 	db_col_copy(st, 5, u->store_name, sizeof u->store_name);
-	u->disabled = sqlite3_column_int(st, 6);
-	u->last_login_at = sqlite3_column_int64(st, 7);
+	u->disabled = db_col_int(st, 6);
+	u->last_login_at = db_col_int64(st, 7);
 }
 
 static void
@@ -34,7 +34,7 @@ clear_user(void *p)
 enum db_status
 db_users_list(struct db *db, int64_t store_id, struct db_user **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	*out = NULL;
 	*n = 0;
@@ -42,7 +42,7 @@ db_users_list(struct db *db, int64_t store_id, struct db_user **out, size_t *n)
 	    "ORDER BY u.email LIMIT 1000");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, store_id);
+	db_bind_int64(st, 1, store_id);
 	return db_collect(db, st, sizeof **out, read_user, clear_user, (void **)out, n,
 	    "list users");
 }
@@ -50,13 +50,13 @@ db_users_list(struct db *db, int64_t store_id, struct db_user **out, size_t *n)
 enum db_status
 db_users_get(struct db *db, int64_t store_id, int64_t id, struct db_user *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, USER_COLS "WHERE u.id = ?1 AND (?2 = 0 OR u.store_id = ?2)");
 	if (st == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, store_id);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, store_id);
 	memset(out, 0, sizeof *out);
 	return db_one_row(db, st, read_user, out, "get user");
 }
@@ -64,7 +64,7 @@ db_users_get(struct db *db, int64_t store_id, int64_t id, struct db_user *out)
 enum db_status
 db_users_by_email(struct db *db, const char *email, struct db_user *out)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	if ((st = db_stmt(db, USER_COLS "WHERE u.email = ?1")) == NULL)
 		return DB_ERROR;
@@ -75,29 +75,29 @@ db_users_by_email(struct db *db, const char *email, struct db_user *out)
 
 /* Binds a store id, 0 as NULL (every store). */
 static void
-bind_store(sqlite3_stmt *st, int i, int64_t store_id)
+bind_store(struct db_stmt *st, int i, int64_t store_id)
 {
 	if (store_id == 0)
-		sqlite3_bind_null(st, i);
+		db_bind_null(st, i);
 	else
-		sqlite3_bind_int64(st, i, store_id);
+		db_bind_int64(st, i, store_id);
 }
 
 static enum db_status
 add_token(struct db *db, int64_t user_id, const char *purpose, const char *token_hash,
     int64_t now, int64_t expires_at)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	st = db_stmt(db, "INSERT INTO password_tokens (token_hash, user_id, purpose, "
 	    "created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5)");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, token_hash);
-	sqlite3_bind_int64(st, 2, user_id);
+	db_bind_int64(st, 2, user_id);
 	db_bind_text(st, 3, purpose);
-	sqlite3_bind_int64(st, 4, now);
-	sqlite3_bind_int64(st, 5, expires_at);
+	db_bind_int64(st, 4, now);
+	db_bind_int64(st, 5, expires_at);
 	return db_step_done(db, st, "add password link");
 }
 
@@ -112,11 +112,11 @@ db_users_link_add(struct db *db, int64_t id, const char *token_hash, int64_t now
 static enum db_status
 exec_id(struct db *db, const char *sql, int64_t id, const char *what)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	if ((st = db_stmt(db, sql)) == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	return db_step_done(db, st, what);
 }
 
@@ -137,7 +137,7 @@ enum db_status
 db_users_invite(struct db *db, const char *email, const char *role, int64_t store_id,
     const char *token_hash, int64_t now, int64_t expires_at, int64_t *id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	*id = 0;
@@ -153,10 +153,10 @@ db_users_invite(struct db *db, const char *email, const char *role, int64_t stor
 	db_bind_text(st, 1, email);
 	db_bind_text(st, 2, role);
 	bind_store(st, 3, store_id);
-	sqlite3_bind_int64(st, 4, now);
+	db_bind_int64(st, 4, now);
 	if ((rc = db_step_done(db, st, "invite user")) != DB_OK)
 		goto out;
-	*id = sqlite3_last_insert_rowid(db->conn);
+	*id = db_last_id(db);
 	if ((rc = add_token(db, *id, "invite", token_hash, now, expires_at)) == DB_OK)
 		rc = db_commit(db);
 out:
@@ -171,7 +171,7 @@ enum db_status
 db_users_update(struct db *db, int64_t id, const char *role, int64_t store_id,
     int disabled)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 
 	if ((rc = db_begin(db)) != DB_OK)
@@ -182,13 +182,13 @@ db_users_update(struct db *db, int64_t id, const char *role, int64_t store_id,
 		rc = DB_ERROR;
 		goto out;
 	}
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	db_bind_text(st, 2, role);
 	bind_store(st, 3, store_id);
-	sqlite3_bind_int(st, 4, disabled != 0);
+	db_bind_int(st, 4, disabled != 0);
 	if ((rc = db_step_done(db, st, "update user")) != DB_OK)
 		goto out;
-	if (sqlite3_changes(db->conn) != 1)
+	if (db_changes(db) != 1)
 		rc = DB_NOTFOUND;
 	else if (!disabled || (rc = lock_out(db, id)) == DB_OK)
 		rc = db_commit(db);
@@ -217,7 +217,7 @@ db_users_reset(struct db *db, int64_t id, const char *token_hash, int64_t now,
 enum db_status
 db_users_token_find(struct db *db, const char *token_hash, int64_t now, int64_t *user_id)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	*user_id = 0;
 	st = db_stmt(db, "SELECT t.user_id FROM password_tokens t JOIN users u ON "
@@ -226,7 +226,7 @@ db_users_token_find(struct db *db, const char *token_hash, int64_t now, int64_t 
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, token_hash);
-	sqlite3_bind_int64(st, 2, now);
+	db_bind_int64(st, 2, now);
 	return db_one_int(db, st, user_id, "find password link");
 }
 
@@ -234,7 +234,7 @@ enum db_status
 db_users_token_use(struct db *db, const char *token_hash, int64_t now,
     const char *password_hash)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	int64_t user_id;
 
@@ -248,7 +248,7 @@ db_users_token_use(struct db *db, const char *token_hash, int64_t now,
 		goto out;
 	}
 	db_bind_text(st, 1, token_hash);
-	sqlite3_bind_int64(st, 2, now);
+	db_bind_int64(st, 2, now);
 	if ((rc = db_step_done(db, st, "use password link")) != DB_OK ||
 	    (rc = exec_id(db, "DELETE FROM sessions WHERE user_id = ?1", user_id,
 	    "end sessions")) != DB_OK ||
@@ -264,11 +264,11 @@ out:
 enum db_status
 db_users_set_password(struct db *db, int64_t id, const char *password_hash)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 
 	if ((st = db_stmt(db, "UPDATE users SET password_hash = ?2 WHERE id = ?1")) == NULL)
 		return DB_ERROR;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	db_bind_text(st, 2, password_hash);
 	return db_step_done(db, st, "set password");
 }

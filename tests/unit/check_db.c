@@ -273,14 +273,14 @@ START_TEST(test_stmt_cache_keeps_held_statements)
 	static const char rows[] = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL "
 	    "SELECT i + 1 FROM n WHERE i < 3) SELECT i FROM n";
 	struct db *db = open_ok();
-	sqlite3_stmt *held, *st, *first = NULL;
+	struct db_stmt *held, *st, *first = NULL;
 	int i, refused = 0, served = 0;
 
 	ck_assert_int_eq(db_ping(db), DB_OK);	/* its statement is cached now */
 	held = db_stmt(db, rows);
 	ck_assert_ptr_nonnull(held);
-	ck_assert_int_eq(sqlite3_step(held), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(held, 0), 1);
+	ck_assert_int_eq(db_step(held), DB_ROW);
+	ck_assert_int_eq(db_col_int(held, 0), 1);
 	for (i = 0; i < (int)NELEM(texts); i++) {
 		snprintf(texts[i], sizeof texts[i], "SELECT %d", i);
 		if ((st = db_stmt(db, texts[i])) == NULL) {
@@ -290,16 +290,16 @@ START_TEST(test_stmt_cache_keeps_held_statements)
 		if (first == NULL)
 			first = st;
 		served++;
-		ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-		ck_assert_int_eq(sqlite3_column_int(st, 0), i);
-		sqlite3_reset(st);
+		ck_assert_int_eq(db_step(st), DB_ROW);
+		ck_assert_int_eq(db_col_int(st, 0), i);
+		db_reset(st);
 	}
 	/* The held statement was not finalized: it goes on where it was. */
-	ck_assert_int_eq(sqlite3_step(held), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(held, 0), 2);
-	ck_assert_int_eq(sqlite3_step(held), SQLITE_ROW);
-	ck_assert_int_eq(sqlite3_column_int(held, 0), 3);
-	ck_assert_int_eq(sqlite3_step(held), SQLITE_DONE);
+	ck_assert_int_eq(db_step(held), DB_ROW);
+	ck_assert_int_eq(db_col_int(held, 0), 2);
+	ck_assert_int_eq(db_step(held), DB_ROW);
+	ck_assert_int_eq(db_col_int(held, 0), 3);
+	ck_assert_int_eq(db_step(held), DB_DONE);
 	ck_assert_msg(refused > 0, "a full cache must refuse, not evict");
 	ck_assert_int_lt(served, DB_STMT_CACHE);
 	/* Cached statements are still served, the same ones. */
