@@ -6,7 +6,7 @@ enum db_status
 db_lookup_begin(struct db *db, const char *key, int64_t now, int64_t window, int max,
     int64_t *attempt_id, int64_t *until)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	enum db_status rc;
 	int64_t at = 0;
 
@@ -23,8 +23,8 @@ db_lookup_begin(struct db *db, const char *key, int64_t now, int64_t window, int
 		goto fail;
 	}
 	db_bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, now - window);
-	sqlite3_bind_int(st, 3, max - 1);
+	db_bind_int64(st, 2, now - window);
+	db_bind_int(st, 3, max - 1);
 	rc = db_one_int(db, st, &at, "look-up throttle");
 	if (rc == DB_OK) {
 		*until = at + window > now ? at + window : now + 1;
@@ -40,10 +40,10 @@ db_lookup_begin(struct db *db, const char *key, int64_t now, int64_t window, int
 		goto fail;
 	}
 	db_bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, now);
+	db_bind_int64(st, 2, now);
 	if ((rc = db_step_done(db, st, "record look-up")) != DB_OK)
 		goto fail;
-	*attempt_id = (int64_t)sqlite3_last_insert_rowid(db->conn);
+	*attempt_id = db_last_id(db);
 	if ((rc = db_commit(db)) == DB_OK)
 		return DB_OK;
 	*attempt_id = 0;
