@@ -12,6 +12,7 @@
 #include "auth.h"
 #include "db_stores.h"
 #include "db_webhooks.h"
+#include "feed.h"
 #include "i18n.h"
 #include "notify.h"
 #include "role.h"
@@ -267,8 +268,16 @@ page(struct app *app, struct http_request *rq, struct http_response *rs,
     const struct auth_session *s, int status, const struct store *st,
     const struct form_state *f, const char *notice)
 {
-	struct json_object *m = admin_view_page(app, rq, s, "nav_notifications", 0), *form;
+	struct json_object *m, *form;
+	int64_t head = 0;
+	int live;
 
+	/* The live bar (alerts and the self-test's checks) needs the feed's head. */
+	live = feed_head(app, s->row.store_id, &s->version, &head) == DB_OK;
+	m = admin_view_page(app, rq, s, "nav_notifications", head);
+	if (live)
+		json_object_object_add(m, "with_live", json_object_new_boolean(1));
+	json_object_object_add(m, "selftest_inline", json_object_new_boolean(1));
 	view_add_str(m, "store_label", admin_view_store_name(app, rq, st->name));
 	if (notice != NULL)
 		view_add_str(m, "notice", notice);

@@ -142,6 +142,8 @@ js_texts(struct app *app, struct http_request *rq)
 		json_object_object_add(o, "status", json_object_get(v));
 	if (json_object_object_get_ex(t, "dashboard", &v))
 		json_object_object_add(o, "dashboard", json_object_get(v));
+	if (json_object_object_get_ex(t, "selftest", &v))	/* the alert self-test's words */
+		json_object_object_add(o, "selftest", json_object_get(v));
 	if (json_object_object_get_ex(t, "pay", &v) &&
 	    json_object_object_get_ex(v, "badge", &v))	/* the rows' paid badges */
 		json_object_object_add(o, "pay_badge", json_object_get(v));
@@ -242,7 +244,7 @@ admin_view_page(struct app *app, struct http_request *rq, const struct auth_sess
 	view_add_owned(live, "stats_url", view_url(app, "/admin/api/stats"));
 	view_add_owned(live, "orders_url", view_url(app, "/admin/orders"));
 	view_add_owned(live, "login_url", view_url(app, "/admin/login"));
-	view_add_owned(live, "worker_url", view_url(app, "/static/js/feed-worker.js?v=2"));
+	view_add_owned(live, "worker_url", view_url(app, "/static/js/feed-worker.js?v=3"));
 	view_add_str(live, "texts", js_texts_cached(app, rq));
 	admin_view_locale(app, s, &loc);
 	view_add_str(live, "currency", loc.currency);

@@ -22,6 +22,7 @@
 #include "admin_payments.h"
 #include "admin_orders_csv.h"
 #include "admin_print.h"
+#include "admin_selftest.h"
 #include "admin_settings.h"
 #include "admin_staff.h"
 #include "api_orders.h"
@@ -35,6 +36,7 @@
 #include "feed.h"
 #include "http.h"
 #include "image.h"
+#include "lookup.h"
 #include "mail.h"
 #include "media.h"
 #include "multipart.h"
@@ -127,6 +129,8 @@ find_route(const struct http_request *rq, const char *path, int shop_only,
 	const struct route_table route_tables[] = {
 		{ core_routes, NELEM(core_routes) },
 		{ shop_routes, shop_nroutes },
+		/* before checkout: its /orders/{number} would take "lookup" */
+		{ lookup_routes, lookup_nroutes },
 		{ checkout_routes, checkout_nroutes },
 		{ api_orders_routes, api_orders_nroutes },
 		{ admin_login_routes, admin_login_nroutes },
@@ -147,6 +151,7 @@ find_route(const struct http_request *rq, const char *path, int shop_only,
 		{ admin_settings_routes, admin_settings_nroutes },
 		{ admin_notifications_routes, admin_notifications_nroutes },
 		{ admin_stores_routes, admin_stores_nroutes },
+		{ admin_selftest_routes, admin_selftest_nroutes },
 		{ media_routes, media_nroutes },
 	};
 	enum route_result res = ROUTE_NOT_FOUND;

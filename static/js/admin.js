@@ -2,19 +2,21 @@
 // data attributes and wires the modules — feed-client (one polling tab, the
 // Worker), ledger (events once), list (rows in place), alerts (toast, sound,
 // notification, tab title, aria-live), livebar ("Updated N s ago", offline,
-// Refresh) and chart (dashboard figures). Every page works without it.
-import { createAnnouncer, createNotifier, createSound, createTitle, createToasts } from './alerts.js?v=2';
+// Refresh), chart (dashboard figures) and selftest ("Will I hear the next
+// order?"). Every page works without it.
+import { createAnnouncer, createNotifier, createSound, createTitle, createToasts } from './alerts.js?v=3';
 import { createStats } from './chart.js?v=2';
 import { h } from './dom.js?v=1';
-import { createFeed } from './feed-client.js?v=2';
+import { createFeed } from './feed-client.js?v=3';
 import { EventLedger } from './ledger.js?v=1';
 import { OrderList } from './list.js?v=2';
 import { bindRefresh, createLiveBar } from './livebar.js?v=1';
+import { bannerKey, createSelfTest } from './selftest.js?v=1';
 import { lookup, makeFormats, makeT, newOrderKey, parseJSON } from './texts.js?v=2';
 
 // Hooks for the browser tests (harmless in production).
 const probe = (window.__ordersync = window.__ordersync || {
-  sounds: 0, notifications: 0, polls: 0, lastEvents: [],
+  sounds: 0, notifications: 0, polls: 0, lastEvents: [], testAlerts: 0,
 });
 
 function config(d) {
@@ -88,6 +90,11 @@ class AdminPage {
     this.notifier = createNotifier({
       button: el.notify, t, probe, lang: cfg.lang, icon: cfg.base + '/static/img/icon.svg', orderUrl: this.list.orderUrl,
     });
+    this.lastPollAt = 0; // the last good poll this tab saw, its own or the leading tab's
+    this.selftest = createSelfTest({
+      roots: document.querySelectorAll('[data-selftest]'), t, lang: cfg.lang, pollMs: cfg.pollMs, csrf: cfg.csrf,
+      feed: () => this.feed, sound: this.sound, notifier: this.notifier, lastPoll: () => this.lastPollAt, probe,
+    });
   }
 
   /** A locale text as written, placeholders and all (toasts fill it themselves). */
@@ -141,6 +148,24 @@ class AdminPage {
   }
 
   /**
+   * The alert self-test's event: every alert a new order raises, in the
+   * same places and as often (once per tab; sound and notification from the
+   * polling tab only), but saying it is a test; no row, no count.
+   */
+  testAlert(ev, leading) {
+    const said = bannerKey(ev.by);
+    probe.testAlerts++;
+    this.toasts.show(this.raw(said.key), said.vars, { kind: 'new' });
+    this.announce(this.t(said.key, said.vars));
+    this.title.bump();
+    if (leading) {
+      this.sound.play();
+      this.notifier.test(this.t('selftest.notify_title'), this.t('selftest.notify_body'), 'ordersync-test-' + ev.id);
+    }
+    this.selftest.received(ev.id);
+  }
+
+  /**
    * A product at or below its low-stock mark: a quieter toast (no sound, no
    * title count), when the server's texts have words for it (feed.stock_low).
    */
@@ -172,6 +197,7 @@ class AdminPage {
       if (kind === 'created') this.newOrder(ev.order, leading, counts);
       else if (kind === 'changed') this.changedOrder(ev, counts);
       else if (ev.type === 'stock_low') this.stockLow(ev.product);
+      else if (ev.type === 'alert_test') this.testAlert(ev, leading);
     }
     this.list.updateSummary();
     this.stats.schedule();
@@ -197,7 +223,10 @@ class AdminPage {
       on: {
         events: async (events, pos) => this.applyEvents(events, pos),
         reset: (pos, how) => this.reset(pos, how),
-        status: (s) => this.live.setStatus(s),
+        status: (s) => {
+          if (s && s.ok) this.lastPollAt = s.at || Date.now();
+          this.live.setStatus(s);
+        },
         unauthorized: () => this.sessionEnded(),
       },
     });

@@ -210,12 +210,14 @@ const SOUND_KEY = 'ordersync.sound';
 
 /**
  * The new-order sound and its toggle button (its label states the state, so
- * no aria-pressed). Returns {play()} — resolves true when a sound started.
+ * no aria-pressed). Returns {play()} — resolves true when a sound started —
+ * and state() for the self-test: {supported, on, running, played}.
  */
 export function createSound({ button, t, probe }) {
   let on = true;
   try { on = localStorage.getItem(SOUND_KEY) !== 'off'; } catch { on = true; }
   let audio = null;
+  let played = false;
   const ctx = () => {
     if (audio) return audio;
     const AC = window.AudioContext || window.webkitAudioContext;
@@ -252,6 +254,7 @@ export function createSound({ button, t, probe }) {
       osc.stop(t0 + at + 0.4);
     }
     probe.sounds++;
+    played = true;
     return true;
   }
 
@@ -267,7 +270,13 @@ export function createSound({ button, t, probe }) {
     if (on) play();
   });
   render();
-  return { play };
+  const state = () => ({
+    supported: !!(window.AudioContext || window.webkitAudioContext),
+    on,
+    running: !!audio && audio.state === 'running',
+    played,
+  });
+  return { play, state };
 }
 
 /** A new order's notification text: "CMD-… from Léa — 24,50 €" for a counter order, else with the customer. */
@@ -279,8 +288,10 @@ export function bodyOf(t, order, total) {
 
 /**
  * Browser notifications and their button (permission asked only from a
- * click). Returns {notify(order, total)}; clicking a notification opens
- * orderUrl(number).
+ * click). Returns {notify(order, total)}, clicking a notification opens
+ * orderUrl(number); test(title, body, tag), the self-test's, which only
+ * brings the tab forward; permission() ('granted', 'denied', 'default' or
+ * 'unsupported'); and ask(), which asks (from a click) and resolves with it.
  */
 export function createNotifier({ button, t, probe, lang, icon, orderUrl }) {
   const supported = 'Notification' in window;
@@ -295,11 +306,27 @@ export function createNotifier({ button, t, probe, lang, icon, orderUrl }) {
     button.disabled = p !== 'default';
     button.classList.toggle('is-on', p === 'granted');
   };
-  button.addEventListener('click', async () => {
+  const permission = () => (supported ? Notification.permission : 'unsupported');
+  async function ask() {
+    if (!supported) return 'unsupported';
     try { await Notification.requestPermission(); } catch { /* old callback API: ignore */ }
     render();
-  });
+    return permission();
+  }
+  button.addEventListener('click', ask);
   render();
+
+  function test(title, body, tag) {
+    if (permission() !== 'granted') return;
+    try {
+      const n = new Notification(title, { body, tag, lang, icon });
+      n.onclick = () => {
+        window.focus();
+        n.close();
+      };
+      probe.notifications++;
+    } catch { /* as in notify() */ }
+  }
 
   function notify(order, total) {
     if (!supported || Notification.permission !== 'granted') return;
@@ -318,5 +345,5 @@ export function createNotifier({ button, t, probe, lang, icon, orderUrl }) {
       probe.notifications++;
     } catch { /* e.g. Chrome on Android wants a service worker: the toast is enough */ }
   }
-  return { notify };
+  return { notify, test, permission, ask };
 }

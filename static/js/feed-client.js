@@ -14,12 +14,17 @@ import { Poller } from './poller.js?v=2';
  *     Worker offer the batch again (the cursor moves only once it is applied)
  *   reset({cursor, epoch}, {leading}) → promise: reload what the page shows
  *   status({ok, at, ...}), unauthorized()
- * Returns {requestPoll(), stop(), isLeading()}.
+ * Returns {requestPoll(), stop(), isLeading(), ping(ms)}: ping asks whoever
+ * polls for this browser whether it is alive and resolves with where the
+ * polling runs — 'worker', 'page' (no module Workers here), or 'none' when
+ * nothing answered within ms (the self-test's "worker alive").
  */
 export function createFeed(opts) {
   const c = new FeedClient(opts);
   c.begin();
-  return { requestPoll: () => c.requestPoll(), stop: () => c.stop(), isLeading: () => c.leading };
+  return {
+    requestPoll: () => c.requestPoll(), stop: () => c.stop(), isLeading: () => c.leading, ping: (ms) => c.ping(ms),
+  };
 }
 
 class FeedClient {
@@ -29,6 +34,8 @@ class FeedClient {
     this.bc = env.BroadcastChannel ? new env.BroadcastChannel(this.channelName) : null;
     this.leading = false;
     this.feed = null;
+    this.pings = new Map(); // nonce → resolve(where), for ping()
+    this.nonce = Math.floor(Math.random() * 1e9); // tabs share the channel: start apart
   }
 
   post(m) {
@@ -70,7 +77,7 @@ class FeedClient {
       onUnauthorized: () => this.leadUnauthorized(),
     });
     p.start();
-    return { pollNow: () => p.pollNow(), stop: () => p.stop() };
+    return { pollNow: () => p.pollNow(), stop: () => p.stop(), ping: async () => (p.running ? 'page' : 'none') };
   }
 
   workerPoller() {
@@ -86,7 +93,11 @@ class FeedClient {
       this.feed = this.pagePoller();
     };
     w.postMessage({ type: 'start', url: this.feedUrl, ...this.position(), pollMs: this.pollMs });
-    return { pollNow: () => w.postMessage({ type: 'poll-now' }), stop: () => w.terminate() };
+    return {
+      pollNow: () => w.postMessage({ type: 'poll-now' }),
+      stop: () => w.terminate(),
+      ping: () => this.waitPong((nonce) => w.postMessage({ type: 'ping', nonce })),
+    };
   }
 
   /** A Worker's message; batches are acknowledged once applied (or refused). */
@@ -103,7 +114,38 @@ class FeedClient {
       this.leadStatus(m);
     } else if (m.type === 'unauthorized') {
       this.leadUnauthorized();
+    } else if (m.type === 'pong') {
+      this.pong(m.nonce, m.polling ? 'worker' : 'none');
     }
+  }
+
+  /** Sends a ping (send(nonce)) and resolves with the pong's answer; pong() settles it. */
+  waitPong(send) {
+    const nonce = ++this.nonce;
+    return new Promise((resolve) => {
+      this.pings.set(nonce, resolve);
+      send(nonce);
+    });
+  }
+
+  pong(nonce, where) {
+    const resolve = this.pings.get(nonce);
+    if (!resolve) return;
+    this.pings.delete(nonce);
+    resolve(where);
+  }
+
+  /** Where this browser's polling runs: the leader's own answer, or the leading tab's over the channel. */
+  async ping(ms = 2000) {
+    const { env } = this;
+    const asked = this.leading
+      ? (this.feed && this.feed.ping ? this.feed.ping() : Promise.resolve('none'))
+      : this.waitPong((nonce) => this.post({ type: 'ping', nonce }));
+    let timer = null;
+    const late = new Promise((resolve) => { timer = env.setTimeout(() => resolve('none'), ms); });
+    const where = await Promise.race([asked, late]);
+    env.clearTimeout(timer);
+    return where;
   }
 
   start() {
@@ -121,6 +163,10 @@ class FeedClient {
     const { on } = this;
     if (m.type === 'poll-now') {
       if (this.leading && this.feed) this.feed.pollNow();
+    } else if (m.type === 'ping') {
+      if (this.leading) this.post({ type: 'pong', nonce: m.nonce, where: await this.ping() });
+    } else if (m.type === 'pong') {
+      if (!this.leading) this.pong(m.nonce, m.where);
     } else if (this.leading) {
       // Another tab leads only when we do not: ignore stray messages.
     } else if (m.type === 'events') {

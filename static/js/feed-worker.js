@@ -46,6 +46,9 @@ self.onmessage = (e) => {
     case 'poll-now':
       if (poller) poller.pollNow();
       break;
+    case 'ping': // the self-test: is this Worker alive, and polling?
+      self.postMessage({ type: 'pong', nonce: m.nonce, polling: !!(poller && poller.running) });
+      break;
     case 'ack':
     case 'nack': {
       const w = waiting.get(m.seq);

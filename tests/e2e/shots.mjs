@@ -33,6 +33,7 @@ const LANGS = { en: 'en-GB', fr: 'fr-FR' };
 // SHOTS_ONLY=counter: only the counter order page.
 // SHOTS_ONLY=payments: only the order page with payments and the list's paid badges.
 // SHOTS_ONLY=notifications: only /admin/notifications (a webhook, its secret, a delivery, errors).
+// SHOTS_ONLY=selftest: only the order look-up and the live bar's self-test.
 const ONLY = process.env.SHOTS_ONLY || '';
 
 const out = process.argv[2];
@@ -204,6 +205,31 @@ async function storefront(ctx, lang, size) {
   await shot(page, key('legal'));
   await page.goto(`${server.url}/legal`);
   await shot(page, `${lang}-${size}-legal`);
+  await page.close();
+}
+
+/**
+ * The order look-up (the form, and a miss) and the live bar's self-test
+ * opened after a test alert came back (notifications allowed).
+ */
+async function selftest(ctx, lang, size, number) {
+  const page = await ctx.newPage();
+  const key = (p) => `${lang}-${size}-${p}`;
+  await page.goto(`${server.url}/orders/lookup`);
+  await shot(page, key('lookup'));
+  await page.fill('#lookup-number', number.toLowerCase());
+  await page.fill('#lookup-email', 'nobody@example.com');
+  await Promise.all([page.waitForNavigation(), page.click('.lookup__form button')]);
+  await shot(page, key('lookup-miss'));
+  await ctx.grantPermissions(['notifications'], { origin: server.url });
+  await signIn(page);
+  await page.goto(`${server.url}/admin/orders`);
+  await page.waitForSelector('#admin-live.is-live', { timeout: 10000 }).catch(() => {});
+  await page.click('h1');
+  await page.click('#admin-live .selftest-pop summary');
+  await page.click('#admin-live .selftest__form button');
+  await page.waitForSelector('#admin-live [data-check="trip"][data-ok="true"]', { timeout: 10000 }).catch(() => {});
+  await shot(page, key('admin-selftest'));
   await page.close();
 }
 
@@ -418,6 +444,15 @@ async function main() {
         }
       }
       if (ONLY === 'counter') continue;
+      if (!ONLY || ONLY === 'selftest') {
+        const selfCtx = await newContext(lang, size);
+        try {
+          await selftest(selfCtx, lang, size, elodie);
+        } finally {
+          await selfCtx.close();
+        }
+      }
+      if (ONLY === 'selftest') continue;
       const ctx = await newContext(lang, size);
       try {
         if (!ONLY || ONLY === 'storefront') await storefront(ctx, lang, size);

@@ -181,3 +181,45 @@ test('no BroadcastChannel or Web Locks: the tab polls on its own', () => {
   assert.equal(led, true);
   assert.equal(b.workers.length, 1);
 });
+
+test('ping (the self-test): the leader asks its Worker; a follower asks the leader over the channel', async () => {
+  const b = browser();
+  const log = [];
+  const one = tab(b, 'one', log);
+  const two = tab(b, 'two', log);
+  const w = b.workers[0];
+  const mine = one.feed.ping(1000);
+  const ask = w.sent.at(-1);
+  assert.equal(ask.type, 'ping');
+  w.onmessage({ data: { type: 'pong', nonce: ask.nonce, polling: true } });
+  assert.equal(await mine, 'worker');
+
+  const theirs = two.feed.ping(1000);
+  await tick();
+  const relayed = w.sent.at(-1);
+  assert.equal(relayed.type, 'ping', 'the follower\'s ping reaches the leader\'s Worker');
+  assert.notEqual(relayed.nonce, ask.nonce);
+  w.onmessage({ data: { type: 'pong', nonce: relayed.nonce, polling: true } });
+  assert.equal(await theirs, 'worker');
+
+  const stopped = one.feed.ping(1000);
+  const again = w.sent.at(-1);
+  w.onmessage({ data: { type: 'pong', nonce: again.nonce, polling: false } });
+  assert.equal(await stopped, 'none', 'a Worker whose poller stopped is not polling');
+});
+
+test('ping: nobody answers within the time given → none', async () => {
+  const b = browser();
+  const env = b.env();
+  const timers = [];
+  env.setTimeout = (f, ms) => { timers.push({ f, ms }); return timers.length; };
+  const feed = createFeed({
+    feedUrl: '/admin/api/since', workerUrl: '/w.js', pollMs: 1000, position: () => ({ cursor: 1, epoch: 'e' }),
+    on: { events: async () => {}, reset: async () => {}, status() {}, unauthorized() {} }, env,
+  });
+  const p = feed.ping(1500);
+  const late = timers.find((x) => x.ms === 1500);
+  assert.ok(late, 'a timer bounds the wait');
+  late.f();
+  assert.equal(await p, 'none');
+});
