@@ -18,12 +18,12 @@ ORDERSYNC_DB		?= var/ordersync.db
 ORDERSYNC_ADMIN_EMAIL	?= admin@example.com
 export ORDERSYNC_DB ORDERSYNC_ADMIN_EMAIL
 
-PKGS		:= fcgi sqlite3 json-c libsodium gmime-3.0 vips libcurl
+PKGS		:= fcgi sqlite3 json-c libsodium gmime-3.0 vips libcurl libpq
 DEPS_DEBIAN	:= libfcgi-dev libfcgi-bin spawn-fcgi libsqlite3-dev sqlite3 \
 		   libjson-c-dev libsodium-dev libgmime-3.0-dev libvips-dev \
 		   check pkg-config lighttpd curl \
 		   clang libclang-rt-14-dev nodejs mandoc libcsv-dev \
-		   libcurl4-openssl-dev python3-aiosmtpd msmtp
+		   libcurl4-openssl-dev python3-aiosmtpd msmtp libpq-dev
 WARN		:= -Wall -Wextra -Wstrict-prototypes -Wmissing-prototypes -Werror
 OPT		?= -O2 -g
 PKG_CFLAGS	 = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -45,8 +45,8 @@ HDRS		:= $(wildcard cgi/*.h)
 
 # schema.sql is compiled into the programs (build/schema_sql.c), so an
 # installed binary never depends on finding it at run time.
-CORE_OBJ	:= $(CORE_SRC:cgi/%.c=build/%.o) build/schema_sql.o
-SAN_CORE_OBJ	:= $(CORE_SRC:cgi/%.c=build/san/%.o) build/san/schema_sql.o
+CORE_OBJ	:= $(CORE_SRC:cgi/%.c=build/%.o) build/schema_sql.o build/schema_pg_sql.o
+SAN_CORE_OBJ	:= $(CORE_SRC:cgi/%.c=build/san/%.o) build/san/schema_sql.o build/san/schema_pg_sql.o
 UNIT_SRC	:= $(wildcard tests/unit/check_*.c)
 UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=build/san/%)
 FUZZ_SRC	:= $(wildcard tests/fuzz/fuzz_*.c)
@@ -84,6 +84,19 @@ build/schema_sql.c: schema.sql | build
 	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' schema.sql; \
 	   echo ';'; } > $@
 
+build/schema_pg_sql.c: schema-pg.sql | build
+	@{ echo '/* generated from schema-pg.sql by the Makefile; do not edit */'; \
+	   echo 'extern const char db_schema_pg_sql[];'; \
+	   echo 'const char db_schema_pg_sql[] ='; \
+	   sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' schema-pg.sql; \
+	   echo ';'; } > $@
+
+build/schema_pg_sql.o: build/schema_pg_sql.c
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+build/san/schema_pg_sql.o: build/schema_pg_sql.c | build/san
+	$(CC) $(ALL_CFLAGS) $(SAN) -c -o $@ $<
+
 build/schema_sql.o: build/schema_sql.c
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
@@ -106,9 +119,9 @@ build/san/ordersyncctl: $(CTL_SRC) $(SAN_CORE_OBJ) $(HDRS) | build/san
 build/san/check_%: tests/unit/check_%.c $(wildcard tests/unit/*.h) $(SAN_CORE_OBJ) $(HDRS) | build/san
 	$(CC) $(ALL_CFLAGS) $(SAN) -O1 $(CHECK_CFLAGS) -iquote cgi -o $@ $< $(SAN_CORE_OBJ) $(PKG_LIBS) $(CHECK_LIBS) $(LDFLAGS)
 
-build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) build/schema_sql.c $(HDRS) | build/fuzz
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(CORE_SRC) build/schema_sql.c build/schema_pg_sql.c $(HDRS) | build/fuzz
 	clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		$(PKG_CFLAGS) -iquote cgi -o $@ $< $(CORE_SRC) build/schema_sql.c $(PKG_LIBS)
+		$(PKG_CFLAGS) -iquote cgi -o $@ $< $(CORE_SRC) build/schema_sql.c build/schema_pg_sql.c $(PKG_LIBS)
 
 # Beside lighttpd, `ordersyncctl tick` every minute escalates unattended
 # orders and delivers the mail and webhooks the app could not send right
@@ -267,7 +280,7 @@ deps-bench: deps
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 \
 			install -y -qq --no-install-recommends wrk; }
 
-bench: deps-bench build/schema_sql.c
+bench: deps-bench build/schema_sql.c build/schema_pg_sql.c
 	@CC="$(CC)" BENCH_CFLAGS="-std=c11 -D_GNU_SOURCE $(WARN) -O2 -DNDEBUG $(PKG_CFLAGS) $(CFLAGS)" \
 		BENCH_LIBS="$(PKG_LIBS) $(LDFLAGS)" bash bench/run.sh
 

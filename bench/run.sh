@@ -46,7 +46,7 @@ PROCS=${PROCS:-2}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
 CC=${CC:-cc}
-PKGS="fcgi sqlite3 json-c libsodium gmime-3.0 vips"
+PKGS="fcgi sqlite3 json-c libsodium gmime-3.0 vips libcurl libpq"
 BENCH_CFLAGS=${BENCH_CFLAGS:-"-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -DNDEBUG $(pkg-config --cflags $PKGS)"}
 BENCH_LIBS=${BENCH_LIBS:-"$(pkg-config --libs $PKGS) -lcsv"}
 export BENCH_LUA_DIR=$TOP/bench/lua
@@ -81,11 +81,13 @@ say() { printf '%s\n' "$*" >&2; }
 build() {
 	local src obj objs=() pids=() s
 	mkdir -p "$OUT"
-	[ -f build/schema_sql.c ] || { echo "bench: build/schema_sql.c missing (run through make bench)" >&2; exit 1; }
-	# A copy: a `make clean` elsewhere in the tree must not pull it away mid-build.
-	cp build/schema_sql.c "$OUT/schema_sql.c"
+	for s in schema_sql schema_pg_sql; do
+		[ -f build/$s.c ] || { echo "bench: build/$s.c missing (run through make bench)" >&2; exit 1; }
+		# A copy: a `make clean` elsewhere in the tree must not pull it away mid-build.
+		cp build/$s.c "$OUT/$s.c"
+	done
 	say "bench: building the app, the CLI and hello with -O2 -DNDEBUG into build/bench/"
-	for src in cgi/*.c "$OUT/schema_sql.c"; do
+	for src in cgi/*.c "$OUT/schema_sql.c" "$OUT/schema_pg_sql.c"; do
 		case $src in cgi/main.c|cgi/ctl*.c) continue ;; esac
 		obj=$OUT/$(basename "${src%.c}").o
 		objs+=("$obj")

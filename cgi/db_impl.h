@@ -22,19 +22,32 @@
 #define DB_STMT_CACHE 256
 
 /*
- * A prepared statement of the engine, owned by the statement cache. The
- * db_*.c files only reach it through the functions below, never through an
- * engine's own API: their SQL and their code are the same whatever the
- * engine.
+ * A prepared statement, owned by the statement cache: impl is the engine's
+ * (an sqlite3_stmt, or db_pg.c's). The db_*.c files only reach it through
+ * the functions below, never through an engine's own API: their SQL and
+ * their code are the same whatever the engine.
  */
-struct db_stmt;
+struct db_stmt {
+	struct db	*db;
+	void		*impl;
+};
 
 /* What db_step() returns for a row and for the end; else an error code for db_status_of(). */
 #define DB_ROW		100
 #define DB_DONE		101
 
+/* Which engine a connection is (ORDERSYNC_DB: a path, or a postgresql:// URI). */
+enum db_engine {
+	DB_SQLITE,
+	DB_POSTGRESQL
+};
+
+struct db_pg;
+
 struct db {
-	struct sqlite3	*conn;		/* the engine's connection (db_sqlite.c) */
+	enum db_engine	 engine;
+	struct sqlite3	*conn;		/* SQLite's connection (db_sqlite.c) */
+	struct db_pg	*pg;		/* PostgreSQL's (db_pg.c) */
 	struct logger	*log;
 	char		 epoch[33];
 	struct {

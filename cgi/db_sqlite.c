@@ -1,4 +1,4 @@
-/* db_sqlite.c — the SQLite engine: opening (WAL, synchronous, busy timeout), migrations from schema.sql, transactions, the statement cache and the statement API of db_impl.h. */
+/* db_sqlite.c — the SQLite engine (db_engine.h): opening (WAL, synchronous, busy timeout), migrations from schema.sql, transactions, statements. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,7 +6,7 @@
 
 #include <sqlite3.h>
 
-#include "db_impl.h"
+#include "db_engine.h"
 
 /* schema.sql, compiled in by the Makefile (build/schema_sql.c). */
 extern const char db_schema_sql[];
@@ -18,16 +18,10 @@ extern const char db_schema_sql[];
 	"directory must belong to the user the app runs as"
 
 _Static_assert(DB_ROW == SQLITE_ROW && DB_DONE == SQLITE_DONE,
-    "db_step passes SQLite's codes through");
-
-/* SQLite's statement: the cache owns one of these per SQL text. */
-struct db_stmt {
-	sqlite3_stmt	*lite;
-	struct db	*db;
-};
+    "lite_step passes SQLite's codes through");
 
 enum db_status
-db_status_of(struct db *db, int rc, const char *what)
+lite_status_of(struct db *db, int rc, const char *what)
 {
 	switch (rc) {
 	case SQLITE_OK:
@@ -56,141 +50,118 @@ db_status_of(struct db *db, int rc, const char *what)
 	}
 }
 
-struct db_stmt *
-db_stmt(struct db *db, const char *sql)
+void *
+lite_prepare(struct db *db, const char *sql)
 {
-	struct db_stmt *st;
-	sqlite3_stmt *lite;
-	size_t i;
+	sqlite3_stmt *st;
 	int rc;
 
-	for (i = 0; i < db->ncache; i++)
-		if (db->cache[i].sql == sql) {
-			st = db->cache[i].stmt;
-			sqlite3_reset(st->lite);
-			sqlite3_clear_bindings(st->lite);
-			return st;
-		}
-	/*
-	 * Full: refuse. Evicting would finalize a statement a caller may still
-	 * be stepping (see DB_STMT_CACHE); an uncached one would leak.
-	 */
-	if (db->ncache == DB_STMT_CACHE) {
-		if (db->log)
-			log_msg(db->log, LOG_ERROR, "db: statement cache full (%d texts; "
-			    "is SQL built at run time?): %.120s", DB_STMT_CACHE, sql);
-		return NULL;
-	}
-	rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &lite, NULL);
+	rc = sqlite3_prepare_v3(db->conn, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
 	if (rc != SQLITE_OK) {
-		db_status_of(db, rc, "prepare");
+		lite_status_of(db, rc, "prepare");
 		if (db->log)
 			log_msg(db->log, LOG_ERROR, "db: could not prepare: %.120s", sql);
 		return NULL;
 	}
-	st = xcalloc(1, sizeof *st);
-	st->lite = lite;
-	st->db = db;
-	db->cache[db->ncache].sql = sql;
-	db->cache[db->ncache].stmt = st;
-	db->ncache++;
 	return st;
 }
 
-int
-db_bind_text(struct db_stmt *st, int i, const char *s)
+void
+lite_finalize(void *impl)
+{
+	sqlite3_finalize(impl);
+}
+
+void
+lite_clear(void *impl)
+{
+	sqlite3_reset(impl);
+	sqlite3_clear_bindings(impl);
+}
+
+void
+lite_bind_int64(void *impl, int i, int64_t v)
+{
+	sqlite3_bind_int64(impl, i, (sqlite3_int64)v);
+}
+
+void
+lite_bind_text(void *impl, int i, const char *s)
 {
 	if (s == NULL)
-		return sqlite3_bind_null(st->lite, i);
-	return sqlite3_bind_text(st->lite, i, s, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_null(impl, i);
+	else
+		sqlite3_bind_text(impl, i, s, -1, SQLITE_TRANSIENT);
 }
 
 void
-db_bind_int64(struct db_stmt *st, int i, int64_t v)
+lite_bind_blob(void *impl, int i, const void *p, size_t n)
 {
-	sqlite3_bind_int64(st->lite, i, (sqlite3_int64)v);
+	sqlite3_bind_blob64(impl, i, p, (sqlite3_uint64)n, SQLITE_STATIC);
 }
 
 void
-db_bind_int(struct db_stmt *st, int i, int v)
+lite_bind_null(void *impl, int i)
 {
-	sqlite3_bind_int(st->lite, i, v);
-}
-
-void
-db_bind_null(struct db_stmt *st, int i)
-{
-	sqlite3_bind_null(st->lite, i);
-}
-
-void
-db_bind_blob(struct db_stmt *st, int i, const void *p, size_t n)
-{
-	sqlite3_bind_blob64(st->lite, i, p, (sqlite3_uint64)n, SQLITE_STATIC);
+	sqlite3_bind_null(impl, i);
 }
 
 int
-db_step(struct db_stmt *st)
+lite_step(void *impl)
 {
-	return sqlite3_step(st->lite);
+	return sqlite3_step(impl);
 }
 
 void
-db_reset(struct db_stmt *st)
+lite_reset(void *impl)
 {
-	sqlite3_reset(st->lite);
+	sqlite3_reset(impl);
 }
 
 int64_t
-db_col_int64(struct db_stmt *st, int i)
+lite_col_int64(void *impl, int i)
 {
-	return (int64_t)sqlite3_column_int64(st->lite, i);
-}
-
-int
-db_col_int(struct db_stmt *st, int i)
-{
-	return sqlite3_column_int(st->lite, i);
+	return (int64_t)sqlite3_column_int64(impl, i);
 }
 
 const char *
-db_col_text(struct db_stmt *st, int i)
+lite_col_text(void *impl, int i)
 {
-	return (const char *)sqlite3_column_text(st->lite, i);
+	return (const char *)sqlite3_column_text(impl, i);
 }
 
 int
-db_col_null(struct db_stmt *st, int i)
+lite_col_null(void *impl, int i)
 {
-	return sqlite3_column_type(st->lite, i) == SQLITE_NULL;
+	return sqlite3_column_type(impl, i) == SQLITE_NULL;
 }
 
 const void *
-db_col_blob(struct db_stmt *st, int i)
+lite_col_blob(void *impl, int i)
 {
-	return sqlite3_column_blob(st->lite, i);
+	return sqlite3_column_blob(impl, i);
 }
 
 size_t
-db_col_bytes(struct db_stmt *st, int i)
+lite_col_bytes(void *impl, int i)
 {
-	return (size_t)sqlite3_column_bytes(st->lite, i);
+	return (size_t)sqlite3_column_bytes(impl, i);
 }
 
 int64_t
-db_changes(struct db *db)
+lite_changes(struct db *db)
 {
 	return (int64_t)sqlite3_changes64(db->conn);
 }
 
 int64_t
-db_last_id(struct db *db)
+lite_last_id(struct db *db)
 {
 	return (int64_t)sqlite3_last_insert_rowid(db->conn);
 }
 
 int64_t
-db_total_changes(struct db *db)
+lite_total_changes(struct db *db)
 {
 	return (int64_t)sqlite3_total_changes64(db->conn);
 }
@@ -199,11 +170,11 @@ db_total_changes(struct db *db)
 static enum db_status
 exec(struct db *db, const char *sql, const char *what)
 {
-	return db_status_of(db, sqlite3_exec(db->conn, sql, NULL, NULL, NULL), what);
+	return lite_status_of(db, sqlite3_exec(db->conn, sql, NULL, NULL, NULL), what);
 }
 
 int
-db_user_version(struct db *db)
+lite_user_version(struct db *db)
 {
 	struct db_stmt *st = db_stmt(db, "PRAGMA user_version");
 	int v = -1;
@@ -300,13 +271,12 @@ load_epoch(struct db *db)
 	return rc == DB_ROW ? DB_OK : DB_ERROR;
 }
 
-struct db *
-db_open(const char *path, int sync_full, struct logger *lg, struct buf *err)
+enum db_status
+lite_open(struct db *db, const char *path, int sync_full, struct buf *err)
 {
-	struct db *db = xcalloc(1, sizeof *db);
+	struct logger *lg = db->log;
 	int rc;
 
-	db->log = lg;
 	rc = sqlite3_open_v2(path, &db->conn,
 	    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
@@ -344,48 +314,39 @@ db_open(const char *path, int sync_full, struct logger *lg, struct buf *err)
 		buf_printf(err, "%s has no epoch in its meta table", path);
 		goto fail;
 	}
-	return db;
+	return DB_OK;
 fail:
-	db_close(db);
-	return NULL;
+	return DB_ERROR;
 }
 
 void
-db_close(struct db *db)
+lite_close(struct db *db)
 {
-	size_t i;
-
-	if (db == NULL)
-		return;
-	for (i = 0; i < db->ncache; i++) {
-		sqlite3_finalize(db->cache[i].stmt->lite);
-		free(db->cache[i].stmt);
-	}
 	sqlite3_close(db->conn);
-	free(db);
+	db->conn = NULL;
 }
 
 enum db_status
-db_begin(struct db *db)
+lite_begin(struct db *db)
 {
 	return exec(db, "BEGIN IMMEDIATE", "begin");
 }
 
 enum db_status
-db_commit(struct db *db)
+lite_commit(struct db *db)
 {
 	return exec(db, "COMMIT", "commit");
 }
 
 void
-db_rollback(struct db *db)
+lite_rollback(struct db *db)
 {
-	if (!sqlite3_get_autocommit(db->conn))
+	if (db->conn != NULL && !sqlite3_get_autocommit(db->conn))
 		sqlite3_exec(db->conn, "ROLLBACK", NULL, NULL, NULL);
 }
 
 enum db_status
-db_data_version(struct db *db, int64_t *out)
+lite_data_version(struct db *db, int64_t *out)
 {
 	struct db_stmt *st = db_stmt(db, "PRAGMA data_version");
 	int rc;
@@ -395,5 +356,5 @@ db_data_version(struct db *db, int64_t *out)
 	if ((rc = db_step(st)) == DB_ROW)
 		*out = db_col_int64(st, 0);
 	db_reset(st);
-	return db_status_of(db, rc, "data_version");
+	return lite_status_of(db, rc, "data_version");
 }
