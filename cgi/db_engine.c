@@ -97,6 +97,32 @@ db_stmt(struct db *db, const char *sql)
 	return st;
 }
 
+struct db_stmt *
+db_stmt_new(struct db *db, const char *sql)
+{
+	struct db_stmt *st;
+	void *impl;
+
+	if ((impl = PG(db) ? pg_prepare(db, sql) : lite_prepare(db, sql)) == NULL)
+		return NULL;
+	st = xcalloc(1, sizeof *st);
+	st->db = db;
+	st->impl = impl;
+	return st;
+}
+
+void
+db_stmt_free(struct db_stmt *st)
+{
+	if (st == NULL)
+		return;
+	if (PG(st->db))
+		pg_finalize(st->impl);
+	else
+		lite_finalize(st->impl);
+	free(st);
+}
+
 void
 db_bind_int64(struct db_stmt *st, int i, int64_t v)
 {
@@ -177,6 +203,18 @@ int
 db_col_null(struct db_stmt *st, int i)
 {
 	return PG(st->db) ? pg_col_null(st->impl, i) : lite_col_null(st->impl, i);
+}
+
+enum db_col_kind
+db_col_kind(struct db_stmt *st, int i)
+{
+	return PG(st->db) ? pg_col_kind(st->impl, i) : lite_col_kind(st->impl, i);
+}
+
+int
+db_col_count(struct db_stmt *st)
+{
+	return PG(st->db) ? pg_col_count(st->impl) : lite_col_count(st->impl);
 }
 
 const void *

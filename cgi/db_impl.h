@@ -69,6 +69,13 @@ struct db {
  * db_close(), whatever other statements are asked for meanwhile.
  */
 struct db_stmt	*db_stmt(struct db *db, const char *sql);
+/*
+ * A statement made at run time, outside the cache (copying a whole
+ * database table by table: ordersyncctl migrate-to); the caller frees it
+ * with db_stmt_free(). NULL on error (logged). Everything else uses db_stmt().
+ */
+struct db_stmt	*db_stmt_new(struct db *db, const char *sql);
+void		 db_stmt_free(struct db_stmt *st);
 /* Maps an engine result code (db_step's) to a db_status and logs what is not OK. */
 enum db_status	 db_status_of(struct db *db, int rc, const char *what);
 
@@ -89,6 +96,16 @@ int64_t		 db_col_int64(struct db_stmt *st, int i);
 int		 db_col_int(struct db_stmt *st, int i);
 const char	*db_col_text(struct db_stmt *st, int i);	/* borrowed until the next step */
 int		 db_col_null(struct db_stmt *st, int i);
+/* What column i of the current row holds. */
+enum db_col_kind {
+	DB_COL_NULL,
+	DB_COL_INT,
+	DB_COL_TEXT,	/* text, and whatever else reads as text (numbers with a fraction) */
+	DB_COL_BLOB
+};
+enum db_col_kind db_col_kind(struct db_stmt *st, int i);
+/* The number of columns st's rows have. */
+int		 db_col_count(struct db_stmt *st);
 const void	*db_col_blob(struct db_stmt *st, int i);
 size_t		 db_col_bytes(struct db_stmt *st, int i);
 /* Rows the last INSERT, UPDATE or DELETE of this connection changed. */

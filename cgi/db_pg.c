@@ -449,6 +449,30 @@ pg_col_null(void *impl, int i)
 	return !has_col(st, i) || PQgetisnull(st->res, st->row, i);
 }
 
+enum db_col_kind
+pg_col_kind(void *impl, int i)
+{
+	struct pg_stmt *st = impl;
+	Oid t;
+
+	if (pg_col_null(st, i))
+		return DB_COL_NULL;
+	t = PQftype(st->res, i);
+	if (t == OID_BYTEA)
+		return DB_COL_BLOB;
+	if (t == OID_INT8 || t == 21 || t == 23 || t == 16)	/* int8, int2, int4, bool */
+		return DB_COL_INT;
+	return DB_COL_TEXT;
+}
+
+int
+pg_col_count(void *impl)
+{
+	struct pg_stmt *st = impl;
+
+	return st->res != NULL ? PQnfields(st->res) : 0;
+}
+
 /* Decodes column i of the current row (bytea's text form) into st->blob. */
 static void
 decode_blob(struct pg_stmt *st, int i)

@@ -136,6 +136,27 @@ lite_col_null(void *impl, int i)
 	return sqlite3_column_type(impl, i) == SQLITE_NULL;
 }
 
+enum db_col_kind
+lite_col_kind(void *impl, int i)
+{
+	switch (sqlite3_column_type(impl, i)) {
+	case SQLITE_NULL:
+		return DB_COL_NULL;
+	case SQLITE_INTEGER:
+		return DB_COL_INT;
+	case SQLITE_BLOB:
+		return DB_COL_BLOB;
+	default:
+		return DB_COL_TEXT;
+	}
+}
+
+int
+lite_col_count(void *impl)
+{
+	return sqlite3_column_count(impl);
+}
+
 const void *
 lite_col_blob(void *impl, int i)
 {
