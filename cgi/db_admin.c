@@ -347,7 +347,8 @@ db_admin_device_key(struct db *db, const char *fresh, char out[65])
 	if ((rc = read_device_key(db, out)) != DB_NOTFOUND)
 		return rc;
 	/* The first use (or the row was deleted: the old cookies stop counting). */
-	st = db_stmt(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('device_key', ?)");
+	st = db_stmt(db, "INSERT INTO meta (key, value) VALUES ('device_key', ?) "
+	    "ON CONFLICT DO NOTHING");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, fresh);
