@@ -286,7 +286,7 @@ db_admin_login_begin(struct db *db, const char *email, const char *addr,
 	}
 	*until = 0;
 	st = db_stmt(db, "INSERT INTO login_attempts (email, addr, device, at, ok) "
-	    "VALUES (?, ?, ?, ?, 0)");
+	    "VALUES (?, ?, ?, ?, 0) RETURNING id");
 	if (st == NULL) {
 		db_rollback(db);
 		return DB_ERROR;
@@ -295,11 +295,11 @@ db_admin_login_begin(struct db *db, const char *email, const char *addr,
 	db_bind_text(st, 2, addr);
 	db_bind_text(st, 3, device);
 	db_bind_int64(st, 4, now);
-	if ((rc = db_step_done(db, st, "record login attempt")) != DB_OK) {
+	if ((rc = db_one_int(db, st, attempt_id, "record login attempt")) != DB_OK) {
 		db_rollback(db);
-		return rc;
+		*attempt_id = 0;
+		return rc == DB_NOTFOUND ? DB_ERROR : rc;
 	}
-	*attempt_id = db_last_id(db);
 	if ((rc = db_commit(db)) != DB_OK) {
 		db_rollback(db);
 		*attempt_id = 0;

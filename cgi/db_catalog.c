@@ -123,7 +123,8 @@ db_catalog_create(struct db *db, struct product *p)
 	enum db_status rc;
 
 	st = db_stmt(db, "INSERT INTO products (store_id, sku, name, description, "
-	    "price_cents, stock, active, low_stock_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	    "price_cents, stock, active, low_stock_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+	    "RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, p->store_id);
@@ -134,8 +135,8 @@ db_catalog_create(struct db *db, struct product *p)
 	db_bind_int64(st, 6, p->stock);
 	db_bind_int(st, 7, p->active ? 1 : 0);
 	db_bind_int64(st, 8, p->low_stock_at);
-	if ((rc = db_step_done(db, st, "add product")) == DB_OK)
-		p->id = db_last_id(db);
+	if ((rc = db_one_int(db, st, &p->id, "add product")) == DB_NOTFOUND)
+		rc = DB_ERROR;
 	return rc;
 }
 
@@ -334,13 +335,14 @@ db_catalog_stock_low(struct db *db, int64_t product_id)
 	struct product p;
 	struct db_stmt *st;
 	enum db_status rc;
+	int64_t event_id;
 	char *payload;
 
 	if ((rc = db_catalog_get(db, 0, product_id, &p)) != DB_OK)
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
 	payload = product_snapshot(&p);
 	st = db_stmt(db, "INSERT INTO order_events (store_id, order_id, product_id, type, "
-	    "payload, created_at) VALUES (?, NULL, ?, 'stock_low', ?, ?)");
+	    "payload, created_at) VALUES (?, NULL, ?, 'stock_low', ?, ?) RETURNING id");
 	if (st == NULL)
 		rc = DB_ERROR;
 	else {
@@ -348,9 +350,10 @@ db_catalog_stock_low(struct db *db, int64_t product_id)
 		db_bind_int64(st, 2, p.id);
 		db_bind_text(st, 3, payload);
 		db_bind_int64(st, 4, (int64_t)time(NULL));
-		if ((rc = db_step_done(db, st, "stock_low event")) == DB_OK)
-			rc = db_notify_webhooks(db, p.store_id, "stock_low",
-			    db_last_id(db), 0, "");
+		if ((rc = db_one_int(db, st, &event_id, "stock_low event")) == DB_OK)
+			rc = db_notify_webhooks(db, p.store_id, "stock_low", event_id, 0, "");
+		else if (rc == DB_NOTFOUND)
+			rc = DB_ERROR;
 	}
 	free(payload);
 	product_clear(&p);

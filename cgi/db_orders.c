@@ -494,6 +494,7 @@ db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int f
 	struct order o;
 	struct db_stmt *st;
 	enum db_status rc;
+	int64_t event_id;
 	char *payload;
 
 	memset(&o, 0, sizeof o);
@@ -514,7 +515,8 @@ db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int f
 	}
 	payload = snapshot_with(&o, from, key, extra);
 	st = db_stmt(db, "INSERT INTO order_events "
-	    "(store_id, order_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)");
+	    "(store_id, order_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?) "
+	    "RETURNING id");
 	if (st == NULL) {
 		rc = DB_ERROR;
 		goto done;
@@ -524,8 +526,10 @@ db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int f
 	db_bind_text(st, 3, type);
 	db_bind_text(st, 4, payload);
 	db_bind_int64(st, 5, (int64_t)time(NULL));
-	if ((rc = db_step_done(db, st, "add event")) == DB_OK)
-		rc = db_notify_order_event(db, &o, db_last_id(db), type, from);
+	if ((rc = db_one_int(db, st, &event_id, "add event")) == DB_OK)
+		rc = db_notify_order_event(db, &o, event_id, type, from);
+	else if (rc == DB_NOTFOUND)
+		rc = DB_ERROR;
 done:
 	free(payload);
 	order_clear(&o);

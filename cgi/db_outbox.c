@@ -14,7 +14,7 @@ db_outbox_add(struct db *db, int64_t store_id, const char *kind, const char *tar
 
 	*id = 0;
 	st = db_stmt(db, "INSERT INTO outbox (store_id, kind, target, payload, max_attempts, "
-	    "next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
+	    "next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, store_id);
@@ -23,8 +23,8 @@ db_outbox_add(struct db *db, int64_t store_id, const char *kind, const char *tar
 	db_bind_text(st, 4, payload);
 	db_bind_int(st, 5, max_attempts);
 	db_bind_int64(st, 6, now);
-	if ((rc = db_step_done(db, st, "queue a delivery")) == DB_OK)
-		*id = db_last_id(db);
+	if ((rc = db_one_int(db, st, id, "queue a delivery")) == DB_NOTFOUND)
+		rc = DB_ERROR;
 	return rc;
 }
 
@@ -37,7 +37,8 @@ db_outbox_add_job(struct db *db, const struct db_outbox_job *job, int64_t now, i
 	*id = 0;
 	st = db_stmt(db, "INSERT INTO outbox (store_id, kind, target, payload, max_attempts, "
 	    "next_attempt_at, created_at, template, event_id, order_id, webhook_id) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, nullif(?8, 0), nullif(?9, 0), nullif(?10, 0))");
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, nullif(?8, 0), nullif(?9, 0), nullif(?10, 0)) "
+	    "RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, job->store_id);
@@ -50,10 +51,10 @@ db_outbox_add_job(struct db *db, const struct db_outbox_job *job, int64_t now, i
 	db_bind_int64(st, 8, job->event_id);
 	db_bind_int64(st, 9, job->order_id);
 	db_bind_int64(st, 10, job->webhook_id);
-	if ((rc = db_step_done(db, st, "queue a job")) == DB_OK) {
-		*id = db_last_id(db);
+	if ((rc = db_one_int(db, st, id, "queue a job")) == DB_OK)
 		db->outbox_added = 1;
-	}
+	else if (rc == DB_NOTFOUND)
+		rc = DB_ERROR;
 	return rc;
 }
 

@@ -145,7 +145,7 @@ db_users_invite(struct db *db, const char *email, const char *role, int64_t stor
 		return rc;
 	/* "!" is no Argon2id hash: no password matches until the link sets one. */
 	st = db_stmt(db, "INSERT INTO users (email, password_hash, role, store_id, created_at) "
-	    "VALUES (?1, '!', ?2, ?3, ?4)");
+	    "VALUES (?1, '!', ?2, ?3, ?4) RETURNING id");
 	if (st == NULL) {
 		rc = DB_ERROR;
 		goto out;
@@ -154,9 +154,11 @@ db_users_invite(struct db *db, const char *email, const char *role, int64_t stor
 	db_bind_text(st, 2, role);
 	bind_store(st, 3, store_id);
 	db_bind_int64(st, 4, now);
-	if ((rc = db_step_done(db, st, "invite user")) != DB_OK)
+	if ((rc = db_one_int(db, st, id, "invite user")) != DB_OK) {
+		if (rc == DB_NOTFOUND)
+			rc = DB_ERROR;
 		goto out;
-	*id = db_last_id(db);
+	}
 	if ((rc = add_token(db, *id, "invite", token_hash, now, expires_at)) == DB_OK)
 		rc = db_commit(db);
 out:

@@ -61,7 +61,7 @@ db_webhooks_create(struct db *db, int64_t store_id, const char *url, const char 
 
 	*id = 0;
 	st = db_stmt(db, "INSERT INTO webhooks (store_id, url, secret, events, active, "
-	    "created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)");
+	    "created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5) RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, store_id);
@@ -69,8 +69,8 @@ db_webhooks_create(struct db *db, int64_t store_id, const char *url, const char 
 	db_bind_text(st, 3, secret);
 	db_bind_text(st, 4, events);
 	db_bind_int64(st, 5, now);
-	if ((rc = db_step_done(db, st, "create a webhook")) == DB_OK)
-		*id = db_last_id(db);
+	if ((rc = db_one_int(db, st, id, "create a webhook")) == DB_NOTFOUND)
+		rc = DB_ERROR;
 	return rc;
 }
 
