@@ -147,7 +147,8 @@ db_admin_session_polled(struct db *db, const char *token_hash, int64_t now,
 {
 	struct db_stmt *st;
 
-	st = db_stmt(db, "UPDATE sessions SET last_poll_at = max(last_poll_at, ?2), "
+	st = db_stmt(db, "UPDATE sessions SET last_poll_at = "
+	    "CASE WHEN last_poll_at > ?2 THEN last_poll_at ELSE ?2 END, "
 	    "polls = polls + ?3 WHERE token_hash = ?1");
 	if (st == NULL)
 		return DB_ERROR;
