@@ -12,7 +12,8 @@
 #define PRODUCT_COLS \
 	"p.id, p.store_id, p.sku, p.name, p.description, coalesce(t.name, ''), p.price_cents, " \
 	"p.stock, p.low_stock_at, p.active, " \
-	"EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = p.id), " DB_PHOTO_COLS
+	"CASE WHEN EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = p.id) " \
+	"THEN 1 ELSE 0 END, " DB_PHOTO_COLS
 #define PRODUCT_FROM \
 	"FROM products p JOIN stores t ON t.id = p.store_id " DB_PHOTO_JOIN
 
@@ -292,8 +293,9 @@ db_catalog_delete(struct db *db, int64_t store_id, int64_t id)
 		goto fail;
 	product_clear(&p);
 	/* Sold, or named by the feed's history (stock_low): kept, only hidden. */
-	st = db_stmt(db, "SELECT EXISTS (SELECT 1 FROM order_items WHERE product_id = ?1) "
-	    "OR EXISTS (SELECT 1 FROM order_events WHERE product_id = ?1)");
+	st = db_stmt(db, "SELECT CASE WHEN EXISTS (SELECT 1 FROM order_items "
+	    "WHERE product_id = ?1) OR EXISTS (SELECT 1 FROM order_events "
+	    "WHERE product_id = ?1) THEN 1 ELSE 0 END");
 	if (st == NULL) {
 		rc = DB_ERROR;
 		goto fail;

@@ -275,9 +275,9 @@ db_webhooks_mail_counts(struct db *db, int64_t store_id, int64_t since,
 	struct db_stmt *st;
 
 	memset(out, 0, sizeof *out);
-	st = db_stmt(db, "SELECT coalesce(sum(done_at IS NOT NULL), 0), "
-	    "coalesce(sum(done_at IS NULL AND failed_at IS NULL), 0), "
-	    "coalesce(sum(failed_at IS NOT NULL), 0) FROM outbox "
+	st = db_stmt(db, "SELECT count(done_at), "
+	    "count(CASE WHEN done_at IS NULL AND failed_at IS NULL THEN 1 END), "
+	    "count(failed_at) FROM outbox "
 	    "WHERE store_id = ?1 AND kind = 'mail' AND created_at >= ?2");
 	if (st == NULL)
 		return DB_ERROR;
