@@ -177,7 +177,7 @@ db_catalog_update(struct db *db, int64_t store_id, const struct product *p, int 
 		goto fail;
 	st = db_stmt(db, "UPDATE products SET sku = ?1, name = ?2, description = ?3, "
 	    "price_cents = ?4, active = ?5, low_stock_at = ?6, "
-	    "stock = CASE WHEN ?7 THEN ?8 ELSE stock END WHERE id = ?9");
+	    "stock = CASE WHEN ?7 <> 0 THEN ?8 ELSE stock END WHERE id = ?9");
 	if (st == NULL) {
 		rc = DB_ERROR;
 		goto fail;

@@ -114,7 +114,7 @@ db_outbox_due(struct db *db, int64_t now, int with_mail, size_t max, int64_t **i
 	*n = 0;
 	st = db_stmt(db, "SELECT id FROM outbox WHERE done_at IS NULL AND failed_at IS NULL "
 	    "AND next_attempt_at <= ?1 AND (claimed_until IS NULL OR claimed_until < ?1) "
-	    "AND (?3 OR kind <> 'mail') ORDER BY next_attempt_at, id LIMIT ?2");
+	    "AND (?3 <> 0 OR kind <> 'mail') ORDER BY next_attempt_at, id LIMIT ?2");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, now);
@@ -192,8 +192,8 @@ db_outbox_retry(struct db *db, int64_t id, int64_t now, int64_t next_at,
 
 	st = db_stmt(db, "UPDATE outbox SET attempts = attempts + 1, claimed_until = NULL, "
 	    "last_error = substr(?2, 1, 500), next_attempt_at = ?3, "
-	    "failed_at = CASE WHEN ?4 OR attempts + 1 >= max_attempts THEN ?5 END, "
-	    "payload = CASE WHEN (?4 OR attempts + 1 >= max_attempts) AND kind = 'mail' "
+	    "failed_at = CASE WHEN ?4 <> 0 OR attempts + 1 >= max_attempts THEN ?5 END, "
+	    "payload = CASE WHEN (?4 <> 0 OR attempts + 1 >= max_attempts) AND kind = 'mail' "
 	    "  THEN '' ELSE payload END WHERE id = ?1");
 	if (st == NULL)
 		return DB_ERROR;
