@@ -77,9 +77,10 @@ db_catalog_list(struct db *db, const struct db_product_filter *f, struct product
 	*n = 0;
 	st = db_stmt(db, "SELECT " PRODUCT_COLS PRODUCT_FROM
 	    "WHERE (?1 = 0 OR p.store_id = ?1) AND (?2 < 0 OR p.active = ?2) "
-	    "AND (?3 IS NULL OR p.name LIKE ?3 ESCAPE '\\' OR p.sku LIKE ?3 ESCAPE '\\') "
+	    "AND (lower(p.name) LIKE lower(?3) ESCAPE '\\' "
+	    "  OR lower(p.sku) LIKE lower(?3) ESCAPE '\\' OR ?3 IS NULL) "
 	    "AND (?5 = 0 OR p.stock <= p.low_stock_at) "
-	    "ORDER BY p.stock <= p.low_stock_at DESC, p.name COLLATE NOCASE, p.id LIMIT ?4");
+	    "ORDER BY p.stock <= p.low_stock_at DESC, lower(p.name), p.id LIMIT ?4");
 	if (st == NULL)
 		return DB_ERROR;
 	if (f->q != NULL && *f->q != '\0')
