@@ -135,12 +135,14 @@ clear_order_cb(void *o)
 
 /*
  * The conditions every list query shares; ?1..?7 as bound by
- * db_orders_list(). Dates filter the rows walked newest first: a recent
- * range stops early, an old one walks the newer orders (ids are not
- * assumed to follow the clock, which may step back).
+ * list_prepare() (a search's text is ?8: the numbers have no gap, and
+ * "?2 IS NULL" comes after the use that gives ?2 its type, for PostgreSQL).
+ * Dates filter the rows walked newest first: a recent range stops early,
+ * an old one walks the newer orders (ids are not assumed to follow the
+ * clock, which may step back).
  */
 #define LIST_WHERE \
-	"(?1 = 0 OR o.store_id = ?1) AND (?2 IS NULL OR o.status = ?2) " \
+	"(?1 = 0 OR o.store_id = ?1) AND (o.status = ?2 OR ?2 IS NULL) " \
 	"AND (?3 <= 0 OR o.id < ?3) AND +o.created_at >= ?6 AND +o.created_at < ?7 "
 #define LIST_TAIL "ORDER BY o.id DESC LIMIT ?4 OFFSET ?5"
 
@@ -155,12 +157,12 @@ list_stmt(struct db *db, enum search_kind kind, int dense)
 	case SEARCH_WORDS:
 		return db_stmt(db, "SELECT " ORDER_COLS "FROM order_words f "
 		    "CROSS JOIN orders o ON o.id = f.rowid JOIN stores t ON t.id = o.store_id "
-		    "WHERE f.order_words MATCH ?10 AND " LIST_WHERE
+		    "WHERE f.order_words MATCH ?8 AND " LIST_WHERE
 		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5");
 	case SEARCH_PHONE:
 		return db_stmt(db, "SELECT " ORDER_COLS "FROM order_phones f "
 		    "CROSS JOIN orders o ON o.id = f.rowid JOIN stores t ON t.id = o.store_id "
-		    "WHERE f.order_phones MATCH ?10 AND " LIST_WHERE
+		    "WHERE f.order_phones MATCH ?8 AND " LIST_WHERE
 		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5");
 	case SEARCH_NUMBER:
 		/*
@@ -171,10 +173,10 @@ list_stmt(struct db *db, enum search_kind kind, int dense)
 		 */
 		if (dense)
 			return db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
-			    "WHERE o.number >= ?10 AND o.number < ?10 || '~' AND "
+			    "WHERE o.number >= ?8 AND o.number < ?8 || '~' AND "
 			    LIST_WHERE "ORDER BY o.number DESC LIMIT ?4 OFFSET ?5");
 		return db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
-		    "WHERE o.number >= ?10 AND o.number < ?10 || '~' AND " LIST_WHERE
+		    "WHERE o.number >= ?8 AND o.number < ?8 || '~' AND " LIST_WHERE
 		    LIST_TAIL);
 	default:
 		return db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM "WHERE " LIST_WHERE
@@ -235,7 +237,7 @@ list_prepare(struct db *db, const struct db_order_filter *f, int limit, struct d
 	db_bind_int64(*st, 6, f->to > 0 ? f->from : INT64_MIN);
 	db_bind_int64(*st, 7, f->to > 0 ? f->to : INT64_MAX);
 	if (kind != SEARCH_ALL)
-		db_bind_text(*st, 10, f->q->text);
+		db_bind_text(*st, 8, f->q->text);
 	return DB_OK;
 }
 

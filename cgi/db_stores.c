@@ -109,7 +109,7 @@ db_store_create(struct db *db, const char *slug, const char *name, int64_t from,
 
 	*id = 0;
 	if (from == 0)
-		st = db_stmt(db, "INSERT INTO stores (slug, name, created_at) VALUES (?1, ?2, ?4) "
+		st = db_stmt(db, "INSERT INTO stores (slug, name, created_at) VALUES (?1, ?2, ?3) "
 		    "RETURNING id");
 	else
 		st = db_stmt(db, "INSERT INTO stores (slug, name, contact_email, phone, "
@@ -117,15 +117,15 @@ db_store_create(struct db *db, const char *slug, const char *name, int64_t from,
 		    "  timezone, alert_emails, escalate_minutes, escalate_emails, created_at) "
 		    "SELECT ?1, ?2, contact_email, phone, address, hours, fulfilment, "
 		    "  vat_note, legal, currency, language, timezone, alert_emails, "
-		    "  escalate_minutes, escalate_emails, ?4 FROM stores WHERE id = ?3 "
+		    "  escalate_minutes, escalate_emails, ?3 FROM stores WHERE id = ?4 "
 		    "RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, slug);
 	db_bind_text(st, 2, name);
+	db_bind_int64(st, 3, now);
 	if (from != 0)
-		db_bind_int64(st, 3, from);
-	db_bind_int64(st, 4, now);
+		db_bind_int64(st, 4, from);
 	/* No row: the store to copy from is not there (DB_NOTFOUND). */
 	return db_one_int(db, st, id, "create store");
 }
