@@ -88,7 +88,8 @@ db_catalog_list(struct db *db, const struct db_product_filter *f, struct product
 	db_bind_int64(st, 1, f->store_id);
 	db_bind_int(st, 2, f->active);
 	db_bind_text(st, 3, pat);
-	db_bind_int(st, 4, f->limit > 0 ? f->limit : -1);
+	/* No limit: the largest (LIMIT -1 is SQLite's alone). */
+	db_bind_int64(st, 4, f->limit > 0 ? f->limit : INT64_MAX);
 	db_bind_int(st, 5, f->low_only ? 1 : 0);
 	rc = db_collect(db, st, sizeof **out, read_product_cb, clear_product_cb, &v, n,
 	    "list products");

@@ -200,7 +200,7 @@ number_dense(struct db *db, const char *prefix, int *dense)
 
 	*dense = 0;
 	st = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM orders "
-	    "WHERE number >= ?1 AND number < ?1 || '~' LIMIT ?2)");
+	    "WHERE number >= ?1 AND number < ?1 || '~' LIMIT ?2) AS m");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, prefix);
@@ -232,7 +232,8 @@ list_prepare(struct db *db, const struct db_order_filter *f, int limit, struct d
 	db_bind_int64(*st, 1, f->store_id);
 	db_bind_text(*st, 2, order_status_name(f->status));
 	db_bind_int64(*st, 3, f->before_id);
-	db_bind_int(*st, 4, limit);
+	/* limit < 0: the largest (LIMIT -1 is SQLite's alone). */
+	db_bind_int64(*st, 4, limit < 0 ? INT64_MAX : limit);
 	db_bind_int64(*st, 5, f->offset > 0 ? f->offset : 0);
 	db_bind_int64(*st, 6, f->to > 0 ? f->from : INT64_MIN);
 	db_bind_int64(*st, 7, f->to > 0 ? f->to : INT64_MAX);
