@@ -103,9 +103,20 @@ add_token(struct db *db, int64_t user_id, const char *purpose, const char *token
 
 enum db_status
 db_users_link_add(struct db *db, int64_t id, const char *token_hash, int64_t now,
-    int64_t expires_at)
+    int64_t expires_at, int (*then)(void *), void *arg)
 {
-	return add_token(db, id, "reset", token_hash, now, expires_at);
+	enum db_status rc;
+
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	if ((rc = add_token(db, id, "reset", token_hash, now, expires_at)) == DB_OK &&
+	    then(arg) != 0)
+		rc = DB_ERROR;
+	if (rc == DB_OK)
+		rc = db_commit(db);
+	if (rc != DB_OK)
+		db_rollback(db);
+	return rc;
 }
 
 /* Runs sql with ?1 bound to id. */
