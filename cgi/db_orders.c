@@ -154,16 +154,33 @@ static struct db_stmt *
 list_stmt(struct db *db, enum search_kind kind, int dense)
 {
 	switch (kind) {
+	/*
+	 * The engines search differently (schema.sql and schema-pg.sql,
+	 * migration 8): SQLite's FTS5 tables take search_query.text, an FTS5
+	 * expression; PostgreSQL's generated columns take .plain (list_bind),
+	 * its words folded and made prefix terms here, its digits a LIKE
+	 * pattern for the trigram index.
+	 */
 	case SEARCH_WORDS:
-		return db_stmt(db, "SELECT " ORDER_COLS "FROM order_words f "
+		return db_stmt(db, DB_SQL(db,
+		    "SELECT " ORDER_COLS "FROM order_words f "
 		    "CROSS JOIN orders o ON o.id = f.rowid JOIN stores t ON t.id = o.store_id "
 		    "WHERE f.order_words MATCH ?8 AND " LIST_WHERE
-		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5");
+		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5",
+		    "SELECT " ORDER_COLS ORDER_FROM
+		    "WHERE o.search_words @@ to_tsquery('simple', (SELECT "
+		    "  string_agg(w || ':*', ' & ') FROM regexp_split_to_table("
+		    "  search_fold(?8), ' ') AS w WHERE w <> '')) AND " LIST_WHERE
+		    LIST_TAIL));
 	case SEARCH_PHONE:
-		return db_stmt(db, "SELECT " ORDER_COLS "FROM order_phones f "
+		return db_stmt(db, DB_SQL(db,
+		    "SELECT " ORDER_COLS "FROM order_phones f "
 		    "CROSS JOIN orders o ON o.id = f.rowid JOIN stores t ON t.id = o.store_id "
 		    "WHERE f.order_phones MATCH ?8 AND " LIST_WHERE
-		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5");
+		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5",
+		    "SELECT " ORDER_COLS ORDER_FROM
+		    "WHERE o.phone_digits LIKE '%' || ?8 || '%' AND " LIST_WHERE
+		    LIST_TAIL));
 	case SEARCH_NUMBER:
 		/*
 		 * dense: the numbers' index walked backwards, latest day first
@@ -238,7 +255,7 @@ list_prepare(struct db *db, const struct db_order_filter *f, int limit, struct d
 	db_bind_int64(*st, 6, f->to > 0 ? f->from : INT64_MIN);
 	db_bind_int64(*st, 7, f->to > 0 ? f->to : INT64_MAX);
 	if (kind != SEARCH_ALL)
-		db_bind_text(*st, 8, f->q->text);
+		db_bind_text(*st, 8, DB_SQL(db, f->q->text, f->q->plain));
 	return DB_OK;
 }
 
