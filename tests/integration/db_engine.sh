@@ -21,8 +21,12 @@ if [ "$ENGINE" = pg ] && { [ -z "${PGHOST:-}" ] || [ -z "${PGPORT:-}" ]; }; then
 fi
 
 # psql as sqlite3's default list mode prints: no header, no alignment,
-# columns joined by '|', NULL as nothing, one row a line.
-_psql() { "$PSQL_BIN" -X -q -t -A -v ON_ERROR_STOP=1 "$@"; }
+# columns joined by '|', NULL as nothing, one row a line. Waits are bounded
+# as sqlite3's .timeout 5000 bounds them: 5 s for a lock, 120 s a statement.
+_psql() {
+	PGOPTIONS="-c lock_timeout=5000 -c statement_timeout=120000 ${PGOPTIONS:-}" \
+	    "$PSQL_BIN" -X -q -t -A -v ON_ERROR_STOP=1 "$@"
+}
 
 # db_create: makes this suite's database and sets DB.
 db_create() {
@@ -49,7 +53,7 @@ db_drop() {
 
 # sql [SQL]: SQL (the argument, else stdin) on the suite's database; each
 # statement runs on its own (autocommit) and prints its rows. SQLite waits
-# up to 5 s for the app's locks; PostgreSQL waits for row locks itself.
+# up to 5 s for the app's locks, PostgreSQL too (lock_timeout).
 sql() {
 	if [ "$ENGINE" = pg ]; then
 		if [ $# -gt 0 ]; then

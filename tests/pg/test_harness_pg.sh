@@ -238,6 +238,26 @@ if [ -n "$SRV_PGID" ]; then
 	SRV_PGID=
 fi
 
+# ---- a lock the app holds: sql waits a bounded time, as sqlite3's .timeout ----
+use pg
+psql -X -q -d "$DB" -c "BEGIN; SELECT 1 FROM stores WHERE id = 1 FOR UPDATE; SELECT pg_sleep(30); COMMIT" \
+    >/dev/null 2>&1 &
+HOLDER=$!
+for _ in $(seq 100); do
+	[ "$(_psql -d postgres -c "SELECT count(*) FROM pg_stat_activity WHERE query LIKE '%pg_sleep(30)%' AND pid <> pg_backend_pid()")" = 1 ] && break
+	sleep 0.1
+done
+timeout 60 bash -c "$(declare -f sql _psql); ENGINE=pg DB='$DB' PSQL_BIN='$PSQL_BIN'; sql \"UPDATE stores SET name = name WHERE id = 1\"" \
+    > "$WORK/lock.out" 2>&1
+r=$?
+if [ $r != 0 ] && [ $r != 124 ] && grep -q 'lock timeout' "$WORK/lock.out"; then
+	ok "a row the app holds: sql gives up with 'lock timeout' (lock_timeout 5 s), not a hang"
+else
+	nok "sql's wait for a lock is bounded" "rc $r: $(head -c 300 "$WORK/lock.out")"
+fi
+kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null
+HOLDER=
+
 # ---- the end: dropped, even while a session holds the database ----
 psql -X -q -d "$DB" -c 'SELECT pg_sleep(60)' >/dev/null 2>&1 &
 HOLDER=$!
