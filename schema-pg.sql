@@ -38,10 +38,11 @@
 -- - TEXT is text; users.email, COLLATE NOCASE in SQLite, is citext, so
 --   "email = ?" and its UNIQUE fold case on both engines (citext folds
 --   Unicode, NOCASE only ASCII; addresses are ASCII in practice).
--- - BLOB is bytea. A TEXT column SQLite checks with json_valid() is jsonb
---   (rejects what is not JSON, as the CHECK does). jsonb stores the value,
---   not the text: payload::text comes back with keys reordered and spaces
---   normalised. Nothing may compare payload text byte for byte.
+-- - BLOB is bytea. A TEXT column SQLite checks with json_valid() stays text
+--   with CHECK (payload::json IS NOT NULL): the cast refuses what is not
+--   JSON, as json_valid() does, and the text is kept as written. (jsonb
+--   would reorder keys and add spaces: the feed splices payloads into its
+--   answers as they are stored, and both engines answer the same bytes.)
 -- - GLOB patterns are anchored regular expressions (~), case-sensitive too.
 -- - WITHOUT ROWID tables are ordinary tables with the same primary key.
 -- - SQLite rebuilds a table to change a CHECK or a NOT NULL (migrations 2,
@@ -213,7 +214,8 @@ CREATE TABLE order_events (
 	type		text NOT NULL CONSTRAINT order_events_type_check
 	    CHECK (type IN ('order_created', 'order_updated',
 	    'order_cancelled', 'payment_created', 'payment_completed')),
-	payload		jsonb NOT NULL DEFAULT '{}',
+	payload		text NOT NULL DEFAULT '{}'
+	    CONSTRAINT order_events_payload_check CHECK (payload::json IS NOT NULL),
 	created_at	bigint NOT NULL
 );
 CREATE INDEX order_events_store ON order_events (store_id, id);

@@ -377,7 +377,7 @@ grep -q "^subject: Order $ESC is still waiting after [0-9]* minutes\$" "$WORK/e1
 [ "$(sql "SELECT CAST(escalated_at IS NOT NULL AS INTEGER) FROM orders WHERE number = '$ESC'")" = 1 ] && ok "… escalated_at set" || nok "escalated_at"
 [ "$(sql "SELECT CAST(escalated_at IS NULL AS INTEGER) FROM orders WHERE number = '$BUSY'")" = 1 ] && ok "a processing order never escalates" || nok "processing escalated"
 W="kind = 'webhook' AND template = 'order_unattended'"
-[ "$(sql "SELECT count(*), CAST(event_id = (SELECT max(id) FROM order_events e WHERE e.order_id = o.order_id) AS INTEGER)
+[ "$(sql "SELECT count(*), min(CAST(event_id = (SELECT max(id) FROM order_events e WHERE e.order_id = o.order_id) AS INTEGER))
     FROM outbox o WHERE $W AND order_id = (SELECT id FROM orders WHERE number = '$ESC')")" = "1|1" ] &&
     ok "… and one order_unattended webhook queued, naming the order's latest event" ||
     nok "unattended webhook" "$(sql "SELECT id, order_id, event_id FROM outbox WHERE $W")"
