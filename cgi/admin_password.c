@@ -386,6 +386,24 @@ static const struct valid_field forgot_fields[FG__MAX] = {
 	[FG_EMAIL] = { "email", VALID_TEXT, 1, 3, 254, "forgot.invalid" },
 };
 
+/* What forgot_link's mail needs, for link_mail() inside the link's transaction. */
+struct link_mail {
+	struct app		*app;
+	struct http_request	*rq;
+	int64_t			 store_id;
+	const char		*email;
+	const char		*token;
+};
+
+/* Queues the reset link's mail (db_users_link_add's then); 0 or -1. */
+static int
+link_mail(void *p)
+{
+	struct link_mail *m = p;
+
+	return admin_password_mail(m->app, m->rq, m->store_id, m->email, m->token, 0);
+}
+
 /*
  * A reset link for the enabled account of email, and its mail, in one
  * transaction. For an unknown or disabled address nothing is kept, but the
@@ -397,6 +415,7 @@ forgot_link(struct app *app, struct http_request *rq, const char *email)
 {
 	char token[AUTH_TOKEN_HEX + 1], hash[AUTH_TOKEN_HEX + 1];
 	int64_t now = (int64_t)time(NULL);
+	struct link_mail m;
 	struct db_user u;
 	enum db_status st;
 
@@ -409,12 +428,9 @@ forgot_link(struct app *app, struct http_request *rq, const char *email)
 		/* No link, no mail, but the same work: the answer's time tells nothing. */
 		return password_mail(app, rq, 1, email, token, 0, 1);
 	}
-	if (db_begin(app->db) != DB_OK)
-		return -1;
-	if (db_users_link_add(app->db, u.id, hash, now, now + PASSWORD_LINK_SECS) != DB_OK ||
-	    admin_password_mail(app, rq, u.store_id ? u.store_id : 1, u.email, token, 0) != 0 ||
-	    db_commit(app->db) != DB_OK) {
-		db_rollback(app->db);
+	m = (struct link_mail){ app, rq, u.store_id ? u.store_id : 1, u.email, token };
+	if (db_users_link_add(app->db, u.id, hash, now, now + PASSWORD_LINK_SECS, link_mail,
+	    &m) != DB_OK) {
 		app->outbox.queued = 0;
 		return -1;
 	}

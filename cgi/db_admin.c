@@ -147,7 +147,8 @@ db_admin_session_polled(struct db *db, const char *token_hash, int64_t now,
 {
 	struct db_stmt *st;
 
-	st = db_stmt(db, "UPDATE sessions SET last_poll_at = max(last_poll_at, ?2), "
+	st = db_stmt(db, "UPDATE sessions SET last_poll_at = "
+	    "CASE WHEN last_poll_at > ?2 THEN last_poll_at ELSE ?2 END, "
 	    "polls = polls + ?3 WHERE token_hash = ?1");
 	if (st == NULL)
 		return DB_ERROR;
@@ -286,7 +287,7 @@ db_admin_login_begin(struct db *db, const char *email, const char *addr,
 	}
 	*until = 0;
 	st = db_stmt(db, "INSERT INTO login_attempts (email, addr, device, at, ok) "
-	    "VALUES (?, ?, ?, ?, 0)");
+	    "VALUES (?, ?, ?, ?, 0) RETURNING id");
 	if (st == NULL) {
 		db_rollback(db);
 		return DB_ERROR;
@@ -295,11 +296,11 @@ db_admin_login_begin(struct db *db, const char *email, const char *addr,
 	db_bind_text(st, 2, addr);
 	db_bind_text(st, 3, device);
 	db_bind_int64(st, 4, now);
-	if ((rc = db_step_done(db, st, "record login attempt")) != DB_OK) {
+	if ((rc = db_one_int(db, st, attempt_id, "record login attempt")) != DB_OK) {
 		db_rollback(db);
-		return rc;
+		*attempt_id = 0;
+		return rc == DB_NOTFOUND ? DB_ERROR : rc;
 	}
-	*attempt_id = db_last_id(db);
 	if ((rc = db_commit(db)) != DB_OK) {
 		db_rollback(db);
 		*attempt_id = 0;
@@ -347,7 +348,8 @@ db_admin_device_key(struct db *db, const char *fresh, char out[65])
 	if ((rc = read_device_key(db, out)) != DB_NOTFOUND)
 		return rc;
 	/* The first use (or the row was deleted: the old cookies stop counting). */
-	st = db_stmt(db, "INSERT OR IGNORE INTO meta (key, value) VALUES ('device_key', ?)");
+	st = db_stmt(db, "INSERT INTO meta (key, value) VALUES ('device_key', ?) "
+	    "ON CONFLICT DO NOTHING");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, fresh);

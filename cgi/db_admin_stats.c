@@ -180,7 +180,7 @@ db_admin_low_stock(struct db *db, int64_t store_id, struct db_admin_low *out,
 	*n = 0;
 	st = db_stmt(db, "SELECT id, sku, name, stock, low_stock_at FROM products "
 	    "WHERE store_id IN (" SCOPE_STORES ") AND active = 1 AND stock <= low_stock_at "
-	    "ORDER BY stock, name COLLATE NOCASE, id LIMIT ?2");
+	    "ORDER BY stock, lower(name), id LIMIT ?2");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, store_id);

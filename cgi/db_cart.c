@@ -40,7 +40,7 @@ db_shop_cart_create(struct db *db, int64_t store_id, struct shop_cart *out)
 	order_token_new(out->token, ORDER_CART_BYTES);
 	order_token_new(out->form_token, ORDER_CART_BYTES);
 	st = db_stmt(db, "INSERT INTO carts (token, store_id, form_token, created_at, "
-	    "updated_at) VALUES (?, ?, ?, ?, ?)");
+	    "updated_at) VALUES (?, ?, ?, ?, ?) RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, out->token);
@@ -48,11 +48,10 @@ db_shop_cart_create(struct db *db, int64_t store_id, struct shop_cart *out)
 	db_bind_text(st, 3, out->form_token);
 	db_bind_int64(st, 4, (int64_t)now);
 	db_bind_int64(st, 5, (int64_t)now);
-	if ((rc = db_step_done(db, st, "create cart")) != DB_OK) {
+	if ((rc = db_one_int(db, st, &out->id, "create cart")) != DB_OK) {
 		memset(out, 0, sizeof *out);
-		return rc;
+		return rc == DB_NOTFOUND ? DB_ERROR : rc;
 	}
-	out->id = db_last_id(db);
 	out->store_id = store_id;
 	return DB_OK;
 }

@@ -12,7 +12,8 @@
 #define PRODUCT_COLS \
 	"p.id, p.store_id, p.sku, p.name, p.description, coalesce(t.name, ''), p.price_cents, " \
 	"p.stock, p.low_stock_at, p.active, " \
-	"EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = p.id), " DB_PHOTO_COLS
+	"CASE WHEN EXISTS (SELECT 1 FROM order_items i WHERE i.product_id = p.id) " \
+	"THEN 1 ELSE 0 END, " DB_PHOTO_COLS
 #define PRODUCT_FROM \
 	"FROM products p JOIN stores t ON t.id = p.store_id " DB_PHOTO_JOIN
 
@@ -76,9 +77,10 @@ db_catalog_list(struct db *db, const struct db_product_filter *f, struct product
 	*n = 0;
 	st = db_stmt(db, "SELECT " PRODUCT_COLS PRODUCT_FROM
 	    "WHERE (?1 = 0 OR p.store_id = ?1) AND (?2 < 0 OR p.active = ?2) "
-	    "AND (?3 IS NULL OR p.name LIKE ?3 ESCAPE '\\' OR p.sku LIKE ?3 ESCAPE '\\') "
+	    "AND (lower(p.name) LIKE lower(?3) ESCAPE '\\' "
+	    "  OR lower(p.sku) LIKE lower(?3) ESCAPE '\\' OR ?3 IS NULL) "
 	    "AND (?5 = 0 OR p.stock <= p.low_stock_at) "
-	    "ORDER BY p.stock <= p.low_stock_at DESC, p.name COLLATE NOCASE, p.id LIMIT ?4");
+	    "ORDER BY p.stock <= p.low_stock_at DESC, lower(p.name), p.id LIMIT ?4");
 	if (st == NULL)
 		return DB_ERROR;
 	if (f->q != NULL && *f->q != '\0')
@@ -86,7 +88,8 @@ db_catalog_list(struct db *db, const struct db_product_filter *f, struct product
 	db_bind_int64(st, 1, f->store_id);
 	db_bind_int(st, 2, f->active);
 	db_bind_text(st, 3, pat);
-	db_bind_int(st, 4, f->limit > 0 ? f->limit : -1);
+	/* No limit: the largest (LIMIT -1 is SQLite's alone). */
+	db_bind_int64(st, 4, f->limit > 0 ? f->limit : INT64_MAX);
 	db_bind_int(st, 5, f->low_only ? 1 : 0);
 	rc = db_collect(db, st, sizeof **out, read_product_cb, clear_product_cb, &v, n,
 	    "list products");
@@ -123,7 +126,8 @@ db_catalog_create(struct db *db, struct product *p)
 	enum db_status rc;
 
 	st = db_stmt(db, "INSERT INTO products (store_id, sku, name, description, "
-	    "price_cents, stock, active, low_stock_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	    "price_cents, stock, active, low_stock_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+	    "RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, p->store_id);
@@ -134,8 +138,8 @@ db_catalog_create(struct db *db, struct product *p)
 	db_bind_int64(st, 6, p->stock);
 	db_bind_int(st, 7, p->active ? 1 : 0);
 	db_bind_int64(st, 8, p->low_stock_at);
-	if ((rc = db_step_done(db, st, "add product")) == DB_OK)
-		p->id = db_last_id(db);
+	if ((rc = db_one_int(db, st, &p->id, "add product")) == DB_NOTFOUND)
+		rc = DB_ERROR;
 	return rc;
 }
 
@@ -175,7 +179,7 @@ db_catalog_update(struct db *db, int64_t store_id, const struct product *p, int 
 		goto fail;
 	st = db_stmt(db, "UPDATE products SET sku = ?1, name = ?2, description = ?3, "
 	    "price_cents = ?4, active = ?5, low_stock_at = ?6, "
-	    "stock = CASE WHEN ?7 THEN ?8 ELSE stock END WHERE id = ?9");
+	    "stock = CASE WHEN ?7 <> 0 THEN ?8 ELSE stock END WHERE id = ?9");
 	if (st == NULL) {
 		rc = DB_ERROR;
 		goto fail;
@@ -291,8 +295,9 @@ db_catalog_delete(struct db *db, int64_t store_id, int64_t id)
 		goto fail;
 	product_clear(&p);
 	/* Sold, or named by the feed's history (stock_low): kept, only hidden. */
-	st = db_stmt(db, "SELECT EXISTS (SELECT 1 FROM order_items WHERE product_id = ?1) "
-	    "OR EXISTS (SELECT 1 FROM order_events WHERE product_id = ?1)");
+	st = db_stmt(db, "SELECT CASE WHEN EXISTS (SELECT 1 FROM order_items "
+	    "WHERE product_id = ?1) OR EXISTS (SELECT 1 FROM order_events "
+	    "WHERE product_id = ?1) THEN 1 ELSE 0 END");
 	if (st == NULL) {
 		rc = DB_ERROR;
 		goto fail;
@@ -334,13 +339,14 @@ db_catalog_stock_low(struct db *db, int64_t product_id)
 	struct product p;
 	struct db_stmt *st;
 	enum db_status rc;
+	int64_t event_id;
 	char *payload;
 
 	if ((rc = db_catalog_get(db, 0, product_id, &p)) != DB_OK)
 		return rc == DB_NOTFOUND ? DB_ERROR : rc;
 	payload = product_snapshot(&p);
 	st = db_stmt(db, "INSERT INTO order_events (store_id, order_id, product_id, type, "
-	    "payload, created_at) VALUES (?, NULL, ?, 'stock_low', ?, ?)");
+	    "payload, created_at) VALUES (?, NULL, ?, 'stock_low', ?, ?) RETURNING id");
 	if (st == NULL)
 		rc = DB_ERROR;
 	else {
@@ -348,9 +354,10 @@ db_catalog_stock_low(struct db *db, int64_t product_id)
 		db_bind_int64(st, 2, p.id);
 		db_bind_text(st, 3, payload);
 		db_bind_int64(st, 4, (int64_t)time(NULL));
-		if ((rc = db_step_done(db, st, "stock_low event")) == DB_OK)
-			rc = db_notify_webhooks(db, p.store_id, "stock_low",
-			    db_last_id(db), 0, "");
+		if ((rc = db_one_int(db, st, &event_id, "stock_low event")) == DB_OK)
+			rc = db_notify_webhooks(db, p.store_id, "stock_low", event_id, 0, "");
+		else if (rc == DB_NOTFOUND)
+			rc = DB_ERROR;
 	}
 	free(payload);
 	product_clear(&p);

@@ -39,10 +39,12 @@ upsert(struct db *db, int64_t store_id, const struct product_csv_row *r, int64_t
 	st = db_stmt(db, "INSERT INTO products (store_id, sku, name, description, price_cents, "
 	    "stock, active, low_stock_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
 	    "ON CONFLICT (store_id, sku) DO UPDATE SET name = excluded.name, "
-	    "description = CASE WHEN ?9 THEN excluded.description ELSE description END, "
+	    "description = CASE WHEN ?9 <> 0 THEN excluded.description "
+	    "  ELSE products.description END, "
 	    "price_cents = excluded.price_cents, stock = excluded.stock, "
-	    "active = CASE WHEN ?10 THEN excluded.active ELSE active END, "
-	    "low_stock_at = CASE WHEN ?11 THEN excluded.low_stock_at ELSE low_stock_at END "
+	    "active = CASE WHEN ?10 <> 0 THEN excluded.active ELSE products.active END, "
+	    "low_stock_at = CASE WHEN ?11 <> 0 THEN excluded.low_stock_at "
+	    "  ELSE products.low_stock_at END "
 	    "RETURNING id, low_stock_at");
 	if (st == NULL)
 		return DB_ERROR;

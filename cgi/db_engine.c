@@ -236,12 +236,6 @@ db_changes(struct db *db)
 }
 
 int64_t
-db_last_id(struct db *db)
-{
-	return PG(db) ? pg_last_id(db) : lite_last_id(db);
-}
-
-int64_t
 db_total_changes(struct db *db)
 {
 	/* PostgreSQL's data version already moves with this connection's own commits. */

@@ -44,6 +44,12 @@ enum db_engine {
 
 struct db_pg;
 
+/*
+ * One query in each engine's dialect, side by side, where one text cannot
+ * serve both (notes/pg-port.md): SQLite's text, then PostgreSQL's.
+ */
+#define DB_SQL(db, lite, pg)	((db)->engine == DB_POSTGRESQL ? (pg) : (lite))
+
 struct db {
 	enum db_engine	 engine;
 	struct sqlite3	*conn;		/* SQLite's connection (db_sqlite.c) */
@@ -110,8 +116,6 @@ const void	*db_col_blob(struct db_stmt *st, int i);
 size_t		 db_col_bytes(struct db_stmt *st, int i);
 /* Rows the last INSERT, UPDATE or DELETE of this connection changed. */
 int64_t		 db_changes(struct db *db);
-/* The id of the row the last INSERT of this connection made. */
-int64_t		 db_last_id(struct db *db);
 /* Rows every statement of this connection changed since it opened (the feed's version). */
 int64_t		 db_total_changes(struct db *db);
 

@@ -34,16 +34,18 @@ db_lookup_begin(struct db *db, const char *key, int64_t now, int64_t window, int
 	if (rc != DB_NOTFOUND)
 		goto fail;
 	st = db_stmt(db, "INSERT INTO login_attempts (email, addr, device, at, ok) "
-	    "VALUES (?, '', '', ?, 0)");
+	    "VALUES (?, '', '', ?, 0) RETURNING id");
 	if (st == NULL) {
 		rc = DB_ERROR;
 		goto fail;
 	}
 	db_bind_text(st, 1, key);
 	db_bind_int64(st, 2, now);
-	if ((rc = db_step_done(db, st, "record look-up")) != DB_OK)
+	if ((rc = db_one_int(db, st, attempt_id, "record look-up")) != DB_OK) {
+		if (rc == DB_NOTFOUND)
+			rc = DB_ERROR;
 		goto fail;
-	*attempt_id = db_last_id(db);
+	}
 	if ((rc = db_commit(db)) == DB_OK)
 		return DB_OK;
 	*attempt_id = 0;

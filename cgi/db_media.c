@@ -22,8 +22,8 @@ db_media_id(const void *data, size_t len, char out[DB_MEDIA_ID_LEN + 1])
 static enum db_status
 put_blob(struct db *db, const struct db_media_blob *b, char id[DB_MEDIA_ID_LEN + 1])
 {
-	struct db_stmt *st = db_stmt(db, "INSERT OR IGNORE INTO media (id, width, height, bytes, "
-	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5)");
+	struct db_stmt *st = db_stmt(db, "INSERT INTO media (id, width, height, bytes, "
+	    "created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING");
 
 	if (st == NULL)
 		return DB_ERROR;

@@ -71,9 +71,10 @@ watched_since(struct db *db, int64_t store_id, int64_t since, int *watched)
 	int64_t n = 0;
 	enum db_status rc;
 
-	st = db_stmt(db, "SELECT EXISTS (SELECT 1 FROM sessions s "
+	st = db_stmt(db, "SELECT CASE WHEN EXISTS (SELECT 1 FROM sessions s "
 	    "JOIN users u ON u.id = s.user_id WHERE s.last_poll_at >= ?2 "
-	    "AND u.disabled = 0 AND (u.store_id IS NULL OR u.store_id = ?1))");
+	    "AND u.disabled = 0 AND (u.store_id IS NULL OR u.store_id = ?1)) "
+	    "THEN 1 ELSE 0 END");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, store_id);

@@ -135,12 +135,14 @@ clear_order_cb(void *o)
 
 /*
  * The conditions every list query shares; ?1..?7 as bound by
- * db_orders_list(). Dates filter the rows walked newest first: a recent
- * range stops early, an old one walks the newer orders (ids are not
- * assumed to follow the clock, which may step back).
+ * list_prepare() (a search's text is ?8: the numbers have no gap, and
+ * "?2 IS NULL" comes after the use that gives ?2 its type, for PostgreSQL).
+ * Dates filter the rows walked newest first: a recent range stops early,
+ * an old one walks the newer orders (ids are not assumed to follow the
+ * clock, which may step back).
  */
 #define LIST_WHERE \
-	"(?1 = 0 OR o.store_id = ?1) AND (?2 IS NULL OR o.status = ?2) " \
+	"(?1 = 0 OR o.store_id = ?1) AND (o.status = ?2 OR ?2 IS NULL) " \
 	"AND (?3 <= 0 OR o.id < ?3) AND +o.created_at >= ?6 AND +o.created_at < ?7 "
 #define LIST_TAIL "ORDER BY o.id DESC LIMIT ?4 OFFSET ?5"
 
@@ -152,16 +154,33 @@ static struct db_stmt *
 list_stmt(struct db *db, enum search_kind kind, int dense)
 {
 	switch (kind) {
+	/*
+	 * The engines search differently (schema.sql and schema-pg.sql,
+	 * migration 8): SQLite's FTS5 tables take search_query.text, an FTS5
+	 * expression; PostgreSQL's generated columns take .plain (list_bind),
+	 * its words folded and made prefix terms here, its digits a LIKE
+	 * pattern for the trigram index.
+	 */
 	case SEARCH_WORDS:
-		return db_stmt(db, "SELECT " ORDER_COLS "FROM order_words f "
+		return db_stmt(db, DB_SQL(db,
+		    "SELECT " ORDER_COLS "FROM order_words f "
 		    "CROSS JOIN orders o ON o.id = f.rowid JOIN stores t ON t.id = o.store_id "
-		    "WHERE f.order_words MATCH ?10 AND " LIST_WHERE
-		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5");
+		    "WHERE f.order_words MATCH ?8 AND " LIST_WHERE
+		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5",
+		    "SELECT " ORDER_COLS ORDER_FROM
+		    "WHERE o.search_words @@ to_tsquery('simple', (SELECT "
+		    "  string_agg(w || ':*', ' & ') FROM regexp_split_to_table("
+		    "  search_fold(?8), ' ') AS w WHERE w <> '')) AND " LIST_WHERE
+		    LIST_TAIL));
 	case SEARCH_PHONE:
-		return db_stmt(db, "SELECT " ORDER_COLS "FROM order_phones f "
+		return db_stmt(db, DB_SQL(db,
+		    "SELECT " ORDER_COLS "FROM order_phones f "
 		    "CROSS JOIN orders o ON o.id = f.rowid JOIN stores t ON t.id = o.store_id "
-		    "WHERE f.order_phones MATCH ?10 AND " LIST_WHERE
-		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5");
+		    "WHERE f.order_phones MATCH ?8 AND " LIST_WHERE
+		    "ORDER BY f.rowid DESC LIMIT ?4 OFFSET ?5",
+		    "SELECT " ORDER_COLS ORDER_FROM
+		    "WHERE o.phone_digits LIKE '%' || ?8 || '%' AND " LIST_WHERE
+		    LIST_TAIL));
 	case SEARCH_NUMBER:
 		/*
 		 * dense: the numbers' index walked backwards, latest day first
@@ -171,10 +190,10 @@ list_stmt(struct db *db, enum search_kind kind, int dense)
 		 */
 		if (dense)
 			return db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
-			    "WHERE o.number >= ?10 AND o.number < ?10 || '~' AND "
+			    "WHERE o.number >= ?8 AND o.number < ?8 || '~' AND "
 			    LIST_WHERE "ORDER BY o.number DESC LIMIT ?4 OFFSET ?5");
 		return db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM
-		    "WHERE o.number >= ?10 AND o.number < ?10 || '~' AND " LIST_WHERE
+		    "WHERE o.number >= ?8 AND o.number < ?8 || '~' AND " LIST_WHERE
 		    LIST_TAIL);
 	default:
 		return db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM "WHERE " LIST_WHERE
@@ -198,7 +217,7 @@ number_dense(struct db *db, const char *prefix, int *dense)
 
 	*dense = 0;
 	st = db_stmt(db, "SELECT count(*) FROM (SELECT 1 FROM orders "
-	    "WHERE number >= ?1 AND number < ?1 || '~' LIMIT ?2)");
+	    "WHERE number >= ?1 AND number < ?1 || '~' LIMIT ?2) AS m");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, prefix);
@@ -230,12 +249,13 @@ list_prepare(struct db *db, const struct db_order_filter *f, int limit, struct d
 	db_bind_int64(*st, 1, f->store_id);
 	db_bind_text(*st, 2, order_status_name(f->status));
 	db_bind_int64(*st, 3, f->before_id);
-	db_bind_int(*st, 4, limit);
+	/* limit < 0: the largest (LIMIT -1 is SQLite's alone). */
+	db_bind_int64(*st, 4, limit < 0 ? INT64_MAX : limit);
 	db_bind_int64(*st, 5, f->offset > 0 ? f->offset : 0);
 	db_bind_int64(*st, 6, f->to > 0 ? f->from : INT64_MIN);
 	db_bind_int64(*st, 7, f->to > 0 ? f->to : INT64_MAX);
 	if (kind != SEARCH_ALL)
-		db_bind_text(*st, 10, f->q->text);
+		db_bind_text(*st, 8, DB_SQL(db, f->q->text, f->q->plain));
 	return DB_OK;
 }
 
@@ -494,6 +514,7 @@ db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int f
 	struct order o;
 	struct db_stmt *st;
 	enum db_status rc;
+	int64_t event_id;
 	char *payload;
 
 	memset(&o, 0, sizeof o);
@@ -514,7 +535,8 @@ db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int f
 	}
 	payload = snapshot_with(&o, from, key, extra);
 	st = db_stmt(db, "INSERT INTO order_events "
-	    "(store_id, order_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?)");
+	    "(store_id, order_id, type, payload, created_at) VALUES (?, ?, ?, ?, ?) "
+	    "RETURNING id");
 	if (st == NULL) {
 		rc = DB_ERROR;
 		goto done;
@@ -524,8 +546,10 @@ db_order_event_add_with(struct db *db, int64_t order_id, const char *type, int f
 	db_bind_text(st, 3, type);
 	db_bind_text(st, 4, payload);
 	db_bind_int64(st, 5, (int64_t)time(NULL));
-	if ((rc = db_step_done(db, st, "add event")) == DB_OK)
-		rc = db_notify_order_event(db, &o, db_last_id(db), type, from);
+	if ((rc = db_one_int(db, st, &event_id, "add event")) == DB_OK)
+		rc = db_notify_order_event(db, &o, event_id, type, from);
+	else if (rc == DB_NOTFOUND)
+		rc = DB_ERROR;
 done:
 	free(payload);
 	order_clear(&o);

@@ -14,7 +14,7 @@ db_outbox_add(struct db *db, int64_t store_id, const char *kind, const char *tar
 
 	*id = 0;
 	st = db_stmt(db, "INSERT INTO outbox (store_id, kind, target, payload, max_attempts, "
-	    "next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)");
+	    "next_attempt_at, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6) RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, store_id);
@@ -23,8 +23,8 @@ db_outbox_add(struct db *db, int64_t store_id, const char *kind, const char *tar
 	db_bind_text(st, 4, payload);
 	db_bind_int(st, 5, max_attempts);
 	db_bind_int64(st, 6, now);
-	if ((rc = db_step_done(db, st, "queue a delivery")) == DB_OK)
-		*id = db_last_id(db);
+	if ((rc = db_one_int(db, st, id, "queue a delivery")) == DB_NOTFOUND)
+		rc = DB_ERROR;
 	return rc;
 }
 
@@ -37,7 +37,8 @@ db_outbox_add_job(struct db *db, const struct db_outbox_job *job, int64_t now, i
 	*id = 0;
 	st = db_stmt(db, "INSERT INTO outbox (store_id, kind, target, payload, max_attempts, "
 	    "next_attempt_at, created_at, template, event_id, order_id, webhook_id) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, nullif(?8, 0), nullif(?9, 0), nullif(?10, 0))");
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, nullif(?8, 0), nullif(?9, 0), nullif(?10, 0)) "
+	    "RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, job->store_id);
@@ -50,10 +51,10 @@ db_outbox_add_job(struct db *db, const struct db_outbox_job *job, int64_t now, i
 	db_bind_int64(st, 8, job->event_id);
 	db_bind_int64(st, 9, job->order_id);
 	db_bind_int64(st, 10, job->webhook_id);
-	if ((rc = db_step_done(db, st, "queue a job")) == DB_OK) {
-		*id = db_last_id(db);
+	if ((rc = db_one_int(db, st, id, "queue a job")) == DB_OK)
 		db->outbox_added = 1;
-	}
+	else if (rc == DB_NOTFOUND)
+		rc = DB_ERROR;
 	return rc;
 }
 
@@ -113,7 +114,7 @@ db_outbox_due(struct db *db, int64_t now, int with_mail, size_t max, int64_t **i
 	*n = 0;
 	st = db_stmt(db, "SELECT id FROM outbox WHERE done_at IS NULL AND failed_at IS NULL "
 	    "AND next_attempt_at <= ?1 AND (claimed_until IS NULL OR claimed_until < ?1) "
-	    "AND (?3 OR kind <> 'mail') ORDER BY next_attempt_at, id LIMIT ?2");
+	    "AND (?3 <> 0 OR kind <> 'mail') ORDER BY next_attempt_at, id LIMIT ?2");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, now);
@@ -191,8 +192,8 @@ db_outbox_retry(struct db *db, int64_t id, int64_t now, int64_t next_at,
 
 	st = db_stmt(db, "UPDATE outbox SET attempts = attempts + 1, claimed_until = NULL, "
 	    "last_error = substr(?2, 1, 500), next_attempt_at = ?3, "
-	    "failed_at = CASE WHEN ?4 OR attempts + 1 >= max_attempts THEN ?5 END, "
-	    "payload = CASE WHEN (?4 OR attempts + 1 >= max_attempts) AND kind = 'mail' "
+	    "failed_at = CASE WHEN ?4 <> 0 OR attempts + 1 >= max_attempts THEN ?5 END, "
+	    "payload = CASE WHEN (?4 <> 0 OR attempts + 1 >= max_attempts) AND kind = 'mail' "
 	    "  THEN '' ELSE payload END WHERE id = ?1");
 	if (st == NULL)
 		return DB_ERROR;

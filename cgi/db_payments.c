@@ -206,7 +206,8 @@ insert_payment(struct db *db, const struct db_till *t, int64_t amount, int metho
 
 	st = db_stmt(db, "INSERT INTO payments (store_id, order_id, amount_cents, method, "
 	    "  tendered_cents, created_by, created_at, updated_at) "
-	    "SELECT store_id, id, ?2, ?3, ?4, ?5, ?6, ?6 FROM orders WHERE id = ?1");
+	    "SELECT store_id, id, ?2, ?3, ?4, ?5, ?6, ?6 FROM orders WHERE id = ?1 "
+	    "RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, t->order_id);
@@ -217,9 +218,8 @@ insert_payment(struct db *db, const struct db_till *t, int64_t amount, int metho
 	if (user_id > 0)
 		db_bind_int64(st, 5, user_id);
 	db_bind_int64(st, 6, now);
-	if ((rc = db_step_done(db, st, "insert payment")) != DB_OK)
+	if ((rc = db_one_int(db, st, id, "insert payment")) != DB_OK)
 		return rc;
-	*id = db_last_id(db);
 	return payment_event(db, t, "payment_created", *id);
 }
 

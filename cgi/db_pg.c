@@ -514,18 +514,6 @@ pg_changes(struct db *db)
 	return db->pg->changes;
 }
 
-int64_t
-pg_last_id(struct db *db)
-{
-	PGresult *res = PQexec(db->pg->conn, "SELECT lastval()");
-	int64_t id = 0;
-
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-		id = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
-	PQclear(res);
-	return id;
-}
-
 enum db_status
 pg_begin(struct db *db)
 {

@@ -20,7 +20,7 @@ db_selftest_event_add(struct db *db, int64_t store_id, const char *by, int64_t n
 	if ((rc = db_begin(db)) != DB_OK)
 		goto out;
 	st = db_stmt(db, "INSERT INTO order_events (store_id, type, payload, created_at) "
-	    "VALUES (?, 'alert_test', ?, ?)");
+	    "VALUES (?, 'alert_test', ?, ?) RETURNING id");
 	if (st == NULL) {
 		rc = DB_ERROR;
 		goto fail;
@@ -29,9 +29,11 @@ db_selftest_event_add(struct db *db, int64_t store_id, const char *by, int64_t n
 	db_bind_text(st, 2, json_object_to_json_string_ext(p, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
 	db_bind_int64(st, 3, now);
-	if ((rc = db_step_done(db, st, "add alert_test event")) != DB_OK)
+	if ((rc = db_one_int(db, st, event_id, "add alert_test event")) != DB_OK) {
+		if (rc == DB_NOTFOUND)
+			rc = DB_ERROR;
 		goto fail;
-	*event_id = db_last_id(db);
+	}
 	if ((rc = db_commit(db)) == DB_OK)
 		goto out;
 	*event_id = 0;

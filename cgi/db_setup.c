@@ -30,9 +30,9 @@ db_seed_demo(struct db *db, int *inserted)
 	if ((rc = db_begin(db)) != DB_OK)
 		return rc;
 	for (i = 0; i < NELEM(demo); i++) {
-		st = db_stmt(db, "INSERT OR IGNORE INTO products "
+		st = db_stmt(db, "INSERT INTO products "
 		    "(store_id, sku, name, description, price_cents, stock, active) "
-		    "VALUES (1, ?, ?, ?, ?, ?, 1)");
+		    "VALUES (1, ?, ?, ?, ?, ?, 1) ON CONFLICT DO NOTHING");
 		if (st == NULL) {
 			rc = DB_ERROR;
 			goto fail;

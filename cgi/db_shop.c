@@ -403,7 +403,7 @@ insert_order(struct db *db, const struct shop_checkout *co, time_t now, int64_t 
 	    "idempotency_key, request_hash, created_at, updated_at, source, fulfilment, "
 	    "address, postcode, city, language, created_by) "
 	    "VALUES (?1, ?2, 'pending', ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13, "
-	    "?14, ?15, ?16, ?17, ?18, ?19, ?20)");
+	    "?14, ?15, ?16, ?17, ?18, ?19, ?20) RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, co->store_id);
@@ -420,10 +420,9 @@ insert_order(struct db *db, const struct shop_checkout *co, time_t now, int64_t 
 		db_bind_int64(st, 20, co->created_by);
 	else
 		db_bind_null(st, 20);
-	if ((rc = db_step_done(db, st, "insert order")) != DB_OK)
-		return rc;
-	res->order_id = db_last_id(db);
-	return DB_OK;
+	if ((rc = db_one_int(db, st, &res->order_id, "insert order")) == DB_NOTFOUND)
+		rc = DB_ERROR;
+	return rc;
 }
 
 /* Whether the key already names an order: res says a replay or a reuse; DB_NOTFOUND when not. */

@@ -176,12 +176,6 @@ lite_changes(struct db *db)
 }
 
 int64_t
-lite_last_id(struct db *db)
-{
-	return (int64_t)sqlite3_last_insert_rowid(db->conn);
-}
-
-int64_t
 lite_total_changes(struct db *db)
 {
 	return (int64_t)sqlite3_total_changes64(db->conn);

@@ -106,31 +106,28 @@ db_store_create(struct db *db, const char *slug, const char *name, int64_t from,
     int64_t now, int64_t *id)
 {
 	struct db_stmt *st;
-	enum db_status rc;
 
 	*id = 0;
 	if (from == 0)
-		st = db_stmt(db, "INSERT INTO stores (slug, name, created_at) VALUES (?1, ?2, ?4)");
+		st = db_stmt(db, "INSERT INTO stores (slug, name, created_at) VALUES (?1, ?2, ?3) "
+		    "RETURNING id");
 	else
 		st = db_stmt(db, "INSERT INTO stores (slug, name, contact_email, phone, "
 		    "  address, hours, fulfilment, vat_note, legal, currency, language, "
 		    "  timezone, alert_emails, escalate_minutes, escalate_emails, created_at) "
 		    "SELECT ?1, ?2, contact_email, phone, address, hours, fulfilment, "
 		    "  vat_note, legal, currency, language, timezone, alert_emails, "
-		    "  escalate_minutes, escalate_emails, ?4 FROM stores WHERE id = ?3");
+		    "  escalate_minutes, escalate_emails, ?3 FROM stores WHERE id = ?4 "
+		    "RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_text(st, 1, slug);
 	db_bind_text(st, 2, name);
+	db_bind_int64(st, 3, now);
 	if (from != 0)
-		db_bind_int64(st, 3, from);
-	db_bind_int64(st, 4, now);
-	if ((rc = db_step_done(db, st, "create store")) != DB_OK)
-		return rc;
-	if (db_changes(db) == 0)
-		return DB_NOTFOUND;
-	*id = db_last_id(db);
-	return DB_OK;
+		db_bind_int64(st, 4, from);
+	/* No row: the store to copy from is not there (DB_NOTFOUND). */
+	return db_one_int(db, st, id, "create store");
 }
 
 enum db_status

@@ -103,9 +103,20 @@ add_token(struct db *db, int64_t user_id, const char *purpose, const char *token
 
 enum db_status
 db_users_link_add(struct db *db, int64_t id, const char *token_hash, int64_t now,
-    int64_t expires_at)
+    int64_t expires_at, int (*then)(void *), void *arg)
 {
-	return add_token(db, id, "reset", token_hash, now, expires_at);
+	enum db_status rc;
+
+	if ((rc = db_begin(db)) != DB_OK)
+		return rc;
+	if ((rc = add_token(db, id, "reset", token_hash, now, expires_at)) == DB_OK &&
+	    then(arg) != 0)
+		rc = DB_ERROR;
+	if (rc == DB_OK)
+		rc = db_commit(db);
+	if (rc != DB_OK)
+		db_rollback(db);
+	return rc;
 }
 
 /* Runs sql with ?1 bound to id. */
@@ -145,7 +156,7 @@ db_users_invite(struct db *db, const char *email, const char *role, int64_t stor
 		return rc;
 	/* "!" is no Argon2id hash: no password matches until the link sets one. */
 	st = db_stmt(db, "INSERT INTO users (email, password_hash, role, store_id, created_at) "
-	    "VALUES (?1, '!', ?2, ?3, ?4)");
+	    "VALUES (?1, '!', ?2, ?3, ?4) RETURNING id");
 	if (st == NULL) {
 		rc = DB_ERROR;
 		goto out;
@@ -154,9 +165,11 @@ db_users_invite(struct db *db, const char *email, const char *role, int64_t stor
 	db_bind_text(st, 2, role);
 	bind_store(st, 3, store_id);
 	db_bind_int64(st, 4, now);
-	if ((rc = db_step_done(db, st, "invite user")) != DB_OK)
+	if ((rc = db_one_int(db, st, id, "invite user")) != DB_OK) {
+		if (rc == DB_NOTFOUND)
+			rc = DB_ERROR;
 		goto out;
-	*id = db_last_id(db);
+	}
 	if ((rc = add_token(db, *id, "invite", token_hash, now, expires_at)) == DB_OK)
 		rc = db_commit(db);
 out:

@@ -58,11 +58,12 @@ enum db_status	db_users_reset(struct db *db, int64_t id, const char *token_hash,
 /*
  * A new reset link token_hash for account id (until expires_at) that ends
  * nothing: a forgotten-password request may come from anyone, so the
- * account's sessions and older links stay until the link is used. Inside
- * the caller's transaction when there is one.
+ * account's sessions and older links stay until the link is used. In one
+ * transaction with then(arg), which queues the link's mail: both are kept
+ * when then returns 0, neither else (DB_ERROR).
  */
 enum db_status	db_users_link_add(struct db *db, int64_t id, const char *token_hash,
-		    int64_t now, int64_t expires_at);
+		    int64_t now, int64_t expires_at, int (*then)(void *), void *arg);
 /* The account of a link that is still usable at now into *user_id; DB_NOTFOUND else. */
 enum db_status	db_users_token_find(struct db *db, const char *token_hash, int64_t now,
 		    int64_t *user_id /* OUT */);

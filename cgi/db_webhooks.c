@@ -61,7 +61,7 @@ db_webhooks_create(struct db *db, int64_t store_id, const char *url, const char 
 
 	*id = 0;
 	st = db_stmt(db, "INSERT INTO webhooks (store_id, url, secret, events, active, "
-	    "created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5)");
+	    "created_at) VALUES (?1, ?2, ?3, ?4, 1, ?5) RETURNING id");
 	if (st == NULL)
 		return DB_ERROR;
 	db_bind_int64(st, 1, store_id);
@@ -69,8 +69,8 @@ db_webhooks_create(struct db *db, int64_t store_id, const char *url, const char 
 	db_bind_text(st, 3, secret);
 	db_bind_text(st, 4, events);
 	db_bind_int64(st, 5, now);
-	if ((rc = db_step_done(db, st, "create a webhook")) == DB_OK)
-		*id = db_last_id(db);
+	if ((rc = db_one_int(db, st, id, "create a webhook")) == DB_NOTFOUND)
+		rc = DB_ERROR;
 	return rc;
 }
 
@@ -275,9 +275,9 @@ db_webhooks_mail_counts(struct db *db, int64_t store_id, int64_t since,
 	struct db_stmt *st;
 
 	memset(out, 0, sizeof *out);
-	st = db_stmt(db, "SELECT coalesce(sum(done_at IS NOT NULL), 0), "
-	    "coalesce(sum(done_at IS NULL AND failed_at IS NULL), 0), "
-	    "coalesce(sum(failed_at IS NOT NULL), 0) FROM outbox "
+	st = db_stmt(db, "SELECT count(done_at), "
+	    "count(CASE WHEN done_at IS NULL AND failed_at IS NULL THEN 1 END), "
+	    "count(failed_at) FROM outbox "
 	    "WHERE store_id = ?1 AND kind = 'mail' AND created_at >= ?2");
 	if (st == NULL)
 		return DB_ERROR;

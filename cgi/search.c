@@ -32,9 +32,9 @@ number_prefix(const char *q)
 	return out;
 }
 
-/* The quoted digits of a phone search, or NULL when q is not one. */
+/* The quoted digits of a phone search (*plain: the bare digits), or NULL when q is not one. */
 static char *
-phone_digits(const char *q)
+phone_digits(const char *q, char **plain)
 {
 	struct buf b;
 	size_t digits = 0;
@@ -54,18 +54,23 @@ phone_digits(const char *q)
 		if (isdigit((unsigned char)*p))
 			buf_putc(&b, *p);
 	buf_putc(&b, '"');
+	*plain = xstrndup(b.data + 1, b.len - 2);
 	return buf_detach(&b);
 }
 
-/* The quoted prefix terms of q's words; sets *kind to SEARCH_NOTHING when none can match. */
+/*
+ * The quoted prefix terms of q's words (*plain: the words, one space
+ * between); sets *kind to SEARCH_NOTHING when none can match.
+ */
 static char *
-word_terms(const char *q, enum search_kind *kind)
+word_terms(const char *q, enum search_kind *kind, char **plain)
 {
 	const unsigned char *p = (const unsigned char *)q, *start;
-	struct buf b;
+	struct buf b, w;
 	size_t n, words = 0;
 
 	buf_init(&b);
+	buf_init(&w);
 	while (*p && words < SEARCH_WORDS_MAX) {
 		while (*p && !word_byte(*p))
 			p++;
@@ -75,18 +80,22 @@ word_terms(const char *q, enum search_kind *kind)
 			break;
 		if (n > SEARCH_WORD_MAX) {
 			buf_free(&b);
+			buf_free(&w);
 			*kind = SEARCH_NOTHING;
 			return NULL;
 		}
 		buf_printf(&b, "%s\"%.*s\"*", words ? " " : "", (int)n, (const char *)start);
+		buf_printf(&w, "%s%.*s", words ? " " : "", (int)n, (const char *)start);
 		words++;
 	}
 	if (words == 0) {
 		buf_free(&b);
+		buf_free(&w);
 		*kind = SEARCH_NOTHING;
 		return NULL;
 	}
 	*kind = SEARCH_WORDS;
+	*plain = buf_detach(&w);
 	return buf_detach(&b);
 }
 
@@ -109,10 +118,10 @@ search_parse(const char *q, struct search_query *out)
 	trimmed = xstrndup(q, n);
 	if ((out->text = number_prefix(trimmed)) != NULL)
 		out->kind = SEARCH_NUMBER;
-	else if ((out->text = phone_digits(trimmed)) != NULL)
+	else if ((out->text = phone_digits(trimmed, &out->plain)) != NULL)
 		out->kind = SEARCH_PHONE;
 	else
-		out->text = word_terms(trimmed, &out->kind);
+		out->text = word_terms(trimmed, &out->kind, &out->plain);
 	free(trimmed);
 }
 
@@ -122,5 +131,6 @@ search_query_free(struct search_query *sq)
 	if (sq == NULL)
 		return;
 	free(sq->text);
+	free(sq->plain);
 	memset(sq, 0, sizeof *sq);
 }

@@ -1,10 +1,12 @@
 #!/bin/sh
 # serve.sh — run ordersync behind a private lighttpd on 127.0.0.1 (make run, tests, bench).
 #
-# usage: serve.sh [--foreground] [--port N] [--db PATH] [--dir DIR] [--bin FCGI]
+# usage: serve.sh [--foreground] [--port N] [--db PATH|URI] [--dir DIR] [--bin FCGI]
 #                 [--ctl CTL] [--base /prefix] [--procs N] [--poll-ms N]
 #                 [--share DIR] [--no-db] [--ready PATH]
 #
+# --db: an SQLite file, or a PostgreSQL URI (postgresql://… or postgres://…:
+#       the database must exist; --dir is then required);
 # --share: where templates/ and static/ are (default: this checkout);
 # --no-db: leave the database alone (a responder that is not the app);
 # --ready: the path that answers once the server is up (default /healthz).
@@ -45,7 +47,13 @@ while [ $# -gt 0 ]; do
 done
 command -v lighttpd >/dev/null || { echo "serve.sh: lighttpd is not installed (make deps)" >&2; exit 1; }
 
-case $db in /*) ;; *) db=$top/$db ;; esac
+pg=0
+case $db in
+postgresql://*|postgres://*) pg=1 ;;
+/*) ;;
+*) db=$top/$db ;;
+esac
+[ $pg = 0 ] || [ -n "$dir" ] || { echo "serve.sh: --db URI needs --dir" >&2; exit 2; }
 # The app's own configuration check, with the environment the app will be
 # given below, before anything is created: a bad ORDERSYNC_* value stops
 # here with the app's message alone, not in lighttpd's log after the
@@ -60,17 +68,29 @@ if [ $nodb = 0 ]; then
 		exit 2
 	fi
 fi
-mkdir -p "$(dirname "$db")"
+[ $pg = 1 ] || mkdir -p "$(dirname "$db")"
 if [ -z "$dir" ]; then
 	dir=$(dirname "$db")/lighttpd-$port
 fi
 mkdir -p "$dir"
 dir=$(cd "$dir" && pwd)
 
+# fresh: no database yet (SQLite: no file; PostgreSQL: no migration applied).
+fresh() {
+	if [ $pg = 1 ]; then
+		[ "$(psql -X -q -t -A -d "$db" -c "SELECT to_regclass('schema_version') IS NULL")" = t ]
+	else
+		[ ! -s "$db" ]
+	fi
+}
+# lighttpd's string literal: its parser knows one escape, \" (a backslash
+# is itself); a URI's ? and & need nothing.
+lq() { printf '%s' "$1" | sed -e 's/"/\\"/g'; }
+
 email=${ORDERSYNC_ADMIN_EMAIL:-admin@example.com}
 if [ $nodb = 1 ]; then
 	:
-elif [ ! -s "$db" ]; then
+elif fresh; then
 	"$ctl" --db "$db" init >/dev/null
 	"$ctl" --db "$db" demo >/dev/null
 	password=${ORDERSYNC_ADMIN_PASSWORD:-}
@@ -98,7 +118,7 @@ mimetype.assign		= ( ".css" => "text/css; charset=utf-8",
 var.ordersync_base	= "$base"
 var.ordersync_bin	= "$bin"
 var.ordersync_share	= "$share"
-var.ordersync_db	= "$db"
+var.ordersync_db	= "$(lq "$db")"
 var.ordersync_socket	= "$dir/app.sock"
 var.ordersync_procs	= $procs
 var.ordersync_poll_ms	= "$poll_ms"

@@ -224,12 +224,13 @@ expect_location "/shop/admin/orders/$NUMBER?changed=completed" "processing -> co
 # ---- a store's staff ----
 "$CTL_BIN" --db "$DB" store add lyon "Lyon" >/dev/null
 printf 'staff-password-1\n' | "$CTL_BIN" --db "$DB" user add staff@example.com --role staff --store lyon >/dev/null
+now=$(date +%s) jo=$(sql_json_object)
 sql "INSERT INTO orders (store_id, number, status, customer_name, email, total_cents, currency,
       items_count, access_token, created_at, updated_at)
     SELECT id, 'CMD-20261121-LYON01', 'pending', 'Client Lyon', 'l@example.com', 1234, 'EUR', 1, 't',
-      strftime('%s','now'), strftime('%s','now') FROM stores WHERE slug = 'lyon';
+      $now, $now FROM stores WHERE slug = 'lyon';
     INSERT INTO order_events (store_id, order_id, type, payload, created_at)
-    SELECT store_id, id, 'order_created', json_object('order', json_object('number', number)),
+    SELECT store_id, id, 'order_created', $jo('order', $jo('number', number)),
       created_at FROM orders WHERE number = 'CMD-20261121-LYON01';"
 login "$STAFF" staff@example.com staff-password-1
 expect_status 303 "staff sign in"

@@ -225,6 +225,6 @@ stock=$(sql "SELECT stock FROM products WHERE id = $PID")
 [ "$stock" = $((30 + moves - sold)) ] && ok "final stock = 30 + $moves adjusted − $sold sold = $stock, exactly" \
     || nok "final stock = start + adjustments − sold" "stock $stock, sold $sold, moves $moves"
 [ "$stock" -ge 0 ] && ok "never below 0" || nok "never below 0"
-[ "$(sql 'PRAGMA integrity_check')" = ok ] && ok "integrity_check ok" || nok "integrity_check ok"
+[ "$(db_intact)" = ok ] && ok "integrity_check ok" || nok "integrity_check ok"
 
 finish

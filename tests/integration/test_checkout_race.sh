@@ -3,8 +3,6 @@
 . "$(dirname "$0")/lib.sh"
 start_app
 
-sql() { sqlite3 "$DB" "$1"; }
-
 # ---- 50 API orders for a product with stock 10 ----
 sql "UPDATE products SET stock = 10 WHERE sku = 'GFT-BOX-01'"
 mkdir -p "$WORK/race"
@@ -29,7 +27,7 @@ n=$(sql "SELECT count(*) FROM order_events WHERE type = 'order_created'")
 n=$(sql "SELECT count(*) FROM (SELECT id FROM order_events ORDER BY id) e")
 m=$(sql "SELECT max(id) - min(id) + 1 FROM order_events")
 [ "$n" = "$m" ] && ok "event ids have no gap" || nok "event ids have no gap" "$n vs $m"
-[ "$(sql 'PRAGMA integrity_check')" = ok ] && ok "integrity_check ok" || nok "integrity_check ok"
+[ "$(db_intact)" = ok ] && ok "integrity_check ok" || nok "integrity_check ok"
 
 # ---- 20 browser carts checking out at once for stock 5 ----
 sql "UPDATE products SET stock = 5 WHERE sku = 'KET-GOO-1L'"
@@ -93,7 +91,7 @@ c201=$(echo "$codes" | grep -o 201 | wc -l); c200=$(echo "$codes" | grep -o 200 
 numbers=$(grep -ho '"number":"[^"]*"' "$WORK"/race/key*.body | sort -u | wc -l)
 [ "$numbers" = 1 ] && ok "… all naming the same order" || nok "… all naming the same order" "$numbers"
 
-[ "$(sql 'PRAGMA integrity_check')" = ok ] && ok "integrity_check ok at the end" || nok "integrity_check ok at the end"
+[ "$(db_intact)" = ok ] && ok "integrity_check ok at the end" || nok "integrity_check ok at the end"
 if grep -qE 'ERROR: AddressSanitizer|runtime error' "$WORK/srv/error.log"; then
 	nok "no sanitizer report in the app's log"
 else

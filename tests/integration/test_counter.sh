@@ -109,7 +109,7 @@ page "$LEA"
 # fields a product) still goes through without JavaScript.
 sql "WITH RECURSIVE c(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM c WHERE i < 120)
     INSERT INTO products (store_id, sku, name, price_cents, stock)
-    SELECT 1, printf('BULK-%03d', i), printf('Bulk item %03d', i), 100, 5 FROM c"
+    SELECT 1, 'BULK-' || $(sql_zpad i 3), 'Bulk item ' || $(sql_zpad i 3), 100, 5 FROM c"
 page "$LEA"
 O0=$(norders)
 FORM=$(browser_form BULK-077)
@@ -130,7 +130,7 @@ NUMBER=$(location | sed -n 's|.*/admin/orders/\(CMD-[0-9A-Z-]*\)$|\1|p')
 same "$(sql "SELECT source || '|' || created_by || '|' || store_id || '|' || email || '|' || total_cents || '|' || items_count || '|' || currency || '|' || fulfilment || '|' || customer_name FROM orders WHERE number = '$NUMBER'")" \
     "counter|$LEA_ID|1||3430|3|EUR|pickup|Élodie Martin" "the order: source counter, created_by the seller, her store, re-priced, pickup"
 same "$(stock COF-ESP-250)/$(stock MUG-STO-350)/$(stock TEA-EGR-100)" "38/18/29" "stock taken for the ordered lines only (qty 0 = not ordered)"
-same "$(sql "SELECT json_extract(payload, '\$.order.created_by_name') || '|' || json_extract(payload, '\$.order.source') FROM order_events WHERE type = 'order_created' AND order_id = (SELECT id FROM orders WHERE number = '$NUMBER')")" \
+same "$(sql "SELECT $(sql_json_text payload order.created_by_name) || '|' || $(sql_json_text payload order.source) FROM order_events WHERE type = 'order_created' AND order_id = (SELECT id FROM orders WHERE number = '$NUMBER')")" \
     "lea|counter" "order_created event carries the seller's name and source"
 req GET "/admin/api/since?cursor=$HEAD&epoch=$EPOCH" -b "$CASH"
 expect_jget "b.events.filter(e => e.type === 'order_created').map(e => e.order.number + ' ' + e.order.source + ' ' + e.order.created_by_name).join()" \

@@ -77,7 +77,7 @@ upload "$JAR" "$WORK/again.csv"
 same "$(sql "SELECT name FROM products WHERE sku = 'FORM-1'")" '=HYPERLINK("http://evil.example","x")' "re-importing our export gives the same text back"
 
 # ---- all or nothing: a bad price and stock on line 7 of 10 ----
-before=$(sql "SELECT group_concat(sku || price_cents || stock) FROM products ORDER BY id")
+before=$(sql "SELECT sku || price_cents || stock FROM products ORDER BY id" | paste -sd,)
 { echo 'sku,name,price,stock'
   for i in 1 2 3 4 5; do echo "BATCH-$i,Batch $i,1.00,$i"; done
   echo 'BATCH-6,Batch 6,12.999,-1'
@@ -87,7 +87,7 @@ expect_status 422 "a bad line: 422"
 expect_jget 'b.error' invalid '{"error": "invalid"}'
 expect_jget 'b.lines.map(l=>l.line).join()' '7,7' "the price and the stock of line 7, nothing else"
 expect_jget 'b.lines[0].message.includes("12.999")' true "the message names the price"
-same "$(sql "SELECT group_concat(sku || price_cents || stock) FROM products ORDER BY id")" "$before" "NOTHING imported"
+same "$(sql "SELECT sku || price_cents || stock FROM products ORDER BY id" | paste -sd,)" "$before" "NOTHING imported"
 upload "$JAR" "$WORK/bad7.csv" '' -H 'Accept-Language: fr'
 expect_jget 'b.lines[1].message' "« -1 » n’est pas un stock : un nombre entier de 0 à 1 000 000." "the messages in French"
 { echo 'sku,name,price,stock'; echo 'A-1,One,1,1'; echo 'A-1,Again,1,1'; echo ',No sku,abc,1e9'; } > "$WORK/dup.csv"
@@ -232,13 +232,13 @@ same "$(sql "SELECT count(*) FROM products")" "$n_before" "... nothing imported"
 sql "INSERT INTO orders (store_id, number, status, customer_name, email, total_cents, currency, access_token, created_at, updated_at)
      VALUES (1, 'CMD-20260101-AAAAAA', 'completed', 'T', 't@example.com', 1600, 'EUR', 'x', 0, 0);
      INSERT INTO order_items (order_id, product_id, sku, name, unit_price_cents, qty)
-     SELECT last_insert_rowid(), id, sku, name, price_cents, 1 FROM products WHERE sku = 'MUG-STO-350' AND store_id = 1" 2> "$WORK/err" \
+     SELECT (SELECT id FROM orders WHERE number = 'CMD-20260101-AAAAAA'), id, sku, name, price_cents, 1 FROM products WHERE sku = 'MUG-STO-350' AND store_id = 1" 2> "$WORK/err" \
     || echo "     (order insert: $(cat "$WORK/err"))"
 CTL demo --remove > "$WORK/out" 2>&1 && ok "ctl demo --remove" || nok "ctl demo --remove" "$(cat "$WORK/out")"
 same "$(sql "SELECT count(*) FROM products WHERE store_id = 1 AND sku IN ('COF-FIL-500','TEA-EGR-100','GFT-BOX-01')")" 0 "... the unsold demo products are gone"
 same "$(sql "SELECT active FROM products WHERE store_id = 1 AND sku = 'MUG-STO-350'")" 0 "... the sold one is deactivated"
 same "$(sql "SELECT count(*) FROM products WHERE sku = 'CLI-5'")" 1 "... the shop's own products stay"
-[ "$(sql 'PRAGMA integrity_check')" = ok ] && ok "integrity_check ok" || nok "integrity_check ok"
+[ "$(db_intact)" = ok ] && ok "integrity_check ok" || nok "integrity_check ok"
 
 # ---- the page's upload: a multipart file part ----
 printf 'sku,name,price,stock\nMP-1,By the form,3.20,4\n' > "$WORK/mp.csv"

@@ -46,7 +46,7 @@ paid() {
 	delta=0 back=0
 	[ "$3" != pending ] && delta=$2		# completed, or completed then refunded
 	[ "$3" = refunded ] && back=$2		# a refund lowers paid_cents; the order stays completed
-	sql "BEGIN IMMEDIATE;
+	sql "$SQL_BEGIN;
 	    INSERT INTO payments (store_id, order_id, amount_cents, method, status, created_at,
 	        updated_at, completed_at, refunded_at)
 	        SELECT store_id, id, $2, 'cash', '$3', $now, $now, $completed, $refunded

@@ -193,15 +193,17 @@ expect_json 'b.events.length' 0 "a refused change writes no event"
 printf 'staff-password-1\n' | "$CTL_BIN" --db "$DB" user add staff@example.com --role staff --store lyon >/dev/null \
     && ok "staff user added" || nok "staff user added"
 for n in LYON01 LYON02; do
+	now=$(date +%s) jo=$(sql_json_object)
+	iso=$(date -u -d "@$now" +%Y-%m-%dT%H:%M:%SZ)
 	sql "INSERT INTO orders (store_id, number, status, customer_name, email, total_cents, currency,
 	      items_count, access_token, created_at, updated_at)
 	    SELECT id, 'CMD-20261121-$n', 'pending', 'Client $n', 'l@example.com', 1234, 'EUR', 1, 't',
-	      strftime('%s','now'), strftime('%s','now') FROM stores WHERE slug = 'lyon';
+	      $now, $now FROM stores WHERE slug = 'lyon';
 	    INSERT INTO order_events (store_id, order_id, type, payload, created_at)
-	    SELECT store_id, id, 'order_created', json_object('order', json_object('number', number,
+	    SELECT store_id, id, 'order_created', $jo('order', $jo('number', number,
 	      'status', status, 'total_cents', total_cents, 'currency', currency, 'customer_name',
 	      customer_name, 'items_count', items_count, 'created_at',
-	      strftime('%Y-%m-%dT%H:%M:%SZ', created_at, 'unixepoch'))), created_at
+	      '$iso')), created_at
 	    FROM orders WHERE number = 'CMD-20261121-$n';"
 done
 place "After Lyon" MUG-STO-350 1

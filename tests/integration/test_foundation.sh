@@ -124,7 +124,7 @@ if "$CTL_BIN" --db "$DB" user show admin@example.com | grep -q 'role=admin'; the
 else
 	nok "ordersyncctl finds the admin user"
 fi
-n=$(sqlite3 "$DB" 'SELECT count(*) FROM products')
+n=$(sql 'SELECT count(*) FROM products')
 [ "$n" = 8 ] && ok "demo catalog has 8 products" || nok "demo catalog has 8 products" "got $n"
 
 # ordersyncctl render: a template authors' tool, with partials from its directory.

@@ -13,11 +13,12 @@ lookup() {
 	req POST "$path" --data-urlencode "number=$number" --data-urlencode "email=$email" "$@"
 }
 
-sql <<'EOF'
-INSERT INTO stores (id, slug, name, language) VALUES (2, 'b', 'Boulangerie Bé', 'fr');
-INSERT INTO products (id, store_id, sku, name, price_cents, stock) VALUES
+sql <<EOF
+INSERT INTO stores (id, slug, name, language) $OVERRIDE VALUES (2, 'b', 'Boulangerie Bé', 'fr');
+INSERT INTO products (id, store_id, sku, name, price_cents, stock) $OVERRIDE VALUES
     (100, 2, 'B-BREAD', 'Pain de campagne', 350, 20);
 EOF
+sql_sync_ids stores products
 
 api /api/orders key-1 '{"customer":{"name":"Ann","email":"Ann.Lee@Example.com"},"items":[{"sku":"COF-ESP-250","qty":1}]}'
 expect_status 201 "an order in the default store"

@@ -185,18 +185,18 @@ req POST /admin/staff/new -b "$WORK/adm.jar" -H "X-CSRF-Token: $(cat "$WORK/adm.
 expect_status 201 "an invitation to an address the relay refuses: 201"
 sleep 1
 REJ="target = 'reject-me@example.com'"
-[ "$(sql "SELECT attempts, failed_at IS NULL, last_error LIKE '%550%', next_attempt_at - created_at BETWEEN 55 AND 70 FROM outbox WHERE $REJ")" = "1|1|1|1" ] &&
+[ "$(sql "SELECT attempts, CAST(failed_at IS NULL AS INTEGER), CAST(last_error LIKE '%550%' AS INTEGER), CAST(next_attempt_at - created_at BETWEEN 55 AND 70 AS INTEGER) FROM outbox WHERE $REJ")" = "1|1|1|1" ] &&
     ok "… a 5xx: attempt 1 failed, the 550 kept, retried in about a minute" ||
     nok "5xx retried" "$(sql "SELECT attempts, failed_at, last_error, next_attempt_at - created_at FROM outbox WHERE $REJ")"
 sql "UPDATE outbox SET next_attempt_at = 0 WHERE $REJ"
 out=$("$CTL_BIN" --db "$DB" tick)
 [ "$out" = "tick: 0 sent, 1 to retry, 0 failed" ] && ok "… the tick retries it" || nok "tick retries a 5xx" "$out"
-[ "$(sql "SELECT attempts, next_attempt_at - strftime('%s','now') BETWEEN 250 AND 310 FROM outbox WHERE $REJ")" = "2|1" ] &&
-    ok "… then waits about 5 minutes" || nok "second backoff" "$(sql "SELECT attempts, next_attempt_at - strftime('%s','now') FROM outbox WHERE $REJ")"
+[ "$(sql "SELECT attempts, CAST(next_attempt_at - $(date +%s) BETWEEN 250 AND 310 AS INTEGER) FROM outbox WHERE $REJ")" = "2|1" ] &&
+    ok "… then waits about 5 minutes" || nok "second backoff" "$(sql "SELECT attempts, next_attempt_at - $(date +%s) FROM outbox WHERE $REJ")"
 sql "UPDATE outbox SET next_attempt_at = 0, attempts = max_attempts - 1 WHERE $REJ"
 out=$("$CTL_BIN" --db "$DB" tick)
 [ "$out" = "tick: 0 sent, 0 to retry, 1 failed" ] && ok "… and gives up at the last attempt" || nok "given up" "$out"
-[ "$(sql "SELECT attempts = max_attempts, failed_at IS NOT NULL, done_at IS NULL, last_error LIKE '%550%', payload FROM outbox WHERE $REJ")" = "1|1|1|1|" ] &&
+[ "$(sql "SELECT CAST(attempts = max_attempts AS INTEGER), CAST(failed_at IS NOT NULL AS INTEGER), CAST(done_at IS NULL AS INTEGER), CAST(last_error LIKE '%550%' AS INTEGER), payload FROM outbox WHERE $REJ")" = "1|1|1|1|" ] &&
     ok "… failed, the last error visible, the payload emptied" || nok "failed row" "$(sql "SELECT attempts, failed_at, last_error FROM outbox WHERE $REJ")"
 out=$("$CTL_BIN" --db "$DB" tick)
 [ "$out" = "tick: 0 sent, 0 to retry, 0 failed" ] && ok "… never tried again" || nok "no retry after giving up" "$out"
@@ -210,7 +210,7 @@ expect_status 200 "forgot with the SMTP server down: 200"
 [ "$t_down" -lt 1500 ] && ok "… answered in $t_down ms" || nok "… answered fast" "$t_down ms"
 sleep 1
 ROW=$(sql "SELECT id FROM outbox WHERE target = 'staff@example.com'")
-[ "$(sql "SELECT attempts, last_error IS NOT NULL AND last_error != '', done_at IS NULL, failed_at IS NULL, next_attempt_at > created_at FROM outbox WHERE id = $ROW")" = "1|1|1|1|1" ] &&
+[ "$(sql "SELECT attempts, CAST(last_error IS NOT NULL AND last_error != '' AS INTEGER), CAST(done_at IS NULL AS INTEGER), CAST(failed_at IS NULL AS INTEGER), CAST(next_attempt_at > created_at AS INTEGER) FROM outbox WHERE id = $ROW")" = "1|1|1|1|1" ] &&
     ok "the row waits: 1 attempt, its error kept, due again later" || nok "row waits" "$(sql "SELECT * FROM outbox WHERE id = $ROW")"
 echo "     (last_error: $(sql "SELECT last_error FROM outbox WHERE id = $ROW"))"
 out=$("$CTL_BIN" --db "$DB" tick)
@@ -225,14 +225,14 @@ out=$("$CTL_BIN" --db "$DB" tick)
 [ "$(mail_to staff@example.com | wc -l)" = 1 ] && ok "exactly one message to staff@" || nok "exactly one" "$(mail_to staff@example.com | wc -l)"
 
 # ---- a sender that died holding a row (kill -9): the row waits for its claim to run out ----
-sql "UPDATE outbox SET done_at = NULL, payload = 'Subject: claimed' || char(10) || char(10) || 'x', attempts = 0,
-    next_attempt_at = 0, claimed_until = strftime('%s','now') + 60 WHERE id = $ROW"
+sql "UPDATE outbox SET done_at = NULL, payload = 'Subject: claimed' || $(sql_chr 10) || $(sql_chr 10) || 'x', attempts = 0,
+    next_attempt_at = 0, claimed_until = $(date +%s) + 60 WHERE id = $ROW"
 out=$("$CTL_BIN" --db "$DB" tick)
 [ "$out" = "tick: 0 sent, 0 to retry, 0 failed" ] && ok "a row claimed by another sender is left alone" || nok "live claim respected" "$out"
-sql "UPDATE outbox SET claimed_until = strftime('%s','now') - 1 WHERE id = $ROW"
+sql "UPDATE outbox SET claimed_until = $(date +%s) - 1 WHERE id = $ROW"
 out=$("$CTL_BIN" --db "$DB" tick)
 [ "$out" = "tick: 1 sent, 0 to retry, 0 failed" ] && ok "… and sent once its claim has run out (a crashed sender)" || nok "expired claim taken" "$out"
-[ "$(sql "SELECT done_at IS NOT NULL, claimed_until IS NULL FROM outbox WHERE id = $ROW")" = "1|1" ] &&
+[ "$(sql "SELECT CAST(done_at IS NOT NULL AS INTEGER), CAST(claimed_until IS NULL AS INTEGER) FROM outbox WHERE id = $ROW")" = "1|1" ] &&
     ok "… done, claim released" || nok "done after expired claim"
 
 # ---- two ticks at once never send a row twice ----
@@ -311,7 +311,7 @@ expect_status 200 "forgot with an SMTP server that hangs: 200"
 [ "$t_hang" -lt 1500 ] && ok "… answered in $t_hang ms (the send waits after the answer)" || nok "… answered fast" "$t_hang ms"
 sleep 5
 kill "$HANG_PID" 2>/dev/null; wait "$HANG_PID" 2>/dev/null
-[ "$(sql "SELECT attempts, last_error LIKE '%imeout%' OR last_error LIKE '%timed out%' FROM outbox WHERE target = 'slow@example.com'")" = "1|1" ] &&
+[ "$(sql "SELECT attempts, CAST(last_error LIKE '%imeout%' OR last_error LIKE '%timed out%' AS INTEGER) FROM outbox WHERE target = 'slow@example.com'")" = "1|1" ] &&
     ok "… the app gave up after its bound, the error kept" || nok "hang: bounded" "$(sql "SELECT attempts, last_error FROM outbox WHERE target = 'slow@example.com'")"
 
 # ---- mail off: no promise, no link ----

@@ -94,7 +94,7 @@ export ORDERSYNC_PUBLIC_URL=https://shop.example.test
 export ORDERSYNC_SHOP_NAME='Café Été'
 start_app
 sql "UPDATE stores SET alert_emails = 'staff1@example.test, staff2@example.test',
-    address = '12 rue des Lilas' || char(10) || '75011 Paris', hours = 'Mon–Sat 9:00–19:00',
+    address = '12 rue des Lilas' || $(sql_chr 10) || '75011 Paris', hours = 'Mon–Sat 9:00–19:00',
     contact_email = 'hello@example.test' WHERE id = 1"
 P1=$(sql "SELECT name FROM products WHERE id = 1")
 
@@ -120,7 +120,8 @@ grep -q '^type: multipart/alternative$' "$WORK/c1" && grep -q '^part: text/plain
     grep -q '^part: text/html utf-8' "$WORK/c1" && ok "a text and an HTML part, UTF-8" || nok "parts" "$(grep '^part' "$WORK/c1")"
 grep -q '^plain: Hello Ada Lovelace,$' "$WORK/c1" && ok "the text greets the customer in English" || nok "greeting"
 grep -qF "plain: 2 × $P1 — " "$WORK/c1" && ok "… lists the items with quantities" || nok "items" "$(grep '^plain' "$WORK/c1" | head -20)"
-TOTAL=$(sql "SELECT printf('€%d.%02d', total_cents / 100, total_cents % 100) FROM orders WHERE number = '$NUMBER'")
+TOTAL=$(sql "SELECT total_cents FROM orders WHERE number = '$NUMBER'")
+TOTAL=$(printf '€%d.%02d' $((TOTAL / 100)) $((TOTAL % 100)))
 grep -qF "plain: Total: $TOTAL" "$WORK/c1" && ok "… and the total ($TOTAL)" || nok "total" "$TOTAL; $(grep -i total "$WORK/c1")"
 grep -q '^plain: 12 rue des Lilas$' "$WORK/c1" && grep -q '^plain: Mon–Sat 9:00–19:00$' "$WORK/c1" &&
     ok "… the pickup place and opening hours" || nok "pickup place"
@@ -196,7 +197,7 @@ expect_status 422 "a name with CR/LF is refused at the door (422)"
 smtp_stop
 api_order inj@example.test 'Eve Bcc: x@evil.example'
 expect_status 201 "a name holding 'Bcc: x@evil' is taken (it is data)"
-sql "UPDATE orders SET customer_name = 'Eve' || char(13, 10) || 'Bcc: x@evil.example' || char(10) || 'X-Evil: 1'
+sql "UPDATE orders SET customer_name = 'Eve' || $(sql_chr 13) || $(sql_chr 10) || 'Bcc: x@evil.example' || $(sql_chr 10) || 'X-Evil: 1'
     WHERE number = '$NUMBER'"
 n=$(nmail)
 smtp_start
@@ -225,7 +226,7 @@ smtp_stop
 api_order down@example.test
 sleep 1
 R="target = 'down@example.test'"
-[ "$(sql "SELECT attempts, last_error <> '', done_at IS NULL, failed_at IS NULL, next_attempt_at > created_at FROM outbox WHERE $R")" = "1|1|1|1|1" ] &&
+[ "$(sql "SELECT attempts, CAST(last_error <> '' AS INTEGER), CAST(done_at IS NULL AS INTEGER), CAST(failed_at IS NULL AS INTEGER), CAST(next_attempt_at > created_at AS INTEGER) FROM outbox WHERE $R")" = "1|1|1|1|1" ] &&
     ok "relay down: attempt 1 failed, the error kept, due again later" || nok "down row" "$(sql "SELECT attempts, last_error, next_attempt_at - created_at FROM outbox WHERE $R")"
 echo "     (last_error: $(sql "SELECT last_error FROM outbox WHERE $R"))"
 smtp_start
@@ -241,13 +242,13 @@ grep -qi "^Message-ID: <ordersync.$EPOCH.$DROW@example.test>" "$(mail_to down@ex
 api_order reject-me@example.test
 sleep 1
 R="target = 'reject-me@example.test'"
-[ "$(sql "SELECT attempts, failed_at IS NULL, last_error LIKE '%550%' FROM outbox WHERE $R")" = "1|1|1" ] &&
+[ "$(sql "SELECT attempts, CAST(failed_at IS NULL AS INTEGER), CAST(last_error LIKE '%550%' AS INTEGER) FROM outbox WHERE $R")" = "1|1|1" ] &&
     ok "a 550: attempt 1 failed, kept for a retry" || nok "5xx first" "$(sql "SELECT attempts, failed_at, last_error FROM outbox WHERE $R")"
 for i in 2 3 4 5 6; do
 	sql "UPDATE outbox SET next_attempt_at = 0 WHERE $R"
 	tick >/dev/null
 done
-[ "$(sql "SELECT attempts, failed_at IS NOT NULL, done_at IS NULL, last_error LIKE '%550%' FROM outbox WHERE $R")" = "6|1|1|1" ] &&
+[ "$(sql "SELECT attempts, CAST(failed_at IS NOT NULL AS INTEGER), CAST(done_at IS NULL AS INTEGER), CAST(last_error LIKE '%550%' AS INTEGER) FROM outbox WHERE $R")" = "6|1|1|1" ] &&
     ok "… given up after 6 attempts, the 550 visible" || nok "5xx given up" "$(sql "SELECT attempts, failed_at, last_error FROM outbox WHERE $R")"
 sql "UPDATE outbox SET next_attempt_at = 0 WHERE $R"
 out=$(tick)
@@ -287,7 +288,7 @@ sleep 0.5
 start_app
 smtp_start
 # The dead sender's claim (OUTBOX_CLAIM_SECS) runs out; then the tick picks the rows up.
-sql "UPDATE outbox SET claimed_until = strftime('%s','now') - 1 WHERE $CR AND claimed_until IS NOT NULL"
+sql "UPDATE outbox SET claimed_until = $(date +%s) - 1 WHERE $CR AND claimed_until IS NOT NULL"
 sql "UPDATE outbox SET next_attempt_at = 0 WHERE $CR AND done_at IS NULL"
 tick >/dev/null
 tick >/dev/null
@@ -317,12 +318,13 @@ missing=0
 for i in $(seq 20); do [ "$(mail_to "many$i@example.test" | wc -l)" = 1 ] || missing=$((missing + 1)); done
 [ "$missing" = 0 ] && ok "each of the 20 customers got exactly one mail" || nok "20 customers" "$missing wrong; $(cat "$WORK/t1" "$WORK/t2")"
 [ "$(sql "SELECT count(*) FROM outbox WHERE done_at IS NULL AND failed_at IS NULL")" = 0 ] && ok "… every row done" ||
-    nok "rows done" "$(sql "SELECT id, template, target, attempts, claimed_until - strftime('%s','now'), next_attempt_at - strftime('%s','now'), last_error FROM outbox WHERE done_at IS NULL AND failed_at IS NULL")"
+    nok "rows done" "$(sql "SELECT id, template, target, attempts, claimed_until - $(date +%s), next_attempt_at - $(date +%s), last_error FROM outbox WHERE done_at IS NULL AND failed_at IS NULL")"
 
 # ---- another store: its prefix in the link, delivery, its currency, staff in its language ----
-sql "INSERT INTO stores (id, slug, name, fulfilment, currency, language, alert_emails)
+sql "INSERT INTO stores (id, slug, name, fulfilment, currency, language, alert_emails) $OVERRIDE
     VALUES (7, 'nord', 'Épicerie Nord', 'delivery', 'GBP', 'fr', 'nord-staff@example.test');
-    INSERT INTO products (id, store_id, sku, name, price_cents, stock) VALUES (700, 7, 'N-TEA', 'Thé noir', 450, 10)"
+    INSERT INTO products (id, store_id, sku, name, price_cents, stock) $OVERRIDE VALUES (700, 7, 'N-TEA', 'Thé noir', 450, 10)"
+sql_sync_ids stores products
 n=$(nmail)
 req POST /s/nord/cart/items -c "$WORK/nord.jar" -b "$WORK/nord.jar" -d product_id=700 -d qty=2
 req GET /s/nord/cart -b "$WORK/nord.jar" -H 'Accept: application/json'
@@ -372,10 +374,10 @@ wait_mail 1
 [ "$(mail_to boss@example.test | wc -l)" = 1 ] && ok "exactly one escalation mail" || nok "one escalation mail" "$(mail_to boss@example.test | wc -l)"
 show "$(mail_to boss@example.test)" > "$WORK/e1"
 grep -q "^subject: Order $ESC is still waiting after [0-9]* minutes\$" "$WORK/e1" && ok "… about the pending order" || nok "escalation subject" "$(grep '^subject' "$WORK/e1")"
-[ "$(sql "SELECT escalated_at IS NOT NULL FROM orders WHERE number = '$ESC'")" = 1 ] && ok "… escalated_at set" || nok "escalated_at"
-[ "$(sql "SELECT escalated_at IS NULL FROM orders WHERE number = '$BUSY'")" = 1 ] && ok "a processing order never escalates" || nok "processing escalated"
+[ "$(sql "SELECT CAST(escalated_at IS NOT NULL AS INTEGER) FROM orders WHERE number = '$ESC'")" = 1 ] && ok "… escalated_at set" || nok "escalated_at"
+[ "$(sql "SELECT CAST(escalated_at IS NULL AS INTEGER) FROM orders WHERE number = '$BUSY'")" = 1 ] && ok "a processing order never escalates" || nok "processing escalated"
 W="kind = 'webhook' AND template = 'order_unattended'"
-[ "$(sql "SELECT count(*), event_id = (SELECT max(id) FROM order_events e WHERE e.order_id = o.order_id)
+[ "$(sql "SELECT count(*), CAST(event_id = (SELECT max(id) FROM order_events e WHERE e.order_id = o.order_id) AS INTEGER)
     FROM outbox o WHERE $W AND order_id = (SELECT id FROM orders WHERE number = '$ESC')")" = "1|1" ] &&
     ok "… and one order_unattended webhook queued, naming the order's latest event" ||
     nok "unattended webhook" "$(sql "SELECT id, order_id, event_id FROM outbox WHERE $W")"

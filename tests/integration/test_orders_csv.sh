@@ -23,11 +23,11 @@ BEGIN;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10000)
 INSERT INTO orders (store_id, number, status, source, customer_name, email, phone, notes,
     total_cents, currency, items_count, access_token, created_at, updated_at)
-    SELECT 1, printf('CMD-%s-%06d', strftime('%Y%m%d', $T0 + i * 600, 'unixepoch'), i),
+    SELECT 1, 'CMD-' || $(sql_ymd "$T0 + i * 600") || '-' || $(sql_zpad i 6),
         CASE i % 4 WHEN 0 THEN 'pending' WHEN 1 THEN 'processing' WHEN 2 THEN 'ready' ELSE 'completed' END,
         CASE WHEN i % 3 = 0 THEN 'counter' ELSE 'web' END,
-        CASE WHEN i = 4242 THEN '=HYPERLINK("http://evil.test","x")' ELSE printf('Client, "n°%d"', i) END,
-        printf('c%d@example.com', i), CASE WHEN i % 2 THEN '06 12 34 56 78' ELSE '' END,
+        CASE WHEN i = 4242 THEN '=HYPERLINK("http://evil.test","x")' ELSE 'Client, "n°' || i || '"' END,
+        'c' || i || '@example.com', CASE WHEN i % 2 = 1 THEN '06 12 34 56 78' ELSE '' END,
         CASE WHEN i = 7 THEN 'Sans gluten, merci' ELSE '' END,
         2 * 120 + (i % 5) * 250, 'EUR', 2 + i % 5, 't', $T0 + i * 600, $T0 + i * 600
     FROM n;
@@ -48,7 +48,7 @@ INSERT INTO payments (store_id, order_id, amount_cents, method, status, created_
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5)
 INSERT INTO orders (store_id, number, status, customer_name, email, total_cents, currency,
     access_token, created_at, updated_at)
-    SELECT $B, printf('CMD-20260310-BST%03d', i), 'pending', 'Store B client', 'b@b.test',
+    SELECT $B, 'CMD-20260310-BST' || $(sql_zpad i 3), 'pending', 'Store B client', 'b@b.test',
         100, 'EUR', 't', $T0, $T0 FROM n;
 COMMIT;
 SQL
@@ -60,27 +60,37 @@ admin_login "$WORK/admin1" admin@example.com "$PW" >/dev/null
 
 # compare FILE SEP WHERE: the CSV read back with Python's csv module against
 # the database's orders (WHERE over orders o), row by row; prints "ok" or the
-# first difference.
+# first difference. The rows come through `sql` (either engine), one file a
+# table, columns joined by '|' (no seeded value holds one).
 compare() {
-	python3 - "$1" "$2" "$DB" "$3" <<'PY'
-import csv, sqlite3, sys, datetime, zoneinfo
-path, sep, db, where = sys.argv[1:5]
+	local w="SELECT o.id FROM orders o WHERE $3"
+	sql "SELECT o.id, number, created_at, status, source, customer_name, email, phone, total_cents
+	    FROM orders o WHERE $3 ORDER BY id DESC" > "$WORK/cmp.orders" &&
+	sql "SELECT order_id, name, qty FROM order_items WHERE order_id IN ($w) ORDER BY id" \
+	    > "$WORK/cmp.items" &&
+	sql "SELECT order_id, amount_cents, method FROM payments WHERE order_id IN ($w)
+	    AND status = 'completed' ORDER BY id" > "$WORK/cmp.pays" || { echo "sql failed"; return; }
+	python3 - "$1" "$2" "$WORK/cmp" <<'PY'
+import csv, sys, datetime, zoneinfo
+path, sep, cmp = sys.argv[1:4]
+def table(name):
+    with open(cmp + '.' + name, encoding='utf-8') as f:
+        return [line.rstrip('\n').split('|') for line in f if line != '\n']
+items_of, pays_of = {}, {}
+for oid, n, qty in table('items'): items_of.setdefault(oid, []).append((n, int(qty)))
+for oid, a, m in table('pays'): pays_of.setdefault(oid, []).append((int(a), m))
 dec = ',' if sep == ';' else '.'
 money = lambda c: f"{c // 100}{dec}{c % 100:02d}"
 raw = open(path, encoding='utf-8-sig', newline='').read()
 rows = list(csv.reader(raw.splitlines(True), delimiter=sep))
 want_head = ['number', 'date', 'status', 'source', 'customer', 'email', 'phone', 'items', 'total', 'paid', 'method']
 if rows[0] != want_head: print('header', rows[0]); sys.exit()
-con = sqlite3.connect(db)
 zone = zoneinfo.ZoneInfo('Europe/Paris')
-q = ("SELECT o.id, number, created_at, status, source, customer_name, email, phone, total_cents "
-     "FROM orders o WHERE " + where + " ORDER BY id DESC")
 want = []
-for oid, num, at, st, src, name, email, phone, total in con.execute(q):
-    items = '; '.join(f"{qty}\u00d7 {n}" for n, qty in con.execute(
-        "SELECT name, qty FROM order_items WHERE order_id = ? ORDER BY id", (oid,)))
-    pays = con.execute("SELECT amount_cents, method FROM payments WHERE order_id = ? "
-        "AND status = 'completed' ORDER BY id", (oid,)).fetchall()
+for oid, num, at, st, src, name, email, phone, total in table('orders'):
+    at, total = int(at), int(total)
+    items = '; '.join(f"{qty}\u00d7 {n}" for n, qty in items_of.get(oid, []))
+    pays = pays_of.get(oid, [])
     methods = []
     for _, m in pays:
         if m not in methods: methods.append(m)

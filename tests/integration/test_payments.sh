@@ -59,7 +59,7 @@ expect_jget 'b.payment.amount_cents + " " + b.payment.status + " " + b.payment.c
     "… 15.80 taken, 4.20 change for a 20 note"
 expect_jget 'b.order.status + " " + b.order.paid_cents + " " + b.order.balance_cents' "completed 2580 0" \
     "… the order is settled: completed, nothing left"
-same "$(sql "SELECT group_concat(type, ',') FROM (SELECT type FROM order_events WHERE id > $HEAD ORDER BY id)")" \
+same "$(sql "SELECT type FROM order_events WHERE id > $HEAD ORDER BY id" | paste -sd,)" \
     "payment_created,payment_completed,payment_created,payment_completed,order_updated" \
     "the events: created+completed twice, then the order's own order_updated"
 req GET "/admin/api/since?cursor=$HEAD" -b "$ADM" "${J[@]}"

@@ -26,6 +26,12 @@ expect_body_has 'name="photo" type="file"' "... with a file field for the photo"
 ID=$(sql "SELECT id FROM products WHERE sku = 'MUG-STO-350'")
 image_of() { sql "SELECT coalesce(image, 'none') || '/' || coalesce(thumb, 'none') FROM products WHERE id = $1"; }
 media_count() { sql "SELECT count(*) FROM media"; }
+# price_of ID: the product's price as the form shows it (12.50).
+price_of() {
+	local c
+	c=$(sql "SELECT price_cents FROM products WHERE id = $1")
+	printf '%d.%02d' $((c / 100)) $((c % 100))
+}
 
 # upload ID [curl -F args...]: the edit form as a browser posts it, with the
 # product's current values (multipart), plus the given parts.
@@ -35,7 +41,7 @@ upload() {
 	req POST "/admin/products/$id" -b "$JAR" -F "csrf=$CSRF" \
 	    -F "sku=$(sql "SELECT sku FROM products WHERE id = $id")" \
 	    -F "name=$(sql "SELECT name FROM products WHERE id = $id")" \
-	    -F "price=$(sql "SELECT printf('%.2f', price_cents / 100.0) FROM products WHERE id = $id")" \
+	    -F "price=$(price_of "$id")" \
 	    -F "stock=$(sql "SELECT stock FROM products WHERE id = $id")" \
 	    -F "stock_was=$(sql "SELECT stock FROM products WHERE id = $id")" \
 	    -F 'active=1' -F 'low_stock_at=3' "$@"
@@ -69,7 +75,7 @@ expect_header '^Cache-Control: public, max-age=31536000, immutable$' "... cached
 expect_header "^Content-Security-Policy: default-src 'self'" "... under the app's CSP"
 [ "$(head -c 4 "$BODY")" = "RIFF" ] && [ "$(dd if="$BODY" bs=1 skip=8 count=4 2>/dev/null)" = "WEBP" ] &&
 	ok "... a WebP file" || nok "... a WebP file"
-[ "$(sql "SELECT hex(bytes) FROM media WHERE id = '$MID'")" = "$(od -An -v -tx1 "$BODY" | tr -d ' \n' | tr a-f A-F)" ] &&
+[ "$(sql "SELECT $(sql_hex bytes) FROM media WHERE id = '$MID'")" = "$(od -An -v -tx1 "$BODY" | tr -d ' \n' | tr a-f A-F)" ] &&
 	ok "... the stored bytes, exactly" || nok "... the stored bytes, exactly"
 if grep -qa -e Exif -e EXIF -e 'XMP ' -e ICCP "$BODY"; then nok "the rendition has no EXIF, XMP or ICC chunk"; else ok "the rendition has no EXIF, XMP or ICC chunk"; fi
 [ "$(sha256sum < "$BODY" | cut -c1-64)" = "$MID" ] && ok "the id is the SHA-256 of the bytes" || nok "the id is the SHA-256 of the bytes"

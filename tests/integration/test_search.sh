@@ -32,8 +32,8 @@ INSERT INTO orders (store_id, number, status, customer_name, email, phone, total
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60)
 INSERT INTO orders (store_id, number, status, customer_name, email, phone, total_cents,
     currency, access_token, created_at, updated_at)
-    SELECT 1, printf('CMD-20260312-BLK%03d', i), CASE WHEN i % 2 THEN 'pending' ELSE 'ready' END,
-        'Bulk Zoé', printf('bulk%d@example.com', i), '', 100, 'EUR', 't', $D12 + i, $D12 + i
+    SELECT 1, 'CMD-20260312-BLK' || $(sql_zpad i 3), CASE WHEN i % 2 = 1 THEN 'pending' ELSE 'ready' END,
+        'Bulk Zoé', 'bulk' || i || '@example.com', '', 100, 'EUR', 't', $D12 + i, $D12 + i
     FROM n;
 COMMIT;
 SQL

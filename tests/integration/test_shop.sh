@@ -5,7 +5,7 @@ start_app
 
 JAR=$WORK/jar
 form_token() { grep -o '"form_token":"[0-9a-f]*"' "$BODY" | cut -d'"' -f4; }
-count_sql() { sqlite3 "$DB" "$1"; }
+count_sql() { sql "$1"; }
 
 # ---- catalog ----
 req GET /
@@ -262,7 +262,7 @@ expect_status 400 "a JSON array body is 400"
 req POST /api/orders -H 'Content-Type: application/json' -H 'Idempotency-Key: test-9' \
     -H 'Accept-Language: fr' --data '{"customer":{"name":"A","email":"x"},"items":[{"sku":"MUG-STO-350","qty":1}]}'
 expect_body_has 'adresse e-mail valide' "API messages follow Accept-Language"
-[ "$(count_sql 'PRAGMA integrity_check')" = ok ] && ok "the database is intact" || nok "the database is intact"
+[ "$(db_intact)" = ok ] && ok "the database is intact" || nok "the database is intact"
 
 # ---- stock states on the catalog ----
 count_sql "UPDATE products SET stock = 3 WHERE sku = 'PRS-FRN-08'; UPDATE products SET stock = 0 WHERE sku = 'GRN-HND-01'"

@@ -72,7 +72,7 @@ req GET /admin/staff -b "$NEW"
 expect_status 403 "a seller: 403 on /admin/staff"
 req GET /admin -b "$NEW"
 expect_body_lacks 'href="/admin/staff"' "sellers have no Staff link"
-[ "$(sql "SELECT last_login_at > 0 FROM users WHERE email = 'new@example.com'")" = 1 ] &&
+[ "$(sql "SELECT CAST(last_login_at > 0 AS INTEGER) FROM users WHERE email = 'new@example.com'")" = 1 ] &&
     ok "the last sign-in is recorded" || nok "the last sign-in is recorded"
 
 # ---- JSON invite, duplicate, bad fields ----
@@ -98,14 +98,14 @@ req POST /admin/staff/new -b "$ADMIN" --data-urlencode email=y@example.com --dat
 expect_status 403 "no CSRF token: 403"
 
 # ---- expired and altered links ----
-sql "UPDATE password_tokens SET expires_at = strftime('%s','now') - 1 WHERE user_id =
+sql "UPDATE password_tokens SET expires_at = $(date +%s) - 1 WHERE user_id =
     (SELECT id FROM users WHERE email = 'json@example.com')"
 req GET "$JLINK"
 expect_status 404 "an expired link: 404"
 expect_body_has 'has expired' "… a clear page"
 req POST "$JLINK" --data-urlencode 'password=plum tree by the river'
 expect_status 404 "an expired link refuses a password"
-sql "UPDATE password_tokens SET expires_at = strftime('%s','now') + 3600"
+sql "UPDATE password_tokens SET expires_at = $(date +%s) + 3600"
 T=${JLINK##*/}
 LAST=${T: -1}; [ "$LAST" = 0 ] && SWAP=1 || SWAP=0
 req POST "/admin/password/${T%?}$SWAP" --data-urlencode 'password=plum tree by the river'

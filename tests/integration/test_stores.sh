@@ -12,7 +12,7 @@ PW=$ORDERSYNC_ADMIN_PASSWORD
 printf 'lyon-admin-pw-1\n' | "$CTL_BIN" --db "$DB" user add boss@lyon.example --role admin --store lyon >/dev/null
 printf 'staff-password-1\n' | "$CTL_BIN" --db "$DB" user add staff@example.com --role staff --store default >/dev/null
 printf 'seller-password-1\n' | "$CTL_BIN" --db "$DB" user add seller@lyon.example --role seller --store lyon >/dev/null
-stores() { sql "SELECT group_concat(slug, ',') FROM (SELECT slug FROM stores ORDER BY id)"; }
+stores() { sql "SELECT slug FROM stores ORDER BY id" | paste -sd,; }
 row() { sql "SELECT slug, coalesce(name, '-'), contact_email, phone, address, hours, fulfilment,
     vat_note, legal, coalesce(currency, '-'), coalesce(language, '-'), coalesce(timezone, '-'),
     alert_emails, escalate_minutes, escalate_emails FROM stores WHERE slug = '$1'"; }

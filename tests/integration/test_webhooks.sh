@@ -60,7 +60,7 @@ signin_all() {
 # settle: until no webhook row is held by a sender (an after-answer drain), 15 s at most.
 settle() {
 	for _ in $(seq 150); do
-		[ "$(sql "SELECT count(*) FROM outbox WHERE kind = 'webhook' AND claimed_until >= strftime('%s', 'now')")" = 0 ] && return 0
+		[ "$(sql "SELECT count(*) FROM outbox WHERE kind = 'webhook' AND claimed_until >= $(date +%s)")" = 0 ] && return 0
 		sleep 0.1
 	done
 	nok "a webhook row stayed claimed for 15 s"
@@ -197,7 +197,7 @@ same "$(rq 'r[-1]["sig_ok"]' /form)" True "… each with its own"
 same "$(rq 'j["type"] + "/" + j["event"]["type"] + "/" + j["event"]["order"]["number"]' /hook)" \
     "order_created/order_created/$A" "… the body: the type and the feed's event of the order"
 D=$(rq 'j["delivery"]' /hook)
-same "$(row "webhook_id || '/' || template || '/' || (done_at IS NOT NULL) || '/' || http_status" "$D")" \
+same "$(row "webhook_id || '/' || template || '/' || CAST(done_at IS NOT NULL AS INTEGER) || '/' || http_status" "$D")" \
     "$W1/order_created/1/204" "… the delivery id is its outbox row: done, 204 recorded"
 same "$(rq 'j["store"] + "/" + str(type(j["created_at"]) is int)' /hook)" "default/True" "… the store's slug, created_at"
 same "$(rq 'r[-1]["headers"]["ordersync-event"] + "/" + r[-1]["headers"]["ordersync-delivery"]' /hook)" \
@@ -206,7 +206,7 @@ same "$(rq 'r[-1]["headers"]["user-agent"] + "/" + r[-1]["headers"]["content-typ
     "ordersync/application/json" "… User-Agent and Content-Type"
 [[ $(rq 'r[-1]["headers"]["ordersync-signature"]' /hook) =~ ^t=[0-9]+,v1=[0-9a-f]{64}$ ]] &&
 	ok "… Ordersync-Signature: t=<unix>,v1=<hex>" || nok "… the signature's shape"
-same "$(row 'latency_ms >= 0' "$D")" 1 "… its latency recorded"
+same "$(row 'CAST(latency_ms >= 0 AS INTEGER)' "$D")" 1 "… its latency recorded"
 tick
 same "$(rq 'len(r)' /hook)" 1 "another tick sends nothing again"
 
@@ -222,16 +222,16 @@ mode 500
 post "$ADM" "/admin/orders/$A/status" -d status=ready
 tick
 D=$(last_row)
-same "$(row "attempts || '/' || http_status || '/' || (done_at IS NULL AND failed_at IS NULL)" "$D")" 1/500/1 \
+same "$(row "attempts || '/' || http_status || '/' || CAST(done_at IS NULL AND failed_at IS NULL AS INTEGER)" "$D")" 1/500/1 \
     "500: the row waits for another attempt"
-same "$(row "next_attempt_at - strftime('%s','now') BETWEEN 30 AND 70" "$D")" 1 "… in about a minute"
+same "$(row "CAST(next_attempt_at - $(date +%s) BETWEEN 30 AND 70 AS INTEGER)" "$D")" 1 "… in about a minute"
 B1=$(rq 'r[-1]["body"]' /hook)
 tick
 same "$(rq 'len(r)' /hook)" 3 "… not before it is due"
 mode ok
 due
 tick
-same "$(row "attempts || '/' || http_status || '/' || (done_at IS NOT NULL)" "$D")" 2/204/1 "… then delivered"
+same "$(row "attempts || '/' || http_status || '/' || CAST(done_at IS NOT NULL AS INTEGER)" "$D")" 2/204/1 "… then delivered"
 same "$(rq 'len(r)' /hook)" 4 "… once"
 [ "$(rq 'r[-1]["body"]' /hook)" = "$B1" ] && ok "… with the same body as the first attempt" || nok "… the same body"
 same "$(rq 'r[-1]["sig_ok"]' /hook)" True "… signed again"
@@ -259,7 +259,7 @@ echo "/named $(jget b.secret)" >> "$RD/secrets"
 post "$ADM" "/admin/notifications/webhooks/$WN/test" "${J[@]}"
 P=$(jget b.delivery)
 tick
-same "$(row "(done_at IS NOT NULL) || '/' || http_status" "$P")/$(rq 'len(r)' /named)/$(rq 'r[-1]["sig_ok"]' /named)" \
+same "$(row "CAST(done_at IS NOT NULL AS INTEGER) || '/' || http_status" "$P")/$(rq 'len(r)' /named)/$(rq 'r[-1]["sig_ok"]' /named)" \
     "1/204/1/True" "… its test is delivered, signed, through the pinned addresses"
 post "$ADM" "/admin/notifications/webhooks/$WN/delete"
 
@@ -268,7 +268,7 @@ mode 404
 post "$ADM" "/admin/notifications/webhooks/$W1/test" "${J[@]}"
 P=$(jget b.delivery)
 tick
-same "$(row "attempts || '/' || http_status || '/' || (failed_at IS NOT NULL)" "$P")" 1/404/1 "404: given up at once"
+same "$(row "attempts || '/' || http_status || '/' || CAST(failed_at IS NOT NULL AS INTEGER)" "$P")" 1/404/1 "404: given up at once"
 req GET /admin/notifications -b "$ADM"
 grep -A4 "data-delivery=\"$P\"" "$BODY" > "$WORK/row404"
 grep -q 'Failed' "$WORK/row404" && grep -q '>404<' "$WORK/row404" &&
@@ -280,12 +280,12 @@ for code in 408 429; do
 	post "$ADM" "/admin/notifications/webhooks/$W1/test" "${J[@]}"
 	P=$(jget b.delivery)
 	tick
-	same "$(row "attempts || '/' || http_status || '/' || (done_at IS NULL AND failed_at IS NULL)" "$P")" 1/$code/1 \
+	same "$(row "attempts || '/' || http_status || '/' || CAST(done_at IS NULL AND failed_at IS NULL AS INTEGER)" "$P")" 1/$code/1 \
 	    "$code: retried later"
 	mode ok
 	due
 	tick
-	same "$(row "(done_at IS NOT NULL)" "$P")" 1 "… and delivered once it answers"
+	same "$(row "CAST(done_at IS NOT NULL AS INTEGER)" "$P")" 1 "… and delivered once it answers"
 done
 
 # A receiver that hangs: the attempt ends (5 s) and is retried.
@@ -293,20 +293,20 @@ mode hang
 post "$ADM" "/admin/notifications/webhooks/$W1/test" "${J[@]}"
 P=$(jget b.delivery)
 tick
-same "$(row "attempts || '/' || http_status || '/' || (done_at IS NULL AND failed_at IS NULL)" "$P")" 1/0/1 \
+same "$(row "attempts || '/' || http_status || '/' || CAST(done_at IS NULL AND failed_at IS NULL AS INTEGER)" "$P")" 1/0/1 \
     "a receiver that hangs: the attempt ends, the row waits for another"
 row last_error "$P" | grep -qi 'time' && ok "… the error says it timed out" || nok "… timed out" "$(row last_error "$P")"
 mode ok
 due
 tick
-same "$(row "(done_at IS NOT NULL)" "$P")" 1 "… delivered once it answers"
+same "$(row "CAST(done_at IS NOT NULL AS INTEGER)" "$P")" 1 "… delivered once it answers"
 
 # A redirect: not followed, not retried.
 mode redirect
 post "$ADM" "/admin/notifications/webhooks/$W1/test" "${J[@]}"
 P=$(jget b.delivery)
 tick
-same "$(row "attempts || '/' || http_status || '/' || (failed_at IS NOT NULL)" "$P")" 1/302/1 \
+same "$(row "attempts || '/' || http_status || '/' || CAST(failed_at IS NOT NULL AS INTEGER)" "$P")" 1/302/1 \
     "a redirect: given up at once"
 row last_error "$P" | grep -q 'redirects are not followed' && ok "… and it says why" || nok "… says why"
 same "$(rq 'len(r)' /redirected)" 0 "… its target got nothing"
@@ -365,7 +365,7 @@ n=$(nreq)
 post "$ADM" "/admin/notifications/webhooks/$W1/test" "${J[@]}"
 P=$(jget b.delivery)
 tick
-same "$(row "(failed_at IS NOT NULL) || '/' || attempts" "$P")" 1/1 "allow-private off: a loopback URL is refused at delivery, not retried"
+same "$(row "CAST(failed_at IS NOT NULL AS INTEGER) || '/' || attempts" "$P")" 1/1 "allow-private off: a loopback URL is refused at delivery, not retried"
 row last_error "$P" | grep -q 'refused' && ok "… the error says so" || nok "… the error says so" "$(row last_error "$P")"
 same "$(nreq)" "$n" "… and the receiver got nothing"
 
