@@ -338,7 +338,8 @@ check-pg: deps-pg all build/san/ordersync.fcgi build/san/ordersyncctl
 # through the balancer, the feed read across hosts under load, the feed's
 # commit-order proof (a naive writer skips an event, the feed lock does not),
 # an app host killed and PostgreSQL restarted mid-load (tests/scale/).
-# Bounded: the script stops itself after 300 s, timeout after 330 s.
+# PostgreSQL is also crashed (immediate stop) mid-load. About 40 s;
+# bounded: the script stops itself after 300 s, timeout after 330 s.
 check-scale: deps-pg
 	@$(MAKE) --no-print-directory cgi/ordersync.fcgi cgi/ordersyncctl
 	@timeout -k 10 330 bash tests/scale/test_scale.sh

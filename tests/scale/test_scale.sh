@@ -2,7 +2,8 @@
 # test_scale.sh — two app hosts behind haproxy on one PostgreSQL 15 (issue 16,
 # make check-scale): the checkout race through the balancer, the feed read
 # across hosts while orders pour in, the feed's commit-order proof, an app
-# host killed mid-load, PostgreSQL restarted mid-load.
+# host killed mid-load, PostgreSQL restarted (then crashed: an immediate
+# stop) mid-load; orders left unanswered are sent again with their key.
 #
 # Real servers, all on 127.0.0.1, in one temp dir: a throw-away cluster
 # (tests/pg/pg.sh), two lighttpd + cgi/ordersync.fcgi pairs (the release
@@ -344,44 +345,51 @@ else
 fi
 echo "       kill: $(($(date +%s) - t)) s"
 
-# ---- 5. PostgreSQL restarted mid-load ----
+# ---- 5. PostgreSQL restarted mid-load: fast (sessions ended), then
+# immediate (a crash: recovery replays the WAL; a 201 was fsynced) ----
+# restart_under_load MODE TAG
+restart_under_load() {
+local mode=$1 tag=$2 t L5 restart_at restarted_at n a201 a503
 t=$(date +%s)
-: > "$WORK/load5"
+: > "$WORK/$tag"
 # Straight to the app hosts, half each: the app's own answers are under
 # test (haproxy answers a bare 503 of its own while no host is healthy).
-( load "$WORK/load5" 75 4 "$H1" load5a LOAD-1 & load "$WORK/load5" 75 4 "$H2" load5b LOAD-1 & wait ) &
+( load "$WORK/$tag" 75 4 "$H1" ${tag}a LOAD-1 & load "$WORK/$tag" 75 4 "$H2" ${tag}b LOAD-1 & wait ) &
 L5=$!
-wait_for 60 lines_ge "$WORK/load5" 30 || nok "restart: 30 orders placed before the restart"
-restart_at=$(wc -l < "$WORK/load5")
-pg_restart fast && ok "restart: PostgreSQL restarted (fast) mid-load" || nok "restart: PostgreSQL restarted (fast) mid-load"
-restarted_at=$(wc -l < "$WORK/load5")
+wait_for 60 lines_ge "$WORK/$tag" 30 || nok "$tag: 30 orders placed before the restart"
+restart_at=$(wc -l < "$WORK/$tag")
+pg_restart "$mode" && ok "$tag: PostgreSQL restarted ($mode) mid-load" || nok "$tag: PostgreSQL restarted ($mode) mid-load"
+restarted_at=$(wc -l < "$WORK/$tag")
 n=900
 while kill -0 "$L5" 2>/dev/null && [ $n -gt 0 ]; do sleep 0.1; n=$((n - 1)); done
-kill -0 "$L5" 2>/dev/null && nok "restart: the load ends within 90 s"
+kill -0 "$L5" 2>/dev/null && nok "$tag: the load ends within 90 s"
 wait "$L5" 2>/dev/null
-echo "       restart: at answer $restart_at, back by $restarted_at; statuses: $(awk '{print $2}' "$WORK/load5" | sort | uniq -c | tr -s ' \n' ' ')"
-check "$(wc -l < "$WORK/load5")" 150 "restart: all 150 requests answered"
-[ "$restarted_at" -lt 150 ] && ok "restart: PostgreSQL was back before the load ended ($restarted_at of 150 answered)" ||
-    nok "restart: PostgreSQL was back before the load ended" "$restarted_at of 150 answered"
-check "$(awk '$2 != 201 && $2 != 503' "$WORK/load5" | wc -l)" 0 \
-    "restart: every answer is 201 or 503, never a 500 or a hang (curl -m 30)" \
-    "$(awk '$2 != 201 && $2 != 503 { print $2 }' "$WORK/load5" | sort | uniq -c | tr -s ' \n' ' ')"
-check "$(awk '$2 == 503 && $4 == "-"' "$WORK/load5" | wc -l)" 0 "restart: every 503 has a Retry-After"
+echo "       $tag: at answer $restart_at, back by $restarted_at; statuses: $(awk '{print $2}' "$WORK/$tag" | sort | uniq -c | tr -s ' \n' ' ')"
+check "$(wc -l < "$WORK/$tag")" 150 "$tag: all 150 requests answered"
+[ "$restarted_at" -lt 150 ] && ok "$tag: PostgreSQL was back before the load ended ($restarted_at of 150 answered)" ||
+    nok "$tag: PostgreSQL was back before the load ended" "$restarted_at of 150 answered"
+check "$(awk '$2 != 201 && $2 != 503' "$WORK/$tag" | wc -l)" 0 \
+    "$tag: every answer is 201 or 503, never a 500 or a hang (curl -m 30)" \
+    "$(awk '$2 != 201 && $2 != 503 { print $2 }' "$WORK/$tag" | sort | uniq -c | tr -s ' \n' ' ')"
+check "$(awk '$2 == 503 && $4 == "-"' "$WORK/$tag" | wc -l)" 0 "$tag: every 503 has a Retry-After"
 # After it: the app reconnects. A FastCGI process whose connection died
 # notices on its next statement and answers that request 503 (then
 # reconnects), so up to PROCS such answers; every other one is a 201.
-: > "$WORK/after5"
-load "$WORK/after5" 10 1 "$H1" after5a LOAD-1
-load "$WORK/after5" 10 1 "$H2" after5b LOAD-1
-a201=$(count_status "$WORK/after5" 201) a503=$(count_status "$WORK/after5" 503)
+: > "$WORK/$tag.after"
+load "$WORK/$tag.after" 10 1 "$H1" ${tag}-aftera LOAD-1
+load "$WORK/$tag.after" 10 1 "$H2" ${tag}-afterb LOAD-1
+a201=$(count_status "$WORK/$tag.after" 201) a503=$(count_status "$WORK/$tag.after" 503)
 [ "$a201" -ge $((20 - 2 * PROCS)) ] && [ $((a201 + a503)) = 20 ] &&
-    ok "restart: afterwards orders succeed again ($a201 of 20 sequential; $a503 503: one per process with a dead connection at most)" ||
-    nok "restart: afterwards orders succeed again (at most $((2 * PROCS)) 503s in 20)" "$(awk '{print $2}' "$WORK/after5" | tr '\n' ' ')"
-check "$(sed -n '10p;20p' "$WORK/after5" | awk '$2 == 201' | wc -l)" 2 "restart: the last order afterwards on each host is 201"
-cat "$WORK/after5" >> "$WORK/load5"
-check "$(db_missing "$WORK/load5" | wc -l)" 0 "restart: every 201 ($(count_status "$WORK/load5" 201)) is in the database"
-retry_failed "$WORK/load5" "$H1" LOAD-1 restart
-echo "       restart: $(($(date +%s) - t)) s"
+    ok "$tag: afterwards orders succeed again ($a201 of 20 sequential; $a503 503: one per process with a dead connection at most)" ||
+    nok "$tag: afterwards orders succeed again (at most $((2 * PROCS)) 503s in 20)" "$(awk '{print $2}' "$WORK/$tag.after" | tr '\n' ' ')"
+check "$(sed -n '10p;20p' "$WORK/$tag.after" | awk '$2 == 201' | wc -l)" 2 "$tag: the last order afterwards on each host is 201"
+cat "$WORK/$tag.after" >> "$WORK/$tag"
+check "$(db_missing "$WORK/$tag" | wc -l)" 0 "$tag: every 201 ($(count_status "$WORK/$tag" 201)) is in the database"
+retry_failed "$WORK/$tag" "$H1" LOAD-1 "$tag"
+echo "       $tag: $(($(date +%s) - t)) s"
+}
+restart_under_load fast restart
+restart_under_load immediate crash
 
 # The app's own errors, whatever the outcome (a query the engine refused
 # shows here even when no check depends on it).
