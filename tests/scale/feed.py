@@ -25,8 +25,10 @@ class Feed:
 	def _open(self, req):
 		try:
 			r = self.opener.open(req, timeout=self.timeout)
+			self.headers = r.headers
 			return r.status, r.read().decode("utf-8", "replace")
 		except urllib.error.HTTPError as e:
+			self.headers = e.headers
 			return e.code, e.read().decode("utf-8", "replace")
 
 	def login(self, email, password):
@@ -44,9 +46,10 @@ class Feed:
 		if st != 303:
 			raise RuntimeError("login: status %d: %s" % (st, body[:200]))
 
-	def read(self, cursor, base=None):
+	def read(self, cursor, base=None, etag=None):
 		"""One poll from cursor (None: the head) on base, or on the next
-		host in turn. Returns (status, body dict or None, base)."""
+		host in turn, with If-None-Match: etag if given. Returns (status,
+		body dict or None, base); the answer's headers are in .headers."""
 		if base is None:
 			base = self.bases[self.turn % len(self.bases)]
 			self.turn += 1
@@ -56,7 +59,10 @@ class Feed:
 			if self.epoch:
 				q["epoch"] = self.epoch
 		url = base + "/admin/api/since" + ("?" + urllib.parse.urlencode(q) if q else "")
-		st, body = self._open(urllib.request.Request(url))
+		req = urllib.request.Request(url)
+		if etag:
+			req.add_header("If-None-Match", etag)
+		st, body = self._open(req)
 		b = None
 		if st == 200:
 			b = json.loads(body)
