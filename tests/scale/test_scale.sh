@@ -164,8 +164,8 @@ load_until() {
 	done
 	wait
 }
-# db_has_all FILE: every 201'd order number of FILE is in the orders table;
-# prints the missing ones.
+# db_missing FILE: the 201'd order numbers of FILE missing from the orders table
+# (one a line).
 db_missing() {
 	awk '$2 == 201 { print $3 }' "$1" | sort -u > "$1.acked"
 	q "SELECT number FROM orders" | sort -u > "$1.db"
