@@ -332,3 +332,16 @@ check-pg: deps-pg all build/san/ordersync.fcgi build/san/ordersyncctl
 	@bash tests/pg/check_pg.sh
 
 .PHONY: deps-pg check-pg-schema check-pg
+
+# make check-scale: two app hosts (lighttpd + the release ordersync.fcgi)
+# behind haproxy on one throw-away PostgreSQL 15 cluster: the checkout race
+# through the balancer, the feed read across hosts under load, the feed's
+# commit-order proof (a naive writer skips an event, the feed lock does not),
+# an app host killed and PostgreSQL restarted mid-load (tests/scale/).
+# PostgreSQL is also crashed (immediate stop) mid-load. About 40 s;
+# bounded: the script stops itself after 300 s, timeout after 330 s.
+check-scale: deps-pg
+	@$(MAKE) --no-print-directory cgi/ordersync.fcgi cgi/ordersyncctl
+	@timeout -k 10 330 bash tests/scale/test_scale.sh
+
+.PHONY: check-scale
