@@ -1,5 +1,6 @@
 /* db_pg.c — the PostgreSQL engine (db_engine.h, libpq): connecting, migrations from schema-pg.sql under an advisory lock, transactions that commit feed events in id order, statements prepared by name, reconnection. */
 #include <ctype.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,25 +9,13 @@
 #include <libpq-fe.h>
 
 #include "db_engine.h"
+#include "db_pg_impl.h"
 
-/* schema-pg.sql, compiled in by the Makefile (build/schema_pg_sql.c). */
-extern const char db_schema_pg_sql[];
-
-#define MIGRATION_LINE	"\n-- @migration "
 #define PG_MAX_PARAMS	32
 #define OID_INT8	20
 #define OID_BYTEA	17
+#define PG_RETRIES	3	/* more runs of a statement that lost to a deadlock */
 
-/*
- * What pg_step() returns on failure, for pg_status_of(): the class of the
- * last error, whose SQLSTATE and message the connection keeps.
- */
-enum {
-	PGRC_ERROR = 1,		/* anything else */
-	PGRC_BUSY = 5,		/* serialization failure, deadlock, lock or statement timeout */
-	PGRC_CONN = 7,		/* the connection is lost: 503 now, reconnect next time */
-	PGRC_CONSTRAINT = 19	/* a unique, foreign key, check or not-null violation */
-};
 
 /*
  * Feed order. Event ids come from an identity (a sequence): with several
@@ -46,22 +35,6 @@ enum {
  */
 #define FEED_LOCK_SQL \
 	"SELECT pg_advisory_xact_lock(hashtextextended('ordersync.feed', 0))"
-#define MIGRATE_LOCK_SQL \
-	"SELECT pg_advisory_xact_lock(hashtextextended('ordersync.migrate', 0))"
-
-/* The session's settings, made again after a reconnection. */
-#define SESSION_SQL \
-	"SET lock_timeout = '5s'; SET statement_timeout = '60s'; " \
-	"SET synchronous_commit = on; SET client_min_messages = warning; " \
-	"SET application_name = 'ordersync'"
-
-struct db_pg {
-	PGconn		*conn;
-	unsigned	 gen;		/* bumped at each reconnection: statements prepare again */
-	int64_t		 changes;	/* rows the last statement changed */
-	char		 sqlstate[6];	/* of the last error */
-	char		 message[300];
-};
 
 /* One statement: its translated text, its bindings, its current result. */
 struct pg_stmt {
@@ -144,9 +117,8 @@ pg_status_of(struct db *db, int rc, const char *what)
 	}
 }
 
-/* Runs sql (one or more statements, no parameters) for its effect; 0 or a PGRC_. */
-static int
-run(struct db *db, const char *sql)
+int
+pg_run(struct db *db, const char *sql)
 {
 	PGresult *res = PQexec(db->pg->conn, sql);
 	ExecStatusType s = PQresultStatus(res);
@@ -167,16 +139,32 @@ static int
 connected(struct db *db)
 {
 	struct db_pg *pg = db->pg;
+	struct pollfd pfd;
 
-	if (PQstatus(pg->conn) == CONNECTION_OK)
-		return 1;
+	/*
+	 * A server that restarted or dropped an idle connection has closed
+	 * its end: the socket reads as ready (EOF) while this side asked
+	 * nothing. Noticed here, before a statement is sent, the connection is
+	 * made again and the statement runs once, on the new one — rather than
+	 * failing with a 503 and leaving the reconnection to the next request.
+	 */
+	if (PQstatus(pg->conn) == CONNECTION_OK) {
+		if (PQtransactionStatus(pg->conn) != PQTRANS_IDLE)
+			return 1;
+		pfd.fd = PQsocket(pg->conn);
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (pfd.fd < 0 || poll(&pfd, 1, 0) <= 0 ||
+		    (PQconsumeInput(pg->conn) == 1 && PQstatus(pg->conn) == CONNECTION_OK))
+			return 1;
+	}
 	PQreset(pg->conn);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
 		keep_error(db, NULL);
 		return 0;
 	}
 	pg->gen++;
-	if (run(db, SESSION_SQL) != 0)
+	if (pg_run(db, SESSION_SQL) != 0)
 		return 0;
 	if (db->log)
 		log_msg(db->log, LOG_WARN, "db: reconnected to PostgreSQL");
@@ -381,21 +369,33 @@ pg_step(void *impl)
 	struct pg_stmt *st = impl;
 	struct db_pg *pg = st->db->pg;
 	ExecStatusType s;
-	int rc;
+	int rc, tries, alone;
 
 	if (st->res == NULL) {
-		if (!connected(st->db))
-			return PGRC_CONN;
-		if ((rc = ensure_prepared(st)) != 0)
-			return rc;
-		st->res = PQexecPrepared(pg->conn, st->name, st->nparams,
-		    (const char *const *)st->values, st->lengths, st->formats, 0);
-		s = PQresultStatus(st->res);
-		if (s != PGRES_TUPLES_OK && s != PGRES_COMMAND_OK) {
+		for (tries = 0;; tries++) {
+			if (!connected(st->db))
+				return PGRC_CONN;
+			if ((rc = ensure_prepared(st)) != 0)
+				return rc;
+			alone = PQtransactionStatus(pg->conn) == PQTRANS_IDLE;
+			st->res = PQexecPrepared(pg->conn, st->name, st->nparams,
+			    (const char *const *)st->values, st->lengths, st->formats, 0);
+			s = PQresultStatus(st->res);
+			if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
+				break;
 			rc = keep_error(st->db, st->res);
 			PQclear(st->res);
 			st->res = NULL;
-			return rc;
+			/*
+			 * A statement of its own (no transaction around it) that
+			 * lost to a deadlock or a serialization failure was rolled
+			 * back whole: run it again, a few times. Inside a
+			 * transaction the caller rolls back and answers 503.
+			 */
+			if (!alone || rc != PGRC_BUSY || tries == PG_RETRIES ||
+			    (strcmp(pg->sqlstate, "40001") != 0 &&
+			    strcmp(pg->sqlstate, "40P01") != 0))
+				return rc;
 		}
 		st->nrows = s == PGRES_TUPLES_OK ? PQntuples(st->res) : 0;
 		st->row = -1;
@@ -521,7 +521,7 @@ pg_begin(struct db *db)
 
 	if (!connected(db))
 		return pg_status_of(db, PGRC_CONN, "begin");
-	if ((rc = run(db, "BEGIN")) != 0 || (rc = run(db, FEED_LOCK_SQL)) != 0) {
+	if ((rc = pg_run(db, "BEGIN")) != 0 || (rc = pg_run(db, FEED_LOCK_SQL)) != 0) {
 		pg_rollback(db);
 		return pg_status_of(db, rc, "begin");
 	}
@@ -555,7 +555,7 @@ pg_rollback(struct db *db)
 		return;
 	t = PQtransactionStatus(db->pg->conn);
 	if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
-		run(db, "ROLLBACK");
+		pg_run(db, "ROLLBACK");
 }
 
 /* A 64-bit FNV-1a hash of s, as a non-negative integer. */
@@ -596,164 +596,3 @@ pg_data_version(struct db *db, int64_t *out)
 	return pg_status_of(db, rc, "data version");
 }
 
-int
-pg_user_version(struct db *db)
-{
-	PGresult *res = PQexec(db->pg->conn, "SELECT version FROM schema_version");
-	int v = -1;
-
-	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
-		v = atoi(PQgetvalue(res, 0, 0));
-	else if (PQresultStatus(res) != PGRES_TUPLES_OK)
-		v = 0;		/* no table yet: a new database */
-	PQclear(res);
-	return v;
-}
-
-/* The number of the last "-- @migration N" block of schema-pg.sql. */
-static int
-last_migration(void)
-{
-	const char *p = db_schema_pg_sql;
-	int v = 0;
-
-	while ((p = strstr(p, MIGRATION_LINE)) != NULL) {
-		p += strlen(MIGRATION_LINE);
-		v = atoi(p);
-	}
-	return v;
-}
-
-/*
- * Applies the blocks of schema-pg.sql above the database's version, each
- * in its own transaction that first takes the migration lock, runs the
- * prologue (which makes schema_version), reads the version again (another
- * host may have migrated while this one waited) and only then applies the
- * block: two hosts starting at once migrate once (schema-pg.sql's header).
- */
-static enum db_status
-migrate(struct db *db, struct buf *err)
-{
-	const char *first = strstr(db_schema_pg_sql, MIGRATION_LINE), *p, *body, *next;
-	char *prologue, *sql, setv[80];
-	int n, have, rc;
-
-	if (first == NULL) {
-		buf_puts(err, "schema-pg.sql has no migrations");
-		return DB_ERROR;
-	}
-	if (last_migration() != db_schema_version()) {
-		buf_printf(err, "schema-pg.sql ends at migration %d but schema.sql at %d",
-		    last_migration(), db_schema_version());
-		return DB_ERROR;
-	}
-	if ((have = pg_user_version(db)) >= last_migration())
-		return DB_OK;
-	prologue = xstrndup(db_schema_pg_sql, (size_t)(first - db_schema_pg_sql));
-	for (p = first; p != NULL; p = next) {
-		n = atoi(p + strlen(MIGRATION_LINE));
-		body = strchr(p + 1, '\n');
-		next = strstr(body, MIGRATION_LINE);
-		sql = xstrndup(body, next ? (size_t)(next - body) : strlen(body));
-		if ((rc = run(db, "BEGIN")) != 0 || (rc = run(db, MIGRATE_LOCK_SQL)) != 0 ||
-		    (rc = run(db, prologue)) != 0)
-			goto fail;
-		have = pg_user_version(db);
-		if (have > last_migration()) {
-			buf_printf(err, "the database has schema version %d, newer than this "
-			    "program's %d", have, last_migration());
-			pg_rollback(db);
-			free(sql);
-			free(prologue);
-			return DB_ERROR;
-		}
-		snprintf(setv, sizeof setv, "UPDATE schema_version SET version = %d", n);
-		if (n > have && ((rc = run(db, sql)) != 0 || (rc = run(db, setv)) != 0))
-			goto fail;
-		if ((rc = run(db, "COMMIT")) != 0)
-			goto fail;
-		free(sql);
-	}
-	free(prologue);
-	return DB_OK;
-fail:
-	buf_printf(err, "migration %d failed: %s", n, db->pg->message);
-	pg_rollback(db);
-	free(sql);
-	free(prologue);
-	return DB_ERROR;
-}
-
-/*
- * Text order must be byte order, as SQLite's: the order-number prefix
- * search ("number < ? || '~'") and sorted lists rely on it.
- */
-static enum db_status
-check_collation(struct db *db, struct buf *err)
-{
-	PGresult *res = PQexec(db->pg->conn, "SELECT datcollate FROM pg_database "
-	    "WHERE datname = current_database()");
-	const char *c;
-	enum db_status rc = DB_OK;
-
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		buf_printf(err, "cannot read the database's collation: %s",
-		    PQresultErrorMessage(res));
-		rc = DB_ERROR;
-	} else {
-		c = PQgetvalue(res, 0, 0);
-		if (strcmp(c, "C") != 0 && strcmp(c, "POSIX") != 0 &&
-		    strcasecmp(c, "C.UTF-8") != 0 && strcasecmp(c, "C.utf8") != 0) {
-			buf_printf(err, "the database's collation is %s; ordersync needs "
-			    "C or C.UTF-8 (CREATE DATABASE … TEMPLATE template0 "
-			    "LOCALE 'C.UTF-8')", c);
-			rc = DB_ERROR;
-		}
-	}
-	PQclear(res);
-	return rc;
-}
-
-enum db_status
-pg_open(struct db *db, const char *uri, struct buf *err)
-{
-	PGresult *res;
-
-	db->pg = xcalloc(1, sizeof *db->pg);
-	db->pg->gen = 1;
-	db->pg->conn = PQconnectdb(uri);
-	if (PQstatus(db->pg->conn) != CONNECTION_OK) {
-		buf_printf(err, "cannot connect to PostgreSQL: %s", PQerrorMessage(db->pg->conn));
-		return DB_ERROR;
-	}
-	if (PQserverVersion(db->pg->conn) < 150000) {
-		buf_printf(err, "PostgreSQL %d.%d is too old: ordersync needs 15 or later",
-		    PQserverVersion(db->pg->conn) / 10000, PQserverVersion(db->pg->conn) % 100);
-		return DB_ERROR;
-	}
-	if (run(db, SESSION_SQL) != 0) {
-		buf_printf(err, "cannot set up the session: %s", db->pg->message);
-		return DB_ERROR;
-	}
-	if (check_collation(db, err) != DB_OK || migrate(db, err) != DB_OK)
-		return DB_ERROR;
-	res = PQexec(db->pg->conn, "SELECT value FROM meta WHERE key = 'epoch'");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
-		buf_puts(err, "the database has no epoch in its meta table");
-		PQclear(res);
-		return DB_ERROR;
-	}
-	snprintf(db->epoch, sizeof db->epoch, "%s", PQgetvalue(res, 0, 0));
-	PQclear(res);
-	return DB_OK;
-}
-
-void
-pg_close(struct db *db)
-{
-	if (db->pg == NULL)
-		return;
-	PQfinish(db->pg->conn);
-	free(db->pg);
-	db->pg = NULL;
-}

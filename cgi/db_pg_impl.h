@@ -1,0 +1,39 @@
+/* db_pg_impl.h — what db_pg.c and db_pg_open.c share: the connection's state, the session's settings, running plain SQL. */
+#ifndef ORDERSYNC_DB_PG_IMPL_H
+#define ORDERSYNC_DB_PG_IMPL_H
+
+#include <stdint.h>
+
+#include <libpq-fe.h>
+
+#include "db_impl.h"
+
+/*
+ * What pg_step() returns on failure, for pg_status_of(): the class of the
+ * last error, whose SQLSTATE and message the connection keeps.
+ */
+enum {
+	PGRC_ERROR = 1,		/* anything else */
+	PGRC_BUSY = 5,		/* serialization failure, deadlock, lock or statement timeout */
+	PGRC_CONN = 7,		/* the connection is lost: 503 now, reconnect next time */
+	PGRC_CONSTRAINT = 19	/* a unique, foreign key, check or not-null violation */
+};
+
+/* The session's settings, made again after a reconnection. */
+#define SESSION_SQL \
+	"SET lock_timeout = '5s'; SET statement_timeout = '60s'; " \
+	"SET synchronous_commit = on; SET client_min_messages = warning; " \
+	"SET application_name = 'ordersync'"
+
+struct db_pg {
+	PGconn		*conn;
+	unsigned	 gen;		/* bumped at each reconnection: statements prepare again */
+	int64_t		 changes;	/* rows the last statement changed */
+	char		 sqlstate[6];	/* of the last error */
+	char		 message[300];
+};
+
+/* Runs sql (one or more statements, no parameters) for its effect: 0, or a PGRC_ (the error kept for pg_status_of). */
+int	pg_run(struct db *db, const char *sql);
+
+#endif
