@@ -320,4 +320,12 @@ check-pg-schema: deps-pg
 	@$(MAKE) --no-print-directory cgi/ordersyncctl
 	@bash tests/pg/test_schema_pg.sh
 
-.PHONY: deps-pg check-pg-schema
+# make check-pg-migrate: ordersyncctl migrate-to on a shop built through the
+# app (tests/pg/test_migrate_to.sh): counts, ids, the epoch, the feed, the
+# photo and a new order checked on the app started on PostgreSQL; refusals
+# and a rollback. Not part of check.
+check-pg-migrate: deps-pg
+	@$(MAKE) --no-print-directory build/san/ordersync.fcgi build/san/ordersyncctl
+	@bash tests/pg/test_migrate_to.sh
+
+.PHONY: deps-pg check-pg-schema check-pg-migrate
