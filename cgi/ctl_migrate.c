@@ -30,7 +30,7 @@ ctl_migrate_to(const char *dbpath, struct logger *lg, int argc, char **argv)
 		return -1;
 	if (pg_uri(dbpath)) {
 		fprintf(stderr, "ordersyncctl: migrate-to copies from an SQLite database: give "
-		    "its path with --db PATH (the database is %s)\n", dbpath);
+		    "its path with --db PATH (ORDERSYNC_DB is a PostgreSQL URI)\n");
 		return EXIT_FAILURE;
 	}
 	if (!pg_uri(argv[1])) {

@@ -264,6 +264,7 @@ table_cols(struct db *src, struct db *dst, const char *table, struct cols *c, st
 	enum db_status rc;
 	char *line, *next, *bar;
 	struct cols tc;
+	size_t i;
 
 	memset(c, 0, sizeof *c);
 	memset(&tc, 0, sizeof tc);
@@ -302,7 +303,7 @@ table_cols(struct db *src, struct db *dst, const char *table, struct cols *c, st
 		    "nothing was copied", table, c->n);
 		goto out;
 	}
-	for (size_t i = 0; i < c->n || i < tc.n; i++) {
+	for (i = 0; i < c->n || i < tc.n; i++) {
 		if (i < c->n && !plain_name(c->v[i])) {
 			buf_printf(why, "%s.%s: a column name migrate-to does not handle; "
 			    "nothing was copied", table, c->v[i]);
