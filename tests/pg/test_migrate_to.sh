@@ -171,35 +171,41 @@ same "$(psq -c "SELECT count(*) > 0 FROM order_events WHERE payload::text LIKE '
     "... holding what SQLite's held"
 
 # ---- 3. the app on PostgreSQL ----
-PORT2=$(free_port)
-PG_APP_PGID=$("$TOP/deploy/lighttpd/serve.sh" --port "$PORT2" --db "$URI" --dir "$WORK/srvpg" \
-    --bin "$APP_BIN" --ctl "$CTL_BIN") || { PG_APP_PGID=; nok "the app starts on PostgreSQL"; }
 SQLITE_URL=$BASE_URL
-BASE_URL=http://127.0.0.1:$PORT2
-req GET "/admin/api/since?cursor=$MID&epoch=$EPOCH" -b "$ADM"
-expect_status 200 "the feed on PostgreSQL, same session cookie"
-canon "$BODY" > "$WORK/feed.pg"
-if cmp -s "$WORK/feed.sqlite" "$WORK/feed.pg"; then
-	ok "the feed after cursor $MID is the same on PostgreSQL"
+# serve.sh takes a URI as --db since the pgtests branch (eb0298a); an older
+# one would make a file named after the URI under the checkout.
+if ! grep -q 'postgresql://\*' "$TOP/deploy/lighttpd/serve.sh"; then
+	nok "serve.sh takes a PostgreSQL URI as --db (the app on PostgreSQL is not tried)"
 else
-	nok "the feed after cursor $MID is the same on PostgreSQL" \
-	    "sqlite: $(head -c 400 "$WORK/feed.sqlite") pg: $(head -c 400 "$WORK/feed.pg")"
+	PORT2=$(free_port)
+	PG_APP_PGID=$("$TOP/deploy/lighttpd/serve.sh" --port "$PORT2" --db "$URI" --dir "$WORK/srvpg" \
+	    --bin "$APP_BIN" --ctl "$CTL_BIN") || { PG_APP_PGID=; nok "the app starts on PostgreSQL"; }
+	BASE_URL=http://127.0.0.1:$PORT2
+	req GET "/admin/api/since?cursor=$MID&epoch=$EPOCH" -b "$ADM"
+	expect_status 200 "the feed on PostgreSQL, same session cookie"
+	canon "$BODY" > "$WORK/feed.pg"
+	if cmp -s "$WORK/feed.sqlite" "$WORK/feed.pg"; then
+		ok "the feed after cursor $MID is the same on PostgreSQL"
+	else
+		nok "the feed after cursor $MID is the same on PostgreSQL" \
+		    "sqlite: $(head -c 400 "$WORK/feed.sqlite") pg: $(head -c 400 "$WORK/feed.pg")"
+	fi
+	curl -s -o "$WORK/photo.pg" "$BASE_URL/media/$IMG"
+	[ -s "$WORK/photo.pg" ] && cmp -s "$WORK/photo.sqlite" "$WORK/photo.pg" &&
+		ok "the photo served from /media/ is byte-identical" ||
+		nok "the photo served from /media/ is byte-identical"
+	OLDMAX=$(sql "SELECT max(id) FROM orders")
+	place "$SKU" 1
+	expect_status 201 "a new order on PostgreSQL"
+	NEWID=$(psq -c "SELECT id FROM orders WHERE number = '$NUMBER'")
+	[ -n "$NEWID" ] && [ "$NEWID" -gt "$OLDMAX" ] && ok "its id $NEWID is above the old ones ($OLDMAX)" ||
+		nok "the new order's id is above the old ones" "id '$NEWID', old max $OLDMAX"
+	NEWEV=$(psq -c "SELECT min(id) FROM order_events WHERE order_id = ${NEWID:-0}")
+	[ -n "$NEWEV" ] && [ "$NEWEV" -gt "$SEQ" ] &&
+		ok "its event id $NEWEV is above every id SQLite handed out ($SEQ)" ||
+		nok "the new event's id is above sqlite_sequence" "id '$NEWEV', seq $SEQ"
+	stop_pg_app
 fi
-curl -s -o "$WORK/photo.pg" "$BASE_URL/media/$IMG"
-[ -s "$WORK/photo.pg" ] && cmp -s "$WORK/photo.sqlite" "$WORK/photo.pg" &&
-	ok "the photo served from /media/ is byte-identical" ||
-	nok "the photo served from /media/ is byte-identical"
-OLDMAX=$(sql "SELECT max(id) FROM orders")
-place "$SKU" 1
-expect_status 201 "a new order on PostgreSQL"
-NEWID=$(psq -c "SELECT id FROM orders WHERE number = '$NUMBER'")
-[ -n "$NEWID" ] && [ "$NEWID" -gt "$OLDMAX" ] && ok "its id $NEWID is above the old ones ($OLDMAX)" ||
-	nok "the new order's id is above the old ones" "id '$NEWID', old max $OLDMAX"
-NEWEV=$(psq -c "SELECT min(id) FROM order_events WHERE order_id = ${NEWID:-0}")
-[ -n "$NEWEV" ] && [ "$NEWEV" -gt "$SEQ" ] &&
-	ok "its event id $NEWEV is above every id SQLite handed out ($SEQ)" ||
-	nok "the new event's id is above sqlite_sequence" "id '$NEWEV', seq $SEQ"
-stop_pg_app
 BASE_URL=$SQLITE_URL
 
 # ---- 4. refusals ----
