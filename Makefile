@@ -321,6 +321,14 @@ check-pg-schema: deps-pg
 	@$(MAKE) --no-print-directory cgi/ordersyncctl
 	@bash tests/pg/test_schema_pg.sh
 
+# make check-pg-migrate: ordersyncctl migrate-to on a shop built through the
+# app (tests/pg/test_migrate_to.sh): counts, ids, the epoch, the feed, the
+# photo and a new order checked on the app started on PostgreSQL; refusals
+# and a rollback. Not part of check.
+check-pg-migrate: deps-pg
+	@$(MAKE) --no-print-directory build/san/ordersync.fcgi build/san/ordersyncctl
+	@bash tests/pg/test_migrate_to.sh
+
 # make check-pg [SUITES="shop feed"]: every integration suite against
 # PostgreSQL, assertions unchanged: tests/pg/check_pg.sh checks that no suite
 # reaches the database but through lib.sh's engine switch, tries the switch
@@ -331,7 +339,7 @@ check-pg-schema: deps-pg
 check-pg: deps-pg all build/san/ordersync.fcgi build/san/ordersyncctl
 	@bash tests/pg/check_pg.sh
 
-.PHONY: deps-pg check-pg-schema check-pg
+.PHONY: deps-pg check-pg-schema check-pg check-pg-migrate
 
 # make check-scale: two app hosts (lighttpd + the release ordersync.fcgi)
 # behind haproxy on one throw-away PostgreSQL 15 cluster: the checkout race

@@ -1,4 +1,4 @@
-/* ctl.c — ordersyncctl, the admin CLI: init, demo, user add/show/list/disable/reset, store add/set/list, product, import, render, check-config. */
+/* ctl.c — ordersyncctl, the admin CLI: init, demo, user add/show/list/disable/reset, store add/set/list, product, import, render, check-config, tick, migrate-to. */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +60,10 @@ static const char usage[] =
 "  tick                         escalate unattended orders, deliver the mail\n"
 "                               and webhooks that are due (retries too);\n"
 "                               run it every minute (systemd timer or cron)\n"
+"  migrate-to postgresql://...  copy this SQLite database (the shop stopped)\n"
+"                               into a new, empty PostgreSQL database: every\n"
+"                               table, ids and epoch kept, in one transaction,\n"
+"                               counts checked on both sides\n"
 "\n"
 "The database is --db PATH, else $ORDERSYNC_DB, else var/ordersync.db.\n";
 
@@ -348,6 +352,9 @@ main(int argc, char **argv)
 		if ((n = ctl_user(dbpath, &lg, argc - i - 1, argv + i + 1)) >= 0)
 			return n;
 	}
+	if (strcmp(argv[i], "migrate-to") == 0 &&
+	    (n = ctl_migrate_to(dbpath, &lg, argc - i, argv + i)) >= 0)
+		return n;
 	if (strcmp(argv[i], "store") == 0 && (n = ctl_store(dbpath, &lg, argc - i, argv + i)) >= 0)
 		return n;
 	fprintf(stderr, "ordersyncctl: unknown command\n%s", usage);

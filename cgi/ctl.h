@@ -82,4 +82,15 @@ int	ctl_tick(const char *dbpath, struct logger *lg);
  */
 int	ctl_store(const char *dbpath, struct logger *lg, int argc, char **argv);
 
+/*
+ * ordersyncctl migrate-to URI (argv[0] is "migrate-to"): copies the SQLite
+ * database at dbpath into the empty PostgreSQL database at URI (db_copy.h:
+ * one transaction, identities past the source's ids, the epoch kept), then
+ * prints one line per table with the counts found equal on both sides.
+ * Returns the exit status: 0 done; 1 refused (the target not empty, a table
+ * it does not know, not SQLite into PostgreSQL) or failed, nothing copied;
+ * or -1 when argv is not "migrate-to URI" (the caller prints the usage).
+ */
+int	ctl_migrate_to(const char *dbpath, struct logger *lg, int argc, char **argv);
+
 #endif
