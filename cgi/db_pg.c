@@ -110,7 +110,12 @@ pg_status_of(struct db *db, int rc, const char *what)
 			    "lost (%s); reconnecting at the next request", what, pg->message);
 		return DB_BUSY;
 	default:
-		if (db->log)
+		/* 42501: no privilege; 25006: a read-only transaction (a standby). */
+		if (db->log && (strcmp(pg->sqlstate, "42501") == 0 ||
+		    strcmp(pg->sqlstate, "25006") == 0))
+			log_msg(db->log, LOG_ERROR, "db: %s: the database is read-only for "
+			    "this process: %s; %s", what, pg->message, PG_OWNER_HINT);
+		else if (db->log)
 			log_msg(db->log, LOG_ERROR, "db: %s: %s (%s)", what, pg->message,
 			    pg->sqlstate);
 		return DB_ERROR;

@@ -19,6 +19,10 @@ enum {
 	PGRC_CONSTRAINT = 19	/* a unique, foreign key, check or not-null violation */
 };
 
+/* What a host must fix when PostgreSQL refuses a write (README, "PostgreSQL"). */
+#define PG_OWNER_HINT "the user in ORDERSYNC_DB must own the database or be " \
+	"granted INSERT, UPDATE and DELETE on its tables, on the primary server"
+
 /* The session's settings, made again after a reconnection. */
 #define SESSION_SQL \
 	"SET lock_timeout = '5s'; SET statement_timeout = '60s'; " \

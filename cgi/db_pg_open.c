@@ -132,6 +132,26 @@ check_collation(struct db *db, struct buf *err)
 	return rc;
 }
 
+/*
+ * A user that may read the shop's tables but not write them (a role
+ * granted SELECT alone, a read-only replica): logged at start-up, as
+ * SQLite's read-only file is, since no order could be saved.
+ */
+static void
+check_writable(struct db *db)
+{
+	PGresult *res = PQexec(db->pg->conn, "SELECT current_user, "
+	    "has_table_privilege('orders', 'INSERT'), pg_is_in_recovery()");
+
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1 && db->log != NULL &&
+	    (strcmp(PQgetvalue(res, 0, 1), "t") != 0 || strcmp(PQgetvalue(res, 0, 2), "t") == 0))
+		log_msg(db->log, LOG_ERROR, "db: the database is read-only for this process "
+		    "(PostgreSQL user %s%s) at start-up: no order can be saved; %s",
+		    PQgetvalue(res, 0, 0), strcmp(PQgetvalue(res, 0, 2), "t") == 0 ?
+		    ", a server in recovery" : "", PG_OWNER_HINT);
+	PQclear(res);
+}
+
 enum db_status
 pg_open(struct db *db, const char *uri, struct buf *err)
 {
@@ -155,6 +175,7 @@ pg_open(struct db *db, const char *uri, struct buf *err)
 	}
 	if (check_collation(db, err) != DB_OK || migrate(db, err) != DB_OK)
 		return DB_ERROR;
+	check_writable(db);
 	res = PQexec(db->pg->conn, "SELECT value FROM meta WHERE key = 'epoch'");
 	if (PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1) {
 		buf_puts(err, "the database has no epoch in its meta table");

@@ -1,34 +1,40 @@
 #!/bin/bash
-# test_db_access.sh — a database the app may read but not write (made by another user) is named as such in the app's log, at start-up and on a failed write.
+# test_db_access.sh — a database the app may read but not write (a file made by another user; a PostgreSQL role granted SELECT alone) is named as such in the app's log, at start-up and on a failed write.
 . "$(dirname "$0")/lib.sh"
 
-# A file the app's user cannot write is SQLite's case only. (PostgreSQL's
-# would be a role granted SELECT alone: not tested here.)
-if [ "$ENGINE" != sqlite ]; then
-	skip "a read-only database file: SQLite only"
-	finish
-	exit
-fi
-
-# The database belongs to whoever runs the test; the app runs as someone
-# else who can read it but not write it, as when README's steps are done
-# as root or as the wrong user. As root: the app runs as www-data (root
-# would write anyway); otherwise the file is made read-only.
-ro=$WORK/ro
-mkdir -p "$ro"
-chmod 0755 "$WORK" "$ro"
-DB=$ro/ordersync.db
-{ "$CTL_BIN" --db "$DB" init && "$CTL_BIN" --db "$DB" demo; } > "$WORK/ctl.log" 2>&1 ||
-	{ nok "ordersyncctl creates the database" "$(cat "$WORK/ctl.log")"; finish; exit; }
 as=()
-if [ "$(id -u)" = 0 ]; then
-	id www-data >/dev/null 2>&1 || { nok "a www-data user exists to run the app as"; finish; exit; }
-	chown www-data "$ro"	# the directory is writable (WAL), the file is not
-	as=(runuser -u www-data --)
+if [ "$ENGINE" = pg ]; then
+	# PostgreSQL's case: the app connects as a role granted SELECT alone.
+	db_create || { nok "a database for the suite"; finish; exit; }
+	{ "$CTL_BIN" --db "$DB" init && "$CTL_BIN" --db "$DB" demo; } > "$WORK/ctl.log" 2>&1 ||
+		{ nok "ordersyncctl creates the database" "$(cat "$WORK/ctl.log")"; finish; exit; }
+	sku=$(sql "SELECT sku FROM products WHERE stock > 0 LIMIT 1")
+	role=ro_$$_$RANDOM
+	sql "CREATE ROLE $role LOGIN; GRANT USAGE ON SCHEMA public TO $role;
+	    GRANT SELECT ON ALL TABLES IN SCHEMA public TO $role" >/dev/null ||
+		{ nok "a read-only role"; finish; exit; }
+	DB=$(printf '%s' "$DB" | sed "s/user=[^&]*/user=$role/")
 else
-	chmod 0444 "$DB"
+	# The database belongs to whoever runs the test; the app runs as
+	# someone else who can read it but not write it, as when README's
+	# steps are done as root or as the wrong user. As root: the app runs
+	# as www-data (root would write anyway); otherwise the file is made
+	# read-only.
+	ro=$WORK/ro
+	mkdir -p "$ro"
+	chmod 0755 "$WORK" "$ro"
+	DB=$ro/ordersync.db
+	{ "$CTL_BIN" --db "$DB" init && "$CTL_BIN" --db "$DB" demo; } > "$WORK/ctl.log" 2>&1 ||
+		{ nok "ordersyncctl creates the database" "$(cat "$WORK/ctl.log")"; finish; exit; }
+	if [ "$(id -u)" = 0 ]; then
+		id www-data >/dev/null 2>&1 || { nok "a www-data user exists to run the app as"; finish; exit; }
+		chown www-data "$ro"	# the directory is writable (WAL), the file is not
+		as=(runuser -u www-data --)
+	else
+		chmod 0444 "$DB"
+	fi
+	sku=$(sql "SELECT sku FROM products WHERE stock > 0 LIMIT 1")
 fi
-sku=$(sql "SELECT sku FROM products WHERE stock > 0 LIMIT 1")
 
 # cgi METHOD URI [BODY]: the app as plain CGI; stdout in $WORK/out, stderr in $WORK/err.
 cgi() {
@@ -43,7 +49,8 @@ cgi() {
 }
 
 cgi GET /healthz
-if grep -q 'read-only for this process' "$WORK/err" && grep -q 'belong to the user' "$WORK/err"; then
+if grep -q 'read-only for this process' "$WORK/err" &&
+    grep -Eq 'belong to the user|must own the database' "$WORK/err"; then
 	ok "start-up logs that the database is read-only, and why"
 else
 	nok "start-up logs that the database is read-only, and why" "stderr: $(head -c 400 "$WORK/err")"
