@@ -240,28 +240,6 @@ event_choices(const char *events)
 	return arr;
 }
 
-/* The stores to pick from (every-store admins), st's selected. */
-static struct json_object *
-store_choices(struct app *app, struct http_request *rq, const struct store *st)
-{
-	struct json_object *arr = json_object_new_array(), *o;
-	struct db_store_row *v = NULL;
-	size_t n = 0, i;
-
-	if (db_stores_list(app->db, &v, &n) != DB_OK)
-		return arr;
-	for (i = 0; i < n; i++) {
-		o = json_object_new_object();
-		view_add_str(o, "slug", v[i].slug);
-		view_add_str(o, "name", admin_view_store_name(app, rq, v[i].name));
-		if (v[i].id == st->id)
-			json_object_object_add(o, "selected", json_object_new_boolean(1));
-		json_object_array_add(arr, o);
-	}
-	free(v);
-	return arr;
-}
-
 /* The page, for every role; an admin's sections with f's values and errors. */
 static void
 page(struct app *app, struct http_request *rq, struct http_response *rs,
@@ -285,7 +263,7 @@ page(struct app *app, struct http_request *rq, struct http_response *rs,
 		json_object_object_add(m, "manage", json_object_new_boolean(1));
 		if (every_store(s)) {
 			json_object_object_add(m, "pick_store", json_object_new_boolean(1));
-			json_object_object_add(m, "stores", store_choices(app, rq, st));
+			json_object_object_add(m, "stores", admin_view_store_choices(app, rq, st->id));
 			view_add_owned(m, "pick_url", view_url(app, "/admin/notifications"));
 		}
 		json_object_object_add(m, "mail", mail_model(app, rq, st));

@@ -119,28 +119,6 @@ options(struct app *app, struct http_request *rq, const char *const *pairs, cons
 	return arr;
 }
 
-/* The stores to pick from (every-store admins), st's selected. */
-static struct json_object *
-store_choices(struct app *app, struct http_request *rq, const struct store *st)
-{
-	struct json_object *arr = json_object_new_array(), *o;
-	struct db_store_row *v = NULL;
-	size_t n = 0, i;
-
-	if (db_stores_list(app->db, &v, &n) != DB_OK)
-		return arr;
-	for (i = 0; i < n; i++) {
-		o = json_object_new_object();
-		view_add_str(o, "slug", v[i].slug);
-		view_add_str(o, "name", admin_view_store_name(app, rq, v[i].name));
-		if (v[i].id == st->id)
-			json_object_object_add(o, "selected", json_object_new_boolean(1));
-		json_object_array_add(arr, o);
-	}
-	free(v);
-	return arr;
-}
-
 /* The environment's values a store without its own follows (the form's hints). */
 static struct json_object *
 env_values(struct app *app, struct http_request *rq)
@@ -221,7 +199,7 @@ form_page(struct app *app, struct http_request *rq, struct http_response *rs,
 	    json_object_get_string(json_object_object_get(vals, "language"))));
 	if (every_store(s)) {
 		json_object_object_add(m, "pick_store", json_object_new_boolean(1));
-		json_object_object_add(m, "stores", store_choices(app, rq, st));
+		json_object_object_add(m, "stores", admin_view_store_choices(app, rq, st->id));
 		view_add_owned(m, "pick_url", view_url(app, "/admin/settings"));
 		if (st->id != STORE_DEFAULT_ID)
 			json_object_object_add(m, "edit_slug", json_object_new_boolean(1));

@@ -446,3 +446,24 @@ admin_view_order_items(struct app *app, struct http_request *rq, const struct or
 	}
 	return arr;
 }
+
+struct json_object *
+admin_view_store_choices(struct app *app, struct http_request *rq, int64_t selected)
+{
+	struct json_object *arr = json_object_new_array(), *o;
+	struct db_store_row *v = NULL;
+	size_t n = 0, i;
+
+	if (db_stores_list(app->db, &v, &n) != DB_OK)
+		return arr;
+	for (i = 0; i < n; i++) {
+		o = json_object_new_object();
+		view_add_str(o, "slug", v[i].slug);
+		view_add_str(o, "name", admin_view_store_name(app, rq, v[i].name));
+		if (v[i].id == selected)
+			json_object_object_add(o, "selected", json_object_new_boolean(1));
+		json_object_array_add(arr, o);
+	}
+	free(v);
+	return arr;
+}

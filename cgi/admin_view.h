@@ -156,4 +156,12 @@ struct json_object *admin_view_order_items(struct app *app, struct http_request 
 /* "/admin/orders?status=x&page=n" with what is set (status -1: any). Caller frees. */
 char	*admin_view_list_path(int status, long page);
 
+/*
+ * The stores an every-store admin picks from on a settings-like page
+ * (?store=slug): [{slug, name, selected}], the one with id selected
+ * marked. An empty array when the list cannot be read.
+ */
+struct json_object *admin_view_store_choices(struct app *app, struct http_request *rq,
+		    int64_t selected);
+
 #endif

@@ -58,6 +58,24 @@ db_collect(struct db *db, struct db_stmt *st, size_t size,
 	return DB_OK;
 }
 
+static void
+read_id(struct db_stmt *st, void *p)
+{
+	*(int64_t *)p = db_col_int64(st, 0);
+}
+
+static void
+clear_id(void *p)
+{
+	(void)p;
+}
+
+enum db_status
+db_collect_ids(struct db *db, struct db_stmt *st, int64_t **ids, size_t *n, const char *what)
+{
+	return db_collect(db, st, sizeof **ids, read_id, clear_id, (void **)ids, n, what);
+}
+
 void
 db_read_photo(struct db_stmt *st, int col, struct product_media *image,
     struct product_media *thumb)

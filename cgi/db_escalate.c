@@ -14,18 +14,6 @@
 	"o.status = 'pending' AND o.escalated_at IS NULL AND s.escalate_minutes > 0 " \
 	"AND o.created_at <= ?1 - s.escalate_minutes * 60 "
 
-static void
-read_id(struct db_stmt *st, void *p)
-{
-	*(int64_t *)p = db_col_int64(st, 0);
-}
-
-static void
-clear_id(void *p)
-{
-	(void)p;
-}
-
 enum db_status
 db_escalate_due(struct db *db, int64_t now, size_t max, int64_t **ids, size_t *n)
 {
@@ -39,8 +27,7 @@ db_escalate_due(struct db *db, int64_t now, size_t max, int64_t **ids, size_t *n
 		return DB_ERROR;
 	db_bind_int64(st, 1, now);
 	db_bind_int64(st, 2, (int64_t)max);
-	return db_collect(db, st, sizeof **ids, read_id, clear_id, (void **)ids, n,
-	    "list orders to escalate");
+	return db_collect_ids(db, st, ids, n, "list orders to escalate");
 }
 
 /* What the claim learnt of the order: its store, latest event, contacts. */

@@ -133,6 +133,9 @@ enum db_status	 db_step_done(struct db *db, struct db_stmt *st, const char *what
 enum db_status	 db_collect(struct db *db, struct db_stmt *st, size_t size,
 		    void (*read)(struct db_stmt *, void *), void (*clear)(void *),
 		    void **out /* OUT */, size_t *n /* OUT */, const char *what);
+/* db_collect() of a one-column query of ids: *ids (n of them, NULL when none) the caller frees. */
+enum db_status	 db_collect_ids(struct db *db, struct db_stmt *st, int64_t **ids,
+		    size_t *n /* OUT */, const char *what);
 /*
  * A product's photo as a query of products p reads it: the columns (the
  * large and the small rendition's id, width and height) and the joins they

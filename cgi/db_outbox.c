@@ -92,18 +92,6 @@ out:
 	return rc;
 }
 
-static void
-read_id(struct db_stmt *st, void *p)
-{
-	*(int64_t *)p = db_col_int64(st, 0);
-}
-
-static void
-clear_id(void *p)
-{
-	(void)p;
-}
-
 enum db_status
 db_outbox_due(struct db *db, int64_t now, int with_mail, size_t max, int64_t **ids,
     size_t *n)
@@ -120,8 +108,7 @@ db_outbox_due(struct db *db, int64_t now, int with_mail, size_t max, int64_t **i
 	db_bind_int64(st, 1, now);
 	db_bind_int64(st, 2, (int64_t)max);
 	db_bind_int(st, 3, with_mail != 0);
-	return db_collect(db, st, sizeof **ids, read_id, clear_id, (void **)ids, n,
-	    "list due deliveries");
+	return db_collect_ids(db, st, ids, n, "list due deliveries");
 }
 
 enum db_status
