@@ -281,7 +281,8 @@ deps-bench: deps
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 \
 			install -y -qq --no-install-recommends wrk; }
 
-bench: deps-bench build/schema_sql.c build/schema_pg_sql.c
+# deps-pg: the PostgreSQL column (scenarios 1, 2 and 4 on a throw-away cluster).
+bench: deps-bench deps-pg build/schema_sql.c build/schema_pg_sql.c
 	@CC="$(CC)" BENCH_CFLAGS="-std=c11 -D_GNU_SOURCE $(WARN) -O2 -DNDEBUG $(PKG_CFLAGS) $(CFLAGS)" \
 		BENCH_LIBS="$(PKG_LIBS) $(LDFLAGS)" bash bench/run.sh
 

@@ -16,6 +16,12 @@
 #   ONLY=search   only scenario 9 (search at SEARCH_N orders), ROUNDS times
 #   SEARCH_N=N    orders of scenario 9's database (default 1000000, QUICK: 20000);
 #   SEARCH=0      skips scenario 9 in the full run (its seeding takes 1.5 to 3 min)
+#   PG=0          skips the PostgreSQL column (scenarios 1, 2 and 4 on a throw-away
+#                 PostgreSQL 15 cluster, tests/pg/pg.sh; default 1)
+#   PG_NET=unix   the app reaches PostgreSQL through its unix socket instead of
+#                 TCP on 127.0.0.1 (default tcp: what several hosts would do)
+#   ONLY=pg       only the ceilings and scenarios 1, 2 and 4 on both engines,
+#                 ROUNDS times: the PostgreSQL column beside the SQLite one
 #   CC, BENCH_CFLAGS, BENCH_LIBS  set by the Makefile's bench target
 #
 # Everything listens on 127.0.0.1 only; every load is bounded by wrk -d.
@@ -54,6 +60,15 @@ export BENCH_LUA_DIR=$TOP/bench/lua
 for tool in wrk lighttpd sqlite3 curl b2sum; do
 	command -v $tool >/dev/null || { echo "bench: $tool is not installed (make deps-bench)" >&2; exit 1; }
 done
+PG=${PG:-1}
+PG_NET=${PG_NET:-tcp}
+[ "${ONLY:-}" = pg ] && PG=1
+# pg_start, pg_stop (by PID) and PG_BIN: the tests' throw-away cluster.
+. "$TOP/tests/pg/pg.sh"
+if [ "$PG" = 1 ]; then
+	{ [ -x "$PG_BIN/initdb" ] && command -v psql >/dev/null; } ||
+		{ echo "bench: PostgreSQL 15 is not installed (make deps-pg, or PG=0)" >&2; exit 1; }
+fi
 
 OUT=$TOP/build/bench
 WORK=$(mktemp -d /tmp/ordersync-bench.XXXXXX)
@@ -69,6 +84,7 @@ cleanup() {
 	for g in "${PGIDS[@]}"; do
 		kill -KILL -- "-$g" 2>/dev/null || true
 	done
+	pg_stop		# by PID; nothing when no cluster runs
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -144,6 +160,67 @@ make_db() {
 	    PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 }
 
+# ---- PostgreSQL (the column beside SQLite for scenarios 1, 2 and 4) ----
+
+# pg_cluster: a throw-away PostgreSQL 15 cluster in $WORK/pg (tests/pg/pg.sh:
+# fsync and synchronous_commit on, as in production), stopped by PID in the
+# EXIT trap. Sets PG_URI_BASE (the URI without the database name's part).
+pg_cluster() {
+	local try
+	for try in 1 2 3; do
+		rm -rf "$WORK/pg"
+		pg_start "$WORK/pg" --tcp --db bench_boot >/dev/null 2>"$WORK/pg_start.err" && break
+		# Another helper's server may take the free port between the check and the bind.
+		grep -q 'Address already in use' "$WORK/pg_start.err" && [ $try -lt 3 ] || {
+			cat "$WORK/pg_start.err" >&2
+			echo "bench: the PostgreSQL cluster did not start" >&2
+			exit 1
+		}
+	done
+	PG_VERSION_LINE=$("$PG_BIN/postgres" --version | sed 's/^postgres (PostgreSQL) //')
+}
+
+# pg_uri NAME: the URI the app and the CLI get for database NAME.
+pg_uri() {
+	if [ "$PG_NET" = unix ]; then
+		echo "postgresql:///$1?host=$PG_DIR&port=$PGPORT&user=$PGUSER"
+	else
+		echo "postgresql://$PGUSER@127.0.0.1:$PGPORT/$1"
+	fi
+}
+
+# make_pg_db NAME ORDERS: make_db on PostgreSQL: the database as the app
+# needs it (template0, C.UTF-8), `ordersyncctl init`, `demo`, the admin,
+# bench/seed-pg.sql (the rows bench/seed.sql makes on SQLite), the stock and
+# the same admin session as the SQLite databases.
+make_pg_db() {
+	local name=$1 n=$2 uri now
+	uri=$(pg_uri "$name")
+	pg_psql -d postgres -c "CREATE DATABASE $name TEMPLATE template0 LOCALE 'C.UTF-8' ENCODING 'UTF8'" >/dev/null
+	"$OUT/ordersyncctl" --db "$uri" init >/dev/null
+	"$OUT/ordersyncctl" --db "$uri" demo >/dev/null
+	printf '%s\n' "$ADMIN_PASSWORD" |
+	    "$OUT/ordersyncctl" --db "$uri" user add "$ADMIN_EMAIL" --role admin >/dev/null
+	pg_psql -d "$uri" -v n="$n" -f bench/seed-pg.sql >/dev/null
+	now=$(date +%s)
+	pg_psql -d "$uri" -c "UPDATE products SET stock = 1000000000;
+	    INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, last_seen_at)
+	    SELECT '$SESSION_HASH', id, '$CSRF_TOKEN', $now, $now + 43200, $now
+	    FROM users WHERE email = '$ADMIN_EMAIL';" >/dev/null
+}
+
+# pg_setup: the cluster, a 1,000-order database for scenarios 1 and 2 and
+# another for scenario 4 (as SQLite's orders-full.db is a copy of small.db),
+# each behind its own lighttpd with PROCS app processes, as the SQLite runs.
+pg_setup() {
+	say "bench: PostgreSQL: starting a cluster in $WORK/pg, seeding two $SMALL-order databases"
+	pg_cluster
+	make_pg_db bench_small "$SMALL"
+	make_pg_db bench_orders "$SMALL"
+	start_app pgsmall "$(pg_uri bench_small)"
+	start_app pgorders "$(pg_uri bench_orders)"
+}
+
 # start_app NAME DB [VAR=VALUE...]: the app behind lighttpd (deploy/lighttpd/serve.sh).
 # Sets PORT_<NAME>.
 start_app() {
@@ -193,21 +270,35 @@ cpu_ticks() {
 	echo $t
 }
 
+# pg_ticks: user + system clock ticks used so far by the PostgreSQL cluster's
+# processes (the postmaster and its children: backends, WAL writer,
+# checkpointer…). Backends live as long as the app's connections: the whole run.
+pg_ticks() {
+	local pid t=0
+	for pid in $(ps -e -o pid=,ppid= | awk -v p="$PG_PID" '$1 == p || $2 == p { print $1 }'); do
+		t=$((t + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0)))
+	done
+	echo $t
+}
+
 # run_wrk LABEL SERVER SECONDS URL [wrk args...]: one wrk run; appends its
-# BENCH line (prefixed with LABEL, with the app's CPU µs per request) to $RAW
-# and echoes it.
+# BENCH line (prefixed with LABEL, with the app's CPU µs per request, and
+# for a PostgreSQL server, pg*, the cluster's as db_us) to $RAW and echoes it.
 run_wrk() {
-	local label=$1 server=$2 secs=$3 url=$4 line t0 t1 n
+	local label=$1 server=$2 secs=$3 url=$4 line t0 t1 n d0=0 d1=0
 	shift 4
+	case $server in pg*) d0=$(pg_ticks) ;; esac
 	t0=$(cpu_ticks "$server")
 	# order.lua builds its Idempotency-Keys from BENCH_PREFIX: new for each run.
 	line=$(BENCH_PREFIX="$label-$(date +%s%N)" wrk -t"$THREADS" -c"$CONNS" -d"${secs}s" --latency "$@" "$url" 2>&1 |
 	    grep '^BENCH ' || true)
 	t1=$(cpu_ticks "$server")
+	case $server in pg*) d1=$(pg_ticks) ;; esac
 	[ -n "$line" ] || line="BENCH requests=0 duration_us=1 rps=0 p50_us=0 p99_us=0 sock_errors=1 bad=0 codes=wrk-failed"
 	n=$(echo "$line" | sed -n 's/.* requests=\([0-9]*\).*/\1/p')
 	if [ "$server" != none ] && [ "${n:-0}" -gt 0 ]; then
 		line="$line cpu_us=$(( (t1 - t0) * 1000000 / CLK_TCK / n ))"
+		case $server in pg*) line="$line db_us=$(( (d1 - d0) * 1000000 / CLK_TCK / n ))" ;; esac
 	fi
 	echo "$label ${line#BENCH }" >> "$RAW"
 	echo "$line"
@@ -255,6 +346,22 @@ feed_scenarios() {
 	    -H "$COOKIE" "${GETLUA[@]}"
 	scenario s2-big big "$base2/admin/api/since?cursor=$((h2 - 1))&epoch=$e2" \
 	    -H "$COOKIE" "${GETLUA[@]}"
+}
+
+# The PostgreSQL column: scenarios 1 and 2 on bench_small, then scenario 4
+# on bench_orders (fsync and synchronous_commit on: durable at each commit,
+# as synchronous=FULL), with the SQLite runs' wrk settings and scripts.
+pg_feed_scenarios() {
+	local base=http://127.0.0.1:$PORT_pgsmall
+	feed_state "$PORT_pgsmall"
+	scenario s1-pg pgsmall "$base/admin/api/since?cursor=$HEAD&epoch=$EPOCH" \
+	    -H "$COOKIE" -H "If-None-Match: $ETAG" "${GETLUA[@]}"
+	scenario s2-pg pgsmall "$base/admin/api/since?cursor=$((HEAD - 1))&epoch=$EPOCH" \
+	    -H "$COOKIE" "${GETLUA[@]}"
+}
+pg_order_scenario() {
+	scenario s4-pg pgorders "http://127.0.0.1:$PORT_pgorders/api/orders" \
+	    -s "$BENCH_LUA_DIR/order.lua"
 }
 
 # photo_state: gives product 1 of the small database a photo through the
@@ -318,6 +425,7 @@ main() {
 	start_app catalog "$WORK/catalog.db"
 	import_file
 	if [ "$SEARCH" = 1 ]; then search_db; fi
+	if [ "$PG" = 1 ]; then pg_setup; fi
 
 	# A customer with one item in the cart, for the catalog page.
 	curl -fsS -o /dev/null -c "$WORK/cart.jar" -H "$JSON" \
@@ -331,6 +439,7 @@ main() {
 		scenario "A" none "http://127.0.0.1:$PORT_hello/static/hello.json" "${GETLUA[@]}"
 		scenario "B" hello "http://127.0.0.1:$PORT_hello/hello" "${GETLUA[@]}"
 		feed_scenarios
+		if [ "$PG" = 1 ]; then pg_feed_scenarios; fi
 		scenario "s3" small "http://127.0.0.1:$PORT_small/admin/orders" -H "$COOKIE" "${GETLUA[@]}"
 		scenario "s6" small "http://127.0.0.1:$PORT_small/" -H "$CART_COOKIE" "${GETLUA[@]}"
 		scenario "s8-304" small "$MEDIA" -H "If-None-Match: $MEDIA_ETAG" "${GETLUA[@]}"
@@ -339,6 +448,7 @@ main() {
 		    -s "$BENCH_LUA_DIR/order.lua"
 		scenario "s4-normal" normal "http://127.0.0.1:$PORT_normal/api/orders" \
 		    -s "$BENCH_LUA_DIR/order.lua"
+		if [ "$PG" = 1 ]; then pg_order_scenario; fi
 		import_scenario
 		if [ "$SEARCH" = 1 ]; then search_scenarios; fi
 	done
@@ -349,6 +459,7 @@ main() {
 		leak_run
 	fi
 	RSS_FINAL="small: $(rss_of small VmHWM) | big: $(rss_of big VmHWM) | full: $(rss_of full VmHWM) | normal: $(rss_of normal VmHWM)"
+	[ "$PG" = 1 ] && RSS_FINAL="$RSS_FINAL | pgsmall: $(rss_of pgsmall VmHWM) | pgorders: $(rss_of pgorders VmHWM)"
 	RSS_NOW="small: $(rss_of small VmRSS) | big: $(rss_of big VmRSS)"
 
 	sign_in_probe
@@ -536,6 +647,78 @@ row() {
 	    "$(ms "$p50")" "$(ms "$p99")" "$rb" "$ra" "$errs" "$cpu" "$codes"
 }
 
+# pg_row NAME SQLITE_LABEL PG_LABEL: one scenario on both engines, side by side.
+pg_row() {
+	local name=$1 l=$2 p=$3 e_l e_p
+	e_l=$(( $(field "$l" sock_errors | sum) + $(field "$l" bad | sum) ))
+	e_p=$(( $(field "$p" sock_errors | sum) + $(field "$p" bad | sum) ))
+	printf '| %s | %.0f | %.0f | %.2f | %.2f | %.2f | %s / %s | %s / %s | %s / %s | %s | %d / %d |\n' "$name" \
+	    "$(field "$l" rps | median)" "$(field "$p" rps | median)" "$(ratio_median "$p" "$l")" \
+	    "$(ratio_median "$l" B)" "$(ratio_median "$p" B)" \
+	    "$(ms "$(field "$l" p50_us | median)")" "$(ms "$(field "$l" p99_us | median)")" \
+	    "$(ms "$(field "$p" p50_us | median)")" "$(ms "$(field "$p" p99_us | median)")" \
+	    "$(field "$l" cpu_us | median)" "$(field "$p" cpu_us | median)" \
+	    "$(field "$p" db_us | median)" "$e_l" "$e_p"
+}
+
+# pg_rows: the PostgreSQL column beside the SQLite one (scenarios 1, 2, 4).
+pg_rows() {
+	local net="TCP on 127.0.0.1"
+	[ "$PG_NET" = unix ] && net="its unix socket"
+	printf 'PostgreSQL %s (a throw-away cluster: tests/pg/pg.sh, fsync and synchronous_commit on, shared_buffers 32MB), reached through %s; %s orders in each engine'"'"'s database, the same rows (bench/seed.sql, bench/seed-pg.sql); %s app processes on both. Ceilings of the same rounds: A %.0f req/s, B %.0f req/s.\n' \
+	    "$PG_VERSION_LINE" "$net" "$SMALL" "$PROCS" "$(field A rps | median)" "$(field B rps | median)"
+	echo
+	echo "| scenario | SQLite req/s | PostgreSQL req/s | PostgreSQL ÷ SQLite | SQLite × ceiling B | PostgreSQL × ceiling B | SQLite p50 / p99 ms | PostgreSQL p50 / p99 ms | app CPU µs/req, SQLite / PostgreSQL | PostgreSQL server CPU µs/req | errors, SQLite / PostgreSQL |"
+	echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	pg_row "1. feed, nothing new (304)" s1 s1-pg
+	pg_row "2. feed, one new event (200)" s2 s2-pg
+	pg_row "4. POST /api/orders (SQLite synchronous=FULL; PostgreSQL synchronous_commit=on)" s4-full s4-pg
+	echo
+	echo "PostgreSQL statuses (per round): 1: $(field s1-pg codes | tr '\n' ' ')— 2: $(field s2-pg codes | tr '\n' ' ')— 4: $(field s4-pg codes | tr '\n' ' ' | sed 's/ $//')."
+	echo
+	echo "Every ratio is the median over rounds of (req/s ÷ req/s of the same round). app CPU = the FastCGI processes; PostgreSQL server CPU = every process of the cluster (its backends, WAL writer, checkpointer), per request of the same run: the two add up to what a request costs on PostgreSQL, where SQLite's cost is all in the app's column."
+}
+
+# pg_only (ONLY=pg): the ceilings and scenarios 1, 2 and 4 on both engines, ROUNDS times.
+pg_only() {
+	local r b="" 
+	build
+	LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+	make_db "$WORK/small.db" "$SMALL"
+	cp "$WORK/small.db" "$WORK/orders-full.db"
+	start_ceilings
+	start_app small "$WORK/small.db"
+	start_app full "$WORK/orders-full.db"
+	pg_setup
+	for r in $(seq 1 "$ROUNDS"); do
+		say "bench: round $r/$ROUNDS (load $(cut -d' ' -f1-3 /proc/loadavg))"
+		echo "round $r load $(cut -d' ' -f1-3 /proc/loadavg)" >> "$RAW"
+		scenario "A" none "http://127.0.0.1:$PORT_hello/static/hello.json" "${GETLUA[@]}"
+		scenario "B" hello "http://127.0.0.1:$PORT_hello/hello" "${GETLUA[@]}"
+		b=http://127.0.0.1:$PORT_small
+		feed_state "$PORT_small"
+		scenario s1 small "$b/admin/api/since?cursor=$HEAD&epoch=$EPOCH" \
+		    -H "$COOKIE" -H "If-None-Match: $ETAG" "${GETLUA[@]}"
+		scenario s2 small "$b/admin/api/since?cursor=$((HEAD - 1))&epoch=$EPOCH" \
+		    -H "$COOKIE" "${GETLUA[@]}"
+		pg_feed_scenarios
+		scenario "s4-full" full "http://127.0.0.1:$PORT_full/api/orders" \
+		    -s "$BENCH_LUA_DIR/order.lua"
+		pg_order_scenario
+	done
+	LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+	{
+		echo "# ordersync benchmark, PostgreSQL beside SQLite — $(date -u +%Y-%m-%d) $(date -u +%H:%M) UTC"
+		echo
+		echo "- machine: $(machine_line)"
+		echo "- load: wrk -t$THREADS -c$CONNS, ${WARMUP}s warm-up + ${DURATION}s per scenario, $ROUNDS round(s), median quoted; load average $LOAD_START at start, $LOAD_END at end"
+		echo "- app processes after the run (VmHWM, pid:kB): SQLite $(rss_of small VmHWM) $(rss_of full VmHWM); PostgreSQL $(rss_of pgsmall VmHWM) $(rss_of pgorders VmHWM)"
+		echo
+		pg_rows
+	} | tee "$OUT/latest-pg.md"
+	cp "$RAW" "$OUT/latest-pg.raw.log"
+}
+
 verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = op == ">=" ? v >= t : v <= t; print ok ? "met" : "MISSED" }'; }
 
 # growth_verdict RPS_RATIO P50_RATIO CPU_RATIO: met when all three are within 1.2;
@@ -591,6 +774,12 @@ report() {
 	echo
 	echo "errors = wrk socket errors (connect/read/write/timeout) + answers that are neither 2xx nor 304, summed over the rounds (all runs, warm-ups and leak run included: $errs_total)."
 	echo
+	if [ "$PG" = 1 ]; then
+		echo "## PostgreSQL beside SQLite (scenarios 1, 2 and 4)"
+		echo
+		pg_rows
+		echo
+	fi
 	echo "## Catalog import (scenario 7)"
 	echo
 	import_rows
@@ -672,6 +861,8 @@ elif [ "${ONLY:-}" = import ]; then
 	import_only
 elif [ "${ONLY:-}" = search ]; then
 	search_only
+elif [ "${ONLY:-}" = pg ]; then
+	pg_only
 else
 	main "$@"
 fi
