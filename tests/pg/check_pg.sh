@@ -69,6 +69,17 @@ for u in $units; do
 	"$PG_BIN/pg_isready" -q -t 10 || { echo "check-pg: the cluster stopped answering"; rc=1; break; }
 done
 
+if [ -n "$units" ]; then
+	# Each test dropped the databases it made, failed or not.
+	left=$("$PG_BIN/psql" -X -q -t -A -d postgres -c \
+	    "SELECT count(*) FROM pg_database WHERE datname LIKE 'ordersync\_u\_%'")
+	if [ "$left" != 0 ]; then
+		echo "check-pg: the unit suites left $left databases"
+		summary+=("$(printf '%-32s %s' "unit databases dropped" "no: $left left")")
+		rc=1
+	fi
+fi
+
 if [ "${SUITES:-}" = none ]; then
 	list=
 elif [ -n "${SUITES:-}" ]; then

@@ -121,26 +121,6 @@ unit_db_path(char *out, size_t outsz, const char *dir, const char *file, const c
 }
 
 /*
- * Adds test to tc, but not under PostgreSQL, where the test asserts what
- * only SQLite has: prints that it is skipped and why (counted neither pass
- * nor fail).
- */
-#define unit_add_sqlite_only(tc, test, why) do {				\
-	if (unit_pg())							\
-		printf("skipped on PostgreSQL: %s (%s)\n", #test, (why));	\
-	else								\
-		tcase_add_test((tc), (test));				\
-} while (0)
-
-/* The same for a loop test over [s, e). */
-#define unit_add_loop_sqlite_only(tc, test, s, e, why) do {		\
-	if (unit_pg())							\
-		printf("skipped on PostgreSQL: %s (%s)\n", #test, (why));	\
-	else								\
-		tcase_add_loop_test((tc), (test), (s), (e));		\
-} while (0)
-
-/*
  * Formats SQL with SQLite's printf (a string formatter, no database): %q
  * doubles quotes, %Q quotes or writes NULL, standard SQL on both engines.
  * The caller frees the text with unit_sql_free().
@@ -388,6 +368,30 @@ unit_sql_sync_ids(struct db *db, const char *table)
 	snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence('%s', 'id'), "
 	    "(SELECT max(id) FROM %s))", table, table);
 	unit_sql(db, sql);
+}
+
+/*
+ * The SQL expression of the text at a dotted path ("order.total_cents") of
+ * a JSON column: json_extract on SQLite, #>> on PostgreSQL. In one of four
+ * rotating static buffers: valid for the next three calls.
+ */
+static inline const char *
+unit_sql_json(const char *col, const char *path)
+{
+	static char b[4][160];
+	static int k;
+	char *p;
+
+	k = (k + 1) % 4;
+	if (!unit_pg()) {
+		snprintf(b[k], sizeof b[k], "json_extract(%s, '$.%s')", col, path);
+		return b[k];
+	}
+	snprintf(b[k], sizeof b[k], "((%s)::jsonb #>> '{%s}')", col, path);
+	for (p = b[k]; *p != '\0'; p++)
+		if (*p == '.')
+			*p = ',';
+	return b[k];
 }
 
 /*
