@@ -321,7 +321,9 @@ check-pg-schema: deps-pg
 	@$(MAKE) --no-print-directory cgi/ordersyncctl
 	@bash tests/pg/test_schema_pg.sh
 
-# make check-pg [SUITES="shop feed"]: every integration suite against
+# make check-pg [SUITES="shop feed"|none] [UNIT="db feed"|none] [UNIT_ONLY=1]:
+# the Check unit suites that open a database (tests/unit/unit_db.h: a fresh
+# database per test) and every integration suite against
 # PostgreSQL, assertions unchanged: tests/pg/check_pg.sh checks that no suite
 # reaches the database but through lib.sh's engine switch, tries the switch
 # on a real cluster (tests/pg/test_harness_pg.sh), then starts ONE throw-away

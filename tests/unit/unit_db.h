@@ -138,6 +138,7 @@ unit_sqlf(const char *fmt, ...)
 	return s;
 }
 
+/* Frees a text unit_sqlf() made. */
 static inline void
 unit_sql_free(char *s)
 {
