@@ -330,13 +330,15 @@ check-pg-migrate: deps-pg
 	@$(MAKE) --no-print-directory build/san/ordersync.fcgi build/san/ordersyncctl
 	@bash tests/pg/test_migrate_to.sh
 
-# make check-pg [SUITES="shop feed"]: every integration suite against
+# make check-pg [SUITES="shop feed"|none] [UNIT="db feed"|none] [UNIT_ONLY=1]:
+# the Check unit suites that open a database (tests/unit/unit_db.h: a fresh
+# database per test) and every integration suite against
 # PostgreSQL, assertions unchanged: tests/pg/check_pg.sh checks that no suite
 # reaches the database but through lib.sh's engine switch, tries the switch
 # on a real cluster (tests/pg/test_harness_pg.sh), then starts ONE throw-away
 # PostgreSQL 15 cluster (stopped by PID even on failure) and runs the suites
 # with ORDERSYNC_TEST_ENGINE=pg, each on its own fresh database; a summary
-# line per suite; fails when any does. Not part of check or .ci/run yet.
+# line per suite; fails when any does. .ci/run runs it after make check.
 check-pg: deps-pg all build/san/ordersync.fcgi build/san/ordersyncctl
 	@bash tests/pg/check_pg.sh
 

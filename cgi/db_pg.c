@@ -526,6 +526,12 @@ pg_begin(struct db *db)
 
 	if (!connected(db))
 		return pg_status_of(db, PGRC_CONN, "begin");
+	/* No nesting, as SQLite: PostgreSQL only warns at a second BEGIN. */
+	if (PQtransactionStatus(db->pg->conn) != PQTRANS_IDLE) {
+		if (db->log)
+			log_msg(db->log, LOG_ERROR, "db: begin: a transaction is already open");
+		return DB_ERROR;
+	}
 	if ((rc = pg_run(db, "BEGIN")) != 0 || (rc = pg_run(db, FEED_LOCK_SQL)) != 0) {
 		pg_rollback(db);
 		return pg_status_of(db, rc, "begin");
@@ -536,9 +542,16 @@ pg_begin(struct db *db)
 enum db_status
 pg_commit(struct db *db)
 {
-	PGresult *res = PQexec(db->pg->conn, "COMMIT");
+	PGresult *res;
 	int rc = 0;
 
+	/* Nothing to commit is an error, as on SQLite (PostgreSQL only warns). */
+	if (PQtransactionStatus(db->pg->conn) == PQTRANS_IDLE) {
+		snprintf(db->pg->message, sizeof db->pg->message, "no transaction is open");
+		db->pg->sqlstate[0] = '\0';
+		return pg_status_of(db, PGRC_ERROR, "commit");
+	}
+	res = PQexec(db->pg->conn, "COMMIT");
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
 		rc = keep_error(db, res);
 	else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {

@@ -65,7 +65,12 @@ migrate(struct db *db, struct buf *err)
 		    last_migration(), db_schema_version());
 		return DB_ERROR;
 	}
-	if ((have = pg_user_version(db)) >= last_migration())
+	if ((have = pg_user_version(db)) > last_migration()) {
+		buf_printf(err, "the database has schema version %d, newer than this "
+		    "program's %d", have, last_migration());
+		return DB_ERROR;
+	}
+	if (have == last_migration())
 		return DB_OK;
 	prologue = xstrndup(db_schema_pg_sql, (size_t)(first - db_schema_pg_sql));
 	for (p = first; p != NULL; p = next) {

@@ -7,8 +7,6 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include <sqlite3.h>
-
 #include "app.h"
 #include "auth.h"
 #include "db_admin.h"
@@ -18,10 +16,11 @@
 #include "feed.h"
 #include "unit.h"
 #include "valid.h"
+#include "unit_db.h"
 #include "unit_sql.h"
 
 static char base[64];
-static char path[192];
+static char path[320];
 static struct app app;
 
 static void
@@ -30,7 +29,7 @@ setup(void)
 	struct buf err;
 
 	unit_tmpdir(base, sizeof base, "feed");
-	snprintf(path, sizeof path, "%s/test.db", base);
+	unit_db_path(path, sizeof path, base, "test.db", "feed");
 	memset(&app, 0, sizeof app);
 	app_caches_new(&app);
 	log_init(&app.log, LOG_ERROR);
@@ -55,24 +54,13 @@ teardown(void)
 static void
 exec_ok(const char *sql)
 {
-	char *msg = NULL;
-	int rc = sqlite3_exec(app.db->conn, sql, NULL, NULL, &msg);
-
-	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, msg ? msg : "?");
-	sqlite3_free(msg);
+	unit_sql(app.db, sql);
 }
 
 static int64_t
 one_int(const char *sql)
 {
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(app.db->conn, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return unit_sql_int(app.db, sql, -1);
 }
 
 /* An order of store, as checkout would write it, with its order_created event. */
@@ -82,14 +70,13 @@ add_order(int64_t store, int n, const char *status, int64_t total, int64_t creat
 	char *sql;
 	int64_t id;
 
-	sql = sqlite3_mprintf("INSERT INTO orders (store_id, number, status, customer_name, "
+	sql = unit_sqlf("INSERT INTO orders (store_id, number, status, customer_name, "
 	    "email, total_cents, currency, items_count, access_token, created_at, updated_at) "
 	    "VALUES (%lld, 'CMD-20261121-%06d', %Q, 'Ana %d', 'ana@example.com', %lld, 'EUR', 2, "
-	    "'tok', %lld, %lld)", (long long)store, n, status, n, (long long)total,
+	    "'tok', %lld, %lld) RETURNING id", (long long)store, n, status, n, (long long)total,
 	    (long long)created, (long long)created);
-	exec_ok(sql);
-	sqlite3_free(sql);
-	id = sqlite3_last_insert_rowid(app.db->conn);
+	id = unit_sql_insert_id(app.db, sql);
+	unit_sql_free(sql);
 	ck_assert_int_eq(db_order_event_add(app.db, id, "order_created", -1), DB_OK);
 	return id;
 }
@@ -303,14 +290,14 @@ START_TEST(test_cancel_restores_stock)
 	ck_assert_int_eq(db_seed_demo(app.db, &inserted), DB_OK);
 	id = add_order(1, 2, "pending", 3*1290 + 1600, now);
 	/* Two lines of one product and one of another, as checkout took them. */
-	sql = sqlite3_mprintf("INSERT INTO order_items (order_id, product_id, sku, name, "
+	sql = unit_sqlf("INSERT INTO order_items (order_id, product_id, sku, name, "
 	    "unit_price_cents, qty) SELECT %lld, id, sku, name, price_cents, 2 FROM products "
 	    "WHERE sku = 'COF-ESP-250' UNION ALL SELECT %lld, id, sku, name, price_cents, 1 "
 	    "FROM products WHERE sku = 'COF-ESP-250' UNION ALL SELECT %lld, id, sku, name, "
 	    "price_cents, 1 FROM products WHERE sku = 'MUG-STO-350'", (long long)id,
 	    (long long)id, (long long)id);
 	exec_ok(sql);
-	sqlite3_free(sql);
+	unit_sql_free(sql);
 	exec_ok("UPDATE products SET stock = stock - 3 WHERE sku = 'COF-ESP-250'");
 	exec_ok("UPDATE products SET stock = stock - 1 WHERE sku = 'MUG-STO-350'");
 	ck_assert_int_eq(one_int("SELECT stock FROM products WHERE sku = 'COF-ESP-250'"), 37);
@@ -390,10 +377,10 @@ START_TEST(test_feed_limit_and_more)
 	struct json_object *events;
 	int64_t i, cursor;
 
-	exec_ok("BEGIN");
+	ck_assert_int_eq(db_begin(app.db), DB_OK);
 	for (i = 1; i <= 150; i++)
 		add_order(1, (int)i, "pending", 100, time(NULL));
-	exec_ok("COMMIT");
+	ck_assert_int_eq(db_commit(app.db), DB_OK);
 	r = ask(0, 1, 0, NULL, NULL);
 	events = get(r.body, "events");
 	ck_assert_uint_eq(json_object_array_length(events), 100);
@@ -581,10 +568,10 @@ START_TEST(test_feed_304_costs_no_query)
 	snprintf(etag, sizeof etag, "%s", r.etag);
 	json_object_put(r.body);
 
-	unit_trace_start(app.db->conn, &trace);
+	unit_trace_start(app.db, &trace);
 	version(&v);
 	ck_assert_int_eq(trace.n, 1);
-	ck_assert_str_eq(trace.last, "PRAGMA data_version");
+	ck_assert_str_eq(trace.last, unit_data_version_sql(app.db));
 	memset(&q, 0, sizeof q);
 	q.has_cursor = 1;
 	q.cursor = 1;
@@ -598,7 +585,7 @@ START_TEST(test_feed_304_costs_no_query)
 	ck_assert_msg(trace.n == 0, "a cached 304 ran %d statements (last: %s)", trace.n, trace.last);
 
 	/* Our own write (data_version does not see it) invalidates the cache. */
-	unit_trace_stop(app.db->conn);
+	unit_trace_stop(app.db);
 	add_order(1, 2, "pending", 100, time(NULL));
 	r = ask(0, 1, 1, NULL, etag);
 	ck_assert_int_eq(r.status, 200);
@@ -612,7 +599,7 @@ START_TEST(test_feed_sees_other_connections)
 {
 	struct answer r;
 	char etag[128];
-	sqlite3 *other;
+	struct db *other;
 
 	add_order(1, 1, "pending", 100, time(NULL));
 	r = ask(0, 1, 0, NULL, NULL);
@@ -622,16 +609,16 @@ START_TEST(test_feed_sees_other_connections)
 	ck_assert_int_eq(r.status, 304);
 
 	/* Another process commits an order: data_version moves, the cache follows. */
-	ck_assert_int_eq(sqlite3_open(path, &other), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_exec(other,
+	other = unit_db_other(path);
+	unit_sql(other,
 	    "INSERT INTO orders (store_id, number, status, customer_name, email, total_cents, "
 	    "currency, items_count, access_token, created_at, updated_at) VALUES (1, "
 	    "'CMD-20261121-OTHER1', 'pending', 'Bo', 'bo@example.com', 5, 'EUR', 1, 't', 1, 1);"
 	    "INSERT INTO order_events (store_id, order_id, type, payload, created_at) "
-	    "SELECT 1, id, 'order_created', json_object('order', json_object('number', number, "
-	    "'status', status)), 1 FROM orders WHERE number = 'CMD-20261121-OTHER1';",
-	    NULL, NULL, NULL), SQLITE_OK);
-	sqlite3_close(other);
+	    "SELECT 1, id, 'order_created', '{\"order\":{\"number\":\"' || number || "
+	    "'\",\"status\":\"' || status || '\"}}', 1 FROM orders "
+	    "WHERE number = 'CMD-20261121-OTHER1';");
+	db_close(other);
 	r = ask(0, 1, 1, NULL, etag);
 	ck_assert_int_eq(r.status, 200);
 	ck_assert_uint_eq(json_object_array_length(get(r.body, "events")), 1);
@@ -677,24 +664,24 @@ act(int64_t store, int n, int64_t id, enum payment_action action, int64_t t)
 static void
 add_item(int64_t order_id, const char *sku, int qty, int64_t price)
 {
-	char *sql = sqlite3_mprintf("INSERT INTO order_items (order_id, sku, name, "
+	char *sql = unit_sqlf("INSERT INTO order_items (order_id, sku, name, "
 	    "unit_price_cents, qty) VALUES (%lld, %Q, 'Name ' || %Q, %lld, %d)",
 	    (long long)order_id, sku, sku, (long long)price, qty);
 
 	exec_ok(sql);
-	sqlite3_free(sql);
+	unit_sql_free(sql);
 }
 
 /* A product of store with its stock, threshold and active flag. */
 static void
 add_product(int64_t store, const char *sku, int64_t stock, int64_t low, int active)
 {
-	char *sql = sqlite3_mprintf("INSERT INTO products (store_id, sku, name, price_cents, "
+	char *sql = unit_sqlf("INSERT INTO products (store_id, sku, name, price_cents, "
 	    "stock, low_stock_at, active) VALUES (%lld, %Q, 'P ' || %Q, 100, %lld, %lld, %d)",
 	    (long long)store, sku, sku, (long long)stock, (long long)low, active);
 
 	exec_ok(sql);
-	sqlite3_free(sql);
+	unit_sql_free(sql);
 }
 
 /* The stats of scope store at t, asserted to exist. Caller puts it. */
@@ -735,11 +722,11 @@ START_TEST(test_stats)
 	/* One admin session that polled 10 s ago, 100 polls so far. */
 	exec_ok("INSERT INTO users (id, email, password_hash, role, created_at) "
 	    "VALUES (1, 'a@example.com', 'x', 'admin', 0)");
-	sql = sqlite3_mprintf("INSERT INTO sessions (token_hash, user_id, csrf_token, "
+	sql = unit_sqlf("INSERT INTO sessions (token_hash, user_id, csrf_token, "
 	    "created_at, expires_at, last_seen_at, last_poll_at, polls) VALUES "
 	    "('h1', 1, 'c', 0, %lld, 0, %lld, 100)", (long long)now + 3600, (long long)now - 10);
 	exec_ok(sql);
-	sqlite3_free(sql);
+	unit_sql_free(sql);
 
 	memset(&s, 0, sizeof s);
 	m = feed_stats_model(&app, &s, "en", now);

@@ -11,6 +11,7 @@
 #include "mail.h"
 #include "outbox.h"
 #include "unit.h"
+#include "unit_db.h"
 
 /* Parses text back with GMime; the caller unrefs. */
 static GMimeMessage *
@@ -214,7 +215,7 @@ END_TEST
 /* Claims, done, retries and giving up, on a real database. */
 START_TEST(test_outbox_rows)
 {
-	char dir[128], path[160];
+	char dir[128], path[320];
 	struct db_outbox_row a, b;
 	struct logger lg;
 	struct buf err;
@@ -223,7 +224,7 @@ START_TEST(test_outbox_rows)
 	size_t n;
 
 	unit_tmpdir(dir, sizeof dir, "mail");
-	snprintf(path, sizeof path, "%s/o.db", dir);
+	unit_db_path(path, sizeof path, dir, "o.db", "mail");
 	log_init(&lg, LOG_ERROR);
 	buf_init(&err);
 	db = db_open(path, 0, &lg, &err);

@@ -1,5 +1,4 @@
 /* check_media.c — photo renditions in the database: content-addressed ids, set/clear in one transaction, pruning, store scope. */
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +10,11 @@
 #include "db_media.h"
 #include "db_setup.h"
 #include "unit.h"
+#include "unit_db.h"
 #include "util.h"
 
 static char base[64];
-static char path[192];
+static char path[320];
 static struct db *db;
 
 static void
@@ -39,7 +39,7 @@ setup(void)
 	ck_assert_int_ge(sodium_init(), 0);
 	snprintf(dir, sizeof dir, "%s/XXXXXX", base);
 	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/test.db", dir);
+	unit_db_path(path, sizeof path, dir, "test.db", "media");
 	buf_init(&err);
 	db = db_open(path, 1, NULL, &err);
 	ck_assert_msg(db != NULL, "db_open: %s", buf_str(&err));
@@ -57,16 +57,10 @@ teardown(void)
 static long long
 q(const char *sql)
 {
-	sqlite3 *c;
-	sqlite3_stmt *st;
-	long long v = -1;
+	struct db *c = unit_db_other(path);
+	long long v = unit_sql_int(c, sql, -1);
 
-	ck_assert_int_eq(sqlite3_open(path, &c), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_prepare_v2(c, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(c);
+	db_close(c);
 	return v;
 }
 

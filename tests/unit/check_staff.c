@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include <sodium.h>
-#include <sqlite3.h>
 
 #include "app.h"
 #include "auth.h"
@@ -18,6 +17,7 @@
 #include "role.h"
 #include "db_stores.h"
 #include "unit.h"
+#include "unit_db.h"
 
 /* A store with no settings copied, as ordersyncctl store add makes it. */
 static enum db_status
@@ -117,7 +117,7 @@ END_TEST
 /* ---- accounts and links on a database ---- */
 
 static char base[64];
-static char path[192];
+static char path[320];
 static struct app app;
 
 static void
@@ -127,7 +127,7 @@ setup(void)
 
 	ck_assert_int_ge(sodium_init(), 0);
 	unit_tmpdir(base, sizeof base, "staff");
-	snprintf(path, sizeof path, "%s/test.db", base);
+	unit_db_path(path, sizeof path, base, "test.db", "staff");
 	memset(&app, 0, sizeof app);
 	app_caches_new(&app);
 	log_init(&app.log, LOG_ERROR);
@@ -153,14 +153,7 @@ teardown(void)
 static int64_t
 one_int(const char *sql)
 {
-	sqlite3_stmt *st;
-	int64_t v = -1;
-
-	ck_assert_int_eq(sqlite3_prepare_v2(app.db->conn, sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return v;
+	return unit_sql_int(app.db, sql, -1);
 }
 
 /* Invites email (staff of store 2) with a new link: its token into token, the id returned. */

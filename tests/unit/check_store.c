@@ -8,6 +8,7 @@
 #include "db_stores.h"
 #include "store.h"
 #include "unit.h"
+#include "unit_db.h"
 
 static const struct {
 	const char	*slug;
@@ -98,7 +99,7 @@ END_TEST
 
 START_TEST(test_db_stores)
 {
-	char dir[64], path[96];
+	char dir[64], path[320];
 	struct logger lg;
 	struct buf err;
 	struct db *db;
@@ -108,7 +109,7 @@ START_TEST(test_db_stores)
 	int64_t id, id2;
 
 	unit_tmpdir(dir, sizeof dir, "store");
-	snprintf(path, sizeof path, "%s/test.db", dir);
+	unit_db_path(path, sizeof path, dir, "test.db", "store");
 	log_init(&lg, LOG_ERROR);
 	buf_init(&err);
 	db = db_open(path, 0, &lg, &err);

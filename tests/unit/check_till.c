@@ -3,8 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <sqlite3.h>
-
 #include "db.h"
 #include "db_impl.h"	/* the tests reach the connection for direct SQL */
 #include "db_orders.h"
@@ -14,6 +12,7 @@
 #include "payment.h"
 #include "search.h"
 #include "unit.h"
+#include "unit_db.h"
 
 /* ---- payments ---- */
 
@@ -170,11 +169,11 @@ static struct logger lg;
 static void
 setup(void)
 {
-	char path[96];
+	char path[320];
 	struct buf err;
 
 	unit_tmpdir(dir, sizeof dir, "till");
-	snprintf(path, sizeof path, "%s/test.db", dir);
+	unit_db_path(path, sizeof path, dir, "test.db", "till");
 	log_init(&lg, LOG_ERROR);
 	buf_init(&err);
 	db = db_open(path, 0, &lg, &err);
@@ -192,30 +191,40 @@ teardown(void)
 static void
 exec_ok(const char *sql)
 {
-	int rc = sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
-
-	ck_assert_msg(rc == SQLITE_OK, "%s: %s", sql, sqlite3_errmsg(db->conn));
+	unit_sql(db, sql);
 }
 
+/* The db_status of running sql (DB_CONFLICT: a constraint refused it). */
 static int
 exec_rc(const char *sql)
 {
-	return sqlite3_exec(db->conn, sql, NULL, NULL, NULL);
+	return unit_sql_try(db, sql);
 }
 
-/* The ids the query's rows hold in column 0, as "1,3" ("" for none). */
+/* The ids the query's rows hold in column 0, as "1,3" ("" for none); arg (if not NULL) binds ?1. */
+static void
+ids_of(const char *sql, const char *arg, char *out, size_t outsz)
+{
+	struct db_stmt *st = db_stmt_new(db, sql);
+	size_t n = 0;
+	int rc;
+
+	out[0] = '\0';
+	ck_assert_msg(st != NULL, "cannot prepare: %s", sql);
+	if (arg != NULL)
+		db_bind_text(st, 1, arg);
+	while ((rc = db_step(st)) == DB_ROW)
+		n += (size_t)snprintf(out + n, outsz - n, "%s%lld", n ? "," : "",
+		    (long long)db_col_int64(st, 0));
+	db_stmt_free(st);
+	ck_assert_msg(rc == DB_DONE, "SQL failed: %s", sql);
+}
+
+/* ids_of without a parameter. */
 static void
 ids(const char *sql, char *out, size_t outsz)
 {
-	sqlite3_stmt *st;
-	size_t n = 0;
-
-	out[0] = '\0';
-	ck_assert_int_eq(sqlite3_prepare_v2(db->conn, sql, -1, &st, NULL), SQLITE_OK);
-	while (sqlite3_step(st) == SQLITE_ROW)
-		n += (size_t)snprintf(out + n, outsz - n, "%s%lld", n ? "," : "",
-		    (long long)sqlite3_column_int64(st, 0));
-	sqlite3_finalize(st);
+	ids_of(sql, NULL, out, outsz);
 }
 
 #define ORDER_ROW(id, name, email, phone) \
@@ -233,6 +242,22 @@ matched(const char *table, const char *q, char *out, size_t outsz)
 
 	search_parse(q, &sq);
 	ck_assert_ptr_nonnull(sq.text);
+	if (unit_pg()) {
+		/*
+		 * PostgreSQL has orders' generated columns instead of the FTS5
+		 * tables (schema-pg.sql migration 8), read as db_orders.c's
+		 * list does from search_query.plain.
+		 */
+		ck_assert_ptr_nonnull(sq.plain);
+		ids_of(strcmp(table, "order_words") == 0 ?
+		    "SELECT id FROM orders WHERE search_words @@ to_tsquery('simple', "
+		    "(SELECT string_agg(w || ':*', ' & ') FROM regexp_split_to_table("
+		    "search_fold(?1), ' ') AS w WHERE w <> '')) ORDER BY id" :
+		    "SELECT id FROM orders WHERE phone_digits LIKE '%' || ?1 || '%' ORDER BY id",
+		    sq.plain, out, outsz);
+		search_query_free(&sq);
+		return;
+	}
 	snprintf(sql, sizeof sql, "SELECT rowid FROM %s WHERE %s MATCH '%s' ORDER BY rowid",
 	    table, table, sq.text);
 	search_query_free(&sq);
@@ -281,19 +306,19 @@ START_TEST(test_payment_rules)
 	exec_ok("INSERT INTO payments (store_id, order_id, amount_cents, method, status, "
 	    "created_at, updated_at) VALUES (1, 1, 100, 'cash', 'pending', 0, 0)");
 	ck_assert_int_eq(exec_rc("INSERT INTO payments (store_id, order_id, amount_cents, "
-	    "method, created_at, updated_at) VALUES (1, 1, 0, 'cash', 0, 0)"), SQLITE_CONSTRAINT);
+	    "method, created_at, updated_at) VALUES (1, 1, 0, 'cash', 0, 0)"), DB_CONFLICT);
 	ck_assert_int_eq(exec_rc("INSERT INTO payments (store_id, order_id, amount_cents, "
 	    "method, created_at, updated_at) VALUES (1, 1, 100, 'bitcoin', 0, 0)"),
-	    SQLITE_CONSTRAINT);
+	    DB_CONFLICT);
 	ck_assert_int_eq(exec_rc("INSERT INTO payments (store_id, order_id, amount_cents, "
 	    "method, tendered_cents, created_at, updated_at) VALUES (1, 1, 100, 'cash', 50, "
-	    "0, 0)"), SQLITE_CONSTRAINT);
+	    "0, 0)"), DB_CONFLICT);
 	/* completed needs completed_at; refunded needs both times */
-	ck_assert_int_eq(exec_rc("UPDATE payments SET status = 'completed'"), SQLITE_CONSTRAINT);
+	ck_assert_int_eq(exec_rc("UPDATE payments SET status = 'completed'"), DB_CONFLICT);
 	exec_ok("UPDATE payments SET status = 'completed', completed_at = 5");
-	ck_assert_int_eq(exec_rc("UPDATE payments SET status = 'refunded'"), SQLITE_CONSTRAINT);
+	ck_assert_int_eq(exec_rc("UPDATE payments SET status = 'refunded'"), DB_CONFLICT);
 	exec_ok("UPDATE payments SET status = 'refunded', refunded_at = 6");
-	ck_assert_int_eq(exec_rc("UPDATE orders SET paid_cents = -1"), SQLITE_CONSTRAINT);
+	ck_assert_int_eq(exec_rc("UPDATE orders SET paid_cents = -1"), DB_CONFLICT);
 }
 END_TEST
 
@@ -301,15 +326,15 @@ END_TEST
 static int64_t
 events(const char *type)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st = db_stmt_new(db, "SELECT count(*) FROM order_events "
+	    "WHERE order_id = 1 AND type = ?");
 	int64_t n;
 
-	ck_assert_int_eq(sqlite3_prepare_v2(db->conn, "SELECT count(*) FROM order_events "
-	    "WHERE order_id = 1 AND type = ?", -1, &st, NULL), SQLITE_OK);
-	sqlite3_bind_text(st, 1, type, -1, SQLITE_STATIC);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	ck_assert_ptr_nonnull(st);
+	db_bind_text(st, 1, type);
+	ck_assert_int_eq(db_step(st), DB_ROW);
+	n = db_col_int64(st, 0);
+	db_stmt_free(st);
 	return n;
 }
 
@@ -404,15 +429,11 @@ END_TEST
 static char *
 last_payload(void)
 {
-	sqlite3_stmt *st;
-	char *s;
+	char buf[4096];
 
-	ck_assert_int_eq(sqlite3_prepare_v2(db->conn, "SELECT payload FROM order_events "
-	    "WHERE order_id = 1 ORDER BY id DESC LIMIT 1", -1, &st, NULL), SQLITE_OK);
-	ck_assert_int_eq(sqlite3_step(st), SQLITE_ROW);
-	s = strdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	return s;
+	ck_assert(unit_sql_text(db, "SELECT payload FROM order_events "
+	    "WHERE order_id = 1 ORDER BY id DESC LIMIT 1", buf, sizeof buf));
+	return strdup(buf);
 }
 
 /* Payment events carry the payment (DESIGN.md "The change feed") beside the order's paid_cents. */
