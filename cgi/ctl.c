@@ -82,6 +82,24 @@ ctl_texts(struct i18n *in, const char **lang)
 	return have;
 }
 
+/*
+ * The database as a message may name it: a URI's password (between the
+ * user's ':' and the '@') shown as ***. Returns out.
+ */
+static const char *
+db_label(const char *path, char *out, size_t outsz)
+{
+	const char *scheme = strstr(path, "://"), *at, *colon;
+
+	snprintf(out, outsz, "%s", path);
+	if (scheme == NULL || (at = strchr(scheme + 3, '@')) == NULL)
+		return out;
+	colon = memchr(scheme + 3, ':', (size_t)(at - scheme - 3));
+	if (colon != NULL)
+		snprintf(out, outsz, "%.*s***%s", (int)(colon + 1 - path), path, at);
+	return out;
+}
+
 void
 ctl_configure_notify(struct db *db)
 {
@@ -300,6 +318,7 @@ main(int argc, char **argv)
 	const char *dbpath = getenv("ORDERSYNC_DB");
 	struct logger lg;
 	struct db *db;
+	char label[512];
 	int n, i = 1;
 
 	if (sodium_init() < 0)
@@ -324,7 +343,8 @@ main(int argc, char **argv)
 	if (strcmp(argv[i], "init") == 0 && argc == i + 1) {
 		if ((db = ctl_open_db(dbpath, &lg)) == NULL)
 			return EXIT_FAILURE;
-		printf("%s: schema version %d\n", dbpath, db_user_version(db));
+		printf("%s: schema version %d\n", db_label(dbpath, label, sizeof label),
+		    db_user_version(db));
 		db_close(db);
 		return EXIT_SUCCESS;
 	}
