@@ -532,7 +532,8 @@ pg_begin(struct db *db)
 			log_msg(db->log, LOG_ERROR, "db: begin: a transaction is already open");
 		return DB_ERROR;
 	}
-	if ((rc = pg_run(db, "BEGIN")) != 0 || (rc = pg_run(db, FEED_LOCK_SQL)) != 0) {
+	/* One round trip: the lock is the transaction's first statement. */
+	if ((rc = pg_run(db, "BEGIN; " FEED_LOCK_SQL)) != 0) {
 		pg_rollback(db);
 		return pg_status_of(db, rc, "begin");
 	}
