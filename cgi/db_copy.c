@@ -1,4 +1,11 @@
 /* db_copy.c — the SQL of ordersyncctl migrate-to: an SQLite database copied table by table into an empty PostgreSQL one, in one transaction, then counted on both sides. */
+/*
+ * A little over the house's ~600 lines: the checks before the copy (which
+ * tables and columns, an empty target), the copy, and the checks after it
+ * (counts, high-water marks, the derived tables, the epoch) are one
+ * transaction's procedure, each step relying on what the one before
+ * established; kept in one file so it is read and reviewed in that order.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,4 @@
-/* db_pg.c — the PostgreSQL engine (db_engine.h, libpq): connecting, migrations from schema-pg.sql under an advisory lock, transactions that commit feed events in id order, statements prepared by name, reconnection. */
+/* db_pg.c — the PostgreSQL engine (db_engine.h, libpq): statements prepared by name, their parameters and rows, errors, reconnection (transactions: db_pg_tx.c; opening: db_pg_open.c). */
 #include <ctype.h>
 #include <poll.h>
 #include <stdio.h>
@@ -16,25 +16,6 @@
 #define OID_BYTEA	17
 #define PG_RETRIES	3	/* more runs of a statement that lost to a deadlock */
 
-
-/*
- * Feed order. Event ids come from an identity (a sequence): with several
- * writers, a transaction can take id 10 and commit before another that
- * took id 9, and a reader asking for "id > 8" between the two commits sees
- * 10, moves its cursor past 9, and never sees 9. So every transaction
- * (db_begin: every change of the db layer that writes an event runs in
- * one) first takes this one transaction-scoped advisory lock, before any
- * statement of its own. It is held until COMMIT or ROLLBACK, so writing
- * transactions run one after another, as SQLite's BEGIN IMMEDIATE makes
- * them; an event id is drawn while the lock is held, and the next writer
- * draws its ids only after this one has committed. Ids therefore become
- * visible in increasing order, and "id > cursor" never skips one (a
- * rolled-back transaction leaves a gap, which readers do not mind). Taken
- * first, it is never waited for while holding a row lock another writer
- * wants, so it adds no deadlock. Reads take no lock.
- */
-#define FEED_LOCK_SQL \
-	"SELECT pg_advisory_xact_lock(hashtextextended('ordersync.feed', 0))"
 
 /* One statement: its translated text, its bindings, its current result. */
 struct pg_stmt {
@@ -56,9 +37,8 @@ struct pg_stmt {
 
 static unsigned	next_name;
 
-/* Keeps the error of res (NULL: the connection's) for pg_status_of; its class. */
-static int
-keep_error(struct db *db, const PGresult *res)
+int
+pg_keep_error(struct db *db, const PGresult *res)
 {
 	struct db_pg *pg = db->pg;
 	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
@@ -130,18 +110,13 @@ pg_run(struct db *db, const char *sql)
 	int rc = 0;
 
 	if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK)
-		rc = keep_error(db, res);
+		rc = pg_keep_error(db, res);
 	PQclear(res);
 	return rc;
 }
 
-/*
- * The connection, made again when it was lost (a restarted server, a
- * dropped link): 1 when it is usable. A new one prepares every statement
- * again (gen) and gets the session settings.
- */
-static int
-connected(struct db *db)
+int
+pg_connected(struct db *db)
 {
 	struct db_pg *pg = db->pg;
 	struct pollfd pfd;
@@ -165,7 +140,7 @@ connected(struct db *db)
 	}
 	PQreset(pg->conn);
 	if (PQstatus(pg->conn) != CONNECTION_OK) {
-		keep_error(db, NULL);
+		pg_keep_error(db, NULL);
 		return 0;
 	}
 	pg->gen++;
@@ -361,7 +336,7 @@ ensure_prepared(struct pg_stmt *st)
 		return 0;
 	res = PQprepare(pg->conn, st->name, st->sql, st->nparams, st->types);
 	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = keep_error(st->db, res);
+		rc = pg_keep_error(st->db, res);
 	else
 		st->gen = pg->gen;
 	PQclear(res);
@@ -378,7 +353,7 @@ pg_step(void *impl)
 
 	if (st->res == NULL) {
 		for (tries = 0;; tries++) {
-			if (!connected(st->db))
+			if (!pg_connected(st->db))
 				return PGRC_CONN;
 			if ((rc = ensure_prepared(st)) != 0)
 				return rc;
@@ -388,7 +363,7 @@ pg_step(void *impl)
 			s = PQresultStatus(st->res);
 			if (s == PGRES_TUPLES_OK || s == PGRES_COMMAND_OK)
 				break;
-			rc = keep_error(st->db, st->res);
+			rc = pg_keep_error(st->db, st->res);
 			PQclear(st->res);
 			st->res = NULL;
 			/*
@@ -518,100 +493,3 @@ pg_changes(struct db *db)
 {
 	return db->pg->changes;
 }
-
-enum db_status
-pg_begin(struct db *db)
-{
-	int rc;
-
-	if (!connected(db))
-		return pg_status_of(db, PGRC_CONN, "begin");
-	/* No nesting, as SQLite: PostgreSQL only warns at a second BEGIN. */
-	if (PQtransactionStatus(db->pg->conn) != PQTRANS_IDLE) {
-		if (db->log)
-			log_msg(db->log, LOG_ERROR, "db: begin: a transaction is already open");
-		return DB_ERROR;
-	}
-	/* One round trip: the lock is the transaction's first statement. */
-	if ((rc = pg_run(db, "BEGIN; " FEED_LOCK_SQL)) != 0) {
-		pg_rollback(db);
-		return pg_status_of(db, rc, "begin");
-	}
-	return DB_OK;
-}
-
-enum db_status
-pg_commit(struct db *db)
-{
-	PGresult *res;
-	int rc = 0;
-
-	/* Nothing to commit is an error, as on SQLite (PostgreSQL only warns). */
-	if (PQtransactionStatus(db->pg->conn) == PQTRANS_IDLE) {
-		snprintf(db->pg->message, sizeof db->pg->message, "no transaction is open");
-		db->pg->sqlstate[0] = '\0';
-		return pg_status_of(db, PGRC_ERROR, "commit");
-	}
-	res = PQexec(db->pg->conn, "COMMIT");
-	if (PQresultStatus(res) != PGRES_COMMAND_OK)
-		rc = keep_error(db, res);
-	else if (strcmp(PQcmdStatus(res), "ROLLBACK") == 0) {
-		/* COMMIT of a transaction an error aborted rolls it back. */
-		snprintf(db->pg->message, sizeof db->pg->message,
-		    "the transaction was rolled back");
-		rc = PGRC_ERROR;
-	}
-	PQclear(res);
-	return pg_status_of(db, rc, "commit");
-}
-
-void
-pg_rollback(struct db *db)
-{
-	PGTransactionStatusType t;
-
-	if (db->pg == NULL || db->pg->conn == NULL)
-		return;
-	t = PQtransactionStatus(db->pg->conn);
-	if (t == PQTRANS_INTRANS || t == PQTRANS_INERROR)
-		pg_run(db, "ROLLBACK");
-}
-
-/* A 64-bit FNV-1a hash of s, as a non-negative integer. */
-static int64_t
-hash64(const char *s)
-{
-	uint64_t h = 14695981039346656037ULL;
-
-	while (*s != '\0') {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return (int64_t)(h >> 1);
-}
-
-/*
- * PRAGMA data_version's role: a value that changes whenever any
- * transaction, of any host, has committed a change since it was last read.
- * The current snapshot ("xmin:xmax:xip,…") does: a writing transaction has
- * an xid, which is at or past xmax or in the in-progress list until it
- * commits, and after its commit it is neither — so the text differs. Reads
- * assign no xid and leave it alone. It costs no table access.
- */
-enum db_status
-pg_data_version(struct db *db, int64_t *out)
-{
-	struct db_stmt *st = db_stmt(db, "SELECT pg_current_snapshot()::text");
-	const char *v;
-	int rc;
-
-	if (st == NULL)
-		return DB_ERROR;
-	if ((rc = db_step(st)) == DB_ROW) {
-		v = db_col_text(st, 0);
-		*out = hash64(v ? v : "");
-	}
-	db_reset(st);
-	return pg_status_of(db, rc, "data version");
-}
-

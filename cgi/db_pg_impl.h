@@ -37,6 +37,15 @@ struct db_pg {
 	char		 message[300];
 };
 
+/*
+ * The connection, made again when it was lost (a restarted server, a
+ * dropped link, one the server closed while idle): 1 when it is usable.
+ * A new one prepares every statement again (gen) and gets the session
+ * settings.
+ */
+int	pg_connected(struct db *db);
+/* Keeps the error of res (NULL: the connection's) for pg_status_of; its PGRC_ class. */
+int	pg_keep_error(struct db *db, const PGresult *res);
 /* Runs sql (one or more statements, no parameters) for its effect: 0, or a PGRC_ (the error kept for pg_status_of). */
 int	pg_run(struct db *db, const char *sql);
 
