@@ -7,37 +7,8 @@
 # delivers it once), two ticks at once, and sendmail through msmtp.
 . "$(dirname "$0")/lib.sh"
 
-PY=/usr/bin/python3
-$PY -c 'import aiosmtpd' 2>/dev/null || { echo "python3-aiosmtpd is missing (make deps)"; exit 1; }
-MD=$WORK/maildir
-SMTP_PID=
-# smtp_start: the sink on $SPORT, until it accepts connections.
-smtp_start() {
-	PYTHONPATH=$TOP/tests/integration setsid $PY -m aiosmtpd -n -l "127.0.0.1:$SPORT" \
-	    -c smtp_sink.Sink "$MD" 2>>"$WORK/smtp.log" &
-	SMTP_PID=$!
-	for _ in $(seq 50); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$SPORT") 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "the SMTP sink did not start"; cat "$WORK/smtp.log"; exit 1
-}
-smtp_stop() {
-	[ -n "$SMTP_PID" ] && kill "$SMTP_PID" 2>/dev/null && wait "$SMTP_PID" 2>/dev/null
-	SMTP_PID=
-}
+. "$(dirname "$0")/smtp.sh"
 trap 'smtp_stop; cleanup' EXIT
-nmail() { ls "$MD/new" 2>/dev/null | wc -l; }
-# wait_mail N: until the Maildir holds N messages (5 s at most); 0 if it does.
-wait_mail() {
-	for _ in $(seq 50); do [ "$(nmail)" -ge "$1" ] && return 0; sleep 0.1; done
-	return 1
-}
-# last_mail: the newest message's file.
-last_mail() { ls -t "$MD/new"/* | head -n 1; }
-# mail_to ADDR: the message files sent to ADDR (the sink's X-RcptTo).
-mail_to() { grep -l "^X-RcptTo: $1\$" "$MD/new"/* 2>/dev/null; }
-show() { $PY "$TOP/tests/integration/mail_show.py" "$1"; }
 # forgot EMAIL [curl args]: the form, then its POST, as a browser does.
 forgot() {
 	local email=$1

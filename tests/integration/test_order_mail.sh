@@ -9,25 +9,9 @@
 # processes draining at once; the escalation of an order nobody started.
 . "$(dirname "$0")/lib.sh"
 
-PY=/usr/bin/python3
-$PY -c 'import aiosmtpd' 2>/dev/null || { echo "python3-aiosmtpd is missing (make deps)"; exit 1; }
-MD=$WORK/maildir
-SMTP_PID= HANG_PID=
-# smtp_start [DELAY]: the sink on $SPORT (storing each message DELAY s after its data).
-smtp_start() {
-	SMTP_SINK_DELAY=${1:-0} PYTHONPATH=$TOP/tests/integration setsid $PY -m aiosmtpd -n \
-	    -l "127.0.0.1:$SPORT" -c smtp_sink.Sink "$MD" 2>>"$WORK/smtp.log" &
-	SMTP_PID=$!
-	for _ in $(seq 50); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$SPORT") 2>/dev/null && return 0
-		sleep 0.1
-	done
-	echo "the SMTP sink did not start"; cat "$WORK/smtp.log"; exit 1
-}
-smtp_stop() {
-	[ -n "$SMTP_PID" ] && kill "$SMTP_PID" 2>/dev/null && wait "$SMTP_PID" 2>/dev/null
-	SMTP_PID=
-}
+WAIT_MAIL_TENTHS=100
+. "$(dirname "$0")/smtp.sh"
+HANG_PID=
 # hang_start: a server on $SPORT that accepts connections and never answers.
 hang_start() {
 	$PY -c 'import socket, sys
@@ -47,17 +31,8 @@ hang_stop() {
 	HANG_PID=
 }
 trap 'hang_stop; smtp_stop; cleanup' EXIT
-nmail() { ls "$MD/new" 2>/dev/null | wc -l; }
-# wait_mail N: until the Maildir holds N messages (10 s at most); 0 if it does.
-wait_mail() {
-	for _ in $(seq 100); do [ "$(nmail)" -ge "$1" ] && return 0; sleep 0.1; done
-	return 1
-}
-# mail_to ADDR: the message files sent to ADDR (the sink's X-RcptTo).
-mail_to() { grep -l "^X-RcptTo: $1\$" "$MD/new"/* 2>/dev/null; }
 # mails_of NUMBER: the message files that name order NUMBER.
 mails_of() { grep -l -- "$1" "$MD/new"/* 2>/dev/null; }
-show() { $PY "$TOP/tests/integration/mail_show.py" "$1"; }
 tick() { "$CTL_BIN" --db "$DB" tick; }
 form_token() { grep -o '"form_token":"[0-9a-f]*"' "$BODY" | cut -d'"' -f4; }
 # checkout NAME EMAIL LANG: a cart (2 × product 1, 1 × product 2) checked
