@@ -255,8 +255,7 @@ list_prepare(struct db *db, const struct db_order_filter *f, int limit, struct d
 	db_bind_int64(*st, 6, f->to > 0 ? f->from : INT64_MIN);
 	db_bind_int64(*st, 7, f->to > 0 ? f->to : INT64_MAX);
 	if (kind != SEARCH_ALL)
-		db_bind_text(*st, 8, f->q->plain != NULL ?
-		    DB_SQL(db, f->q->text, f->q->plain) : f->q->text);
+		db_bind_text(*st, 8, DB_SQL(db, f->q->text, f->q->plain));
 	return DB_OK;
 }
 

@@ -116,8 +116,10 @@ search_parse(const char *q, struct search_query *out)
 	if (n == 0)
 		return;
 	trimmed = xstrndup(q, n);
-	if ((out->text = number_prefix(trimmed)) != NULL)
+	if ((out->text = number_prefix(trimmed)) != NULL) {
 		out->kind = SEARCH_NUMBER;
+		out->plain = xstrdup(out->text);
+	}
 	else if ((out->text = phone_digits(trimmed, &out->plain)) != NULL)
 		out->kind = SEARCH_PHONE;
 	else

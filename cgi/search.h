@@ -26,8 +26,9 @@ struct search_query {
 	enum search_kind	 kind;
 	char			*text;
 	char			*plain;	/* SEARCH_PHONE: the digits; SEARCH_WORDS: the words,
-					   one space between; else NULL. PostgreSQL's search
-					   (db_orders.c) reads this rather than text. */
+					   one space between; SEARCH_NUMBER: text again; else
+					   NULL. PostgreSQL's search (db_orders.c) reads this
+					   rather than text. */
 };
 
 /*
