@@ -75,23 +75,6 @@ static const struct valid_field login_fields[LOGIN__MAX] = {
 	[LOGIN_NEXT]	 = { "next", VALID_TEXT, 0, 0, AUTH_NEXT_MAX, "login.invalid" },
 };
 
-/*
- * Login CSRF, first line: only the sign-in page itself posts its form. When
- * the browser sends Fetch-Metadata it must say same-origin (or none: the
- * user's own action); Origin, else Referer, must name this host
- * (http_origin_ok, as for the shop's POSTs; "Origin: null" fails).
- */
-static int
-login_same_origin(const struct http_request *rq)
-{
-	const char *site = http_header(rq, "Sec-Fetch-Site");
-
-	if (site != NULL && *site != '\0' && strcmp(site, "same-origin") != 0 &&
-	    strcmp(site, "none") != 0)
-		return 0;
-	return http_origin_ok(rq);
-}
-
 /* Signed in: the session and a fresh device cookie are set; on to next. */
 static void
 signed_in(struct app *app, struct http_request *rq, struct http_response *rs,
@@ -174,7 +157,8 @@ login_post(struct app *app, struct http_request *rq, struct http_response *rs)
 	char email[1024];
 	size_t i;
 
-	if (!login_same_origin(rq)) {
+	/* Login CSRF, first line: only the sign-in page itself posts its form. */
+	if (!http_same_origin(rq)) {
 		log_msg(&app->log, LOG_WARN, "admin: sign-in posted from another site refused "
 		    "(from %s)", rq->remote_addr);
 		view_fail(app, rq, rs, 403, "cross_site", "login.cross_site");

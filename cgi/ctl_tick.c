@@ -44,8 +44,7 @@ tick_app(struct app *app, const char *dbpath, struct logger *lg)
 	app->log = *lg;
 	if ((app->db = ctl_open_db(dbpath, lg)) == NULL)
 		return -1;
-	if (setenv("TZ", app->cfg.tz, 1) == 0)
-		tzset();
+	util_use_zone(app->cfg.tz);
 	return 0;
 }
 

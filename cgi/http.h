@@ -94,6 +94,12 @@ struct http_request {
  * otherwise ("Origin: null" included).
  */
 int		 http_origin_ok(const struct http_request *rq);
+/*
+ * Stricter, for forms posted before any session (sign-in, the order
+ * look-up): Fetch-Metadata, when the browser sends it, says same-origin
+ * (or none: the user's own action), and http_origin_ok(). 1 when both hold.
+ */
+int		 http_same_origin(const struct http_request *rq);
 /* The request's CGI/FastCGI parameter (e.g. "REMOTE_ADDR"), or NULL. */
 const char	*http_param(const struct http_request *rq, const char *name);
 /* An HTTP header by its name ("If-None-Match" reads HTTP_IF_NONE_MATCH), or NULL. */

@@ -403,3 +403,14 @@ http_origin_ok(const struct http_request *rq)
 		return same_host(referer, host);
 	return 1;
 }
+
+int
+http_same_origin(const struct http_request *rq)
+{
+	const char *site = http_header(rq, "Sec-Fetch-Site");
+
+	if (site != NULL && *site != '\0' && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0)
+		return 0;
+	return http_origin_ok(rq);
+}

@@ -124,23 +124,6 @@ lookup_get(struct app *app, struct http_request *rq, struct http_response *rs)
 }
 
 /*
- * A look-up changes nothing but its throttle, so the login form's first
- * line is enough against cross-site posts: Fetch-Metadata, when sent, says
- * same-origin (or none: the user's own action), and Origin, else Referer,
- * names this host (http_origin_ok; "Origin: null" fails).
- */
-static int
-same_origin(const struct http_request *rq)
-{
-	const char *site = http_header(rq, "Sec-Fetch-Site");
-
-	if (site != NULL && *site != '\0' && strcmp(site, "same-origin") != 0 &&
-	    strcmp(site, "none") != 0)
-		return 0;
-	return http_origin_ok(rq);
-}
-
-/*
  * Compares under the throttle: DB_OK with *to the order page's path (the
  * caller frees) when both halves match, NULL when not; *retry_after > 0
  * when the address has used up its look-ups.
@@ -200,7 +183,8 @@ lookup_post(struct app *app, struct http_request *rq, struct http_response *rs)
 	enum db_status rc;
 
 	memset(&v, 0, sizeof v);
-	if (!same_origin(rq)) {
+	/* A look-up changes nothing but its throttle: the sign-in form's first line is enough. */
+	if (!http_same_origin(rq)) {
 		log_msg(&app->log, LOG_WARN, "shop: order look-up posted from another site "
 		    "refused (from %s)", rq->remote_addr);
 		lookup_page(app, rq, rs, 403, "lookup.cross_site", 0);
