@@ -360,7 +360,9 @@ watch(struct server *sv, void *ctx)
 			answer_due(sv, ctx, &hd, 0, 1);
 			break;
 		}
-		hd.pf = xgrow(hd.pf, &hd.pfcap, hd.n + 2, sizeof *hd.pf);
+		/* xgrow makes room for one more: many may have come at once. */
+		while (hd.pfcap < hd.n + 2)
+			hd.pf = xgrow(hd.pf, &hd.pfcap, hd.pfcap, sizeof *hd.pf);
 		npf = 0;
 		hd.pf[npf].fd = sv->wake;
 		hd.pf[npf++].events = POLLIN;
