@@ -1,11 +1,13 @@
 /* check_feed.c — the change feed (cgi/feed.h) and the admin data layer (cgi/db_admin.h) on temporary databases: parsing, limits, scoping, caches, transitions, stats. */
 #include <ftw.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "app.h"
 #include "auth.h"
@@ -626,6 +628,97 @@ START_TEST(test_feed_sees_other_connections)
 }
 END_TEST
 
+/* wait=S: absent, 0, or long-poll off answer now; else S clamped to wait_max. */
+START_TEST(test_wait_secs)
+{
+	ck_assert_int_eq(feed_wait_secs(0, 0, 25), 0);		/* absent */
+	ck_assert_int_eq(feed_wait_secs(0, 10, 25), 0);		/* absent, whatever num holds */
+	ck_assert_int_eq(feed_wait_secs(1, 0, 25), 0);
+	ck_assert_int_eq(feed_wait_secs(1, 1, 25), 1);
+	ck_assert_int_eq(feed_wait_secs(1, 24, 25), 24);
+	ck_assert_int_eq(feed_wait_secs(1, 25, 25), 25);
+	ck_assert_int_eq(feed_wait_secs(1, 26, 25), 25);
+	ck_assert_int_eq(feed_wait_secs(1, 3600, 25), 25);
+	ck_assert_int_eq(feed_wait_secs(1, INT64_MAX, 25), 25);	/* any number of digits */
+	ck_assert_int_eq(feed_wait_secs(1, INT64_MAX, 300), 300);
+	ck_assert_int_eq(feed_wait_secs(1, 1, 300), 1);
+	ck_assert_int_eq(feed_wait_secs(1, 1, 0), 0);		/* long-poll off */
+	ck_assert_int_eq(feed_wait_secs(1, 25, 0), 0);
+	ck_assert_int_eq(feed_wait_secs(1, INT64_MAX, 0), 0);
+	ck_assert_int_eq(feed_wait_secs(1, -1, 25), 0);		/* never given by the parser */
+}
+END_TEST
+
+/* Waits (at most 10 s) until feed_watch_changed says so, sleeping on fd when there is one. */
+static int
+await_watch_change(int fd)
+{
+	int64_t end = util_now_ms() + 10000;
+	struct pollfd pf;
+
+	for (;;) {
+		if (feed_watch_changed(&app) > 0)
+			return 1;
+		if (util_now_ms() >= end)
+			return 0;
+		if (fd >= 0) {
+			pf.fd = fd;
+			pf.events = POLLIN;
+			pf.revents = 0;
+			(void)poll(&pf, 1, 100);
+		} else
+			usleep(10000);
+	}
+}
+
+/*
+ * The long-poll watcher's questions (serve.c's hooks): an event another
+ * connection commits is seen as a change (SQLite: data_version; PostgreSQL:
+ * the notification on the descriptor), moves its store's head and the
+ * all-stores head, and leaves another store's head where it was.
+ */
+START_TEST(test_watch_sees_other_connections)
+{
+	struct db *other;
+	int64_t h1, h2, hall, n;
+	int fd;
+
+	exec_ok("INSERT INTO stores (id, slug, name) VALUES (2, 'lyon', 'Lyon')");
+	add_order(1, 1, "pending", 100, time(NULL));
+	add_order(2, 2, "pending", 200, time(NULL));
+	fd = feed_watch_fd(&app);
+	ck_assert_int_eq(fd >= 0, unit_pg());	/* SQLite has no descriptor: the watcher ticks */
+	(void)feed_watch_changed(&app);		/* the first answer may be 1 */
+	ck_assert_int_eq(feed_watch_changed(&app), 0);
+	ck_assert_int_eq(feed_watch_head(&app, 1, &h1), 0);
+	ck_assert_int_eq(feed_watch_head(&app, 2, &h2), 0);
+	ck_assert_int_eq(feed_watch_head(&app, DB_ALL_STORES, &hall), 0);
+	ck_assert_int_gt(h1, 0);
+	ck_assert_int_gt(h2, 0);
+	ck_assert_int_eq(hall, h1 > h2 ? h1 : h2);
+
+	other = unit_db_other(path);
+	unit_sql(other,
+	    "INSERT INTO orders (store_id, number, status, customer_name, email, total_cents, "
+	    "currency, items_count, access_token, created_at, updated_at) VALUES (1, "
+	    "'CMD-20261121-OTHER1', 'pending', 'Bo', 'bo@example.com', 5, 'EUR', 1, 't', 1, 1);"
+	    "INSERT INTO order_events (store_id, order_id, type, payload, created_at) "
+	    "SELECT 1, id, 'order_created', '{\"order\":{\"number\":\"' || number || "
+	    "'\",\"status\":\"' || status || '\"}}', 1 FROM orders "
+	    "WHERE number = 'CMD-20261121-OTHER1';");
+	db_close(other);
+
+	ck_assert_msg(await_watch_change(fd), "another connection's event was not seen");
+	ck_assert_int_eq(feed_watch_head(&app, 1, &n), 0);
+	ck_assert_int_gt(n, h1);
+	ck_assert_int_eq(feed_watch_head(&app, DB_ALL_STORES, &n), 0);
+	ck_assert_int_gt(n, hall);
+	ck_assert_int_eq(feed_watch_head(&app, 2, &n), 0);
+	ck_assert_int_eq(n, h2);
+	ck_assert_int_eq(feed_watch_changed(&app), 0);	/* nothing since */
+}
+END_TEST
+
 /* ---- stats ---- */
 
 /* The number add_order gives order n. */
@@ -999,6 +1092,7 @@ feed_suite(void)
 	tcase_add_test(tc, test_cursor_parsing);
 	tcase_add_test(tc, test_epoch_parsing);
 	tcase_add_test(tc, test_event_text);
+	tcase_add_test(tc, test_wait_secs);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("database");
@@ -1013,6 +1107,7 @@ feed_suite(void)
 	tcase_add_test(tc, test_feed_store_scope);
 	tcase_add_test(tc, test_feed_304_costs_no_query);
 	tcase_add_test(tc, test_feed_sees_other_connections);
+	tcase_add_test(tc, test_watch_sees_other_connections);
 	tcase_add_test(tc, test_stats);
 	tcase_add_test(tc, test_stats_takings);
 	suite_add_tcase(s, tc);
