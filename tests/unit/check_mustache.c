@@ -1,6 +1,7 @@
 /* check_mustache.c — the mustache engine against the official spec and our own cases. */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -945,6 +946,93 @@ START_TEST(test_regressions)
 }
 END_TEST
 
+/* ------------------------------------------------------- threads */
+
+/*
+ * One cache shared by the threads of a process (the app's): threads that
+ * start together each render a page with a parent and a partial that no
+ * one has parsed yet, so they load, parse and insert the same templates at
+ * once (cache_get keeps the first), then render from the cache.
+ */
+#define THREADS_N	4
+#define THREADS_ROUNDS	20
+#define THREADS_RENDERS	25
+
+struct render_run {
+	struct mus_cache	*cache;
+	pthread_barrier_t	*start;
+	int			 k;
+	int			 bad;
+	char			 first_bad[256];
+};
+
+static void *
+render_main(void *arg)
+{
+	struct render_run *r = arg;
+	struct json_object *d;
+	struct buf out, want;
+	struct mus_error err;
+	int i, rc;
+
+	d = json_object_new_object();
+	json_object_object_add(d, "title", json_object_new_int(r->k));
+	json_object_object_add(d, "items", json_tokener_parse("[{\"name\":\"a\"},{\"name\":\"b&c\"}]"));
+	buf_init(&out);
+	buf_init(&want);
+	buf_printf(&want, "<h1>%d</h1><li>a</li><li>b&amp;c</li>", r->k);
+	pthread_barrier_wait(r->start);
+	for (i = 0; i < THREADS_RENDERS; i++) {
+		buf_reset(&out);
+		memset(&err, 0, sizeof err);
+		rc = mus_render(r->cache, i % 2 ? "page" : "other", d, &out, &err);
+		if (rc != MUS_OK || strcmp(buf_str(&out), buf_str(&want)) != 0) {
+			if (r->bad++ == 0)
+				snprintf(r->first_bad, sizeof r->first_bad, "rc %d: %s", rc,
+				    buf_str(&out));
+		}
+	}
+	buf_free(&out);
+	buf_free(&want);
+	json_object_put(d);
+	return NULL;
+}
+
+START_TEST(test_threads_share_cache)
+{
+	struct json_object *p = parse_json(
+	    "{\"page\":\"{{<layout}}{{$body}}{{#items}}{{>item}}{{/items}}{{/body}}{{/layout}}\","
+	    "\"other\":\"{{<layout}}{{$body}}{{#items}}<li>{{name}}</li>{{/items}}{{/body}}{{/layout}}\","
+	    "\"layout\":\"<h1>{{title}}</h1>{{$body}}none{{/body}}\","
+	    "\"item\":\"<li>{{name}}</li>\"}");
+	struct render_run run[THREADS_N];
+	pthread_t tid[THREADS_N];
+	pthread_barrier_t start;
+	int round, i;
+
+	for (round = 0; round < THREADS_ROUNDS; round++) {
+		struct mus_cache *c = mus_cache_new(mem_loader, p);
+
+		pthread_barrier_init(&start, NULL, THREADS_N);
+		for (i = 0; i < THREADS_N; i++) {
+			memset(&run[i], 0, sizeof run[i]);
+			run[i].cache = c;
+			run[i].start = &start;
+			run[i].k = round * THREADS_N + i;
+			ck_assert_int_eq(pthread_create(&tid[i], NULL, render_main, &run[i]), 0);
+		}
+		for (i = 0; i < THREADS_N; i++) {
+			pthread_join(tid[i], NULL);
+			ck_assert_msg(run[i].bad == 0, "thread %d: %d bad renders, first %s",
+			    i, run[i].bad, run[i].first_bad);
+		}
+		pthread_barrier_destroy(&start);
+		mus_cache_free(c);
+	}
+	json_object_put(p);
+}
+END_TEST
+
 static Suite *
 make_suite(void)
 {
@@ -970,6 +1058,7 @@ make_suite(void)
 	tcase_add_test(tc, test_check);
 	tcase_add_test(tc, test_dir_loader);
 	tcase_add_test(tc, test_strerror);
+	tcase_add_test(tc, test_threads_share_cache);
 	suite_add_tcase(s, tc);
 	return s;
 }
