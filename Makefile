@@ -4,6 +4,7 @@
 #   make          build cgi/ordersync.fcgi and cgi/ordersyncctl
 #   make run      serve shop + admin on 127.0.0.1:$(PORT) behind lighttpd
 #   make check    unit tests (Check, ASan+UBSan), integration tests, manlint
+#   make check-tsan the unit tests under ThreadSanitizer
 #   make check-pg the integration suites against a throw-away PostgreSQL 15 (SUITES="shop feed")
 #   make manlint  lint man/ordersyncctl.1 (mandoc) and check it covers every command
 #   make fuzz     build the libFuzzer harnesses (clang)
@@ -146,6 +147,49 @@ unit: $(UNIT_BIN)
 		MUSTACHE_SPEC_DIR="$(SHARED)/mustache-spec" \
 		ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 CK_FORK=yes \
 		$$t || rc=1; done; exit $$rc
+
+# ThreadSanitizer (issue 17: the app serves with threads): the same unit
+# suites built with -fsanitize=thread instead of ASan+UBSan (the two cannot
+# be combined) into build/tsan/, and run with halt_on_error: any report
+# fails the suite; Check's time limits are 4 times longer (TSan is slow).
+# tests/unit/tsan.supp names the libraries whose own threads TSan cannot
+# follow (libvips's, on GLib's futex locks), never our code, with the
+# reason. Check's fork mode stays: each test is forked from the runner,
+# which starts no thread, so no child is forked from a threaded process.
+# gcc's runtime (libtsan2) comes with gcc.
+TSAN		:= -fsanitize=thread -fno-omit-frame-pointer
+TSAN_CORE_OBJ	:= $(CORE_SRC:cgi/%.c=build/tsan/%.o) build/tsan/schema_sql.o build/tsan/schema_pg_sql.o
+TSAN_UNIT_BIN	:= $(UNIT_SRC:tests/unit/%.c=build/tsan/%)
+TSAN_RUN_OPTS	:= halt_on_error=1 exitcode=66 second_deadlock_stack=1 \
+		   suppressions=$(CURDIR)/tests/unit/tsan.supp
+
+# Kept between runs (pattern-rule objects would be deleted as intermediates).
+.SECONDARY: $(TSAN_CORE_OBJ)
+
+build/tsan:
+	@mkdir -p $@
+
+build/tsan/%.o: cgi/%.c $(HDRS) | build/tsan
+	$(CC) $(ALL_CFLAGS) $(TSAN) -O1 -c -o $@ $<
+
+build/tsan/schema_sql.o: build/schema_sql.c | build/tsan
+	$(CC) $(ALL_CFLAGS) $(TSAN) -c -o $@ $<
+
+build/tsan/schema_pg_sql.o: build/schema_pg_sql.c | build/tsan
+	$(CC) $(ALL_CFLAGS) $(TSAN) -c -o $@ $<
+
+build/tsan/check_%: tests/unit/check_%.c $(wildcard tests/unit/*.h) $(TSAN_CORE_OBJ) $(HDRS) | build/tsan
+	$(CC) $(ALL_CFLAGS) $(TSAN) -O1 $(CHECK_CFLAGS) -iquote cgi -o $@ $< $(TSAN_CORE_OBJ) $(PKG_LIBS) $(CHECK_LIBS) $(LDFLAGS)
+
+# make check-tsan [TSAN_UNIT="serve util"]: all the unit suites, or those named.
+check-tsan: deps
+	@$(MAKE) --no-print-directory $(if $(TSAN_UNIT),$(TSAN_UNIT:%=build/tsan/check_%),$(TSAN_UNIT_BIN))
+	@rc=0; for t in $(if $(TSAN_UNIT),$(TSAN_UNIT:%=build/tsan/check_%),$(TSAN_UNIT_BIN)); do \
+		MUSTACHE_SPEC_DIR="$(SHARED)/mustache-spec" \
+		TSAN_OPTIONS="$(TSAN_RUN_OPTS)" CK_FORK=yes CK_TIMEOUT_MULTIPLIER=4 \
+		$$t || { echo "check-tsan: $$t failed"; rc=1; }; done; exit $$rc
+
+.PHONY: check-tsan
 
 # The browser code's pure logic, with Node's built-in test runner.
 jsunit:
