@@ -264,6 +264,7 @@ server_stop(void)
 static void
 teardown(void)
 {
+	atomic_store(&T.gate, 0);
 	server_stop();
 	dup2(S.saved0, 0);
 	close(S.saved0);
@@ -356,7 +357,14 @@ await_passes(void)
 	}
 }
 
-/* ---- a FastCGI client (the web server's side of the protocol) ---- */
+/*
+ * ---- a FastCGI client (the web server's side of the protocol) ----
+ * FastCGI Specification 1.0: records (§3.3: version 1, type, request id,
+ * content length, padding), name-value pairs (§3.4: one-byte lengths under
+ * 128), FCGI_BEGIN_REQUEST with role FCGI_RESPONDER and no FCGI_KEEP_CONN
+ * (§5.1), FCGI_PARAMS and FCGI_STDIN each ended by an empty record (§5.2,
+ * §5.3), the answer in FCGI_STDOUT records up to FCGI_END_REQUEST (§5.5).
+ */
 
 enum { FC_BEGIN = 1, FC_END = 3, FC_PARAMS = 4, FC_STDIN = 5, FC_STDOUT = 6, FC_STDERR = 7 };
 
