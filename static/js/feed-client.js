@@ -4,7 +4,7 @@
 // what it learns over a BroadcastChannel; the other tabs follow it. When the
 // leader's tab closes, the lock passes to a waiting tab, which starts from the
 // position it has followed. Everything global comes in `env` (tests pass fakes).
-import { Poller } from './poller.js?v=2';
+import { Poller } from './poller.js?v=3';
 
 /**
  * Starts following the feed. opts: feedUrl, workerUrl (may be empty), pollMs,
@@ -13,7 +13,7 @@ import { Poller } from './poller.js?v=2';
  *   events(events, {cursor, epoch, leading}) → promise; a rejection makes the
  *     Worker offer the batch again (the cursor moves only once it is applied)
  *   reset({cursor, epoch}, {leading}) → promise: reload what the page shows
- *   status({ok, at, ...}), unauthorized()
+ *   status({ok, at, waitMs, ...}), unauthorized()
  * Returns {requestPoll(), stop(), isLeading(), ping(ms)}: ping asks whoever
  * polls for this browser whether it is alive and resolves with where the
  * polling runs — 'worker', 'page' (no module Workers here), or 'none' when
@@ -55,7 +55,7 @@ class FeedClient {
 
   leadStatus(s) {
     this.on.status(s);
-    this.post({ type: 'status', ok: s.ok, at: s.at });
+    this.post({ type: 'status', ok: s.ok, at: s.at, waitMs: s.waitMs || 0 });
   }
 
   leadUnauthorized() {

@@ -101,6 +101,21 @@ test('a batch from the Worker: applied here, acknowledged, relayed to the follow
   assert.deepEqual(log.slice(2), [['one', 'status', false], ['two', 'status', false], ['one', 'unauthorized'], ['two', 'unauthorized']]);
 });
 
+test('the leader\'s status reaches the followers with how long its request may be held (long-poll)', () => {
+  const b = browser();
+  const got = [];
+  const mk = (name) => createFeed({
+    feedUrl: '/admin/api/since', workerUrl: '/w.js', pollMs: 1000, position: () => ({ cursor: 1, epoch: 'e' }),
+    on: { events: async () => {}, reset: async () => {}, status: (s) => got.push([name, s.ok, s.at, s.waitMs]), unauthorized() {} },
+    env: b.env(),
+  });
+  mk('one');
+  mk('two');
+  b.workers[0].onmessage({ data: { type: 'status', ok: true, at: 1234, waitMs: 25000, polls: 3 } });
+  b.workers[0].onmessage({ data: { type: 'status', ok: false, at: 1300, waitMs: 0 } });
+  assert.deepEqual(got, [['one', true, 1234, 25000], ['two', true, 1234, 25000], ['one', false, 1300, 0], ['two', false, 1300, 0]]);
+});
+
 test('a batch the page fails to apply is refused, so the Worker offers it again', async () => {
   const b = browser();
   const feed = createFeed({
