@@ -88,12 +88,8 @@ export async function fillCheckout(env, dialog, fields) {
   }
 }
 
-/**
- * An order through the JSON API (POST /api/orders); resolves to the order JSON.
- * timing, when given, gets answeredAt: Date.now() when the answer's headers
- * came (the order is committed from then on).
- */
-export async function apiOrder(baseUrl, { name = 'Léa Dubois', email = 'lea.dubois@example.com', items = [{ sku: 'TEA-EGR-100', qty: 2 }], key, timing } = {}) {
+/** An order through the JSON API (POST /api/orders); resolves to the order JSON. */
+export async function apiOrder(baseUrl, { name = 'Léa Dubois', email = 'lea.dubois@example.com', items = [{ sku: 'TEA-EGR-100', qty: 2 }], key } = {}) {
   const res = await fetch(`${baseUrl}/api/orders`, {
     method: 'POST',
     headers: {
@@ -104,7 +100,6 @@ export async function apiOrder(baseUrl, { name = 'Léa Dubois', email = 'lea.dub
     body: JSON.stringify({ customer: { name, email, phone: '' }, items, notes: '' }),
     signal: AbortSignal.timeout(10000),
   });
-  if (timing) timing.answeredAt = Date.now();
   const body = await res.json().catch(() => null);
   expect(res.status === 201 && body && body.number, `POST /api/orders should answer 201 with an order, got ${res.status} ${JSON.stringify(body)}`);
   return body;
