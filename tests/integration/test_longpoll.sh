@@ -323,31 +323,39 @@ done
 same "$(sql "SELECT count(*) FROM orders WHERE number IN ('$C1', '$C2')")" 2 "both orders stored"
 
 # ---- a client that goes away while held ----
+# lighttpd 1.4 does not close the FastCGI connection when its client goes
+# away while the answer is awaited (a responder polling its socket saw
+# nothing for 10 s), so the app cannot tell before it answers. What it must
+# do: keep serving, and let go of the parked request at its time at the
+# latest (its socket closed: nothing leaks).
 head_of "$ADMIN"
 BASE_SOCKS=$(app_sockets)
 GONE=()
 for i in $(seq 1 20); do
-	hold "gone$i" "$ADMIN" "cursor=$HEAD&epoch=$EPOCH&wait=25" "$TAG" 40
+	hold "gone$i" "$ADMIN" "cursor=$HEAD&epoch=$EPOCH&wait=5" "$TAG" 40
 	GONE+=("$LAST_CURL")
 done
 sleep 2
 HELD_SOCKS=$(app_sockets)
 [ "$HELD_SOCKS" -ge $((BASE_SOCKS + 20)) ] && ok "20 held requests: the app holds their connections ($BASE_SOCKS → $HELD_SOCKS sockets)" ||
     nok "20 held requests: the app holds their connections" "$BASE_SOCKS → $HELD_SOCKS sockets"
+T_GONE=$(now_ms)
 kill "${GONE[@]}" 2>/dev/null
 wait "${GONE[@]}" 2>/dev/null
+ok "their 20 clients killed"
+req GET /healthz --max-time 5
+expect_status 200 "… the app keeps serving"
+req GET "/admin/api/since?cursor=$HEAD&epoch=$EPOCH&wait=0" -b "$ADMIN" --max-time 5
+expect_status 200 "… the feed too"
 left=
-for i in $(seq 1 50); do
+for i in $(seq 1 150); do
 	left=$(app_sockets)
 	[ "$left" -le $((BASE_SOCKS + 2)) ] && break
 	sleep 0.1
 done
-[ "$left" -le $((BASE_SOCKS + 2)) ] && ok "… their clients killed: the app drops them (sockets back to $left, long before the 25 s wait)" ||
-    nok "… their clients killed: the app drops the parked requests" "$left sockets 5 s later, $BASE_SOCKS before"
-req GET /healthz --max-time 5
-expect_status 200 "… and keeps serving"
-req GET "/admin/api/since?cursor=$HEAD&epoch=$EPOCH&wait=0" -b "$ADMIN" --max-time 5
-expect_status 200 "… the feed too"
+[ "$left" -le $((BASE_SOCKS + 2)) ] &&
+    ok "… the parked requests let go ($left sockets $(secs_between "$T_GONE" "$(now_ms)") s after the kill; their wait was 5 s, 3 s left)" ||
+    nok "… the parked requests let go by their time" "$left sockets 15 s after the kill, $BASE_SOCKS before"
 hold after "$ADMIN" "cursor=$HEAD&epoch=$EPOCH&wait=10" "$TAG" 20
 sleep 1.5
 place "After Gone" MUG-STO-350
@@ -358,6 +366,10 @@ t=$(secs_between "$T_ORDER" "$H_END")
 [ "$H_STATUS/$H_EXIT" = 200/0 ] && within 0 3 "$t" && ok "… and wakes a new held request with the next order (${t} s)" ||
     nok "… a new held request is woken by the next order" "$H_STATUS/$H_EXIT ${t} s after the order"
 expect_json 'b.events.map((e) => e.order.number).join()' "$AFTER" "… with that order only"
+
+# ---- so far, no app process died or tripped a sanitizer ----
+crash=$(grep -E 'AddressSanitizer|LeakSanitizer|runtime error:|child (exited|signaled)|backend died' "$WORK/srv/error.log" | head -n 5)
+[ -z "$crash" ] && ok "no app process died or tripped a sanitizer so far" || nok "no app process died or tripped a sanitizer" "$crash"
 
 # ---- SIGTERM with held requests ----
 head_of "$ADMIN"
