@@ -145,7 +145,7 @@ EPOCH=$(jget b.epoch) HEAD=$(jget b.cursor) TAG=$(etag_of)
 req GET "/admin/api/since?cursor=0&epoch=0123456789abcdef0123456789abcdef&wait=10" -b "$ADMIN"
 expect_json 'b.reset' true "a foreign epoch with wait=10: reset, at once" \
     'b.wait_max' 25 "… the reset carries wait_max too"
-for bad in -1 abc 1.5 '' 99999999999999999999999 +5 0x10 ' 5' 5s; do
+for bad in -1 abc 1.5 '' +5 0x10 ' 5' 5s 1e3; do
 	req GET /admin/api/since -G --data-urlencode "cursor=$HEAD" --data-urlencode "epoch=$EPOCH" \
 	    --data-urlencode "wait=$bad" -b "$ADMIN" --max-time 10
 	expect_status 400 "wait='$bad': 400"
@@ -194,6 +194,13 @@ t0=$(now_ms)
 req GET "/admin/api/since?cursor=$HEAD&epoch=$EPOCH&wait=10" -b "$ADMIN" -H "If-None-Match: $TAG" --max-time 20
 t=$(secs_between "$t0" "$(now_ms)")
 expect_status 200 "wait=10 with an event after the cursor: 200"
+within 0 3 "$t" && ok "… at once (${t} s)" || nok "… at once, not held" "${t} s"
+expect_json 'b.events.length + ":" + b.cursor' "1:$NEWHEAD" "… the event, the head"
+# A wait of any number of digits is a non-negative integer: clamped, not refused.
+t0=$(now_ms)
+req GET "/admin/api/since?cursor=$HEAD&epoch=$EPOCH&wait=99999999999999999999999" -b "$ADMIN" --max-time 20
+t=$(secs_between "$t0" "$(now_ms)")
+expect_status 200 "wait of 23 digits, an event after the cursor: 200 (clamped, not refused)"
 within 0 3 "$t" && ok "… at once (${t} s)" || nok "… at once, not held" "${t} s"
 expect_json 'b.events.length + ":" + b.cursor' "1:$NEWHEAD" "… the event, the head"
 t0=$(now_ms)
@@ -414,10 +421,14 @@ unset ORDERSYNC_WAIT_MAX
 head_of "$ADMIN"
 expect_json 'b.wait_max' 7 "ORDERSYNC_WAIT_MAX=7: wait_max 7"
 hold clamp "$ADMIN" "cursor=$HEAD&epoch=$EPOCH&wait=100" "$TAG" 40
-wait_done 40 clamp
+hold clamp_huge "$ADMIN" "cursor=$HEAD&epoch=$EPOCH&wait=99999999999999999999999" "$TAG" 40
+wait_done 40 clamp clamp_huge
 res clamp
 same "$H_STATUS/$H_EXIT" 304/0 "wait=100: 304"
 within 6 12 "$H_SECS" && ok "… clamped: held ${H_SECS} s, about 7, not 100" || nok "… clamped to 7 s" "held ${H_SECS} s"
+res clamp_huge
+same "$H_STATUS/$H_EXIT" 304/0 "a wait of 23 digits: 304"
+within 6 12 "$H_SECS" && ok "… clamped too: held ${H_SECS} s" || nok "… clamped to 7 s" "held ${H_SECS} s"
 
 # ---- ORDERSYNC_WAIT_MAX=0: long-poll off ----
 stop_app
