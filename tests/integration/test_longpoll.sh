@@ -18,9 +18,9 @@
 
 HELD=$WORK/held
 mkdir -p "$HELD"
-CURL_PIDS=()
-# Every background curl goes with the suite, then lib.sh's cleanup.
-trap 'for p in "${CURL_PIDS[@]}"; do kill "$p" 2>/dev/null; done; cleanup' EXIT
+HOLD_PIDS=()
+# Every background curl goes with the suite (kill_held), then lib.sh's cleanup.
+trap 'kill_held; cleanup' EXIT
 
 start_app
 
@@ -53,24 +53,34 @@ for (let i = 1; i + 2 < a.length + 1; i += 3) {
 # ---- held requests in the background ----
 # hold ID JAR QUERY [ETAG [MAX]]: GET /admin/api/since?QUERY as JAR, with
 # If-None-Match: ETAG when given, in the background (curl --max-time MAX,
-# default 30: nothing hangs the suite). $HELD/ID.t0 is when it was sent;
-# $HELD/ID.res gets "STATUS CURL-EXIT SECONDS" when it ends; the body is
-# $HELD/ID.body, the headers $HELD/ID.hdr.
+# default 30: nothing hangs the suite). When it ends, $HELD/ID.res has
+# "STATUS CURL-EXIT SECONDS" (curl's), then $HELD/ID.end the time (ms) it
+# ended, taken once curl has exited; the body is $HELD/ID.body, the headers
+# $HELD/ID.hdr, curl's PID $HELD/ID.pid.
 hold() {
 	local id=$1 jar=$2 q=$3 tag=${4:-} max=${5:-30}
 	: > "$HELD/$id.body"
-	: > "$HELD/$id.res"
-	now_ms > "$HELD/$id.t0"
-	curl -sS --max-time "$max" -o "$HELD/$id.body" -D "$HELD/$id.hdr" -b "$jar" \
-	    ${tag:+-H "If-None-Match: $tag"} -w '%{http_code} %{exitcode} %{time_total}\n' \
-	    "$BASE_URL/admin/api/since?$q" > "$HELD/$id.res" 2> "$HELD/$id.err" &
-	CURL_PIDS+=($!)
-	LAST_CURL=$!
+	rm -f "$HELD/$id.res" "$HELD/$id.end" "$HELD/$id.pid"
+	(
+		curl -sS --max-time "$max" -o "$HELD/$id.body" -D "$HELD/$id.hdr" -b "$jar" \
+		    ${tag:+-H "If-None-Match: $tag"} -w '%{http_code} %{exitcode} %{time_total}\n' \
+		    "$BASE_URL/admin/api/since?$q" > "$HELD/$id.res" 2> "$HELD/$id.err" &
+		echo $! > "$HELD/$id.pid"
+		wait $!
+		now_ms > "$HELD/$id.end.tmp" && mv "$HELD/$id.end.tmp" "$HELD/$id.end"
+	) &
+	HOLD_PIDS+=($!)
+}
+# kill_held: every curl still running, and the shells around them.
+kill_held() {
+	local f
+	for f in "$HELD"/*.pid; do [ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null; done
+	for f in "${HOLD_PIDS[@]}"; do kill "$f" 2>/dev/null; done
 }
 # done_count ID...: how many of them have ended.
 done_count() {
 	local id n=0
-	for id in "$@"; do [ -s "$HELD/$id.res" ] && n=$((n + 1)); done
+	for id in "$@"; do [ -s "$HELD/$id.end" ] && n=$((n + 1)); done
 	echo "$n"
 }
 # wait_done SECONDS ID...: until all of them have ended, or SECONDS pass.
@@ -83,15 +93,15 @@ wait_done() {
 	done
 	return 1
 }
-# res ID: sets H_STATUS, H_EXIT, H_END (ms, when it ended), H_SECS (how long it took).
+# res ID: sets H_STATUS, H_EXIT, H_SECS (how long it took, curl's count),
+# H_END (ms, when it ended); BODY and HEADERS are its own.
 res() {
-	local t0
-	read -r H_STATUS H_EXIT H_SECS < "$HELD/$1.res"
-	t0=$(cat "$HELD/$1.t0")
-	H_END=$(awk -v t="$t0" -v s="$H_SECS" 'BEGIN { printf "%.0f", t + s * 1000 }')
+	H_STATUS=000 H_EXIT=- H_SECS=- H_END=0
+	[ -s "$HELD/$1.res" ] && read -r H_STATUS H_EXIT H_SECS < "$HELD/$1.res"
+	[ -s "$HELD/$1.end" ] && H_END=$(cat "$HELD/$1.end")
 	BODY=$HELD/$1.body HEADERS=$HELD/$1.hdr
 }
-# ms_between T0 T1: T1 - T0 (ms) as seconds with one decimal.
+# secs_between T0 T1: T1 - T0 (ms) as seconds with one decimal.
 secs_between() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b - a) / 1000 }'; }
 # within A B X: A <= X <= B (decimals).
 within() { awk -v a="$1" -v b="$2" -v x="$3" 'BEGIN { exit !(x >= a && x <= b) }'; }
@@ -150,7 +160,7 @@ for bad in -1 abc 1.5 '' +5 0x10 ' 5' 5s 1e3; do
 	    --data-urlencode "wait=$bad" -b "$ADMIN" --max-time 10
 	expect_status 400 "wait='$bad': 400"
 	expect_header '^content-type: application/json' "… JSON"
-	expect_json 'typeof b.error === "string" && b.error.length > 0' true "… naming the error"
+	expect_json 'b.error' bad_wait "… naming the error (bad_wait)"
 done
 t0=$(now_ms)
 req GET "/admin/api/since?cursor=$HEAD&epoch=$EPOCH&wait=0" -b "$ADMIN" -H "If-None-Match: $TAG" --max-time 10
@@ -273,6 +283,36 @@ expect_body_lacks '"events":[{' "… never an event"
 head_of "$SA"
 same "$HEAD" "$SA_HEAD" "store A's head did not move"
 
+# ---- an event committed by another process (not an app process) wakes it too ----
+# As another app host's write would: the order and its event written through
+# the database's own client.
+head_of "$ADMIN"
+hold outside "$ADMIN" "cursor=$HEAD&epoch=$EPOCH&wait=10" "$TAG" 20
+sleep 1.5
+same "$(done_count outside)" 0 "wait=10 at the head: held"
+now=$(date +%s) jo=$(sql_json_object)
+iso=$(date -u -d "@$now" +%Y-%m-%dT%H:%M:%SZ)
+T_ORDER=$(now_ms)
+sql "INSERT INTO orders (store_id, number, status, customer_name, email, total_cents, currency,
+      items_count, access_token, created_at, updated_at)
+    SELECT id, 'CMD-20261121-OUTS01', 'pending', 'Outside Writer', 'o@example.com', 1234, 'EUR', 1,
+      't', $now, $now FROM stores WHERE slug = 'default';
+    INSERT INTO order_events (store_id, order_id, type, payload, created_at)
+    SELECT store_id, id, 'order_created', $jo('order', $jo('number', number, 'status', status,
+      'total_cents', total_cents, 'currency', currency, 'customer_name', customer_name,
+      'items_count', items_count, 'created_at', '$iso')), created_at
+    FROM orders WHERE number = 'CMD-20261121-OUTS01';" && ok "an order and its event written with the database's client" ||
+    nok "an order and its event written with the database's client"
+wait_done 15 outside
+res outside
+same "$H_STATUS/$H_EXIT" 200/0 "the held request is answered 200"
+t=$(secs_between "$T_ORDER" "$H_END")
+within 0 3 "$t" && ok "… within 3 s of the write (${t} s; its wait was 10 s)" ||
+    nok "… within 3 s of the write, not at its timeout" "${t} s after the write"
+expect_json 'b.events.map((e) => e.type + ":" + e.order.number).join()' "order_created:CMD-20261121-OUTS01" \
+    "… with that event" \
+    'b.cursor' "$(sql "SELECT max(id) FROM order_events")" "… cursor = the new head"
+
 # ---- 100 held requests, normal traffic beside them ----
 head_of "$ADMIN"; AD_HEAD=$HEAD AD_TAG=$TAG
 head_of "$SA"; SA_HEAD=$HEAD SA_TAG=$TAG
@@ -340,16 +380,20 @@ BASE_SOCKS=$(app_sockets)
 GONE=()
 for i in $(seq 1 20); do
 	hold "gone$i" "$ADMIN" "cursor=$HEAD&epoch=$EPOCH&wait=5" "$TAG" 40
-	GONE+=("$LAST_CURL")
 done
 sleep 2
+for i in $(seq 1 20); do GONE+=("$(cat "$HELD/gone$i.pid")"); done
 HELD_SOCKS=$(app_sockets)
 [ "$HELD_SOCKS" -ge $((BASE_SOCKS + 20)) ] && ok "20 held requests: the app holds their connections ($BASE_SOCKS → $HELD_SOCKS sockets)" ||
     nok "20 held requests: the app holds their connections" "$BASE_SOCKS → $HELD_SOCKS sockets"
 T_GONE=$(now_ms)
 kill "${GONE[@]}" 2>/dev/null
-wait "${GONE[@]}" 2>/dev/null
-ok "their 20 clients killed"
+GONE_IDS=()
+for i in $(seq 1 20); do GONE_IDS+=("gone$i"); done
+wait_done 5 "${GONE_IDS[@]}"
+n=0
+for id in "${GONE_IDS[@]}"; do res "$id"; [ "$H_STATUS" = 000 ] && n=$((n + 1)); done
+same "$n" 20 "their 20 clients killed before any answer"
 req GET /healthz --max-time 5
 expect_status 200 "… the app keeps serving"
 req GET "/admin/api/since?cursor=$HEAD&epoch=$EPOCH&wait=0" -b "$ADMIN" --max-time 5
