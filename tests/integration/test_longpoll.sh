@@ -3,11 +3,14 @@
 # /admin/api/since?wait=S) through a real lighttpd and the sanitizer build:
 # wait_max in every answer, the clamp (ORDERSYNC_WAIT_MAX), bad waits 400; a
 # held request answered when another connection places an order (the new
-# event, the new head), at once when there is something already, 304 (or
-# 200 with no events) when its time is up; 100 held requests with normal
-# traffic beside them; a store's held request never given another store's
-# event; SIGTERM answers the held requests; a client that goes away; plain
-# CGI never holds (wait_max 0).
+# event, the new head), or when another process (the database's own client,
+# as another host would) commits an event; at once when there is something
+# already; 304 (or 200 with no events) when its time is up; 100 held
+# requests (more than the app's threads) with normal traffic beside them; a
+# store's held request never given another store's event; SIGTERM answers
+# the held requests; a client that goes away; plain CGI never holds
+# (wait_max 0). ORDERSYNC_WAIT_MAX reaches the app through
+# lighttpd's bin-copy-environment (deploy/lighttpd/ordersync.conf).
 #
 # Held requests are curls in the background, each writing its status, curl's
 # exit code and its time when it ends. The times checked are what the
