@@ -341,7 +341,11 @@ lp_wait() {
 	LP_END_MS=$(( $(cat "$T/lp-$1.t0") + $(in_ms "$before") + $(in_ms "$LP_SECS") ))
 	LP_BODY=$T/lp-$1.body
 }
-lp_why() { echo "status $LP_STATUS after ${LP_SECS}s; body: $(head -c 300 "$LP_BODY" | tr '\n' ' ') $(head -c 200 "$T/lp-$1.err")"; }
+# lp_why NAME: what came back, for a FAIL line (curl writes no body file
+# for an empty answer).
+lp_why() {
+	echo "status $LP_STATUS after ${LP_SECS}s; body: $(head -c 300 "$LP_BODY" 2>/dev/null | tr '\n' ' ') $(head -c 200 "$T/lp-$1.err")"
+}
 
 # longpoll_checks CURSOR: wait_max as the config sets it (SMOKE_WAIT_MAX,
 # given by the runner: 25 where the server connects per request, 0 under
