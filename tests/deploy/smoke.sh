@@ -315,8 +315,7 @@ feed_head() {
 # lp_start NAME WAIT: in the background, on a connection of its own, the
 # feed at its head (HEAD_CURSOR) with wait=WAIT and If-None-Match:
 # HEAD_ETAG, as the second request of that kept-alive connection (after a
-# GET /healthz), as a browser's would be: lighttpd, for one, times a kept-
-# alive connection's wait for the app from the previous answer. lp_wait
+# GET /healthz), as a browser's Worker would send it. lp_wait
 # NAME waits for it and sets LP_STATUS, LP_SECS (the feed request's time),
 # LP_END_MS (when its answer was in) and LP_BODY (its file).
 # lp_running NAME: true while the feed request has no answer.
