@@ -39,7 +39,7 @@ struct worker {
 	struct server	*sv;
 	void		*ctx;
 	pthread_t	 tid;
-	atomic_int	 in_accept;	/* inside FCGX_Accept_r: a signal may be needed */
+	_Atomic int64_t	 in_accept;	/* since when (util_now_ms) inside FCGX_Accept_r; 0: not */
 	atomic_int	 done;
 };
 
@@ -63,11 +63,20 @@ wake_watcher(struct server *sv)
 	(void)!write(sv->wake, &one, sizeof one);
 }
 
-/* Closes the connection of a request that is finished or dropped. */
+/*
+ * Closes a held request's connection, finished or dropped, and frees it.
+ * Detached first, so libfcgi closes it plainly: its own close half-shuts
+ * the socket and waits (up to 2 s, with select) for the web server to close
+ * its side, and the watcher would wait so for each answer in turn. Nothing
+ * is left unread (can_hold read the input to its end), so a plain close
+ * loses nothing. A kept-alive connection cannot go back to a worker's
+ * accept: it is closed too.
+ */
 static void
 release(FCGX_Request *fcgi)
 {
-	/* A kept-alive connection cannot go back to a worker's accept: close it. */
+	FCGX_Detach(fcgi);
+	FCGX_Finish_r(fcgi);
 	if (fcgi->ipcFd >= 0)
 		FCGX_Free(fcgi, 1);
 	free(fcgi);
@@ -86,7 +95,6 @@ answer(struct server *sv, void *ctx, struct parked *p)
 	http_write(&p->rq, &rs, p->fcgi);
 	http_response_free(&rs);
 	http_request_free(&p->rq);
-	FCGX_Finish_r(p->fcgi);
 	release(p->fcgi);
 	free(p);
 }
@@ -96,6 +104,7 @@ static void
 drop(struct parked *p)
 {
 	http_request_free(&p->rq);
+	FCGX_Detach(p->fcgi);
 	FCGX_Free(p->fcgi, 1);
 	free(p->fcgi);
 	free(p);
@@ -197,7 +206,7 @@ worker_main(void *arg)
 		}
 		pthread_mutex_lock(&sv->accept_lock);
 		if (await_connection(sv)) {
-			atomic_store(&w->in_accept, 1);
+			atomic_store(&w->in_accept, util_now_ms());
 			/* FCGX_Accept_r returns -errno (-9999 when errno was 0). */
 			rc = FCGX_Accept_r(fcgi);
 			atomic_store(&w->in_accept, 0);
@@ -418,10 +427,17 @@ on_usr1(int sig)
 	(void)sig;	/* only to interrupt a blocked accept (no SA_RESTART) */
 }
 
-/* Stops the workers: those blocked in accept are interrupted until all have left. */
+/*
+ * Stops the workers: those blocked in accept are interrupted until all
+ * have left. Only one inside FCGX_Accept_r for a second or more: then it
+ * waits in accept(2) for a connection another process took. A signal
+ * sooner could land in the read of a request just accepted (its BEGIN
+ * record and parameters), and that request would be lost.
+ */
 static void
 stop_workers(struct worker *w, int n)
 {
+	int64_t since;
 	int i, left;
 
 	do {
@@ -430,7 +446,8 @@ stop_workers(struct worker *w, int n)
 			if (atomic_load(&w[i].done))
 				continue;
 			left++;
-			if (atomic_load(&w[i].in_accept))
+			since = atomic_load(&w[i].in_accept);
+			if (since != 0 && util_now_ms() - since >= 1000)
 				pthread_kill(w[i].tid, SIGUSR1);
 		}
 		if (left > 0)
