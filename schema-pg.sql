@@ -494,3 +494,18 @@ ALTER TABLE order_events
     DROP CONSTRAINT order_events_order_check,
     ADD CONSTRAINT order_events_order_check
     CHECK ((order_id IS NULL) = (type IN ('stock_low', 'alert_test')));
+
+-- @migration 10
+-- Long-poll: each new event wakes the watchers of the app processes, which
+-- LISTEN on ordersync_feed (cgi/db_pg_tx.c, pg_watch_fd). NOTIFY belongs to
+-- the event's transaction: delivered at its commit, never for a rolled-back
+-- event, and identical notices of one transaction are folded into one. The
+-- payload is empty: a watcher reads the heads of the scopes it holds.
+CREATE FUNCTION ordersync_feed_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_notify('ordersync_feed', '');
+	RETURN NULL;
+END
+$$;
+CREATE TRIGGER order_events_notify AFTER INSERT ON order_events
+	FOR EACH ROW EXECUTE FUNCTION ordersync_feed_notify();

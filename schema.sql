@@ -595,3 +595,9 @@ DROP TABLE order_events;
 ALTER TABLE order_events_v9 RENAME TO order_events;
 CREATE INDEX order_events_store ON order_events (store_id, id);
 CREATE INDEX order_events_order ON order_events (order_id, id);
+
+-- @migration 10
+-- Nothing on SQLite. PostgreSQL's migration 10 adds the trigger that wakes
+-- the long-poll watchers; here a watcher reads PRAGMA data_version instead
+-- (cgi/db_engine.c, db_watch_changed). The number is kept so both engines
+-- count their migrations alike.

@@ -90,7 +90,7 @@ export_row(struct export *e, const struct order *o, struct buf *out)
 		return -1;
 	}
 	export_items(&items, o);
-	localtime_r(&t, &tm);
+	util_localtime(t, &tm);
 	strftime(date, sizeof date, "%Y-%m-%d %H:%M", &tm);
 	product_price_input(total, sizeof total, o->total_cents, lang);
 	product_price_input(paid_s, sizeof paid_s, paid, lang);
@@ -190,7 +190,7 @@ orders_csv(struct app *app, struct http_request *rq, struct http_response *rs)
 		view_unavailable(app, rq, rs);
 		return;
 	}
-	localtime_r(&now, &tm);
+	util_localtime(now, &tm);
 	strftime(name, sizeof name, "orders-%Y-%m-%d.csv", &tm);
 	rs->status = 200;
 	rs->content_type = "text/csv; charset=utf-8";

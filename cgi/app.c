@@ -1,10 +1,13 @@
-/* app.c — the process-wide state's caches: made before the accept loop, freed after it. */
+/* app.c — the process-wide state's caches, and each serving thread's own copy of the state: made before the accept loop, freed after it. */
 #include <stdlib.h>
 
 #include "admin_view.h"
 #include "app.h"
 #include "auth.h"
+#include "db.h"
+#include "db_notify.h"
 #include "feed.h"
+#include "notify.h"
 
 void
 app_caches_new(struct app *app)
@@ -23,4 +26,34 @@ app_caches_free(struct app *app)
 	app->auth = NULL;
 	app->feed = NULL;
 	app->admin = NULL;
+}
+
+struct app *
+app_thread_new(const struct app *master, struct buf *err)
+{
+	struct app *t = xcalloc(1, sizeof *t);
+
+	*t = *master;		/* cfg, i18n, tmpl: shared, read-only */
+	t->db = NULL;
+	t->outbox.queued = 0;
+	t->outbox.looked_at = 0;
+	app_caches_new(t);
+	if ((t->db = db_open(t->cfg.db_path, t->cfg.sync_full, &t->log, err)) == NULL) {
+		app_caches_free(t);
+		free(t);
+		return NULL;
+	}
+	db_notify_configure(t->db, t->cfg.mail != CFG_MAIL_OFF,
+	    notify_watch_secs(t->cfg.poll_ms));
+	return t;
+}
+
+void
+app_thread_free(struct app *t)
+{
+	if (t == NULL)
+		return;
+	db_close(t->db);
+	app_caches_free(t);
+	free(t);
 }

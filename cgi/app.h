@@ -23,6 +23,12 @@ struct mus_cache;
  * Everything a request may use that outlives it. Built once by main (or a
  * test) with app_caches_new() and never changed by a handler, except the
  * caches below that exist to be reused across requests.
+ *
+ * Threads: each serving thread has its own struct app (app_thread_new): its
+ * own database connection, logger (the request id) and caches — the auth,
+ * feed and admin caches are per thread, so they take no lock — while cfg,
+ * i18n and tmpl are the master's, shared: cfg and i18n are read-only once
+ * loaded, and the template cache locks itself (mustache.c).
  */
 struct app {
 	struct config		 cfg;
@@ -43,5 +49,12 @@ struct app {
 void	app_caches_new(struct app *app);
 /* Frees app's caches and sets the pointers to NULL; safe to call twice. */
 void	app_caches_free(struct app *app);
+/*
+ * A serving thread's own copy of master (see above): new caches and a new
+ * database connection. NULL with err set when the database cannot be
+ * opened. app_thread_free closes and frees only what is the copy's own.
+ */
+struct app	*app_thread_new(const struct app *master, struct buf *err);
+void		 app_thread_free(struct app *t);
 
 #endif

@@ -279,6 +279,19 @@ cfg_load(struct config *cfg, cfg_getter get, struct buf *err)
 		goto fail;
 	}
 
+	v = value(get, "ORDERSYNC_WAIT_MAX", "25");
+	if (!parse_int(v, 0, 300, &cfg->wait_max)) {
+		buf_puts(err, "ORDERSYNC_WAIT_MAX: must be an integer from 0 (long-poll off) "
+		    "to 300 seconds");
+		goto fail;
+	}
+
+	v = value(get, "ORDERSYNC_THREADS", "4");
+	if (!parse_int(v, 1, 64, &cfg->threads)) {
+		buf_puts(err, "ORDERSYNC_THREADS: must be an integer from 1 to 64");
+		goto fail;
+	}
+
 	v = value(get, "ORDERSYNC_CURRENCY", "EUR");
 	if (!cfg_currency_ok(v)) {
 		buf_puts(err, "ORDERSYNC_CURRENCY: must be an ISO 4217 code like EUR");

@@ -10,6 +10,9 @@ struct config {
 	char	*templates_dir;	/* ORDERSYNC_TEMPLATES: *.mustache and locales/ */
 	char	*base_url;	/* ORDERSYNC_BASE_URL: "" or "/prefix", no trailing slash */
 	int	 poll_ms;	/* ORDERSYNC_POLL_MS: admin feed interval, 500..600000 */
+	int	 wait_max;	/* ORDERSYNC_WAIT_MAX: longest feed wait= in seconds,
+				   0..300, default 25; 0: long-poll off (mod_fcgid, CGI) */
+	int	 threads;	/* ORDERSYNC_THREADS: FastCGI worker threads, 1..64, default 4 */
 	char	 currency[4];	/* ORDERSYNC_CURRENCY: ISO 4217, e.g. "EUR" */
 	char	*tz;		/* ORDERSYNC_TZ: IANA zone name shown to people */
 	char	 lang[3];	/* ORDERSYNC_LANG: default UI language, "en" or "fr" */

@@ -51,6 +51,23 @@ enum db_status	 db_ping(struct db *db);
  */
 enum db_status	 db_data_version(struct db *db, int64_t *out);
 
+/*
+ * The change watch of the long-poll watcher (serve.c, one connection per
+ * process). db_watch_fd: a descriptor that becomes readable when another
+ * connection may have committed an event — PostgreSQL: the connection,
+ * which LISTENs on "ordersync_feed" from the first call (schema-pg.sql
+ * migration 10: a trigger NOTIFYs in each event's transaction, delivered at
+ * its commit) — or -1 when there is none: SQLite (the caller then asks
+ * db_watch_changed every few tens of milliseconds), or a PostgreSQL
+ * connection that is down. db_watch_changed: 1 when a commit may have
+ * happened since the last call (SQLite: PRAGMA data_version moved;
+ * PostgreSQL: a notification came, or the connection was made again and
+ * some may have been missed), else 0. A database error counts as 1: the
+ * caller looks, and the look fails or finds nothing.
+ */
+int		 db_watch_fd(struct db *db);
+int		 db_watch_changed(struct db *db);
+
 /* The random id made when this database was created (meta.epoch). Borrowed. */
 const char	*db_epoch(struct db *db);
 

@@ -270,6 +270,27 @@ db_data_version(struct db *db, int64_t *out)
 }
 
 int
+db_watch_fd(struct db *db)
+{
+	return PG(db) ? pg_watch_fd(db) : -1;
+}
+
+int
+db_watch_changed(struct db *db)
+{
+	int64_t v;
+
+	if (PG(db))
+		return pg_watch_changed(db);
+	if (lite_data_version(db, &v) != DB_OK)
+		return 1;
+	if (v == db->watch_version)
+		return 0;
+	db->watch_version = v;
+	return 1;
+}
+
+int
 db_user_version(struct db *db)
 {
 	return PG(db) ? pg_user_version(db) : lite_user_version(db);

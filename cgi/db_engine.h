@@ -68,6 +68,8 @@ enum db_status	 pg_commit(struct db *db);
 void		 pg_rollback(struct db *db);
 enum db_status	 pg_data_version(struct db *db, int64_t *out);
 int		 pg_user_version(struct db *db);
+int		 pg_watch_fd(struct db *db);
+int		 pg_watch_changed(struct db *db);
 
 /* 1 when s names a PostgreSQL database: a postgresql:// or postgres:// URI. */
 int		 db_is_pg_uri(const char *s);

@@ -64,6 +64,7 @@ struct db {
 	int		 notify_mail;	/* db_notify_configure: queue mails */
 	int64_t		 notify_watch_secs;
 	int		 outbox_added;	/* rows queued since db_outbox_take_added() */
+	int64_t		 watch_version;	/* SQLite: data_version at db_watch_changed */
 };
 
 /*

@@ -1,6 +1,7 @@
 /* db_pg.c — the PostgreSQL engine (db_engine.h, libpq): statements prepared by name, their parameters and rows, errors, reconnection (transactions: db_pg_tx.c; opening: db_pg_open.c). */
 #include <ctype.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,11 @@ struct pg_stmt {
 	int		 blob_row, blob_col;
 };
 
-static unsigned	next_name;
+/*
+ * Statement names, unique in the process (each connection prepares its
+ * own; the threads of a process share the counter, hence atomic).
+ */
+static _Atomic unsigned	next_name;
 
 int
 pg_keep_error(struct db *db, const PGresult *res)
@@ -146,6 +151,11 @@ pg_connected(struct db *db)
 	pg->gen++;
 	if (pg_run(db, SESSION_SQL) != 0)
 		return 0;
+	if (pg->listening) {
+		if (pg_run(db, "LISTEN " FEED_CHANNEL) != 0)
+			return 0;
+		pg->missed = 1;
+	}
 	if (db->log)
 		log_msg(db->log, LOG_WARN, "db: reconnected to PostgreSQL");
 	return 1;
@@ -207,7 +217,7 @@ pg_prepare(struct db *db, const char *sql)
 		free(st);
 		return NULL;
 	}
-	snprintf(st->name, sizeof st->name, "s%u", ++next_name);
+	snprintf(st->name, sizeof st->name, "s%u", atomic_fetch_add(&next_name, 1) + 1);
 	st->blob_row = -1;
 	return st;
 }

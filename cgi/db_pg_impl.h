@@ -35,7 +35,12 @@ struct db_pg {
 	int64_t		 changes;	/* rows the last statement changed */
 	char		 sqlstate[6];	/* of the last error */
 	char		 message[300];
+	int		 listening;	/* LISTEN ordersync_feed was asked (pg_watch_fd) */
+	int		 missed;	/* reconnected since pg_watch_changed: notices lost */
 };
+
+/* The channel the events' trigger notifies (schema-pg.sql migration 10). */
+#define FEED_CHANNEL	"ordersync_feed"
 
 /*
  * The connection, made again when it was lost (a restarted server, a

@@ -120,3 +120,51 @@ pg_data_version(struct db *db, int64_t *out)
 	return pg_status_of(db, rc, "data version");
 }
 
+
+/*
+ * The long-poll watcher's connection listens on FEED_CHANNEL: each event's
+ * transaction notifies it (the trigger of schema-pg.sql migration 10),
+ * and PostgreSQL delivers a notification only at the commit — so a wake-up
+ * never comes before the event can be read. A reconnection LISTENs again
+ * (pg_connected) and counts as a change, since notices sent meanwhile are
+ * lost.
+ */
+int
+pg_watch_fd(struct db *db)
+{
+	struct db_pg *pg = db->pg;
+
+	if (!pg->listening) {
+		if (!pg_connected(db) || pg_run(db, "LISTEN " FEED_CHANNEL) != 0)
+			return -1;
+		pg->listening = 1;
+		pg->missed = 1;
+	}
+	if (PQstatus(pg->conn) != CONNECTION_OK)
+		return -1;
+	return PQsocket(pg->conn);
+}
+
+int
+pg_watch_changed(struct db *db)
+{
+	struct db_pg *pg = db->pg;
+	PGnotify *n;
+	int changed;
+
+	if (!pg->listening || PQstatus(pg->conn) != CONNECTION_OK ||
+	    PQconsumeInput(pg->conn) != 1) {
+		/* Down: try again now; a new connection LISTENs and sets missed. */
+		if (!pg_connected(db))
+			return 1;
+		if (!pg->listening && pg_watch_fd(db) < 0)
+			return 1;
+	}
+	changed = pg->missed;
+	pg->missed = 0;
+	while ((n = PQnotifies(pg->conn)) != NULL) {
+		changed = 1;
+		PQfreemem(n);
+	}
+	return changed;
+}

@@ -127,16 +127,17 @@ feed_event_text(struct buf *b, const struct db_admin_event *ev)
 		buf_puts(b, "\"order\":null}");
 }
 
-/* {"reset":true,"epoch":E,"cursor":head,"poll_ms":P} */
+/* {"reset":true,"epoch":E,"cursor":head,"poll_ms":P,"wait_max":W} */
 static void
 reset_text(struct app *app, struct buf *b, int64_t head)
 {
 	buf_puts(b, "{\"reset\":true,\"epoch\":");
 	feed_json_string(b, db_epoch(app->db));
-	buf_printf(b, ",\"cursor\":%" PRId64 ",\"poll_ms\":%d}", head, app->cfg.poll_ms);
+	buf_printf(b, ",\"cursor\":%" PRId64 ",\"poll_ms\":%d,\"wait_max\":%d}", head,
+	    app->cfg.poll_ms, app->cfg.wait_max);
 }
 
-/* {"epoch":E,"cursor":C,"events":[ev[0..n)],"more":M,"poll_ms":P} */
+/* {"epoch":E,"cursor":C,"events":[ev[0..n)],"more":M,"poll_ms":P,"wait_max":W} */
 static void
 page_text(struct app *app, struct buf *b, int64_t cursor,
     const struct db_admin_event *ev, size_t n, int more)
@@ -151,8 +152,8 @@ page_text(struct app *app, struct buf *b, int64_t cursor,
 			buf_putc(b, ',');
 		feed_event_text(b, &ev[i]);
 	}
-	buf_printf(b, "],\"more\":%s,\"poll_ms\":%d}", more ? "true" : "false",
-	    app->cfg.poll_ms);
+	buf_printf(b, "],\"more\":%s,\"poll_ms\":%d,\"wait_max\":%d}",
+	    more ? "true" : "false", app->cfg.poll_ms, app->cfg.wait_max);
 }
 
 enum db_status
@@ -176,6 +177,7 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 		snprintf(out->etag, sizeof out->etag, "\"%s-s%" PRId64 "-%" PRId64 "\"",
 		    epoch, store_id, head);
 	out->status = 200;
+	out->head = head;
 
 	if (q->epoch != NULL && strcmp(q->epoch, epoch) != 0) {
 		reset_text(app, body, head);
@@ -192,6 +194,7 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 		 * the head it names, so a client behind it never mistakes a 304
 		 * for "no events" (RFC 7232 §3.2 lets us send the 200 instead).
 		 */
+		out->idle = q->has_cursor;
 		if (http_etag_matches(q->if_none_match, out->etag))
 			out->status = 304;
 		else
@@ -225,6 +228,39 @@ feed_answer(struct app *app, int64_t store_id, const struct db_version *v,
 	return DB_OK;
 }
 
+
+int64_t
+feed_wait_secs(int present, int64_t asked, int wait_max)
+{
+	if (!present || asked <= 0 || wait_max <= 0)
+		return 0;
+	return asked < wait_max ? asked : wait_max;
+}
+
+/* ---- the long-poll watcher's side (serve.c's hooks, wired by main.c) ---- */
+
+int
+feed_watch_fd(struct app *app)
+{
+	return db_watch_fd(app->db);
+}
+
+int
+feed_watch_changed(struct app *app)
+{
+	return db_watch_changed(app->db);
+}
+
+int
+feed_watch_head(struct app *app, int64_t scope, int64_t *head)
+{
+	struct db_version v;
+
+	if (db_admin_version(app->db, &v) != DB_OK ||
+	    feed_head(app, scope, &v, head) != DB_OK)
+		return -1;
+	return 0;
+}
 
 /* ---- stats ---- */
 
@@ -292,11 +328,11 @@ week_start(time_t now)
 {
 	struct tm tm;
 
-	localtime_r(&now, &tm);
+	util_localtime(now, &tm);
 	tm.tm_mday -= (tm.tm_wday + 6) % 7;
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
+	return (int64_t)util_mktime(&tm);
 }
 
 /* Adds key_cents and key (the amount written for lang) to o. */
@@ -385,7 +421,7 @@ feed_stats_model(struct app *app, const struct auth_session *s, const char *lang
 	double rate;
 	int i;
 
-	localtime_r(&now, &tm);
+	util_localtime(now, &tm);
 	hour_start = (int64_t)now - (tm.tm_min * 60 + tm.tm_sec);
 	since.hour0 = hour_start - 23 * 3600;
 	since.day_start = order_day_start(now);

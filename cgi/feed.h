@@ -74,6 +74,9 @@ struct feed_query {
 struct feed_reply {
 	int	status;
 	char	etag[128];
+	int64_t	head;		/* the scope's head */
+	int	idle;		/* the client is at the head it named: nothing to
+				   tell, so a wait= may hold the request (200 or 304) */
 };
 
 /*
@@ -106,6 +109,24 @@ enum db_status	feed_answer(struct app *app, int64_t store_id, const struct db_ve
 void	feed_event_text(struct buf *b, const struct db_admin_event *ev);
 /* Appends s to b as a JSON string (RFC 8259 §7), quotes included. */
 void	feed_json_string(struct buf *b, const char *s);
+
+/*
+ * How long a feed request with wait=asked (present: the parameter was
+ * given; any number of digits, held at INT64_MAX) may be held: asked
+ * clamped to wait_max, in seconds; 0 (answer now) when not given, 0, or
+ * long-poll is off (wait_max 0).
+ */
+int64_t	feed_wait_secs(int present, int64_t asked, int wait_max);
+
+/*
+ * The long-poll watcher's three questions, on its own connection (the
+ * hooks of serve.h): feed_watch_fd and feed_watch_changed are
+ * db_watch_fd and db_watch_changed; feed_watch_head reads a scope's head
+ * through the head cache (0, or -1 on a database error).
+ */
+int	feed_watch_fd(struct app *app);
+int	feed_watch_changed(struct app *app);
+int	feed_watch_head(struct app *app, int64_t scope, int64_t *head /* OUT */);
 
 /*
  * The stats model of GET /admin/api/stats for the session's scope, at now

@@ -2,6 +2,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -79,8 +80,22 @@ static const struct {
 struct io {
 	FCGX_Request	*fcgi;		/* NULL in CGI mode */
 	char	       **envp;
-	uint64_t	 seq;		/* request ids: random start, +1 per request */
 };
+
+/*
+ * Request ids: a random start, +1 per request (http_ids_init). The one
+ * mutable global of this file, shared by every thread, hence atomic.
+ */
+static _Atomic uint64_t next_id;
+
+void
+http_ids_init(void)
+{
+	uint64_t seed;
+
+	randombytes_buf(&seed, sizeof seed);
+	atomic_store(&next_id, seed);
+}
 
 /* SplitMix64's finaliser: consecutive seq values give unrelated-looking ids. */
 static uint64_t
@@ -288,7 +303,7 @@ read_request(struct http_request *rq, struct io *io, const char *base_url)
 	memset(rq, 0, sizeof *rq);
 	rq->envp = io->envp;
 	/* A log correlation id, unique in the process: no getrandom() per request. */
-	snprintf(rq->id, sizeof rq->id, "%016" PRIx64, mix64(io->seq++));
+	snprintf(rq->id, sizeof rq->id, "%016" PRIx64, mix64(atomic_fetch_add(&next_id, 1)));
 
 	m = http_param(rq, "REQUEST_METHOD");
 	snprintf(rq->method_name, sizeof rq->method_name, "%s", m ? m : "GET");
@@ -328,6 +343,7 @@ http_response_init(struct http_response *rs)
 	rs->status = 200;
 	rs->content_type = "text/html; charset=utf-8";
 	memset(&rs->stream, 0, sizeof rs->stream);
+	memset(&rs->hold, 0, sizeof rs->hold);
 	buf_init(&rs->headers);
 	buf_init(&rs->body);
 }
@@ -429,11 +445,12 @@ write_stream(struct http_stream *st, struct io *io, struct buf *out)
 	} while (more > 0);
 }
 
-static void
-write_response(struct http_response *rs, struct io *io, int head)
+void
+http_write(const struct http_request *rq, struct http_response *rs, FCGX_Request *fcgi)
 {
+	struct io io_ = { fcgi, NULL }, *io = &io_;
 	struct buf out;
-	int nobody = head || rs->status == 304 || rs->status == 204;
+	int nobody = rq->method == HTTP_HEAD || rs->status == 304 || rs->status == 204;
 
 	buf_init(&out);
 	buf_printf(&out, "Status: %d %s\r\n", rs->status, http_status_text(rs->status));
@@ -457,69 +474,13 @@ write_response(struct http_response *rs, struct io *io, int head)
 	buf_free(&out);
 }
 
-static void
-serve_one(struct io *io, const char *base_url, http_handler handle,
-    http_upload_rule uploads, void *arg, int cgi)
+void
+http_read(struct http_request *rq, FCGX_Request *fcgi, const char *base_url,
+    http_upload_rule uploads, void *arg)
 {
-	struct http_request rq;
-	struct http_response rs;
+	struct io io = { fcgi, fcgi != NULL ? fcgi->envp : environ };
 
-	read_request(&rq, io, base_url);
-	if (!rq.error)
-		read_body(&rq, io, cgi, uploads != NULL && uploads(arg, &rq));
-	http_response_init(&rs);
-	handle(arg, &rq, &rs);
-	write_response(&rs, io, rq.method == HTTP_HEAD);
-	http_response_free(&rs);
-	http_request_free(&rq);
-}
-
-int
-http_serve(const char *base_url, http_handler handle, http_upload_rule uploads,
-    http_after_answer after, void *arg, volatile sig_atomic_t *stop)
-{
-	FCGX_Request req;
-	struct io io;
-	int rc;
-
-	randombytes_buf(&io.seq, sizeof io.seq);
-	if (FCGX_IsCGI()) {
-		io.fcgi = NULL;
-		io.envp = environ;
-		serve_one(&io, base_url, handle, uploads, arg, 1);
-		fflush(stdout);
-		if (after != NULL) {
-			/* CGI: the answer ends when our standard output closes. */
-			fclose(stdout);
-			after(arg);
-		}
-		return 0;
-	}
-	if (FCGX_Init() != 0 || FCGX_InitRequest(&req, 0, FCGI_FAIL_ACCEPT_ON_INTR) != 0) {
-		errno = errno ? errno : EBADF;
-		return -1;
-	}
-	while (!*stop) {
-		/* FCGX_Accept_r returns -errno (-9999 when errno was 0). */
-		if ((rc = FCGX_Accept_r(&req)) < 0) {
-			if (*stop || rc == -EINTR)
-				continue;	/* SIGTERM: the loop ends; any other signal: go on */
-			/*
-			 * Anything else is the listening socket failing: a loop
-			 * that went on would spin, and one that returned 0 would
-			 * look like a requested stop. Fail loudly instead.
-			 */
-			FCGX_Free(&req, 1);
-			errno = rc > -9999 ? -rc : EIO;
-			return -1;
-		}
-		io.fcgi = &req;
-		io.envp = req.envp;
-		serve_one(&io, base_url, handle, uploads, arg, 0);
-		FCGX_Finish_r(&req);
-		if (after != NULL && !*stop)
-			after(arg);
-	}
-	FCGX_Free(&req, 1);
-	return 0;
+	read_request(rq, &io, base_url);
+	if (!rq->error)
+		read_body(rq, &io, fcgi == NULL, uploads != NULL && uploads(arg, rq));
 }

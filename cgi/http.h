@@ -85,6 +85,8 @@ struct http_request {
 	int			 error;		/* parse failure: 400, 405, 413, 415, 431; 0 if none */
 	char			*error_msg;	/* ... and why */
 	char		       **envp;		/* borrowed: the request's parameters */
+	int			 resumed;	/* 1: handled again after being held (see
+						   struct http_hold): answer now */
 };
 
 /*
@@ -124,12 +126,28 @@ struct http_stream {
 	void		 *arg;
 };
 
+/*
+ * A handler that has nothing to say yet (the feed's wait=) sets until_ms
+ * instead of answering: the server then sets the request aside, without a
+ * thread, and calls the handler again (rq->resumed = 1, a fresh response)
+ * when the watched scope's head moves past seen, when until_ms passes (the
+ * CLOCK_MONOTONIC milliseconds of util_now_ms), or when the process stops.
+ * A client that goes away meanwhile gets nothing. A handler that is called
+ * with rq->resumed, or under a server that cannot hold (CGI), must answer.
+ */
+struct http_hold {
+	int64_t	until_ms;	/* 0: answer now (the default) */
+	int64_t	scope;		/* what moves: a store id, or DB_ALL_STORES */
+	int64_t	seen;		/* the scope's head the answer would have named */
+};
+
 struct http_response {
 	int		 status;
 	const char	*content_type;	/* static string */
 	struct buf	 headers;
 	struct buf	 body;
 	struct http_stream stream;	/* next != NULL: the body comes from it, not body */
+	struct http_hold hold;
 };
 
 void	http_response_init(struct http_response *rs);
@@ -193,17 +211,6 @@ int		http_accepts_json(const char *accept);
  */
 struct json_object *http_parse_json(const char *s, size_t n, const char **why);
 
-/*
- * The request loop. Called once from main: under a FastCGI server it
- * accepts requests until *stop is set (SIGTERM finishes the current request
- * first); started as plain CGI it serves the one request in the environment.
- * For each request, reads and parses it (base_url is stripped from the path;
- * parse failures set rq->error), calls handle, writes the response and frees
- * both. Returns 0 when the CGI request was served or *stop ended the loop;
- * -1 when the FastCGI socket could not be used or accepting a request on it
- * failed (for any reason but a signal), with the cause in errno (EIO when
- * libfcgi gave none): the caller logs it and exits non-zero.
- */
 typedef void (*http_handler)(void *arg, struct http_request *rq,
 		    struct http_response *rs);
 /*
@@ -214,14 +221,21 @@ typedef void (*http_handler)(void *arg, struct http_request *rq,
  * the two form types of read_body. NULL: no route takes uploads.
  */
 typedef int (*http_upload_rule)(void *arg, const struct http_request *rq);
+
 /*
- * Called after each answer has been handed to the web server
- * (FCGX_Finish_r; under CGI, once standard output is closed): the client
- * no longer waits, so deferred work (the outbox) runs here, briefly — the
- * process takes no other request meanwhile. NULL: nothing.
+ * One request's input and output, for the server loops (serve.c): fcgi is
+ * the libfcgi request, NULL for plain CGI (the environment, stdin and
+ * stdout). http_read reads and parses it (base_url is stripped from the
+ * path; parse failures set rq->error), asking uploads (may be NULL, with
+ * arg) before the body is read. http_write writes the response (no body
+ * for HEAD, 204 and 304). Both are safe in any thread, one request each.
  */
-typedef void (*http_after_answer)(void *arg);
-int	http_serve(const char *base_url, http_handler handle, http_upload_rule uploads,
-	    http_after_answer after, void *arg, volatile sig_atomic_t *stop);
+struct FCGX_Request;
+void	http_read(struct http_request *rq, struct FCGX_Request *fcgi, const char *base_url,
+	    http_upload_rule uploads, void *arg);
+void	http_write(const struct http_request *rq, struct http_response *rs,
+	    struct FCGX_Request *fcgi);
+/* Seeds the request ids (a random start, +1 per request); once, before serving. */
+void	http_ids_init(void);
 
 #endif

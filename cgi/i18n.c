@@ -224,7 +224,7 @@ i18n_datetime(char *out, size_t outsz, time_t t, const char *lang)
 	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct tm tm;
 
-	localtime_r(&t, &tm);
+	util_localtime(t, &tm);
 	if (strcmp(lang, "fr") == 0)
 		snprintf(out, outsz, "%02d/%02d/%04d %02d:%02d", tm.tm_mday, tm.tm_mon + 1,
 		    tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
@@ -238,7 +238,7 @@ i18n_time(char *out, size_t outsz, time_t t)
 {
 	struct tm tm;
 
-	localtime_r(&t, &tm);
+	util_localtime(t, &tm);
 	snprintf(out, outsz, "%02d:%02d", tm.tm_hour, tm.tm_min);
 }
 

@@ -30,7 +30,8 @@ log_level_parse(const char *s)
 void
 log_msg(struct logger *lg, enum log_level lv, const char *fmt, ...)
 {
-	char stamp[32], line[2048];
+	char stamp[32], line[2048], out[2304];
+	int n;
 	struct tm tm;
 	time_t now;
 	va_list ap;
@@ -48,9 +49,22 @@ log_msg(struct logger *lg, enum log_level lv, const char *fmt, ...)
 	for (i = 0; line[i] != '\0'; i++)
 		if (line[i] == '\n' || line[i] == '\r')
 			line[i] = ' ';
-	fprintf(lg->fp, "%s ordersync[%ld] %s %s: %s\n", stamp, (long)getpid(),
-	    level_names[lv], lg->reqid, line);
+	/*
+	 * One write(2) per line: lines from the threads of this process, and
+	 * from the other processes sharing the web server's error log, never
+	 * interleave (an O_APPEND file or a pipe takes a write of this size
+	 * whole). A line longer than the buffer is cut, not split.
+	 */
+	n = snprintf(out, sizeof out, "%s ordersync[%ld] %s %s: %s\n", stamp,
+	    (long)getpid(), level_names[lv], lg->reqid, line);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof out) {
+		n = (int)sizeof out - 1;
+		out[n - 1] = '\n';
+	}
 	fflush(lg->fp);
+	(void)!write(fileno(lg->fp), out, (size_t)n);
 }
 
 void

@@ -1,6 +1,7 @@
 /* main.c — ordersync.fcgi: wires config, logger, database, templates and routes, then serves. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcgiapp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,19 +45,11 @@
 #include "notify.h"
 #include "outbox.h"
 #include "router.h"
+#include "serve.h"
 #include "shop.h"
 #include "store.h"
 #include "view.h"
 
-/* The only mutable global: set by SIGTERM, read by the accept loop. */
-static volatile sig_atomic_t stopping;
-
-static void
-on_term(int sig)
-{
-	(void)sig;
-	stopping = 1;
-}
 
 /* GET /healthz: 200 "ok" when the database answers a query, else 503. */
 static void
@@ -373,6 +366,64 @@ after_answer(void *arg)
 	(void)outbox_drain(app, 5, 2000, 2, NULL);	/* logged */
 }
 
+static int
+watch_fd(void *ctx)
+{
+	return feed_watch_fd(ctx);
+}
+
+static int
+watch_changed(void *ctx)
+{
+	return feed_watch_changed(ctx);
+}
+
+static int
+watch_head(void *ctx, int64_t scope, int64_t *head)
+{
+	return feed_watch_head(ctx, scope, head);
+}
+
+static const struct serve_hooks hooks = {
+	dispatch, takes_upload, after_answer, watch_fd, watch_changed, watch_head,
+};
+
+/*
+ * FastCGI: a context per worker thread and one for the watcher (app.h,
+ * "Threads"), then the pool; the master's own connection is closed first,
+ * it served only the start-up checks. 0, or -1 when a context could not
+ * be made or the loop failed (logged).
+ */
+static int
+serve_threads(struct app *app)
+{
+	void **ctx = xcalloc((size_t)app->cfg.threads + 1, sizeof *ctx);
+	atomic_int stop = 0;
+	struct buf err;
+	int i, n = 0, rc = -1;
+
+	buf_init(&err);
+	db_close(app->db);
+	app->db = NULL;
+	for (n = 0; n <= app->cfg.threads; n++)
+		if ((ctx[n] = app_thread_new(app, &err)) == NULL) {
+			log_msg(&app->log, LOG_ERROR, "ORDERSYNC_DB: %s; exiting", buf_str(&err));
+			goto out;
+		}
+	if (serve_fastcgi(app->cfg.base_url, &hooks, ctx, app->cfg.threads, &stop) != 0) {
+		log_msg(&app->log, LOG_ERROR, "the FastCGI accept loop failed: %s; exiting",
+		    strerror(errno));
+		goto out;
+	}
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		app_thread_free(ctx[i]);
+	free(ctx);
+	buf_free(&err);
+	return rc;
+}
+
 /* Parses every template of the directory once, so a broken template stops start-up. */
 static int
 check_templates(struct app *app)
@@ -470,7 +521,6 @@ main(void)
 {
 	struct app app;
 	struct buf err;
-	struct sigaction sa;
 	int rc = EXIT_FAILURE;
 
 	memset(&app, 0, sizeof app);
@@ -491,6 +541,7 @@ main(void)
 	if (setenv("TZ", app.cfg.tz, 1) != 0)
 		goto out;
 	tzset();
+	util_zone_default(app.cfg.tz);
 	if (i18n_load(&app.i18n, app.cfg.templates_dir, &err) != 0) {
 		fprintf(stderr, "ordersync: ORDERSYNC_TEMPLATES: %s\n", buf_str(&err));
 		goto out;
@@ -508,20 +559,14 @@ main(void)
 	multipart_init();
 	mail_init();
 
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_term;	/* no SA_RESTART: accept() must return EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	/* Loud at the loop: a failing accept ends the process, non-zero, saying why. */
-	if (http_serve(app.cfg.base_url, dispatch, takes_upload, after_answer, &app,
-	    &stopping) != 0) {
-		log_msg(&app.log, LOG_ERROR, "the FastCGI accept loop failed: %s; exiting",
-		    strerror(errno));
+	if (FCGX_IsCGI()) {
+		/* One request per process: nothing can be held, the page polls. */
+		app.cfg.wait_max = 0;
+		serve_cgi(app.cfg.base_url, &hooks, &app);
+	} else if (serve_threads(&app) != 0)
 		goto out;
-	}
 	rc = EXIT_SUCCESS;
 out:
 	db_close(app.db);

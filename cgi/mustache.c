@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -100,7 +101,13 @@ struct mus_cache {
 	char		*dir;		/* owned loader argument, or NULL */
 	int		 strict;
 	size_t		 max_output, max_steps;
-	struct tmpl	**slots;	/* hash table of parsed templates */
+	/*
+	 * The hash table of parsed templates, shared by the threads of a
+	 * process: lookups and inserts hold lock (a parsed template is never
+	 * changed or freed while the cache lives, so one in hand needs none).
+	 */
+	pthread_mutex_t	 lock;
+	struct tmpl	**slots;
 	size_t		 nslots, ntmpl;
 	unsigned long	 check_gen;
 };
@@ -927,15 +934,29 @@ cache_get(struct mus_cache *c, const char *name, struct tmpl **out,
 	size_t len = 0;
 	int rc;
 
-	if ((*out = cache_find(c, name)) != NULL)
+	struct tmpl *had;
+
+	pthread_mutex_lock(&c->lock);
+	*out = cache_find(c, name);
+	pthread_mutex_unlock(&c->lock);
+	if (*out != NULL)
 		return MUS_OK;
 	if ((src = c->load(c->load_arg, name, &len)) == NULL)
 		return MUS_ERR_NOT_FOUND;
 	rc = parse(name, src, len, out, err);
 	free(src);
-	if (rc == MUS_OK)
+	if (rc != MUS_OK)
+		return rc;
+	/* Another thread may have parsed it meanwhile: keep the first. */
+	pthread_mutex_lock(&c->lock);
+	if ((had = cache_find(c, name)) == NULL)
 		cache_add(c, *out);
-	return rc;
+	pthread_mutex_unlock(&c->lock);
+	if (had != NULL) {
+		tmpl_free(*out);
+		*out = had;
+	}
+	return MUS_OK;
 }
 
 struct mus_cache *
@@ -943,6 +964,7 @@ mus_cache_new(mus_loader_fn loader, void *arg)
 {
 	struct mus_cache *c = xcalloc(1, sizeof *c);
 
+	pthread_mutex_init(&c->lock, NULL);
 	c->load = loader;
 	c->load_arg = arg;
 	c->strict = 1;
@@ -976,6 +998,7 @@ mus_cache_free(struct mus_cache *c)
 		}
 	free(c->slots);
 	free(c->dir);
+	pthread_mutex_destroy(&c->lock);
 	free(c);
 }
 

@@ -309,7 +309,6 @@ notify_mail_build(struct app *app, const struct db_outbox_row *row, int64_t now,
 	enum db_status dbrc;
 	enum notify_mail_status rc;
 	char *zone = NULL;
-	const char *tz;
 
 	*msg = NULL;
 	memset(&r, 0, sizeof r);
@@ -341,8 +340,7 @@ notify_mail_build(struct app *app, const struct db_outbox_row *row, int64_t now,
 	r.lang = i18n_pick(&app->i18n, r.bit & (NOTIFY_STAFF_NEW | NOTIFY_STAFF_UNATTENDED) ?
 	    s.lang : o.language, s.lang);
 	/* Dates in the store's zone; the process's zone is put back after. */
-	if ((tz = getenv("TZ")) != NULL)
-		zone = xstrdup(tz);
+	zone = xstrdup(util_zone());
 	util_use_zone(s.tz);
 	rc = build(&r, row, now, msg, why, whysz);
 	if (zone != NULL)

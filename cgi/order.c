@@ -103,7 +103,7 @@ order_number_new(char *out, time_t now)
 	unsigned int y, m, d;
 	size_t i;
 
-	localtime_r(&now, &tm);
+	util_localtime(now, &tm);
 	y = (unsigned int)(tm.tm_year + 1900) % 10000;
 	m = (unsigned int)(tm.tm_mon + 1) % 100;
 	d = (unsigned int)tm.tm_mday % 100;
@@ -158,10 +158,10 @@ order_day_start(time_t now)
 {
 	struct tm tm;
 
-	localtime_r(&now, &tm);
+	util_localtime(now, &tm);
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
+	return (int64_t)util_mktime(&tm);
 }
 
 int

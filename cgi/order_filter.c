@@ -25,12 +25,12 @@ order_filter_day(const char *day, int add_days, int64_t *out)
 	tm.tm_mon = m - 1;
 	tm.tm_mday = d;
 	tm.tm_isdst = -1;
-	if (mktime(&tm) == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != m - 1)
+	if (util_mktime(&tm) == (time_t)-1 || tm.tm_mday != d || tm.tm_mon != m - 1)
 		return -1;	/* 2026-02-30 rolls over: not a date */
 	tm.tm_mday = d + add_days;
 	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
 	tm.tm_isdst = -1;
-	if ((t = mktime(&tm)) == (time_t)-1)
+	if ((t = util_mktime(&tm)) == (time_t)-1)
 		return -1;
 	*out = (int64_t)t;
 	return 0;

@@ -50,16 +50,6 @@ outbox_decoy_mail(struct db *db, const struct mail_message *m, int64_t now)
 	return rc;
 }
 
-/* Milliseconds on the monotonic clock. */
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /*
  * Sends the mail of row: its payload when it is the message, else the job
  * mail notify_mail_build() makes now. One that can never be made is
@@ -141,7 +131,7 @@ outbox_drain(struct app *app, size_t max_rows, int budget_ms, int timeout_s,
 	struct outbox_stats dummy;
 	struct outbox_stats *st = stp ? stp : &dummy;
 	struct db_outbox_row row;
-	int64_t *ids = NULL, start = now_ms(), now;
+	int64_t *ids = NULL, start = util_now_ms(), now;
 	size_t n = 0, i, done = 0;
 	enum db_status rc;
 
@@ -153,7 +143,7 @@ outbox_drain(struct app *app, size_t max_rows, int budget_ms, int timeout_s,
 			break;
 		for (i = 0; i < n; i++) {
 			if ((max_rows > 0 && done >= max_rows) ||
-			    (budget_ms > 0 && now_ms() - start >= budget_ms))
+			    (budget_ms > 0 && util_now_ms() - start >= budget_ms))
 				goto out;
 			rc = db_outbox_claim(db, ids[i], (int64_t)time(NULL),
 			    (int64_t)time(NULL) + OUTBOX_CLAIM_SECS, &row);

@@ -1,6 +1,7 @@
 /* util.c — allocation that never fails, and a growable byte buffer. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -252,13 +253,78 @@ xgrow(void *v, size_t *cap, size_t len, size_t size)
 	return xrealloc(v, *cap * size);
 }
 
+/*
+ * The zones: the default and each thread's own choice are read under no
+ * lock (the default is written once before the threads start, a thread's
+ * choice only by itself); TZ, tzset() and the conversions are under
+ * zone_lock, with applied_zone naming the zone TZ holds.
+ */
+#define ZONE_MAX	128
+static char default_zone[ZONE_MAX];
+static _Thread_local char thread_zone[ZONE_MAX];
+static pthread_mutex_t zone_lock = PTHREAD_MUTEX_INITIALIZER;
+static char applied_zone[ZONE_MAX];
+
+void
+util_zone_default(const char *zone)
+{
+	if (zone != NULL && strlen(zone) < ZONE_MAX)
+		snprintf(default_zone, sizeof default_zone, "%s", zone);
+}
+
 void
 util_use_zone(const char *zone)
 {
-	const char *now = getenv("TZ");
+	if (zone != NULL && *zone != '\0' && strlen(zone) < ZONE_MAX)
+		snprintf(thread_zone, sizeof thread_zone, "%s", zone);
+}
 
-	if (zone == NULL || *zone == '\0' || (now != NULL && strcmp(now, zone) == 0))
+const char *
+util_zone(void)
+{
+	return thread_zone[0] != '\0' ? thread_zone : default_zone;
+}
+
+/* With zone_lock held: TZ names the calling thread's zone. */
+static void
+apply_zone(void)
+{
+	const char *want = util_zone();
+
+	if (*want == '\0' || strcmp(applied_zone, want) == 0)
 		return;
-	if (setenv("TZ", zone, 1) == 0)
+	if (setenv("TZ", want, 1) == 0) {
 		tzset();
+		snprintf(applied_zone, sizeof applied_zone, "%s", want);
+	}
+}
+
+void
+util_localtime(time_t t, struct tm *out)
+{
+	pthread_mutex_lock(&zone_lock);
+	apply_zone();
+	localtime_r(&t, out);
+	pthread_mutex_unlock(&zone_lock);
+}
+
+time_t
+util_mktime(struct tm *tm)
+{
+	time_t t;
+
+	pthread_mutex_lock(&zone_lock);
+	apply_zone();
+	t = mktime(tm);
+	pthread_mutex_unlock(&zone_lock);
+	return t;
+}
+
+int64_t
+util_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -54,12 +55,23 @@ char	*buf_detach(struct buf *b);
 const char *buf_str(const struct buf *b);
 
 /*
- * Makes zone (an IANA name) the process's time zone for localtime(3) when
- * it is not already: setenv("TZ") and tzset() only on a change. A request
- * runs in its store's zone; the process serves one request at a time, so
- * the environment is its own. NULL or "" is ignored.
+ * Time zones. A request runs in its store's zone: util_use_zone makes zone
+ * (an IANA name; NULL or "" is ignored) the calling thread's zone, and
+ * util_localtime / util_mktime convert in it. The C library keeps one zone
+ * per process (TZ), so the two take a process-wide lock, switch TZ when the
+ * last conversion was in another zone (setenv + tzset, only on a change),
+ * convert, and let go. A thread that never chose a zone uses the default
+ * (util_zone_default, called once before any thread starts). util_zone is
+ * the calling thread's zone (the default when it chose none).
+ * localtime(3), localtime_r(3) and mktime(3) are not called anywhere else.
  */
-void	 util_use_zone(const char *zone);
+void		 util_zone_default(const char *zone);
+void		 util_use_zone(const char *zone);
+const char	*util_zone(void);
+void		 util_localtime(time_t t, struct tm *out);
+time_t		 util_mktime(struct tm *tm);
+/* Milliseconds on the monotonic clock (CLOCK_MONOTONIC). */
+int64_t		 util_now_ms(void);
 
 /* Reads a whole file; NULL with errno set on failure. Caller frees. */
 char	*util_read_file(const char *path, size_t *len);
