@@ -244,7 +244,7 @@ admin_view_page(struct app *app, struct http_request *rq, const struct auth_sess
 	view_add_owned(live, "stats_url", view_url(app, "/admin/api/stats"));
 	view_add_owned(live, "orders_url", view_url(app, "/admin/orders"));
 	view_add_owned(live, "login_url", view_url(app, "/admin/login"));
-	view_add_owned(live, "worker_url", view_url(app, "/static/js/feed-worker.js?v=3"));
+	view_add_owned(live, "worker_url", view_url(app, "/static/js/feed-worker.js?v=4"));
 	view_add_str(live, "texts", js_texts_cached(app, rq));
 	admin_view_locale(app, s, &loc);
 	view_add_str(live, "currency", loc.currency);

@@ -53,6 +53,7 @@ struct admin_rows_slot {
 };
 
 /* The admin pages' per-process cache (app->admin). */
+/* Per thread (struct app, "Threads"): no lock. */
 struct admin_cache {
 	struct admin_rows_slot	rows[ADMIN_ROWS_SLOTS];
 	struct {

@@ -55,6 +55,7 @@ struct auth_cache_slot {
 	int64_t			last_used;
 	int64_t			pending_polls;
 };
+/* Per thread (struct app, "Threads"): no lock; each thread counts its own pending polls. */
 struct auth_cache {
 	struct auth_cache_slot	slot[AUTH_CACHE_SLOTS];
 	uint64_t		hits, misses;

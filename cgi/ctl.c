@@ -261,6 +261,7 @@ cmd_check_config(const char *dbpath)
 	struct config cfg;
 	struct buf err;
 	struct stat st;
+	char label[1024];
 	int rc = EXIT_FAILURE;
 
 	buf_init(&err);
@@ -278,12 +279,14 @@ cmd_check_config(const char *dbpath)
 	    "ORDERSYNC_POLL_MS=%d\nORDERSYNC_CURRENCY=%s\nORDERSYNC_TZ=%s\n"
 	    "ORDERSYNC_LANG=%s\nORDERSYNC_SHOP_NAME=%s\nORDERSYNC_SECURE_COOKIES=%d\n"
 	    "ORDERSYNC_LOG_LEVEL=%s\nORDERSYNC_SYNCHRONOUS=%s\n",
-	    cfg.db_path, cfg.templates_dir, cfg.base_url, cfg.poll_ms, cfg.currency,
+	    db_label(cfg.db_path, label, sizeof label), cfg.templates_dir, cfg.base_url,
+	    cfg.poll_ms, cfg.currency,
 	    cfg.tz, cfg.lang, cfg.shop_name, cfg.secure_cookies,
 	    levels[cfg.log_level],
 	    cfg.sync_full ? "FULL" : "NORMAL");
 	print_mail(&cfg);
 	printf("ORDERSYNC_WEBHOOK_ALLOW_PRIVATE=%d\n", cfg.webhook_allow_private);
+	printf("ORDERSYNC_WAIT_MAX=%d\nORDERSYNC_THREADS=%d\n", cfg.wait_max, cfg.threads);
 	rc = EXIT_SUCCESS;
 out:
 	cfg_free(&cfg);

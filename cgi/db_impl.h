@@ -50,6 +50,7 @@ struct db_pg;
  */
 #define DB_SQL(db, lite, pg)	((db)->engine == DB_POSTGRESQL ? (pg) : (lite))
 
+/* One connection and its statement cache: one thread's own (struct app, "Threads"), never shared. */
 struct db {
 	enum db_engine	 engine;
 	struct sqlite3	*conn;		/* SQLite's connection (db_sqlite.c) */

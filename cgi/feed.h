@@ -47,6 +47,7 @@ struct feed_rate_scope {
 	} sample[FEED_RATE_SAMPLES];
 };
 
+/* Per thread (struct app, "Threads"): no lock; each thread checks its own connection's version. */
 struct feed_cache {
 	int			valid;
 	struct db_version	version;

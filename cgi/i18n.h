@@ -12,7 +12,7 @@
 
 #define I18N_MAX_LANGS 4
 
-/* The loaded locale tables, one per language of cfg_languages. */
+/* The loaded locale tables, one per language of cfg_languages. Read-only once loaded: shared by the threads without a lock. */
 struct i18n {
 	struct json_object	*table[I18N_MAX_LANGS];
 	const char		*lang[I18N_MAX_LANGS];	/* static names */

@@ -1,4 +1,5 @@
 /* image.c — product photos: uploaded bytes into two stripped WebP renditions (libvips). */
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,9 +32,9 @@ image_init(const char *argv0)
 	if (VIPS_INIT(argv0 != NULL ? argv0 : "ordersync") != 0)
 		return -1;
 	/*
-	 * A FastCGI process serves one request at a time: no operation cache
-	 * (it would keep references to a request's buffer and grow the
-	 * process), and one worker thread.
+	 * No operation cache (it would keep references to a request's buffer
+	 * and grow the process), and one vips worker thread per operation: a
+	 * process's request threads already run side by side.
 	 */
 	vips_cache_set_max(0);
 	vips_cache_set_max_mem(0);
@@ -186,6 +187,16 @@ out:
 	return rc;
 }
 
+/* Set once by start_once, read after pthread_once: no lock needed. */
+static pthread_once_t started = PTHREAD_ONCE_INIT;
+static int start_rc;
+
+static void
+start_once(void)
+{
+	start_rc = image_init(NULL);
+}
+
 enum image_status
 image_renditions(const void *data, size_t len, struct image_out out[IMAGE__NOUT],
     const char **why)
@@ -197,7 +208,9 @@ image_renditions(const void *data, size_t len, struct image_out out[IMAGE__NOUT]
 	int i;
 
 	memset(out, 0, IMAGE__NOUT * sizeof *out);
-	if (image_init(NULL) != 0) {
+	/* Started at the first photo, once per process (request threads race here). */
+	pthread_once(&started, start_once);
+	if (start_rc != 0) {
 		*why = "The image library failed to start.";
 		return IMAGE_UNREADABLE;
 	}

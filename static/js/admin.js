@@ -7,11 +7,11 @@
 import { createAnnouncer, createNotifier, createSound, createTitle, createToasts } from './alerts.js?v=3';
 import { createStats } from './chart.js?v=2';
 import { h } from './dom.js?v=1';
-import { createFeed } from './feed-client.js?v=3';
+import { createFeed } from './feed-client.js?v=4';
 import { EventLedger } from './ledger.js?v=1';
 import { OrderList } from './list.js?v=2';
 import { bindRefresh, createLiveBar } from './livebar.js?v=1';
-import { bannerKey, createSelfTest } from './selftest.js?v=1';
+import { bannerKey, createSelfTest } from './selftest.js?v=2';
 import { lookup, makeFormats, makeT, newOrderKey, parseJSON } from './texts.js?v=2';
 
 // Hooks for the browser tests (harmless in production).
@@ -91,9 +91,11 @@ class AdminPage {
       button: el.notify, t, probe, lang: cfg.lang, icon: cfg.base + '/static/img/icon.svg', orderUrl: this.list.orderUrl,
     });
     this.lastPollAt = 0; // the last good poll this tab saw, its own or the leading tab's
+    this.lastWaitMs = 0; // how long the server may hold the request after it (long-poll; 0: interval polling)
     this.selftest = createSelfTest({
       roots: document.querySelectorAll('[data-selftest]'), t, lang: cfg.lang, pollMs: cfg.pollMs, csrf: cfg.csrf,
-      feed: () => this.feed, sound: this.sound, notifier: this.notifier, lastPoll: () => this.lastPollAt, probe,
+      feed: () => this.feed, sound: this.sound, notifier: this.notifier, lastPoll: () => this.lastPollAt,
+      lastWait: () => this.lastWaitMs, probe,
     });
   }
 
@@ -224,7 +226,11 @@ class AdminPage {
         events: async (events, pos) => this.applyEvents(events, pos),
         reset: (pos, how) => this.reset(pos, how),
         status: (s) => {
-          if (s && s.ok) this.lastPollAt = s.at || Date.now();
+          if (s && s.ok) {
+            this.lastPollAt = s.at || Date.now();
+            this.lastWaitMs = s.waitMs > 0 ? s.waitMs : 0;
+            probe.waitMs = this.lastWaitMs; // the browser tests read whether the feed long-polls
+          }
           this.live.setStatus(s);
         },
         unauthorized: () => this.sessionEnded(),

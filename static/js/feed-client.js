@@ -3,8 +3,11 @@
 // where module Workers fail, from the page with the same Poller) and relays
 // what it learns over a BroadcastChannel; the other tabs follow it. When the
 // leader's tab closes, the lock passes to a waiting tab, which starts from the
-// position it has followed. Everything global comes in `env` (tests pass fakes).
-import { Poller } from './poller.js?v=2';
+// position it has followed. A tab that opens asks the leader for its last status
+// ('hello'): a long-polling leader may not hear from the server for 25 s, and
+// the new tab must not show "offline" until then. Everything global comes in
+// `env` (tests pass fakes).
+import { Poller } from './poller.js?v=3';
 
 /**
  * Starts following the feed. opts: feedUrl, workerUrl (may be empty), pollMs,
@@ -13,7 +16,7 @@ import { Poller } from './poller.js?v=2';
  *   events(events, {cursor, epoch, leading}) → promise; a rejection makes the
  *     Worker offer the batch again (the cursor moves only once it is applied)
  *   reset({cursor, epoch}, {leading}) → promise: reload what the page shows
- *   status({ok, at, ...}), unauthorized()
+ *   status({ok, at, waitMs, ...}), unauthorized()
  * Returns {requestPoll(), stop(), isLeading(), ping(ms)}: ping asks whoever
  * polls for this browser whether it is alive and resolves with where the
  * polling runs — 'worker', 'page' (no module Workers here), or 'none' when
@@ -34,6 +37,7 @@ class FeedClient {
     this.bc = env.BroadcastChannel ? new env.BroadcastChannel(this.channelName) : null;
     this.leading = false;
     this.feed = null;
+    this.lastStatus = null; // the leader's last status, for tabs that open later
     this.pings = new Map(); // nonce → resolve(where), for ping()
     this.nonce = Math.floor(Math.random() * 1e9); // tabs share the channel: start apart
   }
@@ -55,7 +59,8 @@ class FeedClient {
 
   leadStatus(s) {
     this.on.status(s);
-    this.post({ type: 'status', ok: s.ok, at: s.at });
+    this.lastStatus = { type: 'status', ok: s.ok, at: s.at, waitMs: s.waitMs || 0 };
+    this.post(this.lastStatus);
   }
 
   leadUnauthorized() {
@@ -167,6 +172,8 @@ class FeedClient {
       if (this.leading) this.post({ type: 'pong', nonce: m.nonce, where: await this.ping() });
     } else if (m.type === 'pong') {
       if (!this.leading) this.pong(m.nonce, m.where);
+    } else if (m.type === 'hello') {
+      if (this.leading && this.lastStatus) this.post(this.lastStatus);
     } else if (this.leading) {
       // Another tab leads only when we do not: ignore stray messages.
     } else if (m.type === 'events') {
@@ -183,6 +190,7 @@ class FeedClient {
   /** Leader election: whoever holds the lock polls; without locks (or a channel) every tab does. */
   begin() {
     if (this.bc) this.bc.onmessage = (e) => this.fromTab(e.data || {}).catch(() => {});
+    this.post({ type: 'hello' }); // a leader answers with its last status
     const locks = this.env.navigator && this.env.navigator.locks;
     if (this.bc && locks && locks.request) locks.request(this.channelName, () => new Promise(() => this.start()));
     else this.start();

@@ -2,7 +2,7 @@
 // throttling of a background tab does not delay alerts. It owns the Poller and
 // hands each batch of events to the page, moving its cursor only once the page
 // says the batch was applied.
-import { Poller } from './poller.js?v=2';
+import { Poller } from './poller.js?v=3';
 
 const ACK_TIMEOUT_MS = 10000;
 let poller = null;

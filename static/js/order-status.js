@@ -3,7 +3,7 @@
 // (aria-live). Labels, help texts and which statuses are final come from the
 // server (data-statuses, JSON): the workflow's rules live in C. Without
 // JavaScript the page reloads itself every 30 s (<noscript><meta refresh>).
-import { StatusWatch } from './status-watch.js?v=2';
+import { StatusWatch } from './status-watch.js?v=3';
 import { parseJSON } from './texts.js?v=2';
 import { statusInfo } from './workflow.js?v=1';
 

@@ -9,7 +9,7 @@ import { elides } from './texts.js?v=2';
 
 /** The test event must be back within this many poll intervals. */
 export const TRIP_POLLS = 3;
-/** A tab that polled longer ago than this many intervals is not polling. */
+/** A tab that polled longer ago than this many intervals (plus the long-poll's wait) is not polling. */
 export const STALE_POLLS = 2;
 
 /**
@@ -18,10 +18,12 @@ export const STALE_POLLS = 2;
  *   sound: {supported, on, running, played} (alerts.js createSound().state())
  *   permission: 'granted' | 'denied' | 'default' | 'unsupported'
  *   leading: this tab polls; lastPollAt: ms of the last good poll this tab
- *     saw (its own or the leader's), 0 for none; pollMs; now
+ *     saw (its own or the leader's), 0 for none; pollMs; now; waitMs: how long
+ *     the server may hold the request after it (a long-poll; 0 when polling
+ *     on a timer), so a held request is not taken for a dead tab
  *   worker: 'worker' | 'page' | 'none' (feed-client ping), undefined: asking
  */
-export function checklist({ sound, permission, leading, lastPollAt, pollMs, worker, now }) {
+export function checklist({ sound, permission, leading, lastPollAt, pollMs, waitMs = 0, worker, now }) {
   const out = [];
   const s = sound || {};
   if (!s.supported) out.push({ key: 'sound', ok: false, text: 'selftest.sound_none' });
@@ -38,7 +40,7 @@ export function checklist({ sound, permission, leading, lastPollAt, pollMs, work
   else {
     const age = Math.max(0, now - lastPollAt);
     const n = Math.floor(age / 1000);
-    if (age > STALE_POLLS * pollMs) out.push({ key: 'leader', ok: false, text: 'selftest.leader_stale', vars: { n } });
+    if (age > STALE_POLLS * pollMs + (waitMs > 0 ? waitMs : 0)) out.push({ key: 'leader', ok: false, text: 'selftest.leader_stale', vars: { n } });
     else {
       const text = (leading ? 'selftest.leader_self' : 'selftest.leader_other') + (n < 2 ? '_now' : '');
       out.push({ key: 'leader', ok: true, text, vars: { n } });
@@ -137,10 +139,11 @@ const MARK = { true: '✓', false: '!', null: '…' };
 /**
  * Binds the panels. opts: roots (the [data-selftest] elements), t, lang,
  * pollMs, csrf, feed() (the feed client, or null before it starts), sound,
- * notifier (alerts.js), lastPoll() (ms of the last good poll), probe.
+ * notifier (alerts.js), lastPoll() (ms of the last good poll), lastWait() (its
+ * status's waitMs: how long the request after it may be held), probe.
  * Returns {received(id)}: admin.js calls it for every alert_test it applies.
  */
-export function createSelfTest({ roots, t, lang, pollMs, csrf, feed, sound, notifier, lastPoll, probe = {} }) {
+export function createSelfTest({ roots, t, lang, pollMs, csrf, feed, sound, notifier, lastPoll, lastWait = () => 0, probe = {} }) {
   const panels = Array.from(roots || []);
   const trip = new RoundTrip(TRIP_POLLS * pollMs);
   let worker; // undefined until a ping answers
@@ -173,7 +176,7 @@ export function createSelfTest({ roots, t, lang, pollMs, csrf, feed, sound, noti
     const f = feed();
     const checks = checklist({
       sound: sound.state(), permission: notifier.permission(), leading: !!(f && f.isLeading()),
-      lastPollAt: lastPoll(), pollMs, worker, now,
+      lastPollAt: lastPoll(), pollMs, waitMs: lastWait(), worker, now,
     });
     const line = tripLine(trip.state(now), lang);
     if (line) checks.push({ key: 'trip', ...line });

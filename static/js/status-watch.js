@@ -3,7 +3,7 @@
 // until the server's workflow calls the status final or the order is gone
 // (404). Errors back off like the admin feed: poller.js's backoffDelay (full
 // jitter, capped at a minute). Pure: timers and fetch come in (Node tests).
-import { backoffDelay, CAP_MS, PollLoop } from './poller.js?v=2';
+import { backoffDelay, CAP_MS, PollLoop } from './poller.js?v=3';
 import { isFinal } from './workflow.js?v=1';
 
 export const MIN_POLL_MS = 2000;

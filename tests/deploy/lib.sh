@@ -228,6 +228,10 @@ pool_env() {
 	done < <(grep '^Environment=' "$TOP/deploy/systemd/ordersync.service")
 }
 
+# unit_env NAME: the value the systemd unit's Environment= lines give NAME
+# (pool_env), empty when they do not name it.
+unit_env() { pool_env | sed -n "s/^$1=//p" | tail -n 1; }
+
 # start_pool SOCKET: a FastCGI pool of 2 app processes on a Unix socket,
 # started by spawn-fcgi the way deploy/ describes (as RUN_USER, socket
 # group of the web server), environment from the systemd unit.

@@ -31,5 +31,8 @@ cat >> "$conf" <<EOC
 </Directory>
 EOC
 
+# Long-poll off: plain CGI, one process per request (.htaccess says 0, and
+# the app forces it); the feed must say 0 and never hold (smoke.sh).
+export SMOKE_WAIT_MAX=0
 apache_start "$conf"
 run_smoke

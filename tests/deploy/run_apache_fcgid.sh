@@ -19,5 +19,8 @@ mkdir -p "$W/run/fcgid"
 	fi
 } >> "$conf"
 
+# Long-poll off: ordersync-fcgid.conf gives the app ORDERSYNC_WAIT_MAX=0
+# (one request per process); the feed must say 0 and never hold (smoke.sh).
+export SMOKE_WAIT_MAX=0
 apache_start "$conf" "$TOP/deploy/apache/ordersync-fcgid.conf"
 run_smoke

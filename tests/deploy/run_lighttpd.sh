@@ -47,6 +47,10 @@ EOC
 fi
 lighttpd -tt -f "$conf" > "$W/logs/configtest.log" 2>&1 || { cat "$W/logs/configtest.log"; die "lighttpd refused the config"; }
 
+# Long-poll on: the config hands the app lighttpd's ORDERSYNC_WAIT_MAX, if
+# any, else the app's default, 25; the feed must report it (smoke.sh) and
+# lighttpd must let a request wait that long.
+export SMOKE_WAIT_MAX=${ORDERSYNC_WAIT_MAX:-25}
 spawn_bg lighttpd.log lighttpd -D -f "$conf"
 wait_http "$URL/healthz" "$LAST_PID" || exit 1
 say "lighttpd $(lighttpd -v 2>&1 | head -n1 | cut -d' ' -f1) on $URL"

@@ -4,6 +4,12 @@
 need nginx
 deploy_setup
 start_pool "$W/run/app.sock"
+# Long-poll on: the pool runs with the unit's ORDERSYNC_WAIT_MAX, which the
+# feed must report (smoke.sh), and the server's read timeout must let a
+# request wait that long.
+SMOKE_WAIT_MAX=$(unit_env ORDERSYNC_WAIT_MAX)
+[ -n "$SMOKE_WAIT_MAX" ] || die "deploy/systemd/ordersync.service sets no ORDERSYNC_WAIT_MAX"
+export SMOKE_WAIT_MAX
 
 # HTTPS too, on a second port with a throw-away certificate: the app must
 # see HTTPS=on from nginx (fastcgi_param HTTPS) and mark the admin cookie

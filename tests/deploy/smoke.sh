@@ -4,9 +4,14 @@
 # usage: smoke.sh URL        URL is the shop's root: http://127.0.0.1:8091
 #                            or, mounted under a prefix, http://127.0.0.1:8091/shop
 # Environment: ORDERSYNC_ADMIN_EMAIL, ORDERSYNC_ADMIN_PASSWORD (an admin of
-# that database), SMOKE_STRICT=1 turns every SKIP into a failure.
+# that database), SMOKE_STRICT=1 turns every SKIP into a failure,
+# SMOKE_WAIT_MAX the feed's "wait_max" the deployment's config gives the app
+# (25: long-poll on; 0: off, mod_fcgid and CGI; unset: not checked). With
+# long-poll on, the run lasts that many seconds more (at most 60): one
+# request waits its whole wait through the server.
 # The shop needs an active product with 3 or more in stock (two orders of
-# it are placed): an empty catalog is reported as a failure that says so.
+# it are placed; with long-poll on, one more of any product in stock): an
+# empty catalog is reported as a failure that says so.
 #
 # Prints one line per check (ok / FAIL / SKIP) and ends with
 # "smoke: N passed, M failed, K skipped"; exits 1 when a check failed.
@@ -275,6 +280,183 @@ else
 	fi
 fi
 
+# ---- long-poll: the feed's wait= (README, Long-poll) ----
+# Where the server connects per request the app holds a feed request with
+# nothing new until an event commits or the wait ends; under mod_fcgid and
+# CGI it never holds one ("wait_max":0). The bounds below are generous on
+# purpose: they tell a request that was held from one that was not, and
+# one woken by an order from one that ran to its timeout; the time taken
+# is printed, never judged (speed is `make bench`'s).
+
+# now_ms: the wall clock in milliseconds.
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+# secs_lt A B: true when the decimal A < B.
+secs_lt() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 < b + 0) }'; }
+# in_ms SECS: a decimal number of seconds in milliseconds.
+in_ms() { awk -v s="$1" 'BEGIN { printf "%d", s * 1000 }'; }
+
+# feed_head CURSOR: follows the feed from CURSOR (signed in as the admin)
+# to its head; sets HEAD_CURSOR, HEAD_ETAG and HEAD_WAIT_MAX (the answer's
+# "wait_max", "null" when it has none). Returns 1 on anything but a 200.
+feed_head() {
+	local c=$1 i
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		req GET "/admin/api/since?cursor=$c&epoch=$epoch" -b "$admin"
+		[ "$STATUS" = 200 ] && [ "$(json .reset)" != true ] || return 1
+		if [ "$(json '.events | length')" = 0 ]; then
+			HEAD_CURSOR=$c HEAD_ETAG=$(header ETag) HEAD_WAIT_MAX=$(json .wait_max)
+			return 0
+		fi
+		c=$(json .cursor)
+	done
+	return 1
+}
+
+# lp_start NAME WAIT: in the background, on a connection of its own, the
+# feed at its head (HEAD_CURSOR) with wait=WAIT and If-None-Match:
+# HEAD_ETAG, as the second request of that kept-alive connection (after a
+# GET /healthz), as a browser's Worker would send it. lp_wait
+# NAME waits for it and sets LP_STATUS, LP_SECS (the feed request's time),
+# LP_END_MS (when curl was done: the answer was in) and LP_BODY (its file).
+# lp_running NAME: true while the feed request has no answer.
+lp_start() {
+	{
+		curl -sS --max-time $(( $2 + 20 )) -w '%{http_code} %{time_total}\n' \
+		    -b "$admin" -H "If-None-Match: $HEAD_ETAG" \
+		    -o /dev/null "$URL/healthz" \
+		    -o "$T/lp-$1.body" "$URL/admin/api/since?cursor=$HEAD_CURSOR&epoch=$epoch&wait=$2" \
+		    > "$T/lp-$1.out" 2> "$T/lp-$1.err"
+		now_ms > "$T/lp-$1.end"
+	} &
+	echo $! > "$T/lp-$1.pid"
+}
+lp_running() { kill -0 "$(cat "$T/lp-$1.pid")" 2>/dev/null; }
+lp_wait() {
+	wait "$(cat "$T/lp-$1.pid")" 2>/dev/null
+	LP_STATUS=000 LP_SECS=0
+	if [ "$(wc -l < "$T/lp-$1.out")" -ge 2 ]; then
+		read -r LP_STATUS LP_SECS < <(sed -n 2p "$T/lp-$1.out")
+	fi
+	LP_END_MS=$(cat "$T/lp-$1.end" 2>/dev/null || now_ms)
+	LP_BODY=$T/lp-$1.body
+}
+# lp_why NAME: what came back, for a FAIL line (curl writes no body file
+# for an empty answer).
+lp_why() {
+	echo "status $LP_STATUS after ${LP_SECS}s; body: $(head -c 300 "$LP_BODY" 2>/dev/null | tr '\n' ' ') $(head -c 200 "$T/lp-$1.err")"
+}
+
+# longpoll_checks CURSOR: wait_max as the config sets it (SMOKE_WAIT_MAX,
+# given by the runner: 25 where the server connects per request, 0 under
+# mod_fcgid and CGI; unset, any whole number is taken), then: off, wait=5
+# answers at once; on, wait=5 is held, and answered with the new order
+# when one is placed through another connection, wait=2 with nothing
+# happening answers 304 after the wait, and a wait of wait_max (at most
+# 60 s) goes through the server's read timeout (started here, collected
+# by longpoll_full_collect at the end, so the rest runs meanwhile).
+LP_FULL=
+longpoll_checks() {
+	local want=${SMOKE_WAIT_MAX:-} wm sku key number t_order t_placed ms
+	if ! feed_head "$1"; then nok "long-poll: the feed's head" "$(why)"; return; fi
+	wm=$HEAD_WAIT_MAX
+	if [ "$wm" = null ] || [ -z "$wm" ]; then
+		skip "long-poll (wait=)" "the feed answer has no \"wait_max\": not built yet"
+		return
+	fi
+	if [ -n "$want" ] && [ "$wm" != "$want" ]; then
+		nok "the feed says \"wait_max\":$want, as the server's config sets it" "it says $wm"
+		return
+	elif ! [[ $wm =~ ^[0-9]+$ ]]; then
+		nok "the feed's \"wait_max\" is a whole number" "$wm"
+		return
+	fi
+	ok "the feed says \"wait_max\":$wm$( [ -n "$want" ] && echo ", as the server's config sets it")"
+
+	req GET "/admin/api/since?cursor=$HEAD_CURSOR&epoch=$epoch&wait=soon" -b "$admin"
+	if [ "$STATUS" = 400 ] && [ "$(json .error)" != null ]; then
+		ok "the feed: wait=soon is a 400 JSON error"
+	else
+		nok "the feed: wait=soon is a 400 JSON error" "$(why)"
+	fi
+
+	if [ "$wm" = 0 ]; then
+		# Off: a wait is clamped to 0, so the head answers 304 at once
+		# (a held request would take the 5 s).
+		lp_start off 5
+		lp_wait off
+		if [ "$LP_STATUS" = 304 ] && secs_lt "$LP_SECS" 3; then
+			ok "long-poll off: wait=5 at the head answers at once (304 in $(in_ms "$LP_SECS") ms)"
+		else
+			nok "long-poll off: wait=5 at the head answers 304 at once" "$(lp_why off)"
+		fi
+		return
+	fi
+
+	# On. A product to order (the earlier orders may have taken the
+	# first one's stock).
+	req GET / -H 'Accept: application/json'
+	sku=$(json '[.products[] | select(.stock >= 1)][0].sku')
+	if [ -z "$sku" ] || [ "$sku" = null ]; then
+		nok "long-poll: a product in stock to order" "$(why)"
+		return
+	fi
+	lp_start held 5
+	sleep 1
+	if lp_running held; then
+		ok "long-poll: wait=5 at the head is held (no answer after 1 s)"
+	else
+		lp_wait held
+		nok "long-poll: wait=5 at the head is held (no answer after 1 s)" "$(lp_why held)"
+		return
+	fi
+	key=smoke-lp-$(date +%s)-$RANDOM
+	t_order=$(now_ms)
+	req POST /api/orders -H 'Content-Type: application/json' -H "Idempotency-Key: $key" \
+	    --data "$(jq -cn --arg sku "$sku" '{customer: {name: "Smoke Long-poll", email: "smoke-lp@example.com", phone: "+33 1 23 45 67 89"}, items: [{sku: $sku, qty: 1}], notes: "deploy smoke test: long-poll"}')"
+	t_placed=$(now_ms)
+	number=$(json .number)
+	lp_wait held
+	if [ "$STATUS" != 201 ]; then
+		nok "long-poll: an order placed meanwhile" "$(why)"
+		return
+	fi
+	ms=$(( LP_END_MS - t_order ))
+	# Woken, not timed out: the order went in at about 1 s, the wait
+	# would have ended at 5 s.
+	if [ "$LP_STATUS" = 200 ] && secs_lt "$LP_SECS" 4 &&
+	    jq -e --arg n "$number" '[.events[] | select(.type == "order_created" and .order.number == $n)] | length == 1' "$LP_BODY" >/dev/null; then
+		ok "long-poll: the held request is answered with order_created $number, $ms ms after the order was sent (at most: curl's exit included; the order's 201 took $(( t_placed - t_order )) ms), not at the end of its wait"
+	else
+		nok "long-poll: the held request is answered with the new order before its wait ends" "$(lp_why held)"
+	fi
+
+	# Nothing happens: 304 once the wait is over.
+	if ! feed_head "$HEAD_CURSOR"; then nok "long-poll: the feed's head after the order" "$(why)"; return; fi
+	lp_start idle 2
+	lp_wait idle
+	if [ "$LP_STATUS" = 304 ] && ! secs_lt "$LP_SECS" 1.5 && [ ! -s "$LP_BODY" ]; then
+		ok "long-poll: wait=2 with nothing new answers 304 after the wait (${LP_SECS}s)"
+	else
+		nok "long-poll: wait=2 with nothing new answers 304 after the wait, not before 1.5 s" "$(lp_why idle)"
+	fi
+
+	# The whole wait through the server: its read timeout must be above it.
+	LP_FULL=$wm
+	[ "$LP_FULL" -gt 60 ] && LP_FULL=60
+	lp_start full "$LP_FULL"
+}
+# longpoll_full_collect: the wait started last by longpoll_checks ends in
+# the app's 304, not in the server's 502/504 or a cut connection.
+longpoll_full_collect() {
+	[ -n "$LP_FULL" ] || return 0
+	lp_wait full
+	if [ "$LP_STATUS" = 304 ] && ! secs_lt "$LP_SECS" $(( LP_FULL / 2 )); then
+		ok "long-poll: a wait of $LP_FULL s goes through the server (304 after ${LP_SECS}s, no gateway timeout)"
+	else
+		nok "long-poll: a wait of $LP_FULL s goes through the server: the app's 304, no gateway timeout" "$(lp_why full)"
+	fi
+}
+
 # ---- the staff: sign in, the feed, ETag/304, a status change ----
 admin=$T/admin-cookies
 LOGGED_IN=0
@@ -374,6 +556,7 @@ if [ $LOGGED_IN = 1 ]; then
 		else
 			skip "a status change" "no order was placed"
 		fi
+		longpoll_checks "$cursor"
 	else
 		nok "GET /admin/api/since" "$(why)"
 	fi
@@ -448,5 +631,6 @@ else
 	fi
 fi
 
+longpoll_full_collect
 echo "smoke: $PASS passed, $FAIL failed, $SKIP skipped"
 [ "$FAIL" -eq 0 ]

@@ -101,6 +101,38 @@ test('a batch from the Worker: applied here, acknowledged, relayed to the follow
   assert.deepEqual(log.slice(2), [['one', 'status', false], ['two', 'status', false], ['one', 'unauthorized'], ['two', 'unauthorized']]);
 });
 
+test('the leader\'s status reaches the followers with how long its request may be held (long-poll)', () => {
+  const b = browser();
+  const got = [];
+  const mk = (name) => createFeed({
+    feedUrl: '/admin/api/since', workerUrl: '/w.js', pollMs: 1000, position: () => ({ cursor: 1, epoch: 'e' }),
+    on: { events: async () => {}, reset: async () => {}, status: (s) => got.push([name, s.ok, s.at, s.waitMs]), unauthorized() {} },
+    env: b.env(),
+  });
+  mk('one');
+  mk('two');
+  b.workers[0].onmessage({ data: { type: 'status', ok: true, at: 1234, waitMs: 25000, polls: 3 } });
+  b.workers[0].onmessage({ data: { type: 'status', ok: false, at: 1300, waitMs: 0 } });
+  assert.deepEqual(got, [['one', true, 1234, 25000], ['two', true, 1234, 25000], ['one', false, 1300, 0], ['two', false, 1300, 0]]);
+});
+
+test('a tab that opens gets the leader\'s last status at once, not at the end of its long-poll', () => {
+  const b = browser();
+  const log = [];
+  tab(b, 'one', log);
+  b.workers[0].onmessage({ data: { type: 'status', ok: true, at: 5000, waitMs: 25000 } });
+  log.length = 0;
+  const got = [];
+  createFeed({
+    feedUrl: '/admin/api/since', workerUrl: '/w.js', pollMs: 1000, position: () => ({ cursor: 1, epoch: 'e' }),
+    on: { events: async () => {}, reset: async () => {}, status: (s) => got.push(s), unauthorized() {} },
+    env: b.env(),
+  });
+  assert.deepEqual(got, [{ type: 'status', ok: true, at: 5000, waitMs: 25000 }]);
+  assert.deepEqual(log, [], 'the leader only answers; it shows nothing new itself');
+  assert.equal(b.workers.length, 1, 'and no second Worker: the new tab follows');
+});
+
 test('a batch the page fails to apply is refused, so the Worker offers it again', async () => {
   const b = browser();
   const feed = createFeed({

@@ -2,7 +2,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { backoffDelay, feedUrl, FeedState, Poller, CAP_MS, MIN_DELAY_MS } from '../../static/js/poller.js';
+import {
+  backoffDelay, feedUrl, FeedState, Poller, CAP_MS, MIN_DELAY_MS, LONG_POLL_S, MIN_GAP_MS, FETCH_MARGIN_MS,
+  longPollWait, retryAfterMs,
+} from '../../static/js/poller.js';
 
 // ---- backoff ----
 
@@ -258,4 +261,220 @@ test('poller: pollNow during a poll runs another one right after it', async () =
 test('poller: poll_ms from the server replaces the configured interval', async () => {
   const { p } = harness([response(200, { epoch: 'e1', cursor: 0, events: [], more: false, poll_ms: 2000 })]);
   assert.equal(await p.tick(), 2000);
+});
+
+// ---- long-poll (wait_max > 0) ----
+
+/**
+ * A feed with a clock: each answer is [ms the server holds the request, response
+ * or Error]; the fake fetch moves the clock by that much and honours the
+ * request's AbortSignal (an aborted request rejects at once, as fetch does).
+ * Timers are recorded, not run: tests fire them by hand.
+ */
+function clocked(answers, extra = {}) {
+  const clock = { t: 100000 };
+  const timers = [];
+  const h = harness([], {
+    now: () => clock.t,
+    setTimeout: (f, ms) => { timers.push({ f, ms }); return timers.length; },
+    clearTimeout: (id) => { if (timers[id - 1]) timers[id - 1].cleared = true; },
+    fetch: (url, init) => {
+      h.calls.push({ url, headers: { ...init.headers }, signal: init.signal, at: clock.t });
+      const [heldMs, a] = answers.shift();
+      return new Promise((resolve, reject) => {
+        const abort = () => reject(Object.assign(new Error('The operation was aborted.'), { name: 'AbortError' }));
+        if (init.signal && init.signal.aborted) return abort();
+        if (init.signal) init.signal.addEventListener('abort', abort);
+        if (a === 'hang') return; // answers only by being aborted
+        clock.t += heldMs;
+        if (a instanceof Error) reject(a);
+        else resolve(a);
+      });
+    },
+    ...extra,
+  });
+  return { ...h, clock, timers };
+}
+
+const page = (cursor, events, more = false, extra = {}) =>
+  ({ epoch: 'e1', cursor, events, more, poll_ms: 5000, ...extra });
+const LP = { wait_max: 25 };
+
+test('feedUrl: wait= only when there is something to wait for', () => {
+  assert.equal(feedUrl('/admin/api/since', 7, 'e', 25), '/admin/api/since?cursor=7&epoch=e&wait=25');
+  assert.equal(feedUrl('/admin/api/since', 7, 'e', 0), '/admin/api/since?cursor=7&epoch=e');
+  assert.equal(feedUrl('/admin/api/since', 7, 'e'), '/admin/api/since?cursor=7&epoch=e');
+});
+
+test('longPollWait: min(wait_max, 25); 0 when absent, 0 or not a whole number', () => {
+  assert.equal(LONG_POLL_S, 25);
+  assert.equal(longPollWait(25), 25);
+  assert.equal(longPollWait(300), 25);
+  assert.equal(longPollWait(10), 10);
+  for (const v of [0, undefined, null, -5, 2.5, '25', NaN, Infinity]) assert.equal(longPollWait(v), 0, String(v));
+});
+
+test('long-poll: wait_max > 0 — the next request leaves at once, asks wait=25 with cursor, epoch and ETag', async () => {
+  const { p, calls, log } = clocked([
+    [5, response(200, page(3, [ev(3)], false, { wait_max: 60 }), '"e1-all-3"')],
+    [25000, response(304, null)], // held the whole wait, nothing happened
+    [1800, response(200, page(4, [ev(4)], false, LP), '"e1-all-4"')], // an order 1.8 s into the wait
+    [12, response(200, page(5, [ev(5)], false, LP), '"e1-all-5"')], // another one already there
+  ]);
+  assert.equal(await p.tick(), 0, 'wait_max seen: no interval sleep');
+  assert.equal(calls[0].url, '/admin/api/since?cursor=0&epoch=e1', 'the first request knows no wait_max yet');
+  assert.equal(log.statuses.at(-1).waitMs, 25000, 'the status says the next request may be held 25 s');
+  assert.equal(await p.tick(), 0, 'a 304 after the held wait: the next request at once');
+  assert.equal(calls[1].url, '/admin/api/since?cursor=3&epoch=e1&wait=25', 'wait=min(wait_max, 25)');
+  assert.equal(calls[1].headers['If-None-Match'], '"e1-all-3"');
+  assert.equal(log.statuses.at(-1).ok, true);
+  assert.equal(log.statuses.at(-1).at, calls[1].at + 25000, 'the 304 counts as an update, when it arrives');
+  assert.equal(await p.tick(), 0);
+  assert.equal(calls[2].url, '/admin/api/since?cursor=3&epoch=e1&wait=25');
+  assert.equal(await p.tick(), 0, 'events that were there at once: the next request at once too');
+  assert.equal(calls[3].url, '/admin/api/since?cursor=4&epoch=e1&wait=25');
+  assert.equal(calls[3].headers['If-None-Match'], '"e1-all-4"');
+  assert.deepEqual(log.events.map((b) => b.ids), [[3], [4], [5]]);
+  assert.equal(p.state.cursor, 5);
+  assert.equal(log.statuses.at(-1).polls, 4);
+});
+
+test('long-poll: the server\'s smaller wait_max is what we ask for', async () => {
+  const { p, calls } = clocked([
+    [5, response(200, page(0, [], false, { wait_max: 10 }))],
+    [10000, response(200, page(0, [], false, { wait_max: 10 }))],
+  ]);
+  await p.tick();
+  assert.equal(await p.tick(), 0);
+  assert.match(calls[1].url, /&wait=10$/);
+});
+
+test('long-poll: wait_max 0 or absent — interval polling, no wait= sent', async () => {
+  const { p, calls, log } = clocked([
+    [5, response(200, page(0, [], false, LP), '"a"')],
+    [25000, response(200, page(0, [], false, { wait_max: 0 }), '"a"')], // the deployment turned it off
+    [5, response(304, null)],
+    [5, response(200, page(0, [], false), '"a"')],
+    [5, response(200, page(0, [], false), '"a"')],
+  ]);
+  assert.equal(await p.tick(), 0);
+  assert.equal(await p.tick(), 5000, 'wait_max 0: back to poll_ms');
+  assert.equal(log.statuses.at(-1).waitMs, 0);
+  assert.equal(await p.tick(), 5000, 'a 304 keeps the last 200\'s rhythm');
+  assert.equal(await p.tick(), 5000, 'no wait_max at all: poll_ms');
+  assert.equal(await p.tick(), 5000);
+  assert.match(calls[1].url, /&wait=25$/);
+  for (const c of calls.slice(2)) assert.doesNotMatch(c.url, /wait=/);
+});
+
+test('long-poll: errors back off with jitter (Retry-After respected), the retry answers at once, then the long-poll resumes', async () => {
+  const { p, calls, log } = clocked([
+    [5, response(200, page(2, [], false, LP), '"h2"')],
+    [300, new TypeError('Failed to fetch')], // the server went away mid-wait
+    [5, response(503, {}, null)],
+    [5, Object.assign(response(503, {}), { headers: { get: (n) => (n.toLowerCase() === 'retry-after' ? '9' : null) } })],
+    [5, response(304, null)], // back: the retry is answered at once
+    [25000, response(304, null)],
+  ], { random: () => 0 });
+  await p.tick();
+  const delays = [await p.tick(), await p.tick(), await p.tick()];
+  assert.deepEqual(delays, [MIN_DELAY_MS, MIN_DELAY_MS, 9000], 'the lowest jitter draws; a Retry-After of 9 s is a floor');
+  assert.ok(log.statuses.slice(1, 4).every((s) => s.offline && s.waitMs === 0));
+  for (const c of calls.slice(2, 5)) assert.doesNotMatch(c.url, /wait=/, 'a retry must not be held: it says at once whether the server is back');
+  assert.equal(await p.tick(), 0, 'the first good answer resumes the long-poll at once');
+  assert.equal(log.statuses.at(-1).offline, false);
+  assert.equal(p.attempt, 0);
+  assert.equal(await p.tick(), 0);
+  assert.match(calls[5].url, /cursor=2&epoch=e1&wait=25$/);
+  assert.equal(calls[5].headers['If-None-Match'], '"h2"');
+});
+
+test('long-poll: Retry-After beyond the backoff is waited out (capped at a minute)', async () => {
+  const ra = (v) => Object.assign(response(503, {}), { headers: { get: (n) => (n.toLowerCase() === 'retry-after' ? v : null) } });
+  const { p } = clocked([[5, ra('30')], [5, ra('600')]], { random: () => 0 });
+  assert.equal(await p.tick(), 30000);
+  assert.equal(await p.tick(), CAP_MS);
+  assert.equal(retryAfterMs('Wed, 21 Oct 2015 07:28:10 GMT', Date.parse('Wed, 21 Oct 2015 07:28:00 GMT')), 10000);
+  assert.equal(retryAfterMs('soon'), null);
+  assert.equal(retryAfterMs(null), null);
+});
+
+test('long-poll: no spin — empty answers that come back at once keep at least 1 s between requests, growing up to poll_ms', async () => {
+  const quick = () => [40, response(304, null)];
+  const { p, calls, clock } = clocked([
+    [5, response(200, page(0, [], false, LP), '"h"')],
+    quick(), quick(), quick(), quick(), quick(), quick(),
+    [200, response(200, page(0, [], false, LP), '"h"')], // a 200 with nothing, at once: just as empty
+    [25000, response(304, null)], // a real hold: the gap is forgotten
+    quick(),
+  ]);
+  await p.tick();
+  const delays = [];
+  for (let i = 0; i < 9; i++) {
+    const d = await p.tick();
+    delays.push(d);
+    clock.t += d; // the loop sleeps d before the next request
+  }
+  assert.deepEqual(delays, [960, 1960, 3960, 4960, 4960, 4960, 4800, 0, 960]);
+  for (let i = 1; i < 7; i++) assert.match(calls[i].url, /wait=25/, 'still long-polling, only slower');
+  // Whatever the answers, two requests that returned nothing start at least MIN_GAP_MS apart.
+  for (let i = 2; i < calls.length; i++) {
+    assert.ok(calls[i].at - calls[i - 1].at >= MIN_GAP_MS, `request ${i} left ${calls[i].at - calls[i - 1].at} ms after the previous one`);
+  }
+});
+
+test('long-poll: a request is abandoned only well after the wait it asked for, then retried with backoff', async () => {
+  const { p, calls, timers, log } = clocked([
+    [5, response(200, page(0, [], false, LP))],
+    [0, 'hang'], // a proxy that swallows the answer
+    [5, response(304, null)],
+  ]);
+  await p.tick();
+  const running = p.tick();
+  await new Promise((r) => setImmediate(r));
+  assert.match(calls[1].url, /wait=25/);
+  const abort = timers.filter((t) => !t.cleared).at(-1);
+  assert.equal(abort.ms, 25000 + FETCH_MARGIN_MS, 'the abort timer covers the wait and a margin');
+  assert.ok(FETCH_MARGIN_MS >= 5000, 'a margin of seconds, not milliseconds');
+  abort.f();
+  const d = await running;
+  assert.ok(d >= MIN_DELAY_MS && d <= 5000, `backs off (${d} ms)`);
+  assert.equal(log.statuses.at(-1).offline, true);
+  assert.match(log.statuses.at(-1).error, /no answer within 40 s/);
+  assert.equal(await p.tick(), 0);
+  assert.doesNotMatch(calls[2].url, /wait=/);
+  assert.ok(timers.every((t, i) => t.cleared || i === timers.indexOf(abort) || t.ms !== 25000 + FETCH_MARGIN_MS),
+    'answered requests clear their abort timer');
+});
+
+test('long-poll: pollNow (Refresh, tab shown again) cuts a held request short for one answered at once', async () => {
+  const { p, calls, log } = clocked([
+    [5, response(200, page(0, [], false, LP))],
+    [0, 'hang'],
+    [5, response(304, null)],
+    [25000, response(304, null)],
+  ]);
+  await p.tick();
+  const running = p.tick();
+  await new Promise((r) => setImmediate(r));
+  p.pollNow();
+  assert.equal(await running, 0, 'the next request at once');
+  assert.equal(log.statuses.at(-1).ok, true, 'a cut request is no failure: nothing reported offline');
+  assert.equal(p.attempt, 0);
+  assert.equal(await p.tick(), 0);
+  assert.doesNotMatch(calls[2].url, /wait=/, 'the request after the cut is answered at once');
+  assert.equal(await p.tick(), 0);
+  assert.match(calls[3].url, /wait=25/, 'then the long-poll goes on');
+});
+
+test('long-poll: stop() abandons the held request', async () => {
+  const { p, calls } = clocked([[5, response(200, page(0, [], false, LP))], [0, 'hang']]);
+  await p.tick();
+  const running = p.tick();
+  await new Promise((r) => setImmediate(r));
+  p.stop();
+  assert.equal(calls[1].signal.aborted, true);
+  await running;
+  assert.equal(p.running, false);
+  assert.equal(calls.length, 2);
 });

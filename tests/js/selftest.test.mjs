@@ -67,6 +67,16 @@ test('checklist: a tab polled within two intervals, this one or another', () => 
   assert.equal(of({ now: 9000 }).vars.n, 0, 'a clock step back is not negative');
 });
 
+test('checklist: a long-poll held by the server is not a silent tab — the wait is added to the two intervals', () => {
+  const of = (o) => byKey(checklist({ ...base, ...o })).leader;
+  const held = 10000 + STALE_POLLS * 5000 + 20000; // 20 s into a 25 s wait
+  assert.equal(of({ now: held }).ok, false, 'polling on a timer, this would be stale');
+  assert.equal(of({ now: held, waitMs: 25000 }).ok, true);
+  assert.equal(of({ now: held, waitMs: 25000 }).text, 'selftest.leader_self');
+  assert.equal(of({ now: 10000 + STALE_POLLS * 5000 + 25001, waitMs: 25000 }).text, 'selftest.leader_stale', 'past the wait too: stale');
+  assert.equal(of({ now: held, waitMs: -5 }).ok, false, 'a nonsense wait changes nothing');
+});
+
 test('checklist: the Worker answered, polls from the page, is silent, or is being asked', () => {
   const of = (worker) => byKey(checklist({ ...base, worker })).worker;
   assert.equal(of('worker').ok, true);

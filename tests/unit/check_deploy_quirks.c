@@ -1,4 +1,4 @@
-/* check_deploy_quirks.c — the request as each web server hands it over (CGI environments seen on Apache, nginx, lighttpd), through http_serve(). */
+/* check_deploy_quirks.c — the request as each web server hands it over (CGI environments seen on Apache, nginx, lighttpd), through serve_cgi() and serve_fastcgi(). */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -11,13 +11,14 @@
 #include <sys/wait.h>
 
 #include "http.h"
+#include "serve.h"
 #include "unit.h"
 
 /*
  * Each row is one request as a server really sends it, in CGI form (the
  * environment plus stdin): the split between SCRIPT_NAME and PATH_INFO,
  * CONTENT_LENGTH present, empty, absent or wrong, HTTPS and REQUEST_SCHEME.
- * http_serve() runs in CGI mode (stdin is a file, not a socket) and the
+ * serve_cgi() runs (stdin is a file, not a socket) and the
  * handler records what the app would see.
  */
 static const struct quirk {
@@ -174,10 +175,34 @@ temp_input(const char *s, size_t n)
 	return fd;
 }
 
+/* The watcher's hooks of a server with nothing to watch. */
+static int
+no_fd(void *ctx)
+{
+	(void)ctx;
+	return -1;
+}
+
+static int
+no_change(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static int
+no_head(void *ctx, int64_t scope, int64_t *head)
+{
+	(void)ctx;
+	(void)scope;
+	*head = 0;
+	return 0;
+}
+
 START_TEST(test_quirk)
 {
 	const struct quirk *q = &quirks[_i];
-	volatile sig_atomic_t stop = 0;
+	const struct serve_hooks quirk_hooks = { record, NULL, NULL, no_fd, no_change, no_head };
 	size_t n, i;
 	int in, out;
 
@@ -197,7 +222,7 @@ START_TEST(test_quirk)
 	ck_assert_int_eq(dup2(out, STDOUT_FILENO), STDOUT_FILENO);
 	close(out);
 
-	ck_assert_int_eq(http_serve(q->base, record, NULL, NULL, NULL, &stop), 0);
+	serve_cgi(q->base, &quirk_hooks, NULL);
 	ck_assert_msg(seen.called, "%s: handler not called", q->what);
 	ck_assert_msg(strcmp(seen.path, q->path) == 0, "%s: path %s, want %s",
 	    q->what, seen.path, q->path);
@@ -215,14 +240,7 @@ END_TEST
 
 /* ---- the FastCGI accept loop: loud when accept fails, quiet on SIGTERM ---- */
 
-static volatile sig_atomic_t child_stop;
-
-static void
-child_on_term(int sig)
-{
-	(void)sig;
-	child_stop = 1;
-}
+static atomic_int child_stop;
 
 static void
 never_called(void *arg, struct http_request *rq, struct http_response *rs)
@@ -234,26 +252,32 @@ never_called(void *arg, struct http_request *rq, struct http_response *rs)
 }
 
 /*
- * Child: puts fd on stdin (FCGI_LISTENSOCK_FILENO), installs the SIGTERM
- * handler as main.c does, says so on ready, runs http_serve and exits with
- * 0 when it returned 0, else 100 + the errno it left (capped).
+ * Child: puts fd on stdin (FCGI_LISTENSOCK_FILENO), says so on ready, runs
+ * serve_fastcgi with two workers as main.c does (it takes SIGTERM itself)
+ * and exits with 0 when it returned 0, else 100 + the errno it left (capped).
  */
 static void
 serve_child(int fd, int ready)
 {
-	struct sigaction sa;
+	const struct serve_hooks hooks = { never_called, NULL, NULL, no_fd, no_change, no_head };
+	void *ctx[3] = { NULL, NULL, NULL };
+	sigset_t term;
 	int rc;
 
 	if (dup2(fd, STDIN_FILENO) != STDIN_FILENO)
 		_exit(98);
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = child_on_term;	/* no SA_RESTART, as in main.c */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGTERM, &sa, NULL);
+	/*
+	 * SIGTERM blocked before "ready", as serve_fastcgi will block it: one
+	 * sent in between must wait for sigtimedwait, not run the handler
+	 * Check's runner left in this fork.
+	 */
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	sigprocmask(SIG_BLOCK, &term, NULL);
 	if (write(ready, "r", 1) != 1)
 		_exit(97);
 	errno = 0;
-	rc = http_serve("", never_called, NULL, NULL, NULL, &child_stop);
+	rc = serve_fastcgi("", &hooks, ctx, 2, &child_stop);
 	_exit(rc == 0 ? 0 : 100 + (errno > 0 && errno < 100 ? errno : 0));
 }
 
@@ -295,13 +319,13 @@ wait_child(pid_t pid, int sig)
 	}
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
-	ck_abort_msg("http_serve did not return within 5 s");
+	ck_abort_msg("serve_fastcgi did not return within 5 s");
 	return status;
 }
 
 /*
  * A listening socket on which accept() fails (a stream socket never put to
- * listen: accept says EINVAL) must end http_serve with -1 and the reason in
+ * listen: accept says EINVAL) must end serve_fastcgi with -1 and the reason in
  * errno, not 0 as if asked to stop.
  */
 START_TEST(test_accept_failure_is_an_error)
@@ -313,14 +337,14 @@ START_TEST(test_accept_failure_is_an_error)
 	pid = start_child(fd);
 	close(fd);
 	status = wait_child(pid, 0);
-	ck_assert_msg(WIFEXITED(status), "http_serve's child died of signal %d",
+	ck_assert_msg(WIFEXITED(status), "serve_fastcgi's child died of signal %d",
 	    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-	ck_assert_msg(WEXITSTATUS(status) != 0, "http_serve returned 0 after a failed accept");
+	ck_assert_msg(WEXITSTATUS(status) != 0, "serve_fastcgi returned 0 after a failed accept");
 	ck_assert_int_eq(WEXITSTATUS(status), 100 + EINVAL);
 }
 END_TEST
 
-/* SIGTERM while waiting in accept: http_serve returns 0. */
+/* SIGTERM while waiting in accept: serve_fastcgi returns 0. */
 START_TEST(test_sigterm_is_a_clean_stop)
 {
 	struct sockaddr_un sun;
@@ -339,7 +363,7 @@ START_TEST(test_sigterm_is_a_clean_stop)
 	close(fd);
 	status = wait_child(pid, SIGTERM);
 	unit_rmtree(dir);
-	ck_assert_msg(WIFEXITED(status), "http_serve's child died of signal %d",
+	ck_assert_msg(WIFEXITED(status), "serve_fastcgi's child died of signal %d",
 	    WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
 }

@@ -34,6 +34,7 @@ export async function probe(page) {
       sounds: o.sounds | 0,
       notifications: o.notifications | 0,
       polls: o.polls | 0,
+      waitMs: o.waitMs | 0, // > 0: the feed long-polls (the server may hold its next request this long)
       events: (o.lastEvents || []).length,
       recordedNotifications: (e.notifications || []).slice(),
       shown: e.shown | 0,
