@@ -89,6 +89,12 @@ cleanup() {
 		kill -KILL -- "-$g" 2>/dev/null || true
 	done
 	pg_stop		# by PID; nothing when no cluster runs
+	# The servers' logs outlive the run (a crash or a 5xx is read there).
+	rm -rf "$OUT/logs"
+	mkdir -p "$OUT/logs"
+	for f in "$WORK"/srv-*/error.log "$WORK"/nchan/logs/error.log; do
+		[ -f "$f" ] && cp "$f" "$OUT/logs/$(basename "$(dirname "$f")" | sed 's/^logs$/nchan/').log"
+	done
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
