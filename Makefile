@@ -317,13 +317,26 @@ e2e: deps-e2e
 # bench/results/latest.md. It reports and never fails on a missed target; it
 # is not part of check or .ci/run. QUICK=1: a short development run; LEAK=0:
 # skip the 2-minute leak run; ROUNDS, DURATION, BIG, PROCS: see bench/run.sh.
+# deps-bench: wrk, and nginx with Debian's Nchan module (the long-poll peer
+# the alert-latency scenario measures beside ordersync). As in deps-deploy,
+# apt must not start nginx as a system service: a policy-rc.d forbids it for
+# the install unless the machine already has one.
+DEPS_BENCH	:= wrk nginx libnginx-mod-nchan
 deps-bench: deps
-	@dpkg -s wrk >/dev/null 2>&1 || { \
-		echo "deps-bench: installing wrk"; \
+	@missing=""; for p in $(DEPS_BENCH); do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps-bench: installing$$missing"; \
 		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		prc=/usr/sbin/policy-rc.d; own=0; \
+		if [ ! -e $$prc ]; then \
+			printf '#!/bin/sh\nexit 101\n' | $$SUDO tee $$prc >/dev/null && \
+			$$SUDO chmod 0755 $$prc && own=1; fi; \
 		$$SUDO apt-get -o DPkg::Lock::Timeout=300 update -qq && \
 		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=300 \
-			install -y -qq --no-install-recommends wrk; }
+			install -y -qq --no-install-recommends $$missing; \
+		rc=$$?; [ $$own = 1 ] && $$SUDO rm -f $$prc; exit $$rc; \
+	fi
 
 # deps-pg: the PostgreSQL column (scenarios 1, 2 and 4 on a throw-away cluster).
 bench: deps-bench deps-pg build/schema_sql.c build/schema_pg_sql.c

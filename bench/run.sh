@@ -22,6 +22,10 @@
 #                 TCP on 127.0.0.1 (default tcp: what several hosts would do)
 #   ONLY=pg       only the ceilings and scenarios 1, 2 and 4 on both engines,
 #                 ROUNDS times: the PostgreSQL column beside the SQLite one
+#   ALERT=0, ALERT_N, POLL_ORDERS, HELD, IDLE_SECS, WAIT, BASELINE: issue 17's
+#                 section (alert latency beside Nchan, held long-polls, idle
+#                 tabs), see bench/alerts.sh
+#   ONLY=alert    only that section (about 5 min; QUICK=1: about 2 min)
 #   CC, BENCH_CFLAGS, BENCH_LIBS  set by the Makefile's bench target
 #
 # Everything listens on 127.0.0.1 only; every load is bounded by wrk -d.
@@ -85,6 +89,12 @@ cleanup() {
 		kill -KILL -- "-$g" 2>/dev/null || true
 	done
 	pg_stop		# by PID; nothing when no cluster runs
+	# The servers' logs outlive the run (a crash or a 5xx is read there).
+	rm -rf "$OUT/logs"
+	mkdir -p "$OUT/logs"
+	for f in "$WORK"/srv-*/error.log "$WORK"/nchan/logs/error.log; do
+		[ -f "$f" ] && cp "$f" "$OUT/logs/$(basename "$(dirname "$f")" | sed 's/^logs$/nchan/').log"
+	done
 	rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -119,6 +129,7 @@ build() {
 	$CC $BENCH_CFLAGS -o "$OUT/ordersync.fcgi" cgi/main.c "${objs[@]}" $BENCH_LIBS
 	$CC $BENCH_CFLAGS -o "$OUT/ordersyncctl" cgi/ctl*.c "${objs[@]}" $BENCH_LIBS
 	$CC $BENCH_CFLAGS -o "$OUT/hello.fcgi" bench/hello.c $BENCH_LIBS
+	$CC $BENCH_CFLAGS -o "$OUT/alert" bench/alert.c $BENCH_LIBS
 	# The photos of scenario 8, made with libvips as the tests make theirs.
 	$CC -std=c11 -O1 -o "$OUT/mkphotos" tests/integration/mkphotos.c \
 	    $(pkg-config --cflags --libs vips)
@@ -139,6 +150,10 @@ ADMIN_PASSWORD=bench-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
 SESSION_TOKEN=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
 SESSION_HASH=$(printf '%s' "$SESSION_TOKEN" | b2sum -l 256 | cut -d' ' -f1)
 CSRF_TOKEN=$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')
+
+# Issue 17's section: alert latency beside Nchan, held long-polls, idle tabs.
+. "$TOP/bench/alerts.sh"
+alert_check
 
 # make_db PATH ORDERS: schema, demo catalog, the admin, ORDERS seeded orders
 # and events, stock for any number of orders, and one admin session. The
@@ -426,6 +441,7 @@ main() {
 	import_file
 	if [ "$SEARCH" = 1 ]; then search_db; fi
 	if [ "$PG" = 1 ]; then pg_setup; fi
+	if [ "$ALERT" = 1 ]; then alert_setup; fi
 
 	# A customer with one item in the cart, for the catalog page.
 	curl -fsS -o /dev/null -c "$WORK/cart.jar" -H "$JSON" \
@@ -452,6 +468,8 @@ main() {
 		import_scenario
 		if [ "$SEARCH" = 1 ]; then search_scenarios; fi
 	done
+	# After the rounds, once: its rows are not rates of a load but single samples.
+	if [ "$ALERT" = 1 ]; then alert_scenarios; fi
 
 	RSS_ROUNDS="small: $(rss_of small VmHWM) | big: $(rss_of big VmHWM) | full: $(rss_of full VmHWM) | normal: $(rss_of normal VmHWM)"
 
@@ -810,6 +828,7 @@ report() {
 		printf "serves about %.0f idle tabs with the whole stack on it (lighttpd + app + wrk: %.0f req/s ÷ %d cores × 5 s),\n", r / n * 5, r, n
 		if (c > 0) printf "or about %.0f counting the app processes alone (10^6 µs ÷ %s µs per poll × 5 s).\n", 5e6 / c, c }'
 	echo
+	if [ "$ALERT" = 1 ]; then alert_sections; fi
 	echo "## Memory"
 	echo
 	echo "- peak RSS (VmHWM) of the app processes after the run, pid:kB — $RSS_FINAL"
@@ -849,6 +868,7 @@ report() {
 	fi
 	printf '| zero errors, zero non-2xx/304 answers | %d | %s |\n' "$errs_total" \
 	    "$( [ "$errs_total" -eq 0 ] && echo met || echo MISSED)"
+	if [ "$ALERT" = 1 ]; then alert_target_rows; fi
 	echo
 	echo "Ratios are the median over rounds of (scenario req/s ÷ ceiling req/s in the same round)."
 	echo "Raw wrk lines of this run: build/bench/latest.raw.log (not committed)."
@@ -863,6 +883,8 @@ elif [ "${ONLY:-}" = search ]; then
 	search_only
 elif [ "${ONLY:-}" = pg ]; then
 	pg_only
+elif [ "${ONLY:-}" = alert ]; then
+	alert_only
 else
 	main "$@"
 fi
