@@ -14,6 +14,10 @@
 #include <json-c/json.h>
 
 /*
+ * About 800 lines, one program: its five modes are short, and they share
+ * the transfers, the feed's cursor and ETag, and the report (the first
+ * half of the file).
+ *
  * Usage: alert [options] MODE BASE      (BASE: http://127.0.0.1:PORT)
  *
  *   lp     ordersync long-poll: a feed request with wait=W is held at the

@@ -33,13 +33,25 @@ app_thread_new(const struct app *master, struct buf *err)
 {
 	struct app *t = xcalloc(1, sizeof *t);
 
-	*t = *master;		/* cfg, i18n, tmpl: shared, read-only */
+	*t = *master;		/* cfg and tmpl: shared, read-only */
 	t->db = NULL;
 	t->outbox.queued = 0;
 	t->outbox.looked_at = 0;
+	/*
+	 * The locale tables are loaded again, one copy per thread: views put
+	 * them into each page's model by reference (json_object_get), and
+	 * json-c counts references without atomics, so two threads sharing one
+	 * table would corrupt its count (seen: an assertion in
+	 * json_object_put under the bench's catalog load).
+	 */
+	if (i18n_load(&t->i18n, t->cfg.templates_dir, err) != 0) {
+		free(t);
+		return NULL;
+	}
 	app_caches_new(t);
 	if ((t->db = db_open(t->cfg.db_path, t->cfg.sync_full, &t->log, err)) == NULL) {
 		app_caches_free(t);
+		i18n_free(&t->i18n);
 		free(t);
 		return NULL;
 	}
@@ -55,5 +67,6 @@ app_thread_free(struct app *t)
 		return;
 	db_close(t->db);
 	app_caches_free(t);
+	i18n_free(&t->i18n);
 	free(t);
 }

@@ -25,10 +25,12 @@ struct mus_cache;
  * caches below that exist to be reused across requests.
  *
  * Threads: each serving thread has its own struct app (app_thread_new): its
- * own database connection, logger (the request id) and caches — the auth,
- * feed and admin caches are per thread, so they take no lock — while cfg,
- * i18n and tmpl are the master's, shared: cfg and i18n are read-only once
- * loaded, and the template cache locks itself (mustache.c).
+ * own database connection, logger (the request id), locale tables and
+ * caches — the auth, feed and admin caches are per thread, so they take no
+ * lock — while cfg and tmpl are the master's, shared: cfg is read-only once
+ * loaded, and the template cache locks itself (mustache.c). The locale
+ * tables are json-c objects that pages take references to, and json-c's
+ * reference counts are not atomic: never share a json_object between threads.
  */
 struct app {
 	struct config		 cfg;

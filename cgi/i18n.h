@@ -12,7 +12,7 @@
 
 #define I18N_MAX_LANGS 4
 
-/* The loaded locale tables, one per language of cfg_languages. Read-only once loaded: shared by the threads without a lock. */
+/* The loaded locale tables, one per language of cfg_languages. Each serving thread loads its own (app.h, "Threads"): json-c's reference counts are not atomic. */
 struct i18n {
 	struct json_object	*table[I18N_MAX_LANGS];
 	const char		*lang[I18N_MAX_LANGS];	/* static names */
