@@ -139,6 +139,28 @@ admin_login() {
 	    --data-urlencode "password=$password" ${next:+--data-urlencode "next=$next"}
 }
 
+# expect_json EXPR WANT DESCRIPTION [EXPR WANT DESCRIPTION ...]: checks of the JSON
+# body, each EXPR evaluated with `b` = the body; one Node process for them all.
+expect_json() {
+	local res desc detail
+	while IFS=$'\t' read -r res desc detail; do
+		if [ "$res" = ok ]; then ok "$desc"; else nok "$desc" "$detail"; fi
+	done < <(node -e '
+const fs = require("fs");
+const a = process.argv.slice(1);
+let b = null, text = fs.readFileSync(a[0], "utf8");
+try { b = JSON.parse(text); } catch (e) { b = undefined; }
+for (let i = 1; i + 2 < a.length + 1; i += 3) {
+  let got;
+  try { const v = eval(a[i]); got = typeof v === "object" ? JSON.stringify(v) : String(v); }
+  catch (e) { got = "<" + e.message + ">"; }
+  if (got === a[i + 1]) console.log("ok\t" + a[i + 2]);
+  else console.log("nok\t" + a[i + 2] + "\t" + a[i] + " = " + got + ", want " + a[i + 1] + "; body: " + text.slice(0, 200).replace(/\s+/g, " "));
+}' "$BODY" "$@")
+}
+# etag_of: the last answer's ETag, quotes included.
+etag_of() { tr -d '\r' < "$HEADERS" | sed -n 's/^[Ee][Tt][Aa][Gg]: //p'; }
+
 # jget EXPR: a JavaScript expression over the last body's JSON (as b).
 jget() { node -e 'const b=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8"));
 let v; try { v = eval(process.argv[2]); } catch (e) { v = "<" + e.message + ">"; }

@@ -6,28 +6,8 @@ start_app
 JAR=$WORK/admin.jar
 STAFF=$WORK/staff.jar
 
-# expect_json EXPR WANT DESCRIPTION [EXPR WANT DESCRIPTION ...]: checks of the JSON
-# body, each EXPR evaluated with `b` = the body; one Node process for them all.
-expect_json() {
-	local res desc detail
-	while IFS=$'\t' read -r res desc detail; do
-		if [ "$res" = ok ]; then ok "$desc"; else nok "$desc" "$detail"; fi
-	done < <(node -e '
-const fs = require("fs");
-const a = process.argv.slice(1);
-let b = null, text = fs.readFileSync(a[0], "utf8");
-try { b = JSON.parse(text); } catch (e) { b = undefined; }
-for (let i = 1; i + 2 < a.length + 1; i += 3) {
-  let got;
-  try { const v = eval(a[i]); got = typeof v === "object" ? JSON.stringify(v) : String(v); }
-  catch (e) { got = "<" + e.message + ">"; }
-  if (got === a[i + 1]) console.log("ok\t" + a[i + 2]);
-  else console.log("nok\t" + a[i + 2] + "\t" + a[i] + " = " + got + ", want " + a[i + 1] + "; body: " + text.slice(0, 200).replace(/\s+/g, " "));
-}' "$BODY" "$@")
-}
 # field NAME: a top-level string or number of the JSON body (no Node needed).
 field() { sed -n "s/.*\"$1\":\"\{0,1\}\([^\",}]*\).*/\1/p" "$BODY" | head -n 1; }
-etag_of() { tr -d '\r' < "$HEADERS" | sed -n 's/^[Ee][Tt][Aa][Gg]: //p'; }
 
 # place NAME SKU QTY: an order through the customer API; sets NUMBER.
 N=0

@@ -18,29 +18,10 @@ start_app
 PW=$ORDERSYNC_ADMIN_PASSWORD
 TODAY=$(date -u +%Y%m%d)
 
-# expect_json EXPR WANT DESCRIPTION [...]: checks of the JSON body (b), one Node run.
-expect_json() {
-	local res desc detail
-	while IFS=$'\t' read -r res desc detail; do
-		if [ "$res" = ok ]; then ok "$desc"; else nok "$desc" "$detail"; fi
-	done < <(node -e '
-const fs = require("fs");
-const a = process.argv.slice(1);
-let b, text = fs.readFileSync(a[0], "utf8");
-try { b = JSON.parse(text); } catch (e) { b = undefined; }
-for (let i = 1; i + 2 < a.length + 1; i += 3) {
-  let got;
-  try { const v = eval(a[i]); got = typeof v === "object" ? JSON.stringify(v) : String(v); }
-  catch (e) { got = "<" + e.message + ">"; }
-  if (got === a[i + 1]) console.log("ok\t" + a[i + 2]);
-  else console.log("nok\t" + a[i + 2] + "\t" + a[i] + " = " + got + ", want " + a[i + 1] + "; body: " + text.slice(0, 200).replace(/\s+/g, " "));
-}' "$BODY" "$@")
-}
 same() { if [ "$1" = "$2" ]; then ok "$3"; else nok "$3" "got '$1', want '$2'"; fi; }
 number_of() { sed -n 's/.*"number":"\(CMD-[0-9A-Z-]*\)".*/\1/p' "$BODY" | head -n 1; }
 orders_row() { sql "SELECT status || '/' || updated_at FROM orders WHERE number = '$1'"; }
 events() { sql "SELECT count(*) FROM order_events"; }
-etag_of() { tr -d '\r' < "$HEADERS" | sed -n 's/^[Ee][Tt][Aa][Gg]: //p'; }
 
 # place_a NAME SKU QTY: an order in the default store through its customer API; sets NUMBER.
 N=0

@@ -32,26 +32,7 @@ ADMIN=$WORK/admin.jar
 
 now_ms() { date +%s%3N; }
 same() { if [ "$1" = "$2" ]; then ok "$3"; else nok "$3" "got '$1', want '$2'"; fi; }
-etag_of() { tr -d '\r' < "$HEADERS" | sed -n 's/^[Ee][Tt][Aa][Gg]: //p'; }
 number_of() { sed -n 's/.*"number":"\(CMD-[0-9A-Z-]*\)".*/\1/p' "$BODY" | head -n 1; }
-# expect_json EXPR WANT DESCRIPTION [...]: checks of the JSON body (b), one Node run.
-expect_json() {
-	local res desc detail
-	while IFS=$'\t' read -r res desc detail; do
-		if [ "$res" = ok ]; then ok "$desc"; else nok "$desc" "$detail"; fi
-	done < <(node -e '
-const fs = require("fs");
-const a = process.argv.slice(1);
-let b, text = fs.readFileSync(a[0], "utf8");
-try { b = JSON.parse(text); } catch (e) { b = undefined; }
-for (let i = 1; i + 2 < a.length + 1; i += 3) {
-  let got;
-  try { const v = eval(a[i]); got = typeof v === "object" ? JSON.stringify(v) : String(v); }
-  catch (e) { got = "<" + e.message + ">"; }
-  if (got === a[i + 1]) console.log("ok\t" + a[i + 2]);
-  else console.log("nok\t" + a[i + 2] + "\t" + a[i] + " = " + got + ", want " + a[i + 1] + "; body: " + text.slice(0, 200).replace(/\s+/g, " "));
-}' "$BODY" "$@")
-}
 
 # ---- held requests in the background ----
 # hold ID JAR QUERY [ETAG [MAX]]: GET /admin/api/since?QUERY as JAR, with
